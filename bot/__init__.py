@@ -1,0 +1,1 @@
+"""Channel edge and composition root: adapters, CLI, wiring. No business rules here."""

@@ -1,0 +1,62 @@
+"""The composition root: config → storage, policies, bus and outbox, built once per process."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.settings import Settings
+from handlers.bus import MessageBus
+from handlers.deadlines import WorkCalendar
+from handlers.notices import Notices
+from handlers.outbox import OutboxDeliverer, RetryPolicy
+from handlers.policies import Policies
+from handlers.ports import Clock, Notifier, SystemClock
+from storage.db import make_engine, session_factory
+from storage.uow import SqlUnitOfWork
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    policies: Policies
+    bus: MessageBus
+    notifiers: dict[str, Notifier] = field(default_factory=dict)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.sessions)
+
+    def deliverer(self) -> OutboxDeliverer:
+        o = self.settings.outbox
+        retry = RetryPolicy(o.max_attempts, o.backoff_seconds, o.max_backoff_seconds, o.lease_seconds)
+        return OutboxDeliverer(self.uow, self.notifiers, self.policies.clock, retry)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_policies(settings: Settings, clock: Clock | None = None) -> Policies:
+    return Policies(
+        routing=settings.routing,
+        sla=settings.sla,
+        notices=Notices(settings.templates, settings.timezone),
+        calendar=WorkCalendar(settings.timezone, settings.extra_holidays),
+        clock=clock or SystemClock(),
+        case_prefix=settings.case_prefix,
+    )
+
+
+def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    notifiers: Mapping[str, Notifier] | None = None,
+    engine: AsyncEngine | None = None,
+) -> App:
+    engine = engine or make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    policies = build_policies(settings, clock)
+    bus = MessageBus(lambda: SqlUnitOfWork(sessions), policies)
+    return App(settings, engine, sessions, policies, bus, dict(notifiers or {}))

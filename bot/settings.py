@@ -1,0 +1,116 @@
+"""config.toml → typed settings, with every mistake reported in one clear Chinese message."""
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from handlers.deadlines import Sla, parse_sla_table
+from handlers.routing import Rule, RoutingPolicy
+
+DEFAULT_CONFIG = Path("config.toml")
+CONFIG_ENV = "MINSHENG_CONFIG"
+DATABASE_ENV = "MINSHENG_DATABASE_URL"
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    max_attempts: int = 12
+    backoff_seconds: float = 5
+    max_backoff_seconds: float = 3600
+    lease_seconds: float = 60
+    poll_seconds: float = 2
+
+
+@dataclass(frozen=True)
+class Settings:
+    config_path: Path
+    database_url: str
+    timezone: str
+    case_prefix: str
+    data_dir: Path
+    district_name: str
+    district_files: Mapping[str, Path]
+    models_dir: Path
+    routing: RoutingPolicy
+    sla: Mapping[str, Sla]
+    extra_holidays: tuple[date, ...]
+    templates: Mapping[str, str]
+    outbox: OutboxSettings
+    raw: Mapping[str, Any] = field(repr=False)
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """A channel's own section ([telegram], [web], …), read by that channel's adapter."""
+        value = self.raw.get(name, {})
+        return value if isinstance(value, Mapping) else {}
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    config_path = Path(path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG).resolve()
+    try:
+        raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"找不到配置文件 {config_path}（可用 --config 或 {CONFIG_ENV} 指定）") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {config_path} 格式错误：{exc}") from exc
+    try:
+        return _build(config_path, raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"配置文件 {config_path} 有误：{_describe(exc)}") from exc
+
+
+def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
+    base = config_path.parent
+    app = raw.get("app", {})
+    district = raw["district"]
+    routing = raw["routing"]
+    nlu = raw.get("nlu", {})
+    rules = tuple(Rule(**rule) for rule in routing["rules"])
+    ladder = tuple(routing.get("ladder", ("grid", "community", "street", "district")))
+    for rule in rules:
+        if rule.level not in ladder:
+            raise ValueError(f"分拨规则的层级 {rule.level!r} 不在 ladder {list(ladder)} 中")
+    url = os.environ.get(DATABASE_ENV) or raw.get("database", {}).get("url") or "sqlite:///var/minsheng.db"
+    return Settings(
+        config_path=config_path,
+        database_url=_resolve_sqlite_path(url, base),
+        timezone=app.get("timezone", "Asia/Shanghai"),
+        case_prefix=app.get("case_prefix", "MS"),
+        data_dir=base / app.get("data_dir", "var"),
+        district_name=district.get("name", ""),
+        district_files={k: base / district[k] for k in ("grids", "places", "departments")},
+        models_dir=base / nlu.get("models_dir", "var/models"),
+        routing=RoutingPolicy(
+            rules=rules,
+            dispatcher=routing["dispatcher"],
+            review_threshold=float(nlu.get("review_threshold", 0.45)),
+            ladder=ladder,
+            street_windows=dict(routing.get("street_windows", {})),
+        ),
+        sla=parse_sla_table(raw["sla"]),
+        extra_holidays=tuple(date.fromisoformat(d) for d in raw.get("calendar", {}).get("extra_holidays", [])),
+        templates=dict(raw.get("templates", {})),
+        outbox=OutboxSettings(**raw.get("outbox", {})),
+        raw=raw,
+    )
+
+
+def _resolve_sqlite_path(url: str, base: Path) -> str:
+    """Relative SQLite paths are relative to config.toml, not to wherever the command runs."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(base / url[len(prefix) :])
+    return url
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"缺少必填项 {exc.args[0]!r}"
+    return str(exc)

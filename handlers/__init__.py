@@ -1,0 +1,1 @@
+"""The case lifecycle: commands in, state changes and events out; no channel, no SQL."""

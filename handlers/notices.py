@@ -1,0 +1,45 @@
+"""Status pushes (事事有落实，件件有回音): which events the resident hears about, and in what words."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from handlers.case import Case, Event
+from handlers.ports import Notification
+
+RATING_CHOICES = ("5 非常满意", "4 满意", "3 基本满意", "2 不满意", "1 非常不满意")
+
+
+@dataclass(frozen=True)
+class Notices:
+    """Renders the configured template for an event; events without a template stay internal."""
+
+    templates: Mapping[str, str]
+    timezone: str = "Asia/Shanghai"
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {"resolved": RATING_CHOICES})
+
+    def render(
+        self, case: Case, event: Event, department_name: str = "", limit: str = ""
+    ) -> Notification | None:
+        template = self.templates.get(event.kind)
+        if template is None or not case.user_ref:
+            return None
+        deadline = case.resolve_deadline or case.sign_deadline
+        text = template.format(
+            number=case.number,
+            category=case.category_label,
+            department=department_name or "相关部门",
+            status=case.status.label,
+            deadline=deadline.astimezone(ZoneInfo(self.timezone)).strftime("%Y年%m月%d日") if deadline else "",
+            limit=limit,
+            reply=case.reply or "",
+            note=event.note,
+        )
+        return Notification(
+            key=f"{case.number}/{event.seq}",
+            case_number=case.number,
+            channel=case.channel,
+            recipient=case.user_ref,
+            text=text,
+            choices=self.choices.get(event.kind, ()),
+        )

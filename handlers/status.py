@@ -1,0 +1,106 @@
+"""Case states and the transitions between them, as one table so that rules live in one place."""
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    PENDING_REVIEW = "pending_review"
+    DISPATCHED = "dispatched"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    RETURNED = "returned"
+    ESCALATED = "escalated"
+    REOPENED = "reopened"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.RECEIVED: "已受理",
+    Status.PENDING_REVIEW: "待人工分拨",
+    Status.DISPATCHED: "已派单",
+    Status.ACCEPTED: "已签收",
+    Status.IN_PROGRESS: "办理中",
+    Status.RESOLVED: "已办结",
+    Status.CLOSED: "已归档",
+    Status.RETURNED: "已退回",
+    Status.ESCALATED: "已升级",
+    Status.REOPENED: "重办",
+    Status.CANCELLED: "已撤销",
+}
+
+# Cases a department holds and must act on (签收 or 办理).
+AT_DEPARTMENT = frozenset(
+    {Status.DISPATCHED, Status.ACCEPTED, Status.IN_PROGRESS, Status.ESCALATED, Status.REOPENED}
+)
+# Cases waiting for a dispatcher (统一分流).
+AT_DISPATCHER = frozenset({Status.RECEIVED, Status.PENDING_REVIEW, Status.RETURNED})
+FINAL = frozenset({Status.CLOSED, Status.CANCELLED})
+
+# action -> (states it may start from, state it leads to; None keeps the state)
+TRANSITIONS: dict[str, tuple[frozenset[Status], Status | None]] = {
+    "review": (frozenset({Status.RECEIVED, Status.RETURNED}), Status.PENDING_REVIEW),
+    "dispatch": (AT_DISPATCHER, Status.DISPATCHED),
+    "accept": (frozenset({Status.DISPATCHED, Status.ESCALATED, Status.REOPENED}), Status.ACCEPTED),
+    "start": (frozenset({Status.ACCEPTED}), Status.IN_PROGRESS),
+    "return": (frozenset({Status.DISPATCHED, Status.ESCALATED, Status.ACCEPTED}), Status.RETURNED),
+    "escalate": (AT_DEPARTMENT, Status.ESCALATED),
+    "transfer": (AT_DEPARTMENT, Status.DISPATCHED),
+    "resolve": (frozenset({Status.ACCEPTED, Status.IN_PROGRESS}), Status.RESOLVED),
+    "reopen": (frozenset({Status.RESOLVED}), Status.REOPENED),
+    "close": (frozenset({Status.RESOLVED}), Status.CLOSED),
+    "cancel": (AT_DISPATCHER | {Status.DISPATCHED}, Status.CANCELLED),
+    "note": (frozenset(Status) - FINAL, None),
+    "add_info": (frozenset(Status) - FINAL, None),
+    "rate": (frozenset({Status.RESOLVED}), None),
+    "reclassify": (frozenset(Status) - {Status.CANCELLED}, None),
+    "extend": (frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED}), None),
+    "remind": (AT_DEPARTMENT, None),
+}
+
+ACTION_LABELS: dict[str, str] = {
+    "review": "转人工分拨",
+    "dispatch": "派单",
+    "accept": "签收",
+    "start": "开始办理",
+    "return": "退回",
+    "escalate": "升级督办",
+    "transfer": "转办",
+    "resolve": "办结",
+    "reopen": "重办",
+    "close": "归档",
+    "cancel": "撤销",
+    "note": "添加办理记录",
+    "add_info": "补充信息",
+    "rate": "评价",
+    "reclassify": "更正分类",
+    "extend": "延期",
+    "remind": "到期提醒",
+}
+
+# The event each action writes into the case file.
+EVENT_KINDS: dict[str, str] = {
+    "review": "sent_to_review",
+    "dispatch": "dispatched",
+    "accept": "accepted",
+    "start": "started",
+    "return": "returned",
+    "escalate": "escalated",
+    "transfer": "transferred",
+    "resolve": "resolved",
+    "reopen": "reopened",
+    "close": "closed",
+    "cancel": "cancelled",
+    "note": "noted",
+    "add_info": "info_added",
+    "rate": "rated",
+    "reclassify": "reclassified",
+    "extend": "extended",
+    "remind": "reminded",
+}

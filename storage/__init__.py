@@ -1,0 +1,1 @@
+"""Persistence: ORM tables, repositories, the unit of work, migrations and importers. Decides nothing."""

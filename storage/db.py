@@ -1,0 +1,69 @@
+"""Engines for the two supported databases, from plain SQLAlchemy URLs.
+
+Operators write `sqlite:///var/x.db` or `postgresql://host/db`; the app picks the async driver
+so that the same URL also works for Alembic and for the sync tools people already use.
+"""
+
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+
+
+class DatabaseUrlError(ValueError):
+    pass
+
+
+def async_url(url: str | URL) -> URL:
+    """Map a plain or sync URL to its async driver; refuse backends we do not support."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except Exception as exc:  # noqa: BLE001 - SQLAlchemy raises several types for a bad URL
+        raise DatabaseUrlError(f"数据库地址格式不正确：{url}") from exc
+    backend = parsed.get_backend_name()
+    if backend not in _ASYNC_DRIVERS:
+        raise DatabaseUrlError(f"不支持的数据库类型：{backend}（支持 sqlite 与 postgresql）")
+    return parsed.set(drivername=_ASYNC_DRIVERS[backend])
+
+
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
+    """An async engine; SQLite files get their folder, WAL mode, foreign keys and a busy timeout."""
+    target = async_url(url)
+    if target.get_backend_name() == "sqlite":
+        database = target.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {"timeout": 30})
+        engine = create_async_engine(target, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(target, **kwargs)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # We issue BEGIN ourselves (below), so the driver must not start transactions on its own.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
+    """Take the write lock up front: a read-then-write transaction that upgrades its lock later
+    fails at once with "database is locked" instead of waiting its turn."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,102 @@
+"""The outbox: notifications written with the case change, claimed by delivery workers with a lease.
+
+A claim is one UPDATE … RETURNING over rows picked with FOR UPDATE SKIP LOCKED (PostgreSQL) or
+under SQLite's single writer, so two workers never hold the same row; a worker that dies just
+lets its lease run out, and the row is claimed again. A resident's pushes leave in order: a row
+waits while an earlier one to the same recipient is still pending.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from handlers.ports import Delivery, Notification
+from storage.models import OutboxRow
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, notification: Notification, now: datetime) -> None:
+        dialect = sqlite if self.session.bind.dialect.name == "sqlite" else postgresql
+        stmt = (
+            dialect.insert(OutboxRow)
+            .values(
+                key=notification.key,
+                case_number=notification.case_number,
+                channel=notification.channel,
+                recipient=notification.recipient,
+                text=notification.text,
+                choices=list(notification.choices),
+                status="pending",
+                attempts=0,
+                next_attempt_at=_utc(now),
+                created_at=_utc(now),
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        await self.session.execute(stmt)
+
+    async def claim(self, now: datetime, limit: int, lease_seconds: float) -> list[Delivery]:
+        earlier = aliased(OutboxRow)
+        blocked = (
+            select(earlier.id)
+            .where(
+                earlier.channel == OutboxRow.channel,
+                earlier.recipient == OutboxRow.recipient,
+                earlier.status == "pending",
+                earlier.id < OutboxRow.id,
+            )
+            .exists()
+        )
+        due = (
+            select(OutboxRow.id)
+            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= _utc(now), ~blocked)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        stmt = (
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(due.scalar_subquery()))
+            .values(
+                next_attempt_at=_utc(now) + timedelta(seconds=lease_seconds),
+                attempts=OutboxRow.attempts + 1,
+            )
+            .returning(OutboxRow)
+            .execution_options(synchronize_session=False)
+        )
+        rows = (await self.session.execute(stmt)).scalars().all()
+        return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
+
+    async def mark_sent(self, delivery_id: int, now: datetime) -> None:
+        await self._set(delivery_id, status="sent", sent_at=_utc(now), last_error=None)
+
+    async def mark_retry(self, delivery_id: int, when: datetime, error: str) -> None:
+        await self._set(delivery_id, next_attempt_at=_utc(when), last_error=error[:2000])
+
+    async def mark_failed(self, delivery_id: int, status: str, error: str) -> None:
+        await self._set(delivery_id, status=status, last_error=error[:2000])
+
+    async def _set(self, delivery_id: int, **values: object) -> None:
+        await self.session.execute(update(OutboxRow).where(OutboxRow.id == delivery_id).values(**values))
+
+
+def _delivery(row: OutboxRow) -> Delivery:
+    notification = Notification(
+        key=row.key,
+        case_number=row.case_number,
+        channel=row.channel,
+        recipient=row.recipient,
+        text=row.text,
+        choices=tuple(row.choices or ()),
+    )
+    return Delivery(id=row.id, notification=notification, attempt=row.attempts)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)

@@ -1,0 +1,38 @@
+"""The SQL unit of work: one session, one transaction, every repository sharing it."""
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.case_repository import SqlCaseRepository
+from storage.directory_repository import SqlDirectoryRepository
+from storage.outbox_repository import SqlOutboxRepository
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def __aenter__(self) -> Self:
+        self.session = self.sessions()
+        self.cases = SqlCaseRepository(self.session)
+        self.directory = SqlDirectoryRepository(self.session)
+        self.outbox = SqlOutboxRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.cases.flush()
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

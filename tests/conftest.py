@@ -1,0 +1,92 @@
+"""Shared fixtures: the same tests run on SQLite and on PostgreSQL.
+
+PostgreSQL is mandatory on CI (MINSHENG_REQUIRE_POSTGRES=1); a developer without it sees those
+tests skipped with the reason.
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from bot.bootstrap import App, build_app
+from bot.settings import Settings, load_settings
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.models import Base
+from tests.support import FakeClock
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_URL = os.environ.get("MINSHENG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_required() -> bool:
+    return os.environ.get("MINSHENG_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
+
+
+def _admin(sql: str) -> None:
+    with psycopg.connect(PG_URL, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A scratch database for this test session, migrated once and dropped at the end."""
+    name = f"minsheng_test_{uuid.uuid4().hex[:10]}"
+    try:
+        _admin(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        if _postgres_required():
+            pytest.fail(f"PostgreSQL is required here but unreachable at {PG_URL}: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({exc}); PostgreSQL tests skipped")
+    url = PG_URL.rsplit("/", 1)[0] + "/" + name
+    upgrade(url)
+    yield url
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "minsheng.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "minsheng.db"
+        shutil.copy(template, target)
+        return f"sqlite:///{target}"
+    url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    async with engine.begin() as conn:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+    return url
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def settings(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("MINSHENG_DATABASE_URL", db_url)
+    return load_settings(ROOT / "config.toml")
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[App]:
+    application = build_app(settings, clock=clock)
+    yield application
+    await application.close()

@@ -1,0 +1,68 @@
+"""Test doubles and seed data shared by the test layers (all fictional, written for these tests)."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.ports import DeliveryError, Notification
+from storage.models import DepartmentRow, GridRow
+
+
+class FakeClock:
+    def __init__(self, start: datetime = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **kwargs: float) -> None:
+        self.current += timedelta(**kwargs)
+
+
+class RecordingNotifier:
+    """A channel that records what it delivers, dedupes on the idempotency key, and can fail on cue."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.attempts = 0
+        self.sent: list[Notification] = []
+
+    async def send(self, notification: Notification) -> None:
+        self.attempts += 1
+        if self.failures > 0:
+            self.failures -= 1
+            raise DeliveryError("渠道暂时不可用")
+        if all(n.key != notification.key for n in self.sent):
+            self.sent.append(notification)
+
+
+def _grid(code: str, name: str, worker: str) -> dict[str, object]:
+    return {"code": code, "name": name, "community_code": "T01-C01", "community": "试验社区",
+            "street_code": "T01", "street": "试验街道", "polygon": [], "worker": worker}
+
+
+def _dept(code: str, name: str, level: str, area: str, **extra: object) -> dict[str, object]:
+    return {"code": code, "name": name, "level": level, "area": area, "parent": "", "topics": [],
+            "window": "", **extra}
+
+
+GRIDS = [_grid("T01-C01-G01", "一网格", "张网格"), _grid("T01-C01-G02", "二网格", "李网格")]
+DEPARTMENTS = [
+    _dept("W-T01-C01-G01", "试验社区一网格", "grid", "T01-C01-G01"),
+    _dept("W-T01-C01-G02", "试验社区二网格", "grid", "T01-C01-G02"),
+    _dept("C-T01-C01", "试验社区居委会", "community", "T01-C01"),
+    _dept("S-T01-DISPUTE", "试验街道矛盾纠纷调处窗口", "street", "T01", window="矛盾纠纷"),
+    _dept("S-T01-GENERAL", "试验街道综合受理窗口", "street", "T01", window="综合受理"),
+    _dept("B-HOUSING", "区住房和城乡建设局", "district", "QH", topics=["城乡建设"]),
+    _dept("B-HRSS", "区人力资源和社会保障局", "district", "QH", topics=["劳动和社会保障"]),
+    _dept("QH-DISPATCH", "区综治中心统一分拨", "district", "QH", window="统一分拨"),
+]
+
+
+async def seed_registry(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """A two-grid test registry, independent of the sample district files."""
+    async with sessions() as session:
+        session.add_all([GridRow(**g) for g in GRIDS])
+        await session.flush()
+        session.add_all([DepartmentRow(**d) for d in DEPARTMENTS])
+        await session.commit()

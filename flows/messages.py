@@ -1,0 +1,34 @@
+"""What crosses the channel edge: one normalised inbound message, and the bot's replies."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A resident's turn from any channel; `message_id` makes a redelivered message count once."""
+
+    channel: str
+    user_ref: str
+    message_id: str
+    text: str = ""
+    location: Location | None = None
+    choice: str | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = field(default_factory=tuple)
+    request_location: bool = False

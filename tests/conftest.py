@@ -18,7 +18,7 @@ from bot.bootstrap import App, build_app
 from bot.settings import Settings, load_settings
 from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.models import Base
+from storage.schema import Base
 from tests.support import FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,6 @@ Handler = Callable[[Any, UnitOfWork, Policies], Awaitable[Case]]
 
 HANDLERS: dict[type[c.Command], Handler] = {
     c.FileCase: h.file_case,
-    c.ImportCase: h.import_case,
     c.DispatchCase: h.dispatch,
     c.AcceptCase: h.accept,
     c.AddNote: h.add_note,

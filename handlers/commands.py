@@ -42,6 +42,7 @@ class ImportCase(Command):
     reply: str | None = None
     channel: str = "import"
     user_ref: str = ""
+    line: int = 0  # where the row stood in its file, for error reports
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ Each handler is `handler(cmd, uow, policies)`; a refused action raises a DomainE
 anything is written, and a failure anywhere rolls the whole unit of work back.
 """
 
+from collections.abc import Callable, Sequence
+
 from handlers.case import Case, open_case
 from handlers.commands import (
     AcceptCase,
@@ -23,7 +25,7 @@ from handlers.commands import (
     TransferCase,
 )
 from handlers.directory import Department, DirectoryIndex, Grid
-from handlers.errors import DomainError
+from handlers.errors import DomainError, ImportRejected
 from handlers.policies import Policies
 from handlers.ports import UnitOfWork
 from handlers.routing import escalation_target, route
@@ -66,42 +68,73 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
         return case
 
 
-async def import_case(cmd: ImportCase, uow: UnitOfWork, policies: Policies) -> Case:
-    """File a historical case as it was; closed ones go straight to the archive, unrouted."""
-    text = cmd.text.strip()
-    if not text:
-        raise DomainError("诉求内容为空。")
-    _check_category(cmd.category)
+async def import_cases(
+    rows: Sequence[ImportCase],
+    uow: UnitOfWork,
+    policies: Policies,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """File an archive in one transaction: every row is checked first, and one bad row writes nothing.
+
+    Closed rows go straight to the archive (they are what retraining learns from); open ones are
+    routed like new cases.
+    """
     async with uow:
         index = await _index(uow)
-        at = cmd.created_at or policies.clock.now()
-        number = await _next_number(uow, policies)
-        status = Status.CLOSED if cmd.closed else Status.RECEIVED
-        dept = index.department(cmd.department)
-        if cmd.department and dept is None:
-            raise DomainError(f"未知部门：{cmd.department}")
-        case = open_case(
-            number,
-            at,
-            cmd.actor,
-            status=status,
-            text=text,
-            channel=cmd.channel,
-            user_ref=cmd.user_ref,
-            category=cmd.category,
-            topic=cmd.topic,
-            classification_confirmed=cmd.closed,
-            department=dept.code if dept else None,
-            level=dept.level if dept else None,
-            reply=cmd.reply,
-            closed_at=(cmd.closed_at or at) if cmd.closed else None,
-            **_grid_fields(index.grid(cmd.grid_code)),
-        )
-        if not cmd.closed:
-            _auto_route(case, index, policies)
-        await uow.cases.add(case)
-        await _commit(case, uow, policies, index)
-        return case
+        problems = [(row.line, msg) for row in rows for msg in _import_problems(row, index)]
+        if problems:
+            raise ImportRejected(problems)
+        numbers = []
+        for row in rows:
+            case = await _import_one(row, uow, policies, index)
+            numbers.append(case.number)
+            if progress:
+                progress(1)
+        await uow.commit()
+        return numbers
+
+
+async def _import_one(row: ImportCase, uow: UnitOfWork, policies: Policies, index: DirectoryIndex) -> Case:
+    at = row.created_at or policies.clock.now()
+    dept = index.department(row.department)
+    day = at.astimezone(policies.calendar.tz).strftime("%Y%m%d")
+    number = f"{policies.case_prefix}-{day}-{await uow.cases.next_sequence(day):04d}"
+    case = open_case(
+        number,
+        at,
+        row.actor,
+        status=Status.CLOSED if row.closed else Status.RECEIVED,
+        text=row.text.strip(),
+        channel=row.channel,
+        user_ref=row.user_ref,
+        category=row.category,
+        topic=row.topic,
+        classification_confirmed=row.closed,
+        department=dept.code if dept else None,
+        level=dept.level if dept else None,
+        reply=row.reply,
+        closed_at=(row.closed_at or at) if row.closed else None,
+        **_grid_fields(index.grid(row.grid_code)),
+    )
+    if not row.closed:
+        _auto_route(case, index, policies)
+    await uow.cases.add(case)
+    return case
+
+
+def _import_problems(row: ImportCase, index: DirectoryIndex) -> list[str]:
+    problems = []
+    if not row.text.strip():
+        problems.append("诉求内容（text）为空")
+    if row.category is not None and row.category not in CATEGORIES:
+        problems.append(f"类别 {row.category!r} 无效，应为 dispute / service / petition")
+    if row.department and index.department(row.department) is None:
+        problems.append(f"部门 {row.department!r} 不存在")
+    if row.grid_code and index.grid(row.grid_code) is None:
+        problems.append(f"网格 {row.grid_code!r} 不存在")
+    if row.closed_at and row.created_at and row.closed_at < row.created_at:
+        problems.append("办结时间早于受理时间")
+    return problems
 
 
 async def dispatch(cmd: DispatchCase, uow: UnitOfWork, policies: Policies) -> Case:

@@ -104,3 +104,9 @@ EVENT_KINDS: dict[str, str] = {
     "extend": "extended",
     "remind": "reminded",
 }
+
+EVENT_LABELS: dict[str, str] = {
+    "filed": "受理",
+    "imported": "历史导入",
+    **{EVENT_KINDS[action]: label for action, label in ACTION_LABELS.items()},
+}

@@ -1,0 +1,106 @@
+"""Rich renderings of cases for staff: the whole file (一案一档) and queue tables."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from handlers.case import Case
+from handlers.directory import LEVEL_LABELS, Department
+from handlers.status import EVENT_LABELS, Status
+from storage.queries import SentNotice
+
+TZ = ZoneInfo("Asia/Shanghai")
+OUTBOX_LABELS = {"pending": "待发送", "sent": "已送达", "failed": "发送失败", "unreachable": "无法送达"}
+
+
+def local(value: datetime | None) -> str:
+    return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return "未留"
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+def case_file(
+    case: Case, departments: dict[str, Department], notices: list[SentNotice], reveal_phone: bool = False
+) -> Group:
+    dept = departments.get(case.department or "")
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold cyan", no_wrap=True)
+    facts.add_column()
+    confidence = "、".join(
+        f"{name} {value:.2f}"
+        for name, value in (("类别", case.category_confidence), ("主题", case.topic_confidence))
+        if value is not None
+    )
+    rows = [
+        ("状态", status_text(case)),
+        ("类别", f"{case.category_label}" + ("（人工确认）" if case.classification_confirmed else "")),
+        ("主题", case.topic or "未分类"),
+        ("分类置信度", confidence or "—"),
+        ("网格", " / ".join(x for x in (case.street, case.community, case.grid_code) if x) or "未确定"),
+        ("地址", case.address or "—"),
+        ("责任部门", f"{dept.name}（{dept.code}，{LEVEL_LABELS.get(dept.level, dept.level)}级）" if dept else (case.department or "—")),
+        ("经办人", case.handler or "—"),
+        ("签收时限", local(case.sign_deadline)),
+        ("办结时限", local(case.resolve_deadline)),
+        ("来源渠道", case.channel),
+        ("群众", "匿名" if case.anonymous else case.user_ref or "—"),
+        ("联系电话", (case.phone or "未留") if reveal_phone else mask_phone(case.phone)),
+        ("退回/升级/重办", f"{case.return_count} / {case.escalation_count} / {case.reopen_count}"),
+        ("答复", case.reply or "—"),
+        ("评价", f"{case.rating} 分 {case.rating_comment or ''}" if case.rating else "—"),
+    ]
+    for name, value in rows:
+        facts.add_row(name, value if isinstance(value, Text) else Text(str(value)))
+    original = Panel(Text(case.text), title="群众原话", title_align="left")
+    events = Table(title="办理记录", title_justify="left", show_lines=False)
+    for column in ("序号", "时间", "操作", "操作人", "状态", "说明"):
+        events.add_column(column)
+    for e in case.events:
+        change = f"{e.from_status.label if e.from_status else ''}→{e.to_status.label}" if e.to_status else ""
+        events.add_row(str(e.seq), local(e.at), EVENT_LABELS.get(e.kind, e.kind), e.actor, change, Text(e.note))
+    sent = Table(title="给群众的回复", title_justify="left")
+    for column in ("时间", "状态", "渠道", "内容"):
+        sent.add_column(column)
+    for n in notices:
+        sent.add_row(local(n.created_at), OUTBOX_LABELS.get(n.status, n.status), n.channel, Text(n.text))
+    header = Panel(facts, title=f"诉求 {case.number}（受理于 {local(case.created_at)}）", title_align="left")
+    return Group(header, original, events, sent)
+
+
+def status_text(case: Case, now: datetime | None = None) -> Text:
+    text = Text(case.status.label)
+    if now and case.status not in (Status.RESOLVED, Status.CLOSED, Status.CANCELLED):
+        deadline = case.resolve_deadline or case.sign_deadline
+        if deadline and deadline < now:
+            text.append(" 已超期", style="bold red")
+    return text
+
+
+def case_table(cases: list[Case], departments: dict[str, Department], now: datetime, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in ("编号", "状态", "类别", "主题", "责任部门", "时限", "内容"):
+        table.add_column(column, overflow="fold")
+    for case in cases:
+        dept = departments.get(case.department or "")
+        deadline = case.resolve_deadline or case.sign_deadline
+        summary = case.text if len(case.text) <= 30 else case.text[:30] + "…"
+        table.add_row(
+            case.number,
+            status_text(case, now),
+            case.category_label,
+            case.topic or "—",
+            dept.name if dept else (case.department or "—"),
+            local(deadline),
+            Text(summary),
+        )
+    if not cases:
+        table.caption = "没有符合条件的诉求"
+    return table

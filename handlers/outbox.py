@@ -90,16 +90,19 @@ class OutboxDeliverer:
             if delivery.attempt >= self.retry.max_attempts:
                 await self._finish(delivery, "failed", repr(exc))
                 return "failed"
-            await self._retry(delivery, repr(exc))
+            await self._retry(delivery, repr(exc), getattr(exc, "retry_after", None))
             return "retried"
         async with self.uow_factory() as uow:
             await uow.outbox.mark_sent(delivery.id, self.clock.now())
             await uow.commit()
         return "sent"
 
-    async def _retry(self, delivery: Delivery, error: str) -> None:
+    async def _retry(self, delivery: Delivery, error: str, retry_after: float | None = None) -> None:
+        delay = self.retry.delay(delivery.attempt)
+        if retry_after is not None:
+            delay = max(delay, timedelta(seconds=retry_after))
         async with self.uow_factory() as uow:
-            when = self.clock.now() + self.retry.delay(delivery.attempt)
+            when = self.clock.now() + delay
             await uow.outbox.mark_retry(delivery.id, when, error)
             await uow.commit()
 

@@ -42,7 +42,11 @@ class Delivery:
 
 
 class DeliveryError(Exception):
-    """A channel could not deliver now; the outbox retries later."""
+    """A channel could not deliver now; the outbox retries later (not before `retry_after` seconds)."""
+
+    def __init__(self, message: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class RecipientUnreachable(DeliveryError):

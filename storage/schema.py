@@ -1,6 +1,7 @@
 """Every table module, imported in one place so migrations and tests see the whole schema."""
 
 from storage import models
+from storage import dialogue_models  # noqa: F401 - registers the dialogue tables
 from storage.models import Base
 
 __all__ = ["Base", "models"]

@@ -50,7 +50,7 @@ def read_grids(path: str | Path, *, taken: Collection[str] = ()) -> Parsed[Grid]
     path = Path(path)
     features, unit = geojson_features(path)
     parsed: Parsed[Grid] = Parsed(problems=features.problems)
-    located: list[tuple[int, Grid]] = []
+    clean: list[tuple[int, Grid]] = []
     seen: dict[str, int] = {}
     for line, feature in features.items:
         check = RowCheck(path.name, line, {}, GridRow.__table__, unit)
@@ -61,10 +61,11 @@ def read_grids(path: str | Path, *, taken: Collection[str] = ()) -> Parsed[Grid]
             elif grid.code in taken:
                 check.fail(f"网格编码 {grid.code} 已在数据库中")
             seen.setdefault(grid.code, line)
-            located.append((line, grid))
+            parsed.items.append(grid)
+            if not check.problems:
+                clean.append((line, grid))
         parsed.problems += check.problems
-    parsed.items = [grid for _, grid in located]
-    parsed.problems += [ImportProblem(path.name, line, message, unit) for line, message in _hierarchy(located)]
+    parsed.problems += [ImportProblem(path.name, line, message, unit) for line, message in _hierarchy(clean)]
     parsed.problems.sort(key=lambda p: p.line)
     return parsed
 
@@ -96,12 +97,14 @@ def _texts(properties: dict[str, Any], check: RowCheck) -> dict[str, str]:
             values[key] = str(value).strip()
         elif value is not None:
             check.fail(f"属性{label(key)}应为文本")
+            values[key] = str(value)
     return values
 
 
 def _hierarchy(located: list[tuple[int, Grid]]) -> list[tuple[int, str]]:
     """A community belongs to one street under one name, a street has one name, and a code names
-    one area at one level (so a department's area is never ambiguous)."""
+    one area at one level (so a department's area is never ambiguous). Checked on clean rows only,
+    so one bad cell is not reported twice."""
     problems = []
     communities: dict[str, tuple[str, str]] = {}
     streets: dict[str, str] = {}

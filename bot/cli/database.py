@@ -1,16 +1,22 @@
 """Database and district registry commands."""
 
+from pathlib import Path
+
 import typer
 
-from bot.cli.common import config_path, console, friendly_errors
+from bot.cli.common import config_path, console, err_console, fail, friendly_errors, open_app, run_async
 from bot.settings import load_settings
+from storage.importers.problems import ImportFailed
+from storage.importers.registry import import_district
 from storage.migrate import upgrade
 
 db_app = typer.Typer(help="数据库管理", no_args_is_help=True)
+district_app = typer.Typer(help="网格与部门名录", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
+    app.add_typer(district_app, name="district")
 
 
 @db_app.command("upgrade", help="创建或升级数据库结构")
@@ -19,3 +25,34 @@ def db_upgrade(ctx: typer.Context) -> None:
     settings = load_settings(config_path(ctx))
     upgrade(settings.database_url)
     console.print(f"[green]✓[/] 数据库已是最新结构：{settings.database_url}")
+
+
+@district_app.command("load", help="导入网格（GeoJSON）、地名（CSV）、部门（CSV）；默认使用配置文件中的示例区")
+@run_async
+async def district_load(
+    ctx: typer.Context,
+    grids: Path | None = typer.Option(None, "--grids", help="网格 GeoJSON 文件"),
+    places: Path | None = typer.Option(None, "--places", help="地名 CSV 文件"),
+    departments: Path | None = typer.Option(None, "--departments", help="部门 CSV 文件"),
+    add: bool = typer.Option(False, "--add", help="追加到现有名录，而不是整体替换"),
+) -> None:
+    async with open_app(ctx) as app:
+        files = app.settings.district_files
+        async with app.sessions() as session:
+            try:
+                report = await import_district(
+                    session,
+                    grids or files["grids"],
+                    places or files["places"],
+                    departments or files["departments"],
+                    replace=not add,
+                )
+            except ImportFailed as exc:
+                for problem in exc.problems[:50]:
+                    err_console.print(f"  {problem}", highlight=False)
+                more = f"（仅显示前 50 条，共 {len(exc.problems)} 条）" if len(exc.problems) > 50 else ""
+                raise fail(f"名录有 {len(exc.problems)} 处问题{more}，未导入任何数据。") from None
+    console.print(
+        f"[green]✓[/] 已导入{app.settings.district_name or '名录'}：{report.streets} 个街道、"
+        f"{report.communities} 个社区、{report.grids} 个网格、{report.places} 个地名、{report.departments} 个部门。"
+    )

@@ -217,9 +217,10 @@ def department_rows(plans: list[GridPlan]) -> list[list[str]]:
     rows += [[f"C-{code}", f"{street}{community}居委会", "community", code, f"S-{street_code}-INTAKE", "", ""]
              for code, street, community, street_code in communities]
     for street_code, street, _, _ in STREETS:
-        rows += [[f"S-{street_code}-{slug}", f"{street}综治中心{window}窗口", "street", street_code, DISPATCHER, "",
-                  window] for slug, window in WINDOWS]
-    rows += [[f"{district_code}-{slug}", name, "district", district_code, "", topic, ""] for slug, name, topic in BUREAUS]
+        rows += [[f"S-{street_code}-{slug}", f"{street}综治中心{window}窗口", "street", street_code, DISPATCHER,
+                  "", window] for slug, window in WINDOWS]
+    rows += [[f"{district_code}-{slug}", name, "district", district_code, "", topic, ""]
+             for slug, name, topic in BUREAUS]
     rows.append([DISPATCHER, "区综治中心统一分拨", "district", district_code, "", "", "统一分拨"])
     return rows
 

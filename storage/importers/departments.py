@@ -15,7 +15,9 @@ OPTIONAL = ("parent", "topics", "window")
 _LEVEL_OF_LABEL = {label: level for level, label in LEVEL_LABELS.items()}
 
 
-def parse_departments(path: str | Path, areas: Areas | None = None, *, district_code: str | None = None) -> list[Department]:
+def parse_departments(
+    path: str | Path, areas: Areas | None = None, *, district_code: str | None = None
+) -> list[Department]:
     """The departments of a CSV file; with `areas`, each area must be a code of its level."""
     return read_departments(path, areas, district_code=district_code).ok()
 
@@ -33,15 +35,16 @@ def read_departments(
     for line, values in records.items:
         check = RowCheck(path.name, line, values, DepartmentRow.__table__)
         dept = _department(check)
-        if district_code is None and dept.level == "district" and dept.area and not (areas and areas.level_of(dept.area)):
-            district_code = dept.area
+        if district_code is None and dept.level == "district" and not (areas and areas.level_of(dept.area)):
+            district_code = dept.area or None
         if areas is not None and dept.level in LEVELS and dept.area:
             _check_area(check, dept, areas, district_code or "")
         if dept.code in seen:
             check.fail(f"部门编码 {dept.code} 重复（第 {seen[dept.code]} 行已有）")
         elif dept.code in taken:
             check.fail(f"部门编码 {dept.code} 已在数据库中")
-        seen.setdefault(dept.code, line)
+        if dept.code:
+            seen.setdefault(dept.code, line)
         parsed.items.append(dept)
         checks.append(check)
     known = seen.keys() | set(taken)

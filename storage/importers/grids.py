@@ -26,11 +26,11 @@ class Areas:
 
     @classmethod
     def of(cls, grids: Iterable[Grid]) -> "Areas":
-        grids = list(grids)
+        listed = list(grids)
         return cls(
-            frozenset(g.code for g in grids),
-            frozenset(g.community_code for g in grids),
-            frozenset(g.street_code for g in grids),
+            frozenset(g.code for g in listed),
+            frozenset(g.community_code for g in listed),
+            frozenset(g.street_code for g in listed),
         )
 
     def level_of(self, code: str) -> str | None:

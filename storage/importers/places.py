@@ -52,4 +52,5 @@ def _place(check: RowCheck, grid_codes: Collection[str] | None) -> Place:
             check.fail(f"门牌号范围 {number_from}–{number_to} 起始大于截止")
         if not road:
             check.fail("填写了门牌号，但没有填写道路（road）")
-    return Place(name, kind, grid_code, tuple(a for a in check.items("aliases") if a != name), road, number_from, number_to)
+    aliases = tuple(alias for alias in check.items("aliases") if alias != name)
+    return Place(name, kind, grid_code, aliases, road, number_from, number_to)

@@ -1,5 +1,6 @@
 """Writing the district registry: validate everything first, then replace it in one transaction."""
 
+import asyncio
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -32,14 +33,19 @@ async def import_district(
 ) -> ImportReport:
     """Load a district's grids, places and departments; all or nothing.
 
-    Any bad row raises ImportFailed before a write. `replace` deletes the old registry in the
+    Any bad row raises ImportFailed before a write (files are checked in a worker thread). `replace` deletes the old registry in the
     same transaction; otherwise the files add to it and may not redefine a code it holds.
     The session's transaction is committed on success and rolled back on any error.
     """
     try:
         existing = None if replace else await load_directory(session)
-        district = validate_district(
-            grids_path, places_path, departments_path, district_code=district_code, existing=existing
+        district = await asyncio.to_thread(
+            validate_district,
+            grids_path,
+            places_path,
+            departments_path,
+            district_code=district_code,
+            existing=existing,
         )
         if replace:
             for table in (PlaceRow, GridRow, DepartmentRow):

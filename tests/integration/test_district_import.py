@@ -13,6 +13,7 @@ from storage.db import make_engine, session_factory
 from storage.importers import (
     District,
     ImportFailed,
+    ImportReport,
     import_district,
     load_directory,
     validate_district,
@@ -38,22 +39,28 @@ def files(tmp_path: Path) -> list[Path]:
     return [tmp_path / name for name in FILES]
 
 
-async def load(sessions: async_sessionmaker[AsyncSession], *paths: Path, **options: Any):  # type: ignore[no-untyped-def]
+async def load(sessions: async_sessionmaker[AsyncSession], *paths: Path, **options: Any) -> ImportReport:
     async with sessions() as session:
         return await import_district(session, *paths, **options)
 
 
-async def snapshot(sessions: async_sessionmaker[AsyncSession]) -> tuple[list[int], GridRow | None, District, list[Any]]:
+Snapshot = tuple[list[int], dict[str, Any] | None, District, list[Any]]
+
+
+async def snapshot(sessions: async_sessionmaker[AsyncSession]) -> Snapshot:
     """Row counts, one raw row, and the whole registry with its polygons (which Grid equality skips)."""
     async with sessions() as session:
-        counts = [await session.scalar(select(func.count()).select_from(t)) or 0 for t in (GridRow, PlaceRow, DepartmentRow)]
+        counts = [await session.scalar(select(func.count()).select_from(t)) or 0
+                  for t in (GridRow, PlaceRow, DepartmentRow)]
         row = await session.get(GridRow, "QH01-C01-G01")
         sample_row = None if row is None else {c.key: getattr(row, c.key) for c in GridRow.__table__.c}
         directory = await load_directory(session)
-    return counts, sample_row, directory, [g.polygon for g in directory.grids]  # type: ignore[return-value]
+    return counts, sample_row, directory, [g.polygon for g in directory.grids]
 
 
-async def test_the_sample_district_round_trips(sessions: async_sessionmaker[AsyncSession], files: list[Path]) -> None:
+async def test_the_sample_district_round_trips(
+    sessions: async_sessionmaker[AsyncSession], files: list[Path]
+) -> None:
     report = await load(sessions, *files)
     expected = validate_district(*files)
     assert (report.streets, report.communities, report.grids, report.places, report.departments) == (
@@ -66,7 +73,9 @@ async def test_the_sample_district_round_trips(sessions: async_sessionmaker[Asyn
     assert departments == sorted(expected.departments, key=lambda d: d.code)
 
 
-async def test_loading_again_replaces_rather_than_doubles(sessions: async_sessionmaker[AsyncSession], files: list[Path]) -> None:
+async def test_loading_again_replaces_rather_than_doubles(
+    sessions: async_sessionmaker[AsyncSession], files: list[Path]
+) -> None:
     await load(sessions, *files)
     before = await snapshot(sessions)
     report = await load(sessions, *files)
@@ -118,7 +127,9 @@ class FailingDepartmentInsert:
         return getattr(self.session, name)
 
 
-async def test_a_failed_write_keeps_the_old_registry(sessions: async_sessionmaker[AsyncSession], files: list[Path]) -> None:
+async def test_a_failed_write_keeps_the_old_registry(
+    sessions: async_sessionmaker[AsyncSession], files: list[Path]
+) -> None:
     await load(sessions, *files)
     before = await snapshot(sessions)
     async with sessions() as session:

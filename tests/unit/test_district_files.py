@@ -186,7 +186,8 @@ def test_utf16_file_is_refused(tmp_path: Path) -> None:
 
 def test_good_places_parse(tmp_path: Path) -> None:
     road = ["长街", "道路", "T1-C1-G2", "", "", "100", "199"]
-    place, segment = parse_places(write_csv(tmp_path / "p.csv", PLACE_HEADER, [GOOD_PLACE, road]), {"T1-C1-G1", "T1-C1-G2"})
+    path = write_csv(tmp_path / "p.csv", PLACE_HEADER, [GOOD_PLACE, road])
+    place, segment = parse_places(path, {"T1-C1-G1", "T1-C1-G2"})
     assert place.aliases == ("甲", "甲园") and (place.road, place.number_from, place.number_to) == ("甲路", 1, 9)
     assert (segment.road, segment.number_from, segment.number_to) == ("长街", 100, 199)
 
@@ -226,7 +227,9 @@ def test_quoted_multi_line_cell_keeps_later_line_numbers_true(tmp_path: Path) ->
     only(problems_of(lambda: parse_places(path, {"T1-C1-G1"})), "p.csv", 5, "T9 不存在")
 
 
-def test_header_only_and_full_width_separators(tmp_path: Path) -> None:
+def test_empty_and_header_only_files_and_full_width_separators(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_bytes(b"\xef\xbb\xbf\r\n")
+    only(problems_of(lambda: parse_departments(tmp_path / "d.csv")), "d.csv", 1, "文件为空")
     only(problems_of(lambda: parse_places(write_csv(tmp_path / "p.csv", PLACE_HEADER, []))), "p.csv", 1, "没有数据行")
     row = ["甲小区", "小区", "T1-C1-G1", "甲；甲园; 甲 ;甲小区", "", "", ""]
     assert parse_places(write_csv(tmp_path / "q.csv", PLACE_HEADER, [row]))[0].aliases == ("甲", "甲园")
@@ -314,7 +317,8 @@ def test_sample_district_departments(sample) -> None:  # type: ignore[no-untyped
                        "教育文体": "区教育体育局", "劳动和社会保障": "区人力资源和社会保障局",
                        "商贸旅游": "区市场监督管理局", "卫生计生": "区卫生健康局"}
     dispatcher = depts["QH-DISPATCH"]
-    assert (dispatcher.name, dispatcher.level, dispatcher.area, dispatcher.window) == ("区综治中心统一分拨", "district", "QH", "统一分拨")
+    assert (dispatcher.name, dispatcher.level, dispatcher.area, dispatcher.window) == (
+        "区综治中心统一分拨", "district", "QH", "统一分拨")
     assert {d.level for d in sample.departments} == set(LEVELS)
 
 

@@ -71,9 +71,13 @@ def _ring(raw: Any, name: str) -> tuple[Ring, str]:
 def _point(position: Any) -> tuple[float, float] | None:
     if not isinstance(position, list) or len(position) < 2:
         return None
-    lon, lat = position[0], position[1]
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in (lon, lat))
-    return (float(lon), float(lat)) if numbers else None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2]):
+        return None
+    try:
+        lon, lat = float(position[0]), float(position[1])
+    except OverflowError:
+        return None
+    return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
 
 
 def _reason(explanation: str) -> str:

@@ -105,6 +105,9 @@ def geojson_features(path: Path) -> tuple[Parsed[Feature], str]:
         reason = next((zh for en, zh in _JSON_ERRORS.items() if exc.msg.startswith(en)), exc.msg)
         parsed.problems.append(ImportProblem(name, exc.lineno, f"JSON 格式错误（第 {exc.colno} 列）：{reason}"))
         return parsed, LINE
+    except (ValueError, RecursionError):  # a number of thousands of digits, or absurd nesting
+        parsed.problems.append(ImportProblem(name, 1, "JSON 无法解析（数字过长或嵌套过深）"))
+        return parsed, LINE
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
         parsed.problems.append(ImportProblem(name, 1, "顶层应为 GeoJSON FeatureCollection"))
         return parsed, LINE

@@ -1,0 +1,60 @@
+"""Channel-edge tables: staff accounts (argon2 hashes, never passwords) and staff web sessions.
+
+Only digests of session tokens are stored, so a copy of the database opens no one's session.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base
+
+
+class StaffRow(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    department: Mapped[str | None] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class StaffSessionRow(Base):
+    __tablename__ = "staff_sessions"
+
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+async def staff_by_name(session: AsyncSession, username: str) -> StaffRow | None:
+    return (await session.execute(select(StaffRow).where(StaffRow.username == username))).scalar_one_or_none()
+
+
+async def all_staff(session: AsyncSession) -> list[StaffRow]:
+    return list((await session.execute(select(StaffRow).order_by(StaffRow.username))).scalars())
+
+
+async def session_with_staff(session: AsyncSession, digest: str) -> tuple[StaffSessionRow, StaffRow] | None:
+    query = (
+        select(StaffSessionRow, StaffRow)
+        .join(StaffRow, StaffRow.id == StaffSessionRow.staff_id)
+        .where(StaffSessionRow.token_digest == digest)
+    )
+    row = (await session.execute(query)).one_or_none()
+    return (row[0], row[1]) if row else None
+
+
+async def drop_session(session: AsyncSession, digest: str) -> None:
+    await session.execute(delete(StaffSessionRow).where(StaffSessionRow.token_digest == digest))
+
+
+async def drop_expired_sessions(session: AsyncSession, now: datetime) -> None:
+    await session.execute(delete(StaffSessionRow).where(StaffSessionRow.expires_at < now))

@@ -13,6 +13,7 @@ from handlers.outbox import OutboxDeliverer, RetryPolicy
 from handlers.policies import Policies
 from handlers.ports import Clock, Notifier, SystemClock
 from storage.db import make_engine, session_factory
+from storage.directory_repository import DirectoryCache
 from storage.uow import SqlUnitOfWork
 
 
@@ -24,9 +25,10 @@ class App:
     policies: Policies
     bus: MessageBus
     notifiers: dict[str, Notifier] = field(default_factory=dict)
+    directory_cache: DirectoryCache | None = None
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions)
+        return SqlUnitOfWork(self.sessions, self.directory_cache)
 
     def deliverer(self) -> OutboxDeliverer:
         o = self.settings.outbox
@@ -54,9 +56,12 @@ def build_app(
     clock: Clock | None = None,
     notifiers: Mapping[str, Notifier] | None = None,
     engine: AsyncEngine | None = None,
+    cache_directory: bool = True,
 ) -> App:
+    """Wire one process. Tests that rewrite the registry mid-test pass cache_directory=False."""
     engine = engine or make_engine(settings.database_url)
     sessions = session_factory(engine)
     policies = build_policies(settings, clock)
-    bus = MessageBus(lambda: SqlUnitOfWork(sessions), policies)
-    return App(settings, engine, sessions, policies, bus, dict(notifiers or {}))
+    cache = DirectoryCache() if cache_directory else None
+    bus = MessageBus(lambda: SqlUnitOfWork(sessions, cache), policies)
+    return App(settings, engine, sessions, policies, bus, dict(notifiers or {}), cache)

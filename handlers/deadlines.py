@@ -51,6 +51,7 @@ class WorkCalendar:
     def __init__(self, tz: str = "Asia/Shanghai", extra_holidays: Iterable[date] = ()) -> None:
         self.tz = ZoneInfo(tz)
         self.extra_holidays = frozenset(extra_holidays)
+        self._warned_years: set[int] = set()
 
     def is_workday(self, day: date) -> tuple[bool, bool]:
         """(is a working day, whether the official calendar knew the answer)."""
@@ -72,8 +73,9 @@ class WorkCalendar:
                 remaining -= workday
         else:
             day += timedelta(days=duration.amount)
-        if not known_all:
-            log.warning("deadline for %s uses the fallback calendar (no official data for %s)", start, day.year)
+        if not known_all and day.year not in self._warned_years:
+            self._warned_years.add(day.year)
+            log.warning("no official holiday data for %s: deadlines use weekends plus [calendar] extra_holidays", day.year)
         end = datetime.combine(day, time(23, 59, 59), tzinfo=self.tz)
         return Deadline(end, not known_all)
 

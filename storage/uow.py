@@ -6,18 +6,21 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.case_repository import SqlCaseRepository
-from storage.directory_repository import SqlDirectoryRepository
+from storage.directory_repository import DirectoryCache, SqlDirectoryRepository
 from storage.outbox_repository import SqlOutboxRepository
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], directory_cache: DirectoryCache | None = None
+    ) -> None:
         self.sessions = sessions
+        self.directory_cache = directory_cache
 
     async def __aenter__(self) -> Self:
         self.session = self.sessions()
         self.cases = SqlCaseRepository(self.session)
-        self.directory = SqlDirectoryRepository(self.session)
+        self.directory = SqlDirectoryRepository(self.session, self.directory_cache)
         self.outbox = SqlOutboxRepository(self.session)
         return self
 

@@ -37,6 +37,7 @@ class Settings:
     case_prefix: str
     data_dir: Path
     district_name: str
+    district_code: str
     district_files: Mapping[str, Path]
     models_dir: Path
     routing: RoutingPolicy
@@ -85,6 +86,7 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
         case_prefix=app.get("case_prefix", "MS"),
         data_dir=base / app.get("data_dir", "var"),
         district_name=district.get("name", ""),
+        district_code=district.get("code", ""),
         district_files={k: base / district[k] for k in ("grids", "places", "departments")},
         models_dir=base / nlu.get("models_dir", "var/models"),
         routing=RoutingPolicy(

@@ -46,6 +46,7 @@ async def district_load(
                     places or files["places"],
                     departments or files["departments"],
                     replace=not add,
+                    district_code=app.settings.district_code or None,
                 )
             except ImportFailed as exc:
                 for problem in exc.problems[:50]:

@@ -1,0 +1,1 @@
+"""The Telegram channel: aiogram routers, polling or webhook, and status pushes via the Bot API."""

@@ -1,0 +1,77 @@
+"""Bot replies as Telegram messages: plain text (never parse_mode), inline keyboards for choices.
+
+A resident's words come back inside our replies, so nothing is ever sent as HTML or Markdown.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from flows.messages import Choice, Reply
+
+MAX_TEXT = 4096
+MAX_CALLBACK_BYTES = 64
+SHARE_LOCATION = "📍 发送我的位置"
+LOCATION_HINT = "也可以点下方按钮，直接发送您所在的位置。"
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    text: str
+    markup: Markup = None
+
+
+def outgoing(replies: Sequence[Reply]) -> list[Outgoing]:
+    """One or more messages per reply; the keyboard rides on the last piece of a long text."""
+    messages: list[Outgoing] = []
+    for reply in replies:
+        pieces = split_text(reply.text)
+        keyboard = choice_keyboard(reply.choices)
+        for piece in pieces[:-1]:
+            messages.append(Outgoing(piece))
+        if reply.request_location and keyboard is not None:
+            messages.append(Outgoing(pieces[-1], keyboard))
+            messages.append(Outgoing(LOCATION_HINT, location_keyboard()))
+        elif reply.request_location:
+            messages.append(Outgoing(pieces[-1], location_keyboard()))
+        else:
+            messages.append(Outgoing(pieces[-1], keyboard))
+    return messages
+
+
+def choice_keyboard(choices: Sequence[Choice]) -> InlineKeyboardMarkup | None:
+    usable = [c for c in choices if 0 < len(c.value.encode()) <= MAX_CALLBACK_BYTES]
+    if not usable:
+        return None
+    rows = [[InlineKeyboardButton(text=c.label, callback_data=c.value)] for c in usable]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def location_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=SHARE_LOCATION, request_location=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Telegram refuses messages over 4,096 characters; cut at line breaks where possible."""
+    text = text or "…"
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    pieces.append(text)
+    return pieces

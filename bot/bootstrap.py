@@ -9,7 +9,7 @@ from bot.settings import Settings
 from handlers.bus import MessageBus
 from handlers.deadlines import WorkCalendar
 from handlers.notices import Notices
-from handlers.outbox import OutboxDeliverer, RetryPolicy
+from handlers.outbox import OutboxDeliverer
 from handlers.policies import Policies
 from handlers.ports import Clock, Notifier, SystemClock
 from storage.db import make_engine, session_factory
@@ -31,9 +31,7 @@ class App:
         return SqlUnitOfWork(self.sessions, self.directory_cache)
 
     def deliverer(self) -> OutboxDeliverer:
-        o = self.settings.outbox
-        retry = RetryPolicy(o.max_attempts, o.backoff_seconds, o.max_backoff_seconds, o.lease_seconds)
-        return OutboxDeliverer(self.uow, self.notifiers, self.policies.clock, retry)
+        return OutboxDeliverer(self.uow, self.notifiers, self.policies.clock, self.settings.outbox_retry)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from handlers.deadlines import Sla, parse_sla_table
+from handlers.outbox import RetryPolicy
 from handlers.routing import Rule, RoutingPolicy
 
 DEFAULT_CONFIG = Path("config.toml")
@@ -18,15 +19,6 @@ DATABASE_ENV = "MINSHENG_DATABASE_URL"
 
 class ConfigError(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class OutboxSettings:
-    max_attempts: int = 12
-    backoff_seconds: float = 5
-    max_backoff_seconds: float = 3600
-    lease_seconds: float = 60
-    poll_seconds: float = 2
 
 
 @dataclass(frozen=True)
@@ -44,7 +36,8 @@ class Settings:
     sla: Mapping[str, Sla]
     extra_holidays: tuple[date, ...]
     templates: Mapping[str, str]
-    outbox: OutboxSettings
+    outbox_retry: RetryPolicy
+    outbox_poll_seconds: float
     raw: Mapping[str, Any] = field(repr=False)
 
     def section(self, name: str) -> Mapping[str, Any]:
@@ -73,6 +66,7 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
     district = raw["district"]
     routing = raw["routing"]
     nlu = raw.get("nlu", {})
+    outbox = raw.get("outbox", {})
     rules = tuple(Rule(**rule) for rule in routing["rules"])
     ladder = tuple(routing.get("ladder", ("grid", "community", "street", "district")))
     for rule in rules:
@@ -99,7 +93,8 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
         sla=parse_sla_table(raw["sla"]),
         extra_holidays=tuple(date.fromisoformat(d) for d in raw.get("calendar", {}).get("extra_holidays", [])),
         templates=dict(raw.get("templates", {})),
-        outbox=OutboxSettings(**raw.get("outbox", {})),
+        outbox_retry=RetryPolicy(**{k: v for k, v in outbox.items() if k != "poll_seconds"}),
+        outbox_poll_seconds=float(outbox.get("poll_seconds", 2)),
         raw=raw,
     )
 

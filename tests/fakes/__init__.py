@@ -1,0 +1,1 @@
+"""Local stand-ins for services the tests cannot reach: the Telegram Bot API, an SMS gateway."""

@@ -1,0 +1,51 @@
+"""Telegram webhook mode: the secret header is checked, and an update posted twice acts once."""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from bot.bootstrap import App
+from bot.limits import Limits, SenderGate
+from bot.telegram.dispatcher import build_dispatcher
+from bot.telegram.runner import TelegramSettings, make_bot
+from bot.telegram.webhook import SECRET_HEADER, webhook_router
+from tests.fakes.dialogue import FakeDialogue
+from tests.fakes.telegram_api import FakeBotApi
+
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+SECRET = "s3cret-token_for-tests"
+CHAT = 7770001
+
+
+@pytest.fixture
+async def webhook(app: App) -> AsyncIterator[tuple[httpx.AsyncClient, FakeBotApi, FakeDialogue]]:
+    api = FakeBotApi()
+    await api.start()
+    bot = make_bot(TelegramSettings(token="123456:TEST-token", api_base=api.base_url))
+    dialogue = FakeDialogue(app.bus)
+    web = FastAPI()
+    web.include_router(webhook_router(build_dispatcher(dialogue, SenderGate(Limits())), bot, "/tg/hook", SECRET))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://test") as client:
+        yield client, api, dialogue
+    await bot.session.close()
+    await api.stop()
+
+
+async def test_an_update_posted_twice_has_its_effect_once(webhook) -> None:  # type: ignore[no-untyped-def]
+    client, api, dialogue = webhook
+    update = {"update_id": 9001, **api.message(CHAT, text="楼道灯不亮")}
+    for _ in range(2):
+        response = await client.post("/tg/hook", json=update, headers={SECRET_HEADER: SECRET})
+        assert response.status_code == 200
+    assert len(dialogue.inbound) == 1
+    assert [m.text for m in api.sent(CHAT)] == ["您反映的是：楼道灯不亮，对吗？"]
+
+
+@pytest.mark.parametrize("headers", [{}, {SECRET_HEADER: "wrong"}, {SECRET_HEADER: SECRET + "x"}])
+async def test_a_post_without_the_secret_is_refused(webhook, headers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    client, api, dialogue = webhook
+    response = await client.post("/tg/hook", json={"update_id": 1, **api.message(CHAT, text="你好")}, headers=headers)
+    assert response.status_code == 401
+    assert dialogue.inbound == [] and api.sent() == []

@@ -1,0 +1,156 @@
+"""Intake, second half: a contact phone (or anonymity, explained), the summary, edits, and the
+FileCase command the confirmation produces."""
+
+import re
+from dataclasses import replace
+
+import phonenumbers
+
+from flows import intake, location
+from flows.choices import normalise, picked
+from flows.context import Context, Outcome, advance, ask, miss
+from flows.messages import Inbound
+from flows.state import ConversationState, Draft
+from flows.texts import ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_label, mask_phone
+from flows.understanding import Understanding
+from handlers.commands import FileCase
+
+CONTACT, SUMMARY, EDIT, SUBMITTED = "contact", "summary", "edit", "submitted"
+STEPS = (CONTACT, SUMMARY, EDIT)
+_PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+_DIGITS = re.compile(r"\d{5,}")
+_NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
+
+
+def ask_contact(state: ConversationState, prefix: str = "") -> Outcome:
+    text = (
+        f"{prefix}为了方便办理人员联系您核实情况，请留下手机号码。\n"
+        "不方便的话，也可以选择“匿名反映”（办理部门看不到您的身份，也不会回访）或“不留电话”。"
+    )
+    return ask(state, CONTACT, text, (("匿名反映", "anonymous"), ("不留电话", "skip")))
+
+
+def find_phone(text: str) -> str | None:
+    """A valid Chinese mobile or landline number in the text, digits only."""
+    compact = re.sub(r"[\s\-—()（）]", "", text)
+    for match in _PHONE.finditer(compact):
+        number = match.group(1).replace("-", "")
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse(number, "CN")):
+                return number
+        except phonenumbers.NumberParseException:
+            continue
+    return None
+
+
+def summary_text(draft: Draft, ctx: Context) -> str:
+    topic = f"（{draft.topic}）" if draft.topic else ""
+    if draft.anonymous:
+        contact = "匿名反映"
+    else:
+        contact = mask_phone(draft.phone) or "未留电话（进度在这里通知您）"
+    body = draft.text if len(draft.text) <= 200 else draft.text[:199] + "…"
+    return (
+        "请核对您要反映的内容：\n"
+        f"问题：{body}\n"
+        f"类别：{category_label(draft.category)}{topic}\n"
+        f"地点：{location.where_label(draft, ctx)}\n"
+        f"联系方式：{contact}"
+    )
+
+
+def ask_summary(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
+    assert state.draft is not None
+    text = f"{prefix}{summary_text(state.draft, ctx)}\n确认无误请点“确认提交”。"
+    return ask(state, SUMMARY, text, (("确认提交", "submit"), ("修改", "edit"), ("取消", "cancel")))
+
+
+def file_command(draft: Draft, channel: str, user_ref: str, ctx: Context) -> FileCase:
+    address = draft.address if draft.grid_code else location.manual_address(draft, ctx)
+    return FileCase(
+        actor="resident:anonymous" if draft.anonymous else f"resident:{channel}:{user_ref}",
+        text=draft.text,
+        channel=channel,
+        user_ref=user_ref,
+        category=draft.category,
+        topic=draft.topic,
+        category_confidence=draft.category_confidence,
+        topic_confidence=draft.topic_confidence,
+        classification_confirmed=draft.classification_confirmed,
+        grid_code=draft.grid_code,
+        address=address or None,
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        phone=None if draft.anonymous else draft.phone,
+        anonymous=draft.anonymous,
+    )
+
+
+def with_phone(draft: Draft, phone: str) -> Draft:
+    return replace(draft, phone=phone, anonymous=False, contact_done=True)
+
+
+def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    return {CONTACT: _on_contact, SUMMARY: _on_summary, EDIT: _on_edit}[state.step](state, inbound, u, ctx)
+
+
+def _on_contact(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    draft = _draft(state)
+    choice = picked(inbound, state.offered)
+    plain = normalise(inbound.text)
+    phone = (u.phones[0] if u.phones else None) or find_phone(inbound.text)
+    if phone and choice is None:
+        return advance(replace(state, draft=with_phone(draft, phone)), f"好的，已记下电话 {mask_phone(phone)}。")
+    if "匿名" in plain and ("什么" in plain or "意思" in plain or "?" in inbound.text or "？" in inbound.text):
+        return ask_contact(state, ANONYMOUS_EXPLAINED + "\n")
+    if choice == "anonymous" or (choice is None and "匿名" in plain):
+        draft = replace(draft, anonymous=True, phone=None, contact_done=True)
+        return advance(replace(state, draft=draft), f"好的，按匿名反映登记。{ANONYMOUS_EXPLAINED}")
+    if choice == "skip" or any(w in plain for w in _NO_PHONE) or u.is_intent("deny", ctx.config.intent_confidence):
+        draft = replace(draft, anonymous=False, phone=None, contact_done=True)
+        return advance(replace(state, draft=draft), "好的，不留电话也可以受理，办理进度会在这里通知您。")
+    if _DIGITS.search(inbound.text):
+        return miss(state, "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。")
+    return miss(state, "请输入手机号码，或选择下面的选项。")
+
+
+def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    choice = picked(inbound, state.offered)
+    if choice == "submit" or (choice is None and u.is_intent("affirm", ctx.config.intent_confidence)):
+        return Outcome(
+            replace(state, step=SUBMITTED, offered=(), question=""),
+            (),
+            (file_command(_draft(state), inbound.channel, inbound.user_ref, ctx),),
+        )
+    if choice == "cancel":
+        return Outcome(ConversationState()).prefixed(CANCELLED_DRAFT)
+    if choice == "edit" or u.is_intent("deny", ctx.config.intent_confidence):
+        return _ask_edit(state)
+    return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
+
+
+def _ask_edit(state: ConversationState, prefix: str = "") -> Outcome:
+    offered = (("问题描述", "text"), ("类别", "category"), ("地点", "location"), ("联系方式", "contact"))
+    return ask(state, EDIT, f"{prefix}请问要修改哪一项？", offered)
+
+
+def _on_edit(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    draft = _draft(state)
+    choice = picked(inbound, state.offered)
+    if choice == "text":
+        draft = replace(draft, parts=(), class_done=False, classification_confirmed=False,
+                        category=None, category_confidence=None, topic=None, topic_confidence=None)
+        return ask(replace(state, draft=draft), intake.DESCRIBE, "好的，请重新描述一下您的问题：")
+    if choice == "category":
+        draft = replace(draft, class_done=False, classification_confirmed=False)
+        return intake.ask_category(replace(state, draft=draft))
+    if choice == "location":
+        return location.ask_location(location.cleared(state), ctx)
+    if choice == "contact":
+        return ask_contact(replace(state, draft=replace(draft, contact_done=False, phone=None, anonymous=False)))
+    return miss(state, "请选择要修改的项目，回复序号就可以。")
+
+
+def _draft(state: ConversationState) -> Draft:
+    assert state.draft is not None, "a contact step without a draft"
+    return state.draft

@@ -1,0 +1,110 @@
+"""What every step receives besides the turn itself, and what every step returns."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from typing import Any, Self
+
+from flows.choices import as_choices
+from flows.district import DistrictMap
+from flows.messages import Reply
+from flows.state import ConversationState
+from flows.texts import NOT_UNDERSTOOD
+from handlers.case import Case
+from handlers.commands import Command
+
+ADVANCE = "advance"
+
+
+@dataclass(frozen=True)
+class DialogueConfig:
+    """The `[dialogue]` section of config.toml."""
+
+    draft_ttl_minutes: float = 120
+    max_location_tries: int = 2
+    place_confidence: float = 0.8
+    classification_confidence: float = 0.5
+    intent_confidence: float = 0.6
+    max_choices: int = 6
+    status_cases: int = 5
+    timezone: str = "Asia/Shanghai"
+
+    @classmethod
+    def from_section(cls, section: Mapping[str, Any], timezone: str = "Asia/Shanghai") -> Self:
+        known = {f.name for f in fields(cls)}
+        unknown = set(section) - known
+        if unknown:
+            raise ValueError(f"[dialogue] 中有未知配置项：{', '.join(sorted(unknown))}")
+        values = {"timezone": timezone, **section}
+        if int(values.get("max_location_tries", 2)) < 1:
+            raise ValueError("[dialogue] max_location_tries 至少为 1")
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Read-only facts for one turn: the district, settings, the time, the resident's own cases."""
+
+    district: DistrictMap
+    config: DialogueConfig = field(default_factory=DialogueConfig)
+    now: datetime = field(default_factory=datetime.now)
+    cases: tuple[Case, ...] = ()
+    time_limits: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: ConversationState
+    replies: tuple[Reply, ...] = ()
+    commands: tuple[Command, ...] = ()
+
+    def then(self, other: "Outcome") -> "Outcome":
+        """This outcome's replies and commands followed by another's, ending in the other's state."""
+        return Outcome(other.state, self.replies + other.replies, self.commands + other.commands)
+
+    def prefixed(self, *texts: str) -> "Outcome":
+        return replace(self, replies=tuple(Reply(t) for t in texts if t) + self.replies)
+
+
+def ask(
+    state: ConversationState,
+    step: str,
+    text: str,
+    offered: tuple[tuple[str, str], ...] = (),
+    *,
+    request_location: bool = False,
+    **changes: Any,
+) -> Outcome:
+    """Put a question on screen: move to `step` and remember the choices it offers.
+
+    Moving to another step clears the count of answers we did not understand."""
+    changes.setdefault("misses", state.misses if step == state.step else 0)
+    new = replace(state, step=step, question=text, offered=offered, request_location=request_location, **changes)
+    return Outcome(new, (Reply(text, as_choices(offered), request_location),))
+
+
+def repeat(state: ConversationState, *texts: str) -> Outcome:
+    """Say something, then put the question on screen again."""
+    said = tuple(Reply(t) for t in texts if t)
+    if not state.question:
+        return Outcome(state, said)
+    return Outcome(state, (*said, Reply(state.question, as_choices(state.offered), state.request_location)))
+
+
+def advance(state: ConversationState, *texts: str) -> Outcome:
+    """This answer is settled: the router asks whatever the draft still lacks next."""
+    return say(replace(state, step=ADVANCE, offered=()), *texts)
+
+
+def say(state: ConversationState, *texts: str) -> Outcome:
+    return Outcome(state, tuple(Reply(t) for t in texts if t))
+
+
+def miss(
+    state: ConversationState, hint: str, again: Callable[[ConversationState], Outcome] | None = None
+) -> Outcome:
+    """An answer we could not use: say so, say what would work, and ask again."""
+    state = replace(state, misses=state.misses + 1)
+    if again is None:
+        return repeat(state, f"{NOT_UNDERSTOOD}{hint}")
+    return again(state).prefixed(f"{NOT_UNDERSTOOD}{hint}")

@@ -1,0 +1,124 @@
+"""The dialogue runner: load a resident's state, understand the turn, step, run the commands
+the step issued, and save it all. Channels call `handle(inbound)` and render the replies.
+
+A channel message id is claimed before anything happens, so a redelivered message has its
+effect once and gets the first answer again.
+"""
+
+import asyncio
+import logging
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flows.context import Context, DialogueConfig
+from flows.district import DistrictMap
+from flows.messages import Choice, Inbound, Reply
+from flows.ports import ConversationStore, Understand
+from flows.results import after
+from flows.router import step, with_resume
+from flows.state import ConversationState
+from flows.understanding import Understanding
+from handlers.bus import MessageBus
+from handlers.case import Case
+from handlers.errors import DomainError
+from handlers.ports import Clock, UnitOfWork
+
+log = logging.getLogger(__name__)
+STILL_WORKING = "已收到您的消息，正在处理，请稍候。"
+_RECENT_CASES = 20
+
+
+@dataclass
+class Dialogue:
+    store: ConversationStore
+    bus: MessageBus
+    uow_factory: Callable[[], UnitOfWork]
+    understand: Understand
+    district: DistrictMap
+    config: DialogueConfig
+    clock: Clock
+    time_limits: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        """One resident turn; turns of the same resident run one at a time in this process."""
+        key = (inbound.channel, inbound.user_ref)
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock:
+            previous = await self.store.claim(inbound.channel, inbound.message_id, inbound.user_ref, self.clock.now())
+            if previous is not None:
+                return [reply_from_dict(r) for r in previous] or [Reply(STILL_WORKING)]
+            try:
+                return await self._turn(inbound)
+            except BaseException:
+                await self.store.release(inbound.channel, inbound.message_id)
+                raise
+
+    async def _turn(self, inbound: Inbound) -> list[Reply]:
+        now = self.clock.now()
+        data, version = await self.store.load(inbound.channel, inbound.user_ref)
+        before = ConversationState.from_dict(data)
+        said = inbound.text or inbound.choice or ""
+        understanding = await self.understand(said) if said.strip() else Understanding()
+        ctx = Context(self.district, self.config, now, await self._cases(inbound), self.time_limits)
+        outcome = step(before, inbound, understanding, ctx)
+        state, replies = outcome.state, list(outcome.replies)
+        for command in outcome.commands:
+            started = self.clock.now()
+            result: Case | DomainError
+            try:
+                result = await self.bus.handle(command)
+            except DomainError as exc:
+                result = exc
+            else:
+                await self.store.mark_answered(result.number, started, self.clock.now())
+            followed = after(before, state, command, result, ctx)
+            state, replies = followed.state, replies + list(followed.replies)
+        replies = with_resume(state, replies)
+        saved = await self.store.finish(
+            channel=inbound.channel,
+            user_ref=inbound.user_ref,
+            message_id=inbound.message_id,
+            state=state.touched(now).to_dict(),
+            version=version,
+            said=_said(inbound, before),
+            replies=[reply_to_dict(r) for r in replies],
+            at=now,
+        )
+        if not saved:
+            log.warning("conversation %s/%s changed under this turn; its state was not saved",
+                        inbound.channel, inbound.user_ref)
+        return replies
+
+    async def _cases(self, inbound: Inbound) -> tuple[Case, ...]:
+        async with self.uow_factory() as uow:
+            found = await uow.cases.find(channel=inbound.channel, user_ref=inbound.user_ref, limit=_RECENT_CASES)
+        return tuple(found)
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "choices": [[c.label, c.value] for c in reply.choices],
+        "request_location": reply.request_location,
+    }
+
+
+def reply_from_dict(data: Mapping[str, Any]) -> Reply:
+    choices = tuple(Choice(str(label), str(value)) for label, value in data.get("choices", ()))
+    return Reply(str(data["text"]), choices, bool(data.get("request_location", False)))
+
+
+def _said(inbound: Inbound, before: ConversationState) -> str:
+    """The turn as the history shows it: a tapped button by its label, a map point by its coordinates."""
+    if inbound.location is not None:
+        return f"[位置] {inbound.location.latitude:.5f}, {inbound.location.longitude:.5f}"
+    if inbound.choice is not None and not inbound.text:
+        return next((label for label, value in before.offered if value == inbound.choice), inbound.choice)
+    return inbound.text

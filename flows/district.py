@@ -1,0 +1,142 @@
+"""The district as the location questions see it: streets → communities → grids, named places,
+a typed address matched fuzzily, and a shared map point located by point-in-polygon."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from shapely.geometry import Point, Polygon
+from shapely.prepared import prep
+
+from handlers.directory import Department, Grid, Place
+
+_HOUSE_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,8}?(?:大道|路|街|巷))\s*(\d{1,5})\s*号?")
+_FUZZY_MIN = 80
+
+
+@dataclass(frozen=True)
+class AddressMatch:
+    """What a typed address pins down: grids (best first), or only a community or street."""
+
+    grids: tuple[tuple[str, str, float], ...] = ()
+    community_code: str | None = None
+    street_code: str | None = None
+
+    @property
+    def found(self) -> bool:
+        return bool(self.grids or self.community_code or self.street_code)
+
+
+class DistrictMap:
+    """Read-only lookups built once from the registry; cheap to query on every turn."""
+
+    def __init__(self, grids: Iterable[Grid], places: Iterable[Place], departments: Iterable[Department]) -> None:
+        self.grids = {g.code: g for g in grids}
+        self.places = [p for p in places if p.grid_code in self.grids]
+        self.departments = {d.code: d for d in departments}
+        self.streets: dict[str, str] = {}
+        self.communities: dict[str, tuple[str, str]] = {}
+        for grid in self.grids.values():
+            self.streets.setdefault(grid.street_code, grid.street)
+            self.communities.setdefault(grid.community_code, (grid.community, grid.street_code))
+        self._shapes = [
+            (code, prep(Polygon(g.polygon[0], g.polygon[1:]))) for code, g in self.grids.items() if g.polygon
+        ]
+        self._names = sorted(
+            ((name, p) for p in self.places for name in (p.name, *p.aliases) if len(name) >= 2),
+            key=lambda item: -len(item[0]),
+        )
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The topic fields some district bureau owns: the only topics routing can act on."""
+        return tuple(sorted({t for d in self.departments.values() for t in d.topics}))
+
+    def grid(self, code: str | None) -> Grid | None:
+        return self.grids.get(code or "")
+
+    def communities_of(self, street_code: str) -> list[tuple[str, str]]:
+        return [(code, name) for code, (name, street) in self.communities.items() if street == street_code]
+
+    def grids_of(self, community_code: str) -> list[Grid]:
+        return [g for g in self.grids.values() if g.community_code == community_code]
+
+    def label(self, code: str | None) -> str:
+        """青禾街道幸福社区第1网格 — how a grid is said to a resident."""
+        grid = self.grid(code)
+        return f"{grid.street}{grid.community}{grid.name.removeprefix(grid.community)}" if grid else ""
+
+    def landmarks(self, code: str, limit: int = 2) -> list[str]:
+        """A few estates or roads in the grid, so a resident recognises it in a list of choices."""
+        places = [p for p in self.places if p.grid_code == code]
+        places.sort(key=lambda p: (p.kind != "小区", p.kind == "道路", p.kind == "公交站"))
+        names: list[str] = []
+        for place in places:
+            name = _road_span(place) if place.kind == "道路" else place.name
+            if name not in names:
+                names.append(name)
+        return names[:limit]
+
+    def locate_point(self, latitude: float, longitude: float) -> Grid | None:
+        point = Point(longitude, latitude)
+        for code, shape in self._shapes:
+            if shape.covers(point):
+                return self.grids[code]
+        return None
+
+    def match_address(self, text: str) -> AddressMatch:
+        """Road + house number first, then place names and aliases, then community and street
+        names, and last a fuzzy match that forgives a wrong or missing character."""
+        text = re.sub(r"\s+", "", text)
+        if not text:
+            return AddressMatch()
+        numbered = self._by_house_number(text)
+        if numbered:
+            return AddressMatch(numbered)
+        named = self._by_name(text)
+        if named:
+            return AddressMatch(named)
+        for code, (name, street) in self.communities.items():
+            if name in text or name.removesuffix("社区") + "社区" in text:
+                return AddressMatch(community_code=code, street_code=street)
+        for code, name in self.streets.items():
+            if name in text:
+                return AddressMatch(street_code=code)
+        return AddressMatch(self._fuzzy(text))
+
+    def _by_house_number(self, text: str) -> tuple[tuple[str, str, float], ...]:
+        for match in _HOUSE_NUMBER.finditer(text):
+            road, number = match.group(1), int(match.group(2))
+            for place in self.places:
+                if place.kind != "道路" or place.number_from is None or place.number_to is None:
+                    continue
+                if (place.road or place.name) in road and place.number_from <= number <= place.number_to:
+                    return ((place.grid_code, f"{place.road or place.name}{number}号", 1.0),)
+        return ()
+
+    def _by_name(self, text: str) -> tuple[tuple[str, str, float], ...]:
+        found: dict[str, tuple[str, str, float]] = {}
+        for name, place in self._names:
+            if place.kind == "道路" or name not in text:
+                continue
+            score = 0.95 if name == place.name else 0.9
+            if place.grid_code not in found:
+                found[place.grid_code] = (place.grid_code, place.name, score)
+        return tuple(found.values())
+
+    def _fuzzy(self, text: str) -> tuple[tuple[str, str, float], ...]:
+        best: dict[str, tuple[str, str, float]] = {}
+        for name, place in self._names:
+            if place.kind == "道路" or len(name) < 3:
+                continue
+            score = fuzz.partial_ratio(name, text)
+            if score >= _FUZZY_MIN and score / 100 * 0.8 > best.get(place.grid_code, ("", "", 0.0))[2]:
+                best[place.grid_code] = (place.grid_code, place.name, score / 100 * 0.8)
+        return tuple(sorted(best.values(), key=lambda item: -item[2])[:5])
+
+
+def _road_span(place: Place) -> str:
+    if place.number_from is None:
+        return place.name
+    return f"{place.road or place.name}{place.number_from}–{place.number_to}号"

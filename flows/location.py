@@ -1,0 +1,220 @@
+"""Intake, the grid location (三级网格): confirm the place the complaint named, choose among
+several, or narrow down street → community → grid, take a typed address or a map point.
+
+It never loops: after `max_location_tries` failed answers the case is filed with the address
+as typed, and the dispatcher assigns the grid by hand.
+"""
+
+from dataclasses import replace
+
+from flows.choices import normalise, picked
+from flows.context import Context, Outcome, advance, ask
+from flows.messages import Inbound
+from flows.state import Candidate, ConversationState, Draft
+from flows.understanding import Understanding
+
+CONFIRM, PICK, ASK, COMMUNITY, GRID = (
+    "location_confirm",
+    "location_pick",
+    "location_ask",
+    "location_community",
+    "location_grid",
+)
+STEPS = (CONFIRM, PICK, ASK, COMMUNITY, GRID)
+UNKNOWN = "unknown"
+_DONT_KNOW = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得")
+
+
+def ask_location(state: ConversationState, ctx: Context) -> Outcome:
+    """Start from the places the description named, best first."""
+    draft = _draft(state)
+    candidates = sorted(
+        (c for c in draft.candidates if ctx.district.grid(c.grid_code)), key=lambda c: -c.score
+    )[: ctx.config.max_choices - 1]
+    if not candidates:
+        return _ask_where(state, ctx)
+    best = candidates[0]
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+    if best.score >= ctx.config.place_confidence and best.score - runner_up >= 0.15:
+        text = f"问题发生在{ctx.district.label(best.grid_code)}（{best.name}附近），对吗？"
+        return ask(state, CONFIRM, text, (("对", "yes"), ("不对", "no")))
+    return _ask_pick(state, ctx, candidates)
+
+
+def where_label(draft: Draft, ctx: Context) -> str:
+    """The location as the summary states it."""
+    if draft.grid_code:
+        place = f"（{draft.address}）" if draft.address else ""
+        return f"{ctx.district.label(draft.grid_code)}{place}"
+    known = manual_address(draft, ctx)
+    return f"{known or '未提供'}（具体网格由工作人员确定）"
+
+
+def manual_address(draft: Draft, ctx: Context) -> str:
+    """Everything the resident told us about the place, for a person to assign the grid."""
+    street = ctx.district.streets.get(draft.street_code or "", "")
+    community = ctx.district.communities.get(draft.community_code or "", ("", ""))[0]
+    return " ".join(part for part in (street + community, draft.address or "") if part)
+
+
+def relocate(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    """A correction such as "不对，地址是…": forget the old place and read the new one."""
+    return _typed(replace(cleared(state), step=ASK, offered=()), inbound, u, ctx)
+
+
+def cleared(state: ConversationState) -> ConversationState:
+    """The draft with no location at all, as if the question had not been asked yet."""
+    draft = replace(
+        _draft(state),
+        grid_code=None,
+        street_code=None,
+        community_code=None,
+        address=None,
+        latitude=None,
+        longitude=None,
+        location_tries=0,
+        location_by=None,
+        location_done=False,
+        candidates=(),
+    )
+    return replace(state, draft=draft)
+
+
+def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    if inbound.location is not None:
+        return _map_point(state, inbound, ctx)
+    choice = picked(inbound, state.offered)
+    if choice is None and any(w in normalise(inbound.text) for w in _DONT_KNOW):
+        choice = UNKNOWN
+    if choice is None and state.step == CONFIRM and u.is_intent("affirm", ctx.config.intent_confidence):
+        choice = "yes"
+    if choice is None and state.step == CONFIRM and u.is_intent("deny", ctx.config.intent_confidence):
+        choice = "no"
+    if choice is None:
+        return _typed(state, inbound, u, ctx)
+    if choice == "yes":
+        best = max(_draft(state).candidates, key=lambda c: c.score)
+        return _resolved(state, ctx, best.grid_code, "text", address=best.name)
+    if choice in ("no", "none"):
+        return _ask_where(state, ctx, "好的。")
+    kind, _, code = choice.partition(":")
+    if kind == "grid":
+        named = next((c.name for c in _draft(state).candidates if c.grid_code == code), None)
+        return _resolved(state, ctx, code, "choice", address=named)
+    if kind == "street":
+        return _ask_community(replace(state, draft=replace(_draft(state), street_code=code)), ctx)
+    if kind == "community":
+        street = ctx.district.communities[code][1]
+        return _ask_grid(replace(state, draft=replace(_draft(state), community_code=code, street_code=street)), ctx)
+    return _give_up(state, ctx, "没关系。")
+
+
+def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    """A typed address: the NLU's places first, then our own fuzzy match of the registry."""
+    text = inbound.text.strip().removeprefix("在").strip()
+    draft = replace(_draft(state), address=text or _draft(state).address)
+    state = replace(state, draft=draft)
+    places = [p for p in u.places if ctx.district.grid(p.grid_code)]
+    if places:
+        grids = tuple((p.grid_code, p.name, p.score) for p in places)
+        match_community = match_street = None
+    else:
+        match = ctx.district.match_address(text)
+        grids, match_community, match_street = match.grids, match.community_code, match.street_code
+    if len({g[0] for g in grids}) == 1:
+        return _resolved(state, ctx, grids[0][0], "address", address=text)
+    if grids:
+        candidates = tuple(Candidate(code, name, score) for code, name, score in grids)
+        return _ask_pick(replace(state, draft=replace(draft, candidates=candidates)), ctx, list(candidates))
+    if match_community:
+        return _ask_grid(replace(state, draft=replace(draft, community_code=match_community, street_code=match_street)), ctx)
+    if match_street:
+        return _ask_community(replace(state, draft=replace(draft, street_code=match_street)), ctx)
+    return _failed(state, ctx, f"没有在本区找到“{text}”这个地方。" if text else "")
+
+
+def _map_point(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcome:
+    point = inbound.location
+    assert point is not None
+    grid = ctx.district.locate_point(point.latitude, point.longitude)
+    draft = replace(_draft(state), latitude=point.latitude, longitude=point.longitude)
+    state = replace(state, draft=draft)
+    if grid is None:
+        return _failed(state, ctx, "您发送的位置不在本区范围内。")
+    return _resolved(state, ctx, grid.code, "map")
+
+
+def _resolved(
+    state: ConversationState, ctx: Context, grid_code: str, by: str, address: str | None = None
+) -> Outcome:
+    grid = ctx.district.grid(grid_code)
+    assert grid is not None
+    draft = replace(
+        _draft(state),
+        grid_code=grid_code,
+        street_code=grid.street_code,
+        community_code=grid.community_code,
+        address=address if address is not None else _draft(state).address,
+        location_by=by,
+        location_done=True,
+    )
+    return advance(replace(state, draft=draft), f"好的，地点记为：{where_label(draft, ctx)}。")
+
+
+def _failed(state: ConversationState, ctx: Context, why: str) -> Outcome:
+    draft = replace(_draft(state), location_tries=_draft(state).location_tries + 1)
+    state = replace(state, draft=draft)
+    if draft.location_tries >= ctx.config.max_location_tries:
+        return _give_up(state, ctx, why)
+    return _ask_where(state, ctx, f"{why}请换个说法试试，比如小区名称、路名加门牌号。\n")
+
+
+def _give_up(state: ConversationState, ctx: Context, why: str) -> Outcome:
+    draft = replace(_draft(state), grid_code=None, location_by="manual", location_done=True)
+    said = manual_address(draft, ctx)
+    note = f"我们会按您提供的地址“{said}”受理" if said else "我们会先受理您的诉求"
+    return advance(
+        replace(state, draft=draft),
+        f"{why}暂时没能确定具体网格，不影响受理：{note}，由工作人员人工确定负责的网格。",
+    )
+
+
+def _ask_where(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
+    text = (
+        f"{prefix}请告诉我问题发生在哪里：小区名称、道路和门牌号都可以，也可以直接发送定位。\n"
+        "不清楚具体地址的话，可以先选所在街道："
+    )
+    streets = tuple((name, f"street:{code}") for code, name in ctx.district.streets.items())
+    return ask(state, ASK, text, (*streets, ("不清楚", UNKNOWN)), request_location=True)
+
+
+def _ask_pick(state: ConversationState, ctx: Context, candidates: list[Candidate]) -> Outcome:
+    offered = tuple(
+        (f"{c.name}（{ctx.district.label(c.grid_code)}）", f"grid:{c.grid_code}") for c in candidates
+    )
+    names = {c.name for c in candidates}
+    head = f"“{names.pop()}”有好几处，" if len(names) == 1 else ""
+    return ask(state, PICK, f"{head}请问是下面哪一个？", (*offered, ("都不是", "none")))
+
+
+def _ask_community(state: ConversationState, ctx: Context) -> Outcome:
+    street = _draft(state).street_code or ""
+    offered = tuple((name, f"community:{code}") for code, name in ctx.district.communities_of(street))
+    text = f"在{ctx.district.streets.get(street, '')}的哪个社区？"
+    return ask(state, COMMUNITY, text, (*offered, ("不清楚", UNKNOWN)))
+
+
+def _ask_grid(state: ConversationState, ctx: Context) -> Outcome:
+    community = _draft(state).community_code or ""
+    offered = []
+    for grid in ctx.district.grids_of(community):
+        marks = "、".join(ctx.district.landmarks(grid.code))
+        name = grid.name.removeprefix(grid.community)
+        offered.append((f"{name}（{marks}）" if marks else name, f"grid:{grid.code}"))
+    text = f"{ctx.district.communities[community][0]}分为以下几个网格，问题发生在哪一片？"
+    return ask(state, GRID, text, (*offered, ("不清楚", UNKNOWN)))
+
+
+def _draft(state: ConversationState) -> Draft:
+    assert state.draft is not None, "a location step without a draft"
+    return state.draft

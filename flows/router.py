@@ -1,0 +1,180 @@
+"""One resident turn: (state, inbound, understanding, context) → outcome, with no I/O.
+
+Order matters: an emergency is answered first; a stale draft is dropped with a note; a button
+on screen beats any guess about intent; errands that may interrupt an intake (status, help,
+corrections) come next; everything else goes to the step the conversation is at.
+"""
+
+import re
+from dataclasses import replace
+
+from flows import cases, contact, intake, location
+from flows.choices import as_choices, normalise, picked
+from flows.context import ADVANCE, Context, Outcome, ask, repeat, say
+from flows.messages import Inbound, Reply
+from flows.state import IDLE, ConversationState
+from flows.texts import CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, RESUME, mask_phone
+from flows.understanding import Understanding
+
+INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
+_ADDRESS_FIX = re.compile(r"(?:地址|地点|位置|地方)(?:应该|其实)?(?:是|在|改为|改成|为)[:：]?\s*(.+)")
+_SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
+_CANCEL_INTAKE = ("取消", "不反映了", "不登记了", "算了", "不办了", "撤销")
+_THANKS = ("谢谢", "感谢", "多谢")
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
+_LENIENT = frozenset({cases.PICK_CASE, cases.RATE, cases.CANCEL_CONFIRM})
+
+
+def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    notes: list[str] = []
+    if u.emergency is not None:
+        notes.append(EMERGENCY_LINES.get(u.emergency.number, EMERGENCY_LINES["110"]))
+    if state.step != IDLE and state.age_minutes(ctx.now) > ctx.config.draft_ttl_minutes:
+        if state.in_intake:
+            hours = round(ctx.config.draft_ttl_minutes / 60, 1)
+            notes.append(f"您之前开始的反映超过 {hours:g} 小时没有完成，已自动作废（没有提交）。")
+        state = ConversationState()
+    outcome = _dispatch(state, inbound, u, ctx)
+    if outcome.state.step == ADVANCE:
+        outcome = outcome.then(next_question(outcome.state, ctx))
+    return replace(outcome.prefixed(*notes), state=outcome.state.touched(ctx.now))
+
+
+def next_question(state: ConversationState, ctx: Context) -> Outcome:
+    """Ask for whatever the draft still lacks, in intake order; the summary when nothing is."""
+    draft = state.draft
+    assert draft is not None, "nothing to ask without a draft"
+    if not draft.parts:
+        return ask(state, intake.DESCRIBE, "请描述一下您遇到的问题：")
+    if not draft.class_done:
+        return intake.ask_classification(state, ctx)
+    if not draft.location_done:
+        return location.ask_location(state, ctx)
+    if not draft.contact_done:
+        if draft.phone:
+            return contact.ask_summary(replace(state, draft=replace(draft, contact_done=True)), ctx)
+        return contact.ask_contact(state)
+    return contact.ask_summary(state, ctx)
+
+
+def with_resume(state: ConversationState, replies: list[Reply]) -> list[Reply]:
+    """After a side errand in the middle of an intake, put the intake's question back on screen."""
+    if state.step not in INTAKE_STEPS or not state.question or (replies and replies[-1].text == state.question):
+        return replies
+    again = Reply(f"{RESUME}\n{state.question}", as_choices(state.offered), state.request_location)
+    return [*replies, again]
+
+
+def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    if state.step == contact.SUBMITTED:
+        return contact.ask_summary(state, ctx, "刚才的提交没有完成，请再确认一次。\n")
+    choice = picked(inbound, state.offered)
+    if state.step in _LENIENT and choice is None and _is_new_topic(inbound, u, ctx):
+        state = state.unpaused()
+    if inbound.location is None and choice is None:
+        errand = _errand(state, inbound, u, ctx)
+        if errand is not None:
+            return errand
+    if state.step in intake.STEPS:
+        return intake.on_turn(state, inbound, u, ctx)
+    if state.step in location.STEPS:
+        return location.on_turn(state, inbound, u, ctx)
+    if state.step in contact.STEPS:
+        return contact.on_turn(state, inbound, u, ctx)
+    if state.step in cases.STEPS:
+        return cases.on_turn(state, inbound, u, ctx)
+    return _idle(state, inbound, u, ctx)
+
+
+def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome | None:
+    """Requests that may come at any point and leave the intake where it was."""
+    threshold = ctx.config.intent_confidence
+    text = inbound.text or inbound.choice or ""
+    plain = normalise(text)
+    if state.in_intake and len(plain) <= 10 and any(w in plain for w in _CANCEL_INTAKE):
+        return Outcome(ConversationState()).prefixed(CANCELLED_DRAFT)
+    if state.step in cases.STEPS and u.is_intent("cancel", threshold):
+        return say(state.unpaused(), "好的。")
+    if u.is_intent("help", threshold):
+        return say(state, HELP)
+    if u.is_intent("ask_status", threshold) and (state.step != IDLE or ctx.cases or len(plain) < 15):
+        return cases.show_status(state, u, ctx)
+    if u.case_number and state.step not in cases.STEPS and not _names_errand(plain):
+        return cases.show_status(state, u, ctx)
+    if u.is_intent("greet", threshold) and len(plain) <= 6:
+        return say(state, "您好！") if state.in_intake else say(state, GREETING)
+    if state.in_intake and state.step not in intake.STEPS:
+        return _correction(state, inbound, u, ctx, text)
+    return None
+
+
+def _correction(
+    state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context, text: str
+) -> Outcome | None:
+    """"不对，地址是…", a new phone number, "不是纠纷，是…", "补充…": fix the draft and carry on."""
+    draft = state.draft
+    assert draft is not None
+    fixed_address = _ADDRESS_FIX.search(text)
+    if fixed_address and state.step not in location.STEPS:
+        return location.relocate(state, replace(inbound, text=fixed_address.group(1)), u, ctx)
+    phone = contact.find_phone(text)
+    if phone and state.step != contact.CONTACT:
+        state = replace(state, draft=contact.with_phone(draft, phone))
+        return _carry_on(state, ctx, f"好的，联系电话改为 {mask_phone(phone)}。")
+    named = intake.category_named(text)
+    if named and _SAID_NO.match(normalise(text)):
+        fixed = replace(draft, category=named, category_confidence=None, classification_confirmed=True, class_done=True)
+        return _carry_on(replace(state, draft=fixed), ctx, "好的，类别已更正。")
+    if text.startswith("补充"):
+        more = text.removeprefix("补充").lstrip("一下：:，, ")
+        if more:
+            fixed = intake.absorb(draft, more, replace(u, category=None, topic=None))
+            return _carry_on(replace(state, draft=fixed), ctx, "好的，已补充到问题描述里。")
+    return None
+
+
+def _carry_on(state: ConversationState, ctx: Context, note: str) -> Outcome:
+    if state.step == contact.SUMMARY:
+        return contact.ask_summary(state, ctx, note + "\n")
+    return repeat(state, note)
+
+
+def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    text = inbound.text or inbound.choice or ""
+    plain = normalise(text)
+    threshold = ctx.config.intent_confidence
+    if inbound.location is not None:
+        return say(state, "收到您的位置。请先告诉我遇到了什么问题，我再帮您登记。")
+    if plain.startswith("补充"):
+        return cases.start_add_info(state, u, ctx, text.removeprefix("补充").lstrip("一下：:，, "))
+    rating = cases.parse_rating(text) or u.rating
+    if rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8):
+        return cases.start_rating(state, u, ctx, rating, _after_rating(text))
+    if u.is_intent("rate", threshold) or plain in ("评价", "我要评价"):
+        return cases.start_rating(state, u, ctx, None, "")
+    if u.is_intent("cancel", threshold) or "撤销" in plain:
+        return cases.start_cancel(state, u, ctx)
+    if u.is_intent("ask_status", threshold):
+        return cases.show_status(state, u, ctx)
+    if any(w in plain for w in _THANKS) and len(plain) <= 8:
+        return say(state, "不客气！有需要随时找我。")
+    if len(_MEANINGFUL.findall(text)) >= 2 and not (u.is_intent("affirm") or u.is_intent("deny")):
+        return intake.start(state, inbound, u, ctx)
+    if u.is_intent("affirm") or u.is_intent("deny"):
+        return say(state, "好的。还有什么需要帮忙的，直接告诉我就可以。")
+    return say(state, f"{NOT_UNDERSTOOD}您可以直接描述遇到的问题，或发送“帮助”看看我能做什么。")
+
+
+def _is_new_topic(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    """In a side question that offered buttons, a long message or another request moves on."""
+    asks_other = any(u.is_intent(name, ctx.config.intent_confidence) for name in ("ask_status", "help", "greet"))
+    return asks_other or len(_MEANINGFUL.findall(inbound.text)) >= 8
+
+
+def _names_errand(plain: str) -> bool:
+    return any(w in plain for w in ("补充", "撤销", "评价", "取消"))
+
+
+def _after_rating(text: str) -> str:
+    """The comment that follows a score in the same message ("4分，处理挺快")."""
+    return cases.RATING_PREFIX.sub("", text.strip()).lstrip("，,。.!！ ")

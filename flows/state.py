@@ -1,0 +1,124 @@
+"""A resident's conversation as plain data: what step we are at and the complaint being drafted.
+
+It round-trips through a JSON dict, so it is persisted after every turn and a restart in the
+middle of an intake resumes exactly where the resident was.
+"""
+
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import datetime
+from typing import Any, Self
+
+IDLE = "idle"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A grid offered to the resident, with the place name that led to it."""
+
+    grid_code: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The complaint as collected so far; the `*_done` flags say which questions are answered."""
+
+    parts: tuple[str, ...] = ()
+    category: str | None = None
+    category_confidence: float | None = None
+    topic: str | None = None
+    topic_confidence: float | None = None
+    classification_confirmed: bool = False
+    class_done: bool = False
+    candidates: tuple[Candidate, ...] = ()
+    grid_code: str | None = None
+    street_code: str | None = None
+    community_code: str | None = None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    location_tries: int = 0
+    location_by: str | None = None
+    location_done: bool = False
+    phone: str | None = None
+    anonymous: bool = False
+    contact_done: bool = False
+    started_at: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.parts)
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """`question` and `offered` are what is on screen (choices as label, value), so a typed
+    number means the same thing after a restart; `paused` keeps the intake question to return
+    to after a side errand such as rating a case."""
+
+    step: str = IDLE
+    draft: Draft | None = None
+    question: str = ""
+    offered: tuple[tuple[str, str], ...] = ()
+    request_location: bool = False
+    case_number: str | None = None
+    rating: int | None = None
+    paused: dict[str, Any] | None = None
+    misses: int = 0
+    updated_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Self:
+        """Rebuild a stored state; unknown keys (from a newer version) are ignored."""
+        if not data:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        if values.get("draft") is not None:
+            values["draft"] = _draft(values["draft"])
+        values["offered"] = tuple((str(label), str(value)) for label, value in values.get("offered", ()))
+        return cls(**values)
+
+    @property
+    def in_intake(self) -> bool:
+        return self.draft is not None
+
+    def pause(self) -> Self:
+        """Set the current question aside (keeping it only if it belongs to an intake)."""
+        if self.draft is None or self.paused is not None:
+            return self
+        screen = {"step": self.step, "question": self.question, "offered": self.offered,
+                  "request_location": self.request_location, "misses": self.misses}
+        return replace(self, paused=screen)
+
+    def unpaused(self) -> Self:
+        if self.paused is None:
+            return replace(self, step=IDLE, question="", offered=(), request_location=False, case_number=None)
+        screen = dict(self.paused)
+        screen["offered"] = tuple((str(label), str(value)) for label, value in screen["offered"])
+        return replace(self, paused=None, case_number=None, rating=None, **screen)
+
+    def touched(self, now: datetime) -> Self:
+        return replace(self, updated_at=now.isoformat())
+
+    def age_minutes(self, now: datetime) -> float:
+        if self.updated_at is None:
+            return 0.0
+        return (now - datetime.fromisoformat(self.updated_at)).total_seconds() / 60
+
+
+def _draft(data: dict[str, Any]) -> Draft:
+    known = {f.name for f in fields(Draft)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["parts"] = tuple(values.get("parts", ()))
+    values["candidates"] = tuple(Candidate(**c) for c in values.get("candidates", ()))
+    return Draft(**values)
+
+
+def new_draft(now: datetime) -> Draft:
+    return Draft(started_at=now.isoformat())
+

@@ -1,0 +1,67 @@
+"""The bot's words, in one place: a patient clerk's Chinese, and the small formatters they need."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from handlers.case import CATEGORY_LABELS
+
+CATEGORY_NOUNS = {"dispute": "矛盾纠纷", "service": "便民服务诉求", "petition": "信访事项"}
+CATEGORY_HINTS = {
+    "dispute": "邻里、物业、家庭、劳资等纠纷",
+    "service": "办事、维修、咨询等日常服务",
+    "petition": "对政策或部门工作的意见、投诉、求决",
+}
+# Words residents use for each category when they correct the bot.
+CATEGORY_WORDS = {
+    "dispute": ("矛盾纠纷", "纠纷", "矛盾", "吵架", "邻里"),
+    "service": ("便民服务", "便民", "服务", "办事", "咨询", "维修"),
+    "petition": ("信访事项", "信访", "上访", "投诉", "举报", "求决"),
+}
+EMERGENCY_LINES = {
+    "110": "如遇违法犯罪、人身安全受到威胁，请立即拨打 110 报警！",
+    "119": "如有火情、被困等险情，请立即拨打 119！",
+    "120": "如有人受伤或突发疾病，请立即拨打 120 急救电话！",
+}
+ANONYMOUS_EXPLAINED = (
+    "匿名反映的意思是：办理部门看不到您的身份和联系方式，不会打电话向您核实或回访；"
+    "但办理进度和结果仍会在这里告诉您，您也可以用诉求编号查询。"
+)
+GREETING = "您好，我是民声诉求受理助手。请直接告诉我您遇到的问题，比如“小区楼道的灯坏了一个月没人修”。"
+HELP = (
+    "我可以帮您：\n"
+    "1. 反映问题：直接描述您遇到的事，我会帮您登记并交给负责部门；\n"
+    "2. 查询进度：发送“查询”或诉求编号（如 MS-20261127-0001）；\n"
+    "3. 补充情况：发送“补充”加上要补充的内容；\n"
+    "4. 评价办理结果：办结后回复 1–5 分；\n"
+    "5. 撤销诉求：在部门签收之前，发送“撤销”。\n"
+    "遇到紧急危险请直接拨打 110、119 或 120。"
+)
+NOT_UNDERSTOOD = "不好意思，我没太明白。"
+RESUME = "我们接着刚才的反映继续："
+CANCELLED_DRAFT = "好的，本次反映已取消，没有提交。需要时随时再找我。"
+
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+def category_label(category: str | None) -> str:
+    return CATEGORY_LABELS.get(category or "", "未分类")
+
+
+def gist(text: str, limit: int = 40) -> str:
+    """The resident's own first sentence, shortened: restating in their words avoids misquoting."""
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip() or text.strip()
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def mask_phone(phone: str | None) -> str:
+    if not phone:
+        return ""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else phone[:2] + "****" + phone[-2:]
+
+
+def local_date(value: datetime | None, timezone: str) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(timezone))
+    return f"{local.year}年{local.month}月{local.day}日"

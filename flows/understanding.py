@@ -1,0 +1,54 @@
+"""What the dialogue needs to know about one resident turn, independent of how the NLU works.
+
+Steps take an `Understanding`, so they can be tested with hand-built ones; the composition root
+maps the NLU's own result onto it (see `flows.nlu_adapter`).
+"""
+
+from dataclasses import dataclass
+
+INTENTS = ("affirm", "deny", "cancel", "ask_status", "give_location", "rate", "greet", "help", "emergency", "other")
+
+
+@dataclass(frozen=True)
+class Guess:
+    """One label with the classifier's confidence (0–1)."""
+
+    label: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class PlaceGuess:
+    """A grid the text points at, through the place name the resident used."""
+
+    grid_code: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Emergency:
+    """Danger to life or property: the number to call now (110 police, 119 fire, 120 ambulance)."""
+
+    kind: str
+    number: str
+
+
+@dataclass(frozen=True)
+class Understanding:
+    text: str = ""
+    intent: str = "other"
+    intent_confidence: float = 0.0
+    category: Guess | None = None
+    category_alternatives: tuple[Guess, ...] = ()
+    topic: Guess | None = None
+    topic_alternatives: tuple[Guess, ...] = ()
+    places: tuple[PlaceGuess, ...] = ()
+    place_texts: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    case_number: str | None = None
+    rating: int | None = None
+    emergency: Emergency | None = None
+
+    def is_intent(self, name: str, threshold: float = 0.5) -> bool:
+        return self.intent == name and self.intent_confidence >= threshold

@@ -1,0 +1,188 @@
+"""Conversations in SQL: per-resident dialogue state, the inbound ids already handled, and the
+message history a channel shows back (the web chat page, the terminal).
+
+Each method is its own short transaction, so the dialogue never holds a lock while the NLU or
+a case command runs.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.dialogue_models import ConversationMessageRow, ConversationRow, ProcessedInboundRow
+from storage.models import OutboxRow
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a resident's chat: `direction` is "in" (the resident) or "out" (the bot)."""
+
+    direction: str
+    text: str
+    choices: tuple[str, ...]
+    at: datetime
+
+
+class SqlConversationStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def claim(self, channel: str, message_id: str, user_ref: str, now: datetime) -> list[dict[str, Any]] | None:
+        """Take a channel message id for this turn: None if it is new, else the replies it got
+        the first time (empty while that first turn is still running)."""
+        async with self.sessions() as session:
+            stmt = (
+                _insert(session, ProcessedInboundRow)
+                .values(channel=channel, message_id=message_id, user_ref=user_ref, replies=[], created_at=_utc(now))
+                .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+                .returning(ProcessedInboundRow.id)
+            )
+            inserted = (await session.execute(stmt)).scalar_one_or_none()
+            if inserted is not None:
+                await session.commit()
+                return None
+            replies = await session.scalar(
+                select(ProcessedInboundRow.replies).where(
+                    ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id
+                )
+            )
+            await session.commit()
+            return list(replies or [])
+
+    async def release(self, channel: str, message_id: str) -> None:
+        """Forget a claim whose turn failed, so the channel's retry is handled afresh."""
+        async with self.sessions() as session:
+            row = await session.scalar(
+                select(ProcessedInboundRow).where(
+                    ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id
+                )
+            )
+            if row is not None:
+                await session.delete(row)
+            await session.commit()
+
+    async def load(self, channel: str, user_ref: str) -> tuple[dict[str, Any] | None, int]:
+        """The stored state and its version (0 when the resident has never written)."""
+        async with self.sessions() as session:
+            row = await session.get(ConversationRow, (channel, user_ref))
+            await session.commit()
+            return (dict(row.state), row.version) if row is not None else (None, 0)
+
+    async def finish(
+        self,
+        *,
+        channel: str,
+        user_ref: str,
+        message_id: str,
+        state: dict[str, Any],
+        version: int,
+        said: str,
+        replies: list[dict[str, Any]],
+        at: datetime,
+    ) -> bool:
+        """Write a finished turn in one transaction: the new state (if `version` is still the
+        stored one), the replies a redelivery of `message_id` gets, both sides of the history.
+        False if another turn of the same resident saved first: this state is then dropped."""
+        at = _utc(at)
+        async with self.sessions() as session:
+            if version == 0:
+                stmt = (
+                    _insert(session, ConversationRow)
+                    .values(channel=channel, user_ref=user_ref, state=state, version=1, updated_at=at)
+                    .on_conflict_do_nothing(index_elements=["channel", "user_ref"])
+                )
+            else:
+                stmt = (
+                    update(ConversationRow)
+                    .where(
+                        ConversationRow.channel == channel,
+                        ConversationRow.user_ref == user_ref,
+                        ConversationRow.version == version,
+                    )
+                    .values(state=state, version=version + 1, updated_at=at)
+                )
+            saved = (await session.execute(stmt)).rowcount == 1
+            await session.execute(
+                update(ProcessedInboundRow)
+                .where(ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id)
+                .values(replies=replies)
+            )
+            lines = [("in", said, [])] if said else []
+            lines += [("out", r["text"], [label for label, _ in r.get("choices", [])]) for r in replies]
+            if lines:
+                await session.execute(
+                    insert(ConversationMessageRow),
+                    [
+                        {"channel": channel, "user_ref": user_ref, "direction": d, "text": text,
+                         "choices": choices, "key": None, "created_at": at}
+                        for d, text, choices in lines
+                    ],
+                )
+            await session.commit()
+            return saved
+
+    async def mark_answered(self, case_number: str, since: datetime, now: datetime) -> int:
+        """The dialogue just told the resident what these pushes say (number, department, limit):
+        mark the case's pushes queued since `since` and not yet tried as delivered, so the
+        resident does not read the same thing twice."""
+        async with self.sessions() as session:
+            result = await session.execute(
+                update(OutboxRow)
+                .where(
+                    OutboxRow.case_number == case_number,
+                    OutboxRow.status == "pending",
+                    OutboxRow.attempts == 0,
+                    OutboxRow.created_at >= _utc(since),
+                )
+                .values(status="sent", sent_at=_utc(now), last_error=None)
+            )
+            await session.commit()
+            return result.rowcount
+
+    async def history(self, channel: str, user_ref: str, limit: int = 50) -> list[HistoryEntry]:
+        """The resident's last `limit` lines on this channel, oldest first (both directions)."""
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(ConversationMessageRow)
+                    .where(ConversationMessageRow.channel == channel, ConversationMessageRow.user_ref == user_ref)
+                    .order_by(ConversationMessageRow.id.desc())
+                    .limit(limit)
+                )
+            ).scalars().all()
+            await session.commit()
+        return [HistoryEntry(r.direction, r.text, tuple(r.choices or ()), _aware(r.created_at)) for r in reversed(rows)]
+
+    async def append_outbound(
+        self, channel: str, user_ref: str, text: str, choices: tuple[str, ...] | list[str], key: str, now: datetime | None = None
+    ) -> bool:
+        """Record a status push in the history exactly once: `key` is the outbox notification
+        key, so a retried delivery is not recorded twice. True if this call recorded it."""
+        async with self.sessions() as session:
+            stmt = (
+                _insert(session, ConversationMessageRow)
+                .values(channel=channel, user_ref=user_ref, direction="out", text=text, choices=list(choices),
+                        key=key, created_at=_utc(now or datetime.now(UTC)))
+                .on_conflict_do_nothing(index_elements=["key"])
+                .returning(ConversationMessageRow.id)
+            )
+            recorded = (await session.execute(stmt)).scalar_one_or_none() is not None
+            await session.commit()
+            return recorded
+
+
+def _insert(session: AsyncSession, table: type) -> Any:
+    dialect = sqlite if session.bind.dialect.name == "sqlite" else postgresql
+    return dialect.insert(table)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -5,10 +5,12 @@ through the message bus and answers a redelivered message id with the replies it
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flows.messages import Choice, Inbound, Reply
 from handlers import commands as c
 from handlers.bus import MessageBus
+from storage.conversation_store import SqlConversationStore
 
 YES_NO = (Choice("是的", "yes"), Choice("不对", "no"))
 
@@ -20,6 +22,7 @@ class FakeDialogue:
     seen: dict[tuple[str, str], list[Reply]] = field(default_factory=dict)
     drafts: dict[str, str] = field(default_factory=dict)
     inbound: list[Inbound] = field(default_factory=list)
+    store: SqlConversationStore | None = None  # when given, both sides are kept in the history
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         key = (inbound.channel, inbound.message_id)
@@ -28,6 +31,14 @@ class FakeDialogue:
         self.inbound.append(inbound)
         replies = await self._turn(inbound)
         self.seen[key] = replies
+        if self.store is not None:
+            _, version = await self.store.load(inbound.channel, inbound.user_ref)
+            said = inbound.text or inbound.choice or ("[位置]" if inbound.location else "")
+            await self.store.finish(
+                channel=inbound.channel, user_ref=inbound.user_ref, message_id=inbound.message_id, state={},
+                version=version, said=said, at=datetime.now(UTC),
+                replies=[{"text": r.text, "choices": [[ch.label, ch.value] for ch in r.choices]} for r in replies],
+            )
         return replies
 
     async def _turn(self, inbound: Inbound) -> list[Reply]:

@@ -1,0 +1,81 @@
+"""Status pushes for hotline callers by SMS, through a configurable HTTP webhook (the SMS gateway's
+or a relay's). Each push carries its idempotency key, so a gateway can drop a retried duplicate."""
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bot.settings import Settings
+from handlers.ports import DeliveryError, Notification, RecipientUnreachable
+
+PHONE = re.compile(r"^\+?\d{7,15}$")
+PERMANENT = {400, 404, 410, 422}
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    webhook_url: str
+    token: str = ""
+    signature: str = "【民声】"
+    timeout_seconds: float = 10
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "SmsSettings | None":
+        """None when no webhook is configured: hotline pushes then stay queued in the outbox."""
+        section = settings.section("sms")
+        url = str(section.get("webhook_url", "")).strip()
+        if not url:
+            return None
+        return cls(
+            webhook_url=url,
+            token=os.environ.get(section.get("token_env", "MINSHENG_SMS_TOKEN"), ""),
+            signature=section.get("signature", "【民声】"),
+            timeout_seconds=float(section.get("timeout_seconds", 10)),
+        )
+
+
+class SmsNotifier:
+    """429/503 → retry after the gateway's Retry-After; a number the gateway rejects → unreachable."""
+
+    def __init__(self, config: SmsSettings, client: httpx.AsyncClient | None = None) -> None:
+        self.config = config
+        self.client = client or httpx.AsyncClient(timeout=config.timeout_seconds)
+
+    async def send(self, notification: Notification) -> None:
+        phone = notification.recipient.partition(":")[2]
+        if not PHONE.match(phone):
+            raise RecipientUnreachable(f"没有可用的手机号码：{notification.recipient or '未留电话'}")
+        headers = {"Idempotency-Key": notification.key}
+        if self.config.token:
+            headers["Authorization"] = f"Bearer {self.config.token}"
+        payload: dict[str, Any] = {
+            "to": phone,
+            "text": f"{self.config.signature}{notification.text}",
+            "key": notification.key,
+            "case": notification.case_number,
+        }
+        try:
+            response = await self.client.post(self.config.webhook_url, json=payload, headers=headers)
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"短信网关无法连接：{type(exc).__name__}") from exc
+        if response.is_success:
+            return
+        detail = f"短信网关返回 {response.status_code}：{response.text[:200]}"
+        if response.status_code in (429, 503):
+            raise DeliveryError(detail, retry_after=_retry_after(response))
+        if response.status_code in PERMANENT:
+            raise RecipientUnreachable(detail)
+        raise DeliveryError(detail)
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return None

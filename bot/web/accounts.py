@@ -1,0 +1,138 @@
+"""Staff accounts and their web sessions: argon2 password hashes, random session tokens.
+
+The cookie carries a random token; the database keeps only its SHA-256 digest and a per-session
+CSRF token that every staff form must echo back.
+"""
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.channel_models import (
+    StaffRow,
+    StaffSessionRow,
+    drop_expired_sessions,
+    drop_session,
+    session_with_staff,
+    staff_by_name,
+)
+
+ROLES = {"operator": "话务坐席", "clerk": "部门办理人员", "supervisor": "督办人员", "admin": "系统管理员"}
+CONSOLE_ROLES = frozenset({"operator", "supervisor", "admin"})
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    username: str
+    role: str
+    department: str | None
+
+    @property
+    def actor(self) -> str:
+        return f"staff:{self.username}"
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    staff: StaffMember
+    csrf_token: str
+    token_digest: str
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _member(row: StaffRow) -> StaffMember:
+    return StaffMember(row.id, row.username, row.role, row.department)
+
+
+async def add_staff(
+    sessions: async_sessionmaker[AsyncSession], username: str, password: str, role: str,
+    department: str | None, now: datetime, *, reset: bool = False,
+) -> StaffMember:
+    """Create an account, or with `reset` replace an existing one's password, role and department."""
+    username = username.strip()
+    if not username or len(username) > 64 or any(ch.isspace() for ch in username):
+        raise AccountError("用户名不能为空、不能含空格，且不超过 64 个字符。")
+    if role not in ROLES:
+        raise AccountError(f"角色必须是 {' / '.join(ROLES)} 之一。")
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符。")
+    hashed = await asyncio.to_thread(_hasher.hash, password)
+    async with sessions() as session:
+        row = await staff_by_name(session, username)
+        if row is not None and not reset:
+            raise AccountError(f"用户 {username} 已存在（如需重设密码请加 --reset）。")
+        if row is None:
+            row = StaffRow(username=username, created_at=now, active=True)
+            session.add(row)
+        row.password_hash, row.role, row.department, row.active = hashed, role, department, True
+        try:
+            await session.commit()
+        except IntegrityError as exc:
+            raise AccountError(f"用户 {username} 已存在。") from exc
+        return _member(row)
+
+
+async def authenticate(sessions: async_sessionmaker[AsyncSession], username: str, password: str) -> StaffMember | None:
+    async with sessions() as session:
+        row = await staff_by_name(session, username.strip())
+    stored = row.password_hash if row is not None and row.active else _DUMMY_HASH
+    try:
+        await asyncio.to_thread(_hasher.verify, stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return _member(row) if row is not None and row.active else None
+
+
+async def open_session(
+    sessions: async_sessionmaker[AsyncSession], staff: StaffMember, now: datetime, hours: float
+) -> tuple[str, StaffSession]:
+    token = secrets.token_urlsafe(32)
+    record = StaffSessionRow(
+        token_digest=digest(token), staff_id=staff.id, csrf_token=secrets.token_urlsafe(32),
+        created_at=now, expires_at=now + timedelta(hours=hours),
+    )
+    async with sessions() as session:
+        await drop_expired_sessions(session, now)
+        session.add(record)
+        await session.commit()
+    return token, StaffSession(staff, record.csrf_token, record.token_digest)
+
+
+async def find_session(sessions: async_sessionmaker[AsyncSession], token: str, now: datetime) -> StaffSession | None:
+    async with sessions() as session:
+        found = await session_with_staff(session, digest(token))
+    if found is None:
+        return None
+    record, row = found
+    if record.expires_at.replace(tzinfo=record.expires_at.tzinfo or now.tzinfo) <= now or not row.active:
+        return None
+    return StaffSession(_member(row), record.csrf_token, record.token_digest)
+
+
+async def close_session(sessions: async_sessionmaker[AsyncSession], token_digest: str) -> None:
+    async with sessions() as session:
+        await drop_session(session, token_digest)
+        await session.commit()

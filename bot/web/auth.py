@@ -1,0 +1,129 @@
+"""Staff login and the guards every staff page uses: a session cookie, a role, a CSRF token.
+
+Anonymous GETs are sent to the login page; anything else without a valid session is refused.
+"""
+
+import hmac
+import secrets
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from bot.web.accounts import CONSOLE_ROLES, StaffSession, authenticate, close_session, find_session, open_session
+from bot.web.deps import WebDeps
+
+STAFF_COOKIE = "ms_staff"
+LOGIN_COOKIE = "ms_login"
+HOME = "/console"
+
+
+class LoginRequired(Exception):
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+class Forbidden(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+async def staff_session(request: Request) -> StaffSession:
+    deps: WebDeps = request.app.state.deps
+    token = request.cookies.get(STAFF_COOKIE, "")
+    found = await find_session(deps.app.sessions, token, deps.app.policies.clock.now()) if token else None
+    if found is None:
+        raise LoginRequired(request.url.path)
+    if found.staff.role not in CONSOLE_ROLES:
+        raise Forbidden("您的账号没有使用坐席工作台的权限。")
+    return found
+
+
+async def checked_form(request: Request, session: Annotated[StaffSession, Depends(staff_session)]) -> FormData:
+    """The posted form, once its CSRF token matches the session's."""
+    form = await request.form()
+    offered = form.get("csrf_token")
+    if not isinstance(offered, str) or not hmac.compare_digest(offered.encode(), session.csrf_token.encode()):
+        raise Forbidden("页面已过期或来源不明，请刷新页面后重试。")
+    return form
+
+
+Staff = Annotated[StaffSession, Depends(staff_session)]
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+
+
+def router() -> APIRouter:
+    routes = APIRouter(prefix=HOME)
+    routes.add_api_route("/login", login_page, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/login", login, methods=["POST"], response_class=HTMLResponse)
+    routes.add_api_route("/logout", logout, methods=["POST"])
+    return routes
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith(HOME) and not target.startswith("//") and "\\" not in target:
+        return target
+    return HOME
+
+
+def _login_form(request: Request, next_url: str, error: str = "", status_code: int = 200) -> HTMLResponse:
+    deps: WebDeps = request.app.state.deps
+    token = secrets.token_urlsafe(24)
+    response = deps.pages.render(
+        request, "login.html", status_code=status_code, csrf_token=token, next_url=_safe_next(next_url), error=error
+    )
+    response.set_cookie(LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
+                        secure=deps.web.cookie_secure(request.url.scheme), path=HOME)
+    return response
+
+
+async def login_page(request: Request, next: str = HOME) -> HTMLResponse:  # noqa: A002 - query name
+    return _login_form(request, next)
+
+
+async def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+    next: Annotated[str, Form(max_length=512)] = HOME,  # noqa: A002 - form field name
+) -> Response:
+    deps: WebDeps = request.app.state.deps
+    expected = request.cookies.get(LOGIN_COOKIE, "")
+    if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
+        return _login_form(request, next, "页面已过期，请重新输入。", 403)
+    client = request.client.host if request.client else "?"
+    if not (deps.logins.allow(f"ip:{client}") and deps.logins.allow(f"user:{username.strip()}")):
+        return _login_form(request, next, "尝试次数过多，请稍等一分钟后再试。", 429)
+    staff = await authenticate(deps.app.sessions, username, password)
+    if staff is None:
+        return _login_form(request, next, "用户名或密码不正确。", 401)
+    if staff.role not in CONSOLE_ROLES:
+        return _login_form(request, next, "您的账号没有使用坐席工作台的权限。", 403)
+    token, _ = await open_session(deps.app.sessions, staff, deps.app.policies.clock.now(), deps.web.staff_session_hours)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(STAFF_COOKIE, token, max_age=int(deps.web.staff_session_hours * 3600), httponly=True,
+                        samesite="strict", secure=deps.web.cookie_secure(request.url.scheme), path="/")
+    response.delete_cookie(LOGIN_COOKIE, path=HOME)
+    return response
+
+
+async def logout(request: Request, session: Staff, form: CheckedForm) -> Response:
+    deps: WebDeps = request.app.state.deps
+    await close_session(deps.app.sessions, session.token_digest)
+    response = RedirectResponse(f"{HOME}/login", status_code=303)
+    response.delete_cookie(STAFF_COOKIE, path="/")
+    return response
+
+
+async def on_login_required(request: Request, exc: Exception) -> Response:
+    deps: WebDeps = request.app.state.deps
+    if request.method == "GET" and isinstance(exc, LoginRequired):
+        return RedirectResponse(f"{HOME}/login?next={quote(exc.path)}", status_code=303)
+    reason = exc.reason if isinstance(exc, Forbidden) else "请先登录。"
+    status = 403 if isinstance(exc, Forbidden) else 401
+    return deps.pages.render(request, "refused.html", status_code=status, reason=reason)

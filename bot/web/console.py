@@ -1,0 +1,167 @@
+"""The hotline operator console: paste a call transcript, check and correct what the NLU found,
+file the case on the caller's behalf (channel `hotline`), and look at what was filed."""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from bot.cli.render import OUTBOX_LABELS, local, mask_phone
+from bot.web import console_data as data
+from bot.web.auth import CheckedForm, Staff
+from bot.web.deps import WebDeps
+from bot.web.suggestions import Suggestion, segments
+from handlers import commands as c
+from handlers.directory import DirectoryIndex
+from handlers.errors import DomainError
+from handlers.status import AT_DISPATCHER, EVENT_LABELS
+from storage.queries import notifications_for_case
+
+CHANNEL = "hotline"
+MAX_TRANSCRIPT = 20_000
+
+
+def router() -> APIRouter:
+    routes = APIRouter(prefix="/console")
+    routes.add_api_route("", home, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/review", review, methods=["POST"], response_class=HTMLResponse)
+    routes.add_api_route("/cases", create, methods=["POST"])
+    routes.add_api_route("/cases/{number}", show, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/route", route_preview, methods=["GET"])
+    return routes
+
+
+async def _index(deps: WebDeps) -> DirectoryIndex:
+    async with deps.app.uow() as uow:
+        return DirectoryIndex(await uow.directory.grids(), await uow.directory.departments())
+
+
+async def home(request: Request, session: Staff) -> HTMLResponse:
+    deps: WebDeps = request.app.state.deps
+    async with deps.app.uow() as uow:
+        recent = await uow.cases.find(channel=CHANNEL, limit=15)
+    return deps.pages.render(request, "console.html", session=session, recent=recent, local=local,
+                             ready=deps.analyzer is not None, transcript="", error="")
+
+
+@dataclass
+class Draft:
+    """The review form's values, as suggested or as the operator last submitted them."""
+
+    text: str
+    category: str
+    topic: str
+    grid: str
+    phone: str
+    address: str
+    department: str = ""
+
+
+def _draft(suggestion: Suggestion, form: FormData | None) -> Draft:
+    first = lambda options: options[0].value if options else ""  # noqa: E731
+    draft = Draft(suggestion.text, first(suggestion.categories), first(suggestion.topics),
+                  first(suggestion.grids), first(suggestion.phones), suggestion.address)
+    if form is not None:
+        for name in ("text", "category", "topic", "grid", "phone", "address", "department"):
+            value = form.get(name)
+            if isinstance(value, str):
+                setattr(draft, name, value.strip())
+    return draft
+
+
+async def _review_page(
+    request: Request, session: Any, transcript: str, form: FormData | None = None, errors: list[str] | None = None
+) -> HTMLResponse:
+    deps: WebDeps = request.app.state.deps
+    suggestion = await deps.analyzer.suggest(transcript)
+    index = await _index(deps)
+    routing = deps.app.settings.routing
+    draft = _draft(suggestion, form)
+    department, why = data.preview(index, routing, draft.category, draft.topic, draft.grid)
+    return deps.pages.render(
+        request, "review.html", status_code=422 if errors else 200, session=session, transcript=transcript,
+        suggestion=suggestion, draft=draft, errors=errors or [],
+        pieces=segments(suggestion, data.MARK_KINDS),
+        categories=data.category_choices(suggestion.categories),
+        topics=data.topic_choices(suggestion.topics, index, routing),
+        grids=data.grid_choices(suggestion.grids, index),
+        departments=sorted(index.departments.values(), key=lambda d: d.code),
+        preview=department, preview_reason=why,
+    )
+
+
+async def review(request: Request, session: Staff, form: CheckedForm) -> Response:
+    deps: WebDeps = request.app.state.deps
+    transcript = str(form.get("transcript") or "").strip()
+    if deps.analyzer is None or not transcript or len(transcript) > MAX_TRANSCRIPT:
+        error = "智能分析暂不可用。" if deps.analyzer is None else f"请粘贴通话记录（不超过 {MAX_TRANSCRIPT} 字）。"
+        return deps.pages.render(request, "console.html", status_code=422, session=session, recent=[], local=local,
+                                 ready=deps.analyzer is not None, transcript=transcript[:MAX_TRANSCRIPT], error=error)
+    return await _review_page(request, session, transcript)
+
+
+async def create(request: Request, session: Staff, form: CheckedForm) -> Response:
+    deps: WebDeps = request.app.state.deps
+    transcript = str(form.get("transcript") or "")
+    values = {k: str(form.get(k) or "").strip() for k in ("text", "category", "topic", "grid", "phone", "address",
+                                                          "department", "suggested_category", "suggested_topic")}
+    phone = data.normalise_phone(values["phone"])
+    errors = [] if phone is not None else ["联系电话格式不正确（手机 11 位，座机请带区号）。"]
+    if not values["text"]:
+        errors.append("诉求内容不能为空。")
+    if errors:
+        return await _review_page(request, session, transcript, form, errors)
+    confidence = lambda name: _float(form.get(f"{name}_confidence")) if values[name] == values[f"suggested_{name}"] else None  # noqa: E731
+    command = c.FileCase(
+        actor=session.staff.actor, text=values["text"], channel=CHANNEL,
+        user_ref=f"{CHANNEL}:{phone}" if phone else "", phone=phone or None, anonymous=not phone,
+        category=values["category"] or None, topic=values["topic"] or None,
+        category_confidence=confidence("category"), topic_confidence=confidence("topic"),
+        classification_confirmed=True, grid_code=values["grid"] or None, address=values["address"] or None,
+    )
+    try:
+        case = await deps.app.bus.handle(command)
+        chosen = values["department"]
+        if chosen and chosen != case.department:
+            note = f"坐席 {session.staff.username} 指定"
+            redirect = c.DispatchCase if case.status in AT_DISPATCHER else c.TransferCase
+            case = await deps.app.bus.handle(redirect(actor=session.staff.actor, number=case.number,
+                                                      department=chosen, note=note))
+    except DomainError as exc:
+        return await _review_page(request, session, transcript, form, [exc.message])
+    return RedirectResponse(f"/console/cases/{quote(case.number)}?created=1", status_code=303)
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+async def show(request: Request, number: str, session: Staff, created: int = 0) -> HTMLResponse:
+    deps: WebDeps = request.app.state.deps
+    try:
+        async with deps.app.uow() as uow:
+            case = await uow.cases.get(number.strip().upper())
+            notices = await notifications_for_case(uow.session, case.number)
+    except DomainError as exc:
+        return deps.pages.render(request, "refused.html", status_code=404, reason=exc.message)
+    index = await _index(deps)
+    dept = index.department(case.department)
+    return deps.pages.render(
+        request, "case.html", session=session, case=case, created=bool(created), local=local,
+        department=dept.name if dept else (case.department or "待分拨"), phone=mask_phone(case.phone),
+        grid=data.grid_label(index, case.grid_code) if case.grid_code else "未确定",
+        events=case.events, event_labels=EVENT_LABELS, notices=notices, outbox_labels=OUTBOX_LABELS,
+    )
+
+
+async def route_preview(request: Request, session: Staff, category: str = "", topic: str = "",
+                        grid: str = "") -> JSONResponse:
+    deps: WebDeps = request.app.state.deps
+    department, why = data.preview(await _index(deps), deps.app.settings.routing, category, topic, grid)
+    return JSONResponse({"department": department, "reason": why})

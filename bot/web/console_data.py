@@ -1,0 +1,68 @@
+"""What the console's forms offer and check: categories, topics, grids, departments, phones, routing preview."""
+
+import re
+from dataclasses import dataclass
+
+from handlers.case import CATEGORY_LABELS, Case
+from handlers.directory import DirectoryIndex
+from handlers.routing import RoutingPolicy, route
+from bot.web.suggestions import Option
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+MARK_KINDS = {"grid": "网格", "phone": "电话", "topic": "主题", "category": "类别", "time": "时间",
+              "money": "金额", "place": "地点", "person": "人物"}
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    confidence: float | None = None
+    suggested: bool = False
+
+
+def normalise_phone(raw: str) -> str | None:
+    """Digits of a mainland mobile or landline number, '' for none given, None if it is not a number."""
+    digits = re.sub(r"[\s\-()（）]", "", raw or "")
+    digits = digits.removeprefix("+86").removeprefix("0086")
+    if not digits:
+        return ""
+    return digits if MOBILE.match(digits) or LANDLINE.match(digits) else None
+
+
+def _merge(suggested: tuple[Option, ...], known: list[tuple[str, str]]) -> list[Choice]:
+    """Suggested values first, best first, with their confidence; then every other known value."""
+    choices = [Choice(o.value, o.label, o.confidence, True) for o in suggested]
+    seen = {c.value for c in choices}
+    return choices + [Choice(value, label) for value, label in known if value not in seen]
+
+
+def category_choices(suggested: tuple[Option, ...]) -> list[Choice]:
+    return _merge(suggested, list(CATEGORY_LABELS.items()))
+
+
+def topic_choices(suggested: tuple[Option, ...], index: DirectoryIndex, routing: RoutingPolicy) -> list[Choice]:
+    topics = {t for d in index.departments.values() for t in d.topics} | {r.topic for r in routing.rules if r.topic != "*"}
+    return _merge(suggested, [(t, t) for t in sorted(topics)])
+
+
+def grid_choices(suggested: tuple[Option, ...], index: DirectoryIndex) -> list[Choice]:
+    known = [(g.code, grid_label(index, g.code)) for g in sorted(index.grids.values(), key=lambda g: g.code)]
+    return _merge(tuple(Option(o.value, grid_label(index, o.value), o.confidence) for o in suggested), known)
+
+
+def grid_label(index: DirectoryIndex, code: str) -> str:
+    grid = index.grid(code)
+    return f"{grid.street} / {grid.community} / {grid.name}" if grid else code
+
+
+def preview(index: DirectoryIndex, routing: RoutingPolicy, category: str, topic: str, grid: str) -> tuple[str, str]:
+    """(department name, why) the routing rules would pick for these values, before anything is filed."""
+    probe = Case(number="preview", category=category or None, topic=topic or None,
+                 classification_confirmed=True, grid_code=grid or None)
+    assignment = route(probe, routing, index)
+    if assignment.department is None:
+        dispatcher = index.department(routing.dispatcher)
+        return (dispatcher.name if dispatcher else routing.dispatcher), assignment.reason
+    return assignment.department.name, "按分拨规则"

@@ -1,0 +1,218 @@
+/* The resident chat page: one WebSocket, resumed after reloads and reconnects. Plain JS, no libraries.
+   Everything shown is set with textContent, so what anyone typed is never run as HTML. */
+(function () {
+  "use strict";
+
+  var log = document.getElementById("log");
+  var form = document.getElementById("composer");
+  var input = document.getElementById("input");
+  var locate = document.getElementById("locate");
+  var statusEl = document.getElementById("status");
+  var socket = null;
+  var delay = 1000;
+  var seenKeys = {};
+  var STORE = "minsheng.pending";
+
+  function pending() {
+    try { return JSON.parse(sessionStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
+  }
+  function savePending(list) { sessionStorage.setItem(STORE, JSON.stringify(list)); }
+  function dropPending(id) { savePending(pending().filter(function (p) { return p.id !== id; })); }
+
+  function newId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  function setStatus(text, kind) {
+    statusEl.textContent = text;
+    statusEl.className = "status " + kind;
+  }
+
+  function system(text) {
+    var p = document.createElement("p");
+    p.className = "system";
+    p.textContent = text;
+    log.appendChild(p);
+    scrollDown();
+  }
+
+  function bubble(role, text, tag) {
+    var box = document.createElement("div");
+    box.className = "msg " + role;
+    if (tag) {
+      var label = document.createElement("div");
+      label.className = "tag";
+      label.textContent = tag;
+      box.appendChild(label);
+    }
+    var body = document.createElement("div");
+    body.className = "bubble";
+    body.textContent = text;
+    box.appendChild(body);
+    log.appendChild(box);
+    scrollDown();
+    return box;
+  }
+
+  function mark(box, state, text) {
+    box.classList.remove("sending", "refused", "failed");
+    if (state) { box.classList.add(state); }
+    var note = box.querySelector(".state");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "state";
+      box.appendChild(note);
+    }
+    note.textContent = text;
+  }
+
+  function retireChoices() {
+    Array.prototype.forEach.call(log.querySelectorAll(".choices button"), function (b) { b.disabled = true; });
+  }
+
+  function showChoices(box, choices, live) {
+    if (!choices || !choices.length) { return; }
+    var row = document.createElement("div");
+    row.className = "choices";
+    choices.forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = choice.label;
+      button.disabled = !live;
+      button.addEventListener("click", function () {
+        retireChoices();
+        button.classList.add("picked");
+        send({ type: "choice", value: choice.value, label: choice.label }, choice.label);
+      });
+      row.appendChild(button);
+    });
+    box.appendChild(row);
+    scrollDown();
+  }
+
+  function botSays(item, live) {
+    if (item.key) {
+      if (seenKeys[item.key]) { return; }
+      seenKeys[item.key] = true;
+    }
+    if (live) { retireChoices(); }
+    var box = bubble(item.push ? "push" : "bot", item.text, item.push ? "进度通知" : "");
+    showChoices(box, item.choices, live);
+    locate.classList.toggle("wanted", !!item.request_location);
+  }
+
+  function transmit(payload) {
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(payload)); }
+  }
+
+  function send(payload, shown) {
+    payload.id = newId();
+    payload.shown = shown;
+    var list = pending();
+    list.push(payload);
+    savePending(list);
+    var box = bubble("resident", shown);
+    box.dataset.id = payload.id;
+    box.classList.add("sending");
+    transmit(payload);
+  }
+
+  function boxFor(id) { return log.querySelector('.msg[data-id="' + id + '"]'); }
+
+  function onHistory(items) {
+    log.textContent = "";
+    seenKeys = {};
+    if (!items.length) {
+      system("您好！这里是民声在线受理。请直接描述您遇到的问题，例如“小区门口的路灯坏了一个多月了”。");
+    }
+    items.forEach(function (item, i) {
+      if (item.role === "resident") {
+        bubble("resident", item.text);
+      } else {
+        botSays({ text: item.text, choices: item.choices, key: item.key, push: !!item.key }, i === items.length - 1);
+      }
+    });
+    pending().forEach(function (p) {
+      var box = bubble("resident", p.shown);
+      box.dataset.id = p.id;
+      box.classList.add("sending");
+      transmit(p);
+    });
+  }
+
+  function onMessage(event) {
+    var msg;
+    try { msg = JSON.parse(event.data); } catch (e) { return; }
+    var box = msg.id ? boxFor(msg.id) : null;
+    if (msg.type === "history") { onHistory(msg.items || []); }
+    else if (msg.type === "reply") { botSays(msg, true); }
+    else if (msg.type === "push") { msg.push = true; botSays(msg, true); }
+    else if (msg.type === "ack") { dropPending(msg.id); if (box) { box.classList.remove("sending"); } }
+    else if (msg.type === "refused") {
+      dropPending(msg.id);
+      if (box) { mark(box, "refused", "未发送"); }
+      if (msg.text) { system(msg.text); }
+    } else if (msg.type === "error") {
+      dropPending(msg.id);
+      if (box) { mark(box, "failed", "发送失败"); }
+      system(msg.text);
+    } else if (msg.type === "notice") { system(msg.text); }
+  }
+
+  function connect() {
+    setStatus("连接中…", "offline");
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws");
+    socket.addEventListener("open", function () { delay = 1000; setStatus("在线", "online"); });
+    socket.addEventListener("message", onMessage);
+    socket.addEventListener("close", function () {
+      setStatus("连接中断，正在重连…", "offline");
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 15000);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { return; }
+    send({ type: "text", text: text }, text);
+    input.value = "";
+    input.style.height = "";
+    input.focus();
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  input.addEventListener("input", function () {
+    input.style.height = "";
+    input.style.height = Math.min(input.scrollHeight, 140) + "px";
+  });
+
+  locate.addEventListener("click", function () {
+    if (!window.isSecureContext || !navigator.geolocation) {
+      system("当前页面无法获取定位，请直接输入地址，例如“幸福里小区3号楼”。");
+      return;
+    }
+    system("正在获取您的位置…");
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var lat = pos.coords.latitude, lon = pos.coords.longitude;
+      locate.classList.remove("wanted");
+      send({ type: "location", latitude: lat, longitude: lon },
+        "📍 我的位置（纬度 " + lat.toFixed(5) + "，经度 " + lon.toFixed(5) + "）");
+    }, function () {
+      system("没能获取到位置（可能未允许定位），请直接输入地址。");
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+
+  connect();
+})();

@@ -1,0 +1,27 @@
+/* Operator console: keeps the "responsible department" preview in step with the operator's corrections. */
+(function () {
+  "use strict";
+  var form = document.getElementById("case-form");
+  if (!form) { return; }
+  var target = document.getElementById("route-department");
+  var reason = document.getElementById("route-reason");
+
+  function refresh() {
+    var query = new URLSearchParams({
+      category: form.elements.category.value,
+      topic: form.elements.topic.value,
+      grid: form.elements.grid.value
+    });
+    fetch("/console/route?" + query.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        target.textContent = data.department;
+        reason.textContent = data.reason;
+      });
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll("[data-route]"), function (select) {
+    select.addEventListener("change", refresh);
+  });
+})();

@@ -1,0 +1,80 @@
+"""What the operator console shows for a pasted transcript: suggestions with confidences and spans.
+
+The console depends on this small protocol, not on nlu/ itself; an adapter maps the NLU's
+analysis onto it, and tests hand in a fake.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Option:
+    """One suggested value (a category, topic, grid or phone) and where in the text it came from."""
+
+    value: str
+    label: str
+    confidence: float | None = None
+    spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Any other thing found in the text, highlighted for the operator (a time, an amount…)."""
+
+    kind: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str  # the caller's words as analysed; every span indexes into it
+    categories: tuple[Option, ...] = ()  # best first, then the alternatives
+    topics: tuple[Option, ...] = ()
+    grids: tuple[Option, ...] = ()
+    phones: tuple[Option, ...] = ()
+    address: str = ""
+    emergency: str = ""
+    marks: tuple[Mark, ...] = ()
+
+
+class TranscriptAnalyzer(Protocol):
+    async def suggest(self, transcript: str) -> Suggestion: ...
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    kind: str = ""
+    title: str = ""
+
+
+def segments(suggestion: Suggestion, kinds: dict[str, str]) -> list[Segment]:
+    """The text cut into plain and highlighted pieces (first span wins where two overlap)."""
+    found: list[tuple[Span, str, str]] = []
+    for kind, options in (("grid", suggestion.grids), ("phone", suggestion.phones),
+                          ("topic", suggestion.topics[:1]), ("category", suggestion.categories[:1])):
+        found += [(span, kind, option.label) for option in options for span in option.spans]
+    found += [(mark.span, mark.kind, kinds.get(mark.kind, mark.kind)) for mark in suggestion.marks]
+    text, pieces, cursor = suggestion.text, [], 0
+    for span, kind, label in sorted(found, key=lambda f: (f[0].start, -f[0].end)):
+        if span.start < cursor or not 0 <= span.start < span.end <= len(text):
+            continue
+        if span.start > cursor:
+            pieces.append(Segment(text[cursor : span.start]))
+        pieces.append(Segment(text[span.start : span.end], kind, f"{kinds.get(kind, kind)}：{label}"))
+        cursor = span.end
+    if cursor < len(text):
+        pieces.append(Segment(text[cursor:]))
+    return pieces
+
+
+def best(options: Sequence[Option]) -> Option | None:
+    return options[0] if options else None

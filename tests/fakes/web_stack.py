@@ -1,0 +1,80 @@
+"""The whole web edge wired as `minsheng serve` wires it, on a scratch database, for tests and benches."""
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.bootstrap import App, build_app
+from bot.settings import load_settings
+from bot.web.accounts import add_staff
+from bot.web.app import create_web_app, web_deps
+from bot.web.hub import LiveHub
+from bot.web.notifier import WebNotifier
+from bot.web.suggestions import TranscriptAnalyzer
+from storage.conversation_store import SqlConversationStore
+from storage.db import make_engine
+from storage.schema import Base
+from tests.fakes.dialogue import FakeDialogue
+from tests.fakes.servers import serving
+from tests.support import seed_registry
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class WebStack:
+    url: str
+    app: App
+    dialogue: FakeDialogue
+    store: SqlConversationStore
+    hub: LiveHub
+
+
+async def scratch_database(kind: str, folder: Path, sqlite_template: Path | None, postgres_url: str | None) -> str:
+    if kind == "sqlite":
+        assert sqlite_template is not None
+        target = folder / "web.db"
+        shutil.copy(sqlite_template, target)
+        return f"sqlite:///{target}"
+    assert postgres_url is not None
+    engine = make_engine(postgres_url)
+    async with engine.begin() as conn:
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+    return postgres_url
+
+
+@asynccontextmanager
+async def web_stack(database_url: str, analyzer: TranscriptAnalyzer | None = None) -> AsyncIterator[WebStack]:
+    """Staff accounts `operator` and `clerk` exist, both with PASSWORD."""
+    previous = os.environ.get("MINSHENG_DATABASE_URL")
+    os.environ["MINSHENG_DATABASE_URL"] = database_url
+    try:
+        settings = load_settings(ROOT / "config.toml")
+    finally:
+        if previous is None:
+            os.environ.pop("MINSHENG_DATABASE_URL")
+        else:
+            os.environ["MINSHENG_DATABASE_URL"] = previous
+    app = build_app(settings)
+    await seed_registry(app.sessions)
+    now = datetime.now(UTC)
+    await add_staff(app.sessions, "operator", PASSWORD, "operator", None, now)
+    await add_staff(app.sessions, "clerk", PASSWORD, "clerk", "C-T01-C01", now)
+    store, hub = SqlConversationStore(app.sessions), LiveHub()
+    dialogue = FakeDialogue(app.bus, store=store)
+    app.notifiers["web"] = WebNotifier(store, hub)
+    web = create_web_app(web_deps(app, dialogue, store, hub, analyzer))
+    try:
+        async with serving(web) as url:
+            yield WebStack(url, app, dialogue, store, hub)
+    finally:
+        await app.close()

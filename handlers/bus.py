@@ -5,6 +5,7 @@ from typing import Any
 
 from handlers import commands as c
 from handlers import lifecycle as h
+from handlers import supervision as s
 from handlers.case import Case
 from handlers.policies import Policies
 from handlers.ports import UnitOfWork
@@ -26,6 +27,12 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.AddInfo: h.add_info,
     c.RateCase: h.rate,
     c.ReclassifyCase: h.reclassify,
+    c.RequestExtension: s.request_extension,
+    c.DecideExtension: s.decide_extension,
+    c.SuperviseCase: s.supervise,
+    c.RemindCase: s.remind,
+    c.MarkOverdue: s.mark_overdue,
+    c.CloseUnrated: s.close_unrated,
 }
 
 

@@ -68,11 +68,12 @@ class Case:
 
     def apply(self, event: Event) -> None:
         """Fold one event into the case; used both live and when replaying the log."""
-        unknown = set(event.changes) - _SETTABLE
+        unknown = set(event.changes) - _SETTABLE - EVENT_FACTS
         if unknown:
             raise ValueError(f"event {event.kind} sets unknown fields {sorted(unknown)}")
         for name, value in event.changes.items():
-            setattr(self, name, _decode(name, value))
+            if name in _SETTABLE:
+                setattr(self, name, _decode(name, value))
         if event.to_status is not None:
             self.status = event.to_status
         if self.created_at is None:
@@ -147,6 +148,8 @@ def replay(number: str, events: list[Event]) -> Case:
     return case
 
 
+# What an event may record for the file without it being a field of the case.
+EVENT_FACTS = frozenset({"requested_extension"})
 _NOT_SETTABLE = {"number", "status", "events", "new_events", "version", "created_at", "updated_at"}
 _SETTABLE = {f.name for f in fields(Case)} - _NOT_SETTABLE
 _DATETIMES = {"sign_deadline", "resolve_deadline", "closed_at"}

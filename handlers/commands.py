@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from handlers.deadlines import Duration
+
 
 @dataclass(frozen=True)
 class Command:
@@ -120,3 +122,49 @@ class RateCase(CaseCommand):
 class ReclassifyCase(CaseCommand):
     category: str | None = None
     topic: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestExtension(CaseCommand):
+    """延期: the department asks a supervisor for more time, saying why."""
+
+    duration: Duration
+    reason: str
+
+
+@dataclass(frozen=True)
+class DecideExtension(CaseCommand):
+    """A supervisor's answer to the pending 延期 request: a refusal's `note` says why (internal);
+    `duration` may grant less than was asked."""
+
+    approve: bool
+    note: str = ""
+    duration: Duration | None = None
+
+
+@dataclass(frozen=True)
+class SuperviseCase(CaseCommand):
+    """A 督办 note from a supervisor to the department holding the case."""
+
+    note: str
+
+
+@dataclass(frozen=True)
+class RemindCase(CaseCommand):
+    """Timed job: most of the time to `due` has gone (到期提醒)."""
+
+    due: datetime
+
+
+@dataclass(frozen=True)
+class MarkOverdue(CaseCommand):
+    """Timed job: the deadline `due` has passed, so 督办 and escalate one level."""
+
+    due: datetime
+
+
+@dataclass(frozen=True)
+class CloseUnrated(CaseCommand):
+    """Timed job: the resident did not rate the reply given at `resolved_at` in time (未评价)."""
+
+    resolved_at: datetime

@@ -24,6 +24,15 @@ from handlers.commands import (
     ReturnCase,
     TransferCase,
 )
+from handlers.casework import (
+    assign,
+    commit,
+    directory_index,
+    escalate_to,
+    load,
+    required,
+    sign_deadline,
+)
 from handlers.directory import Department, DirectoryIndex, Grid
 from handlers.errors import DomainError, ImportRejected
 from handlers.policies import Policies
@@ -40,7 +49,7 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
         raise DomainError("诉求内容不能为空，请描述您遇到的问题。")
     _check_category(cmd.category)
     async with uow:
-        index = await _index(uow)
+        index = await directory_index(uow)
         now = policies.clock.now()
         number = await _next_number(uow, policies)
         case = open_case(
@@ -64,7 +73,7 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
         )
         _auto_route(case, index, policies)
         await uow.cases.add(case)
-        await _commit(case, uow, policies, index)
+        await commit(case, uow, policies, index)
         return case
 
 
@@ -80,7 +89,7 @@ async def import_cases(
     routed like new cases.
     """
     async with uow:
-        index = await _index(uow)
+        index = await directory_index(uow)
         problems = [(row.line, msg) for row in rows for msg in _import_problems(row, index)]
         if problems:
             raise ImportRejected(problems)
@@ -139,15 +148,15 @@ def _import_problems(row: ImportCase, index: DirectoryIndex) -> list[str]:
 
 async def dispatch(cmd: DispatchCase, uow: UnitOfWork, policies: Policies) -> Case:
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         dept = _department(index, cmd.department)
-        _assign(case, "dispatch", dept, policies, cmd.actor, cmd.note)
-        return await _commit(case, uow, policies, index)
+        assign(case, "dispatch", dept, policies, cmd.actor, cmd.note)
+        return await commit(case, uow, policies, index)
 
 
 async def accept(cmd: AcceptCase, uow: UnitOfWork, policies: Policies) -> Case:
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         now = policies.clock.now()
         sla = policies.sla.get(case.category or "")
         deadline = policies.calendar.deadline(now, sla.resolve) if sla else None
@@ -160,22 +169,22 @@ async def accept(cmd: AcceptCase, uow: UnitOfWork, policies: Policies) -> Case:
             handler=cmd.handler or cmd.actor,
             resolve_deadline=deadline.at if deadline else None,
         )
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 async def add_note(cmd: AddNote, uow: UnitOfWork, policies: Policies) -> Case:
-    note = _required(cmd.note, "办理记录不能为空。")
+    note = required(cmd.note, "办理记录不能为空。")
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         action = "start" if case.status is Status.ACCEPTED else "note"
         case.record(action, policies.clock.now(), cmd.actor, note)
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 async def return_case(cmd: ReturnCase, uow: UnitOfWork, policies: Policies) -> Case:
-    reason = _required(cmd.reason, "退回必须说明理由。")
+    reason = required(cmd.reason, "退回必须说明理由。")
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         note = f"{reason}：{cmd.note}" if cmd.note else reason
         case.record(
             "return",
@@ -187,67 +196,71 @@ async def return_case(cmd: ReturnCase, uow: UnitOfWork, policies: Policies) -> C
             handler=None,
             return_count=case.return_count + 1,
         )
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 async def escalate(cmd: EscalateCase, uow: UnitOfWork, policies: Policies) -> Case:
-    reason = _required(cmd.reason, "升级必须说明理由。")
+    reason = required(cmd.reason, "升级必须说明理由。")
     async with uow:
-        case, index = await _load(uow, cmd.number)
-        target = escalation_target(case, policies.routing, index)
-        _assign(
-            case, "escalate", target, policies, cmd.actor, reason, escalation_count=case.escalation_count + 1
-        )
-        return await _commit(case, uow, policies, index)
+        case, index = await load(uow, cmd.number)
+        escalate_to(case, escalation_target(case, policies.routing, index), policies, cmd.actor, reason)
+        return await commit(case, uow, policies, index)
 
 
 async def transfer(cmd: TransferCase, uow: UnitOfWork, policies: Policies) -> Case:
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         dept = _department(index, cmd.department)
         if dept.code == case.department:
             raise DomainError(f"诉求 {case.number} 已在 {dept.name}，无需转办。")
-        _assign(case, "transfer", dept, policies, cmd.actor, cmd.note)
-        return await _commit(case, uow, policies, index)
+        assign(case, "transfer", dept, policies, cmd.actor, cmd.note)
+        return await commit(case, uow, policies, index)
 
 
 async def resolve(cmd: ResolveCase, uow: UnitOfWork, policies: Policies) -> Case:
-    reply = _required(cmd.reply, "办结时必须填写答复内容，答复将发送给群众。")
+    reply = required(cmd.reply, "办结时必须填写答复内容，答复将发送给群众。")
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         case.record("resolve", policies.clock.now(), cmd.actor, reply=reply)
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 async def reopen(cmd: ReopenCase, uow: UnitOfWork, policies: Policies) -> Case:
-    reason = _required(cmd.reason, "重办必须说明理由。")
+    reason = required(cmd.reason, "重办必须说明理由。")
     async with uow:
-        case, index = await _load(uow, cmd.number)
-        case.record("reopen", policies.clock.now(), cmd.actor, reason, reopen_count=case.reopen_count + 1)
-        return await _commit(case, uow, policies, index)
+        case, index = await load(uow, cmd.number)
+        case.record(
+            "reopen",
+            policies.clock.now(),
+            cmd.actor,
+            reason,
+            reopen_count=case.reopen_count + 1,
+            **sign_deadline(case, policies),
+        )
+        return await commit(case, uow, policies, index)
 
 
 async def close(cmd: CloseCase, uow: UnitOfWork, policies: Policies) -> Case:
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         now = policies.clock.now()
         case.record("close", now, cmd.actor, cmd.note, closed_at=now)
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 async def cancel(cmd: CancelCase, uow: UnitOfWork, policies: Policies) -> Case:
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         case.record("cancel", policies.clock.now(), cmd.actor, cmd.reason)
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 async def add_info(cmd: AddInfo, uow: UnitOfWork, policies: Policies) -> Case:
-    text = _required(cmd.text, "补充内容不能为空。")
+    text = required(cmd.text, "补充内容不能为空。")
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         case.record("add_info", policies.clock.now(), cmd.actor, text)
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 async def rate(cmd: RateCase, uow: UnitOfWork, policies: Policies) -> Case:
@@ -255,14 +268,21 @@ async def rate(cmd: RateCase, uow: UnitOfWork, policies: Policies) -> Case:
     if not 1 <= cmd.rating <= 5:
         raise DomainError("评价请在 1 到 5 分之间选择。")
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         now = policies.clock.now()
         case.record("rate", now, cmd.actor, cmd.comment, rating=cmd.rating, rating_comment=cmd.comment or None)
         if cmd.rating <= 2:
-            case.record("reopen", now, cmd.actor, f"群众评价 {cmd.rating} 分，不满意", reopen_count=case.reopen_count + 1)
+            case.record(
+                "reopen",
+                now,
+                cmd.actor,
+                f"群众评价 {cmd.rating} 分，不满意",
+                reopen_count=case.reopen_count + 1,
+                **sign_deadline(case, policies),
+            )
         else:
             case.record("close", now, cmd.actor, f"群众评价 {cmd.rating} 分", closed_at=now)
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 async def reclassify(cmd: ReclassifyCase, uow: UnitOfWork, policies: Policies) -> Case:
@@ -271,14 +291,14 @@ async def reclassify(cmd: ReclassifyCase, uow: UnitOfWork, policies: Policies) -
         raise DomainError("请至少更正类别或主题之一。")
     _check_category(cmd.category)
     async with uow:
-        case, index = await _load(uow, cmd.number)
+        case, index = await load(uow, cmd.number)
         changes: dict[str, object] = {"classification_confirmed": True}
         if cmd.category is not None:
             changes["category"] = cmd.category
         if cmd.topic is not None:
             changes["topic"] = cmd.topic
         case.record("reclassify", policies.clock.now(), cmd.actor, **changes)
-        return await _commit(case, uow, policies, index)
+        return await commit(case, uow, policies, index)
 
 
 def _auto_route(case: Case, index: DirectoryIndex, policies: Policies) -> None:
@@ -292,51 +312,11 @@ def _auto_route(case: Case, index: DirectoryIndex, policies: Policies) -> None:
             department=policies.routing.dispatcher,
         )
     else:
-        _assign(case, "dispatch", assignment.department, policies, "system", "按分拨规则自动派单")
+        assign(case, "dispatch", assignment.department, policies, "system", "按分拨规则自动派单")
 
 
-def _assign(
-    case: Case, action: str, dept: Department, policies: Policies, actor: str, note: str, **extra: int
-) -> None:
-    now = policies.clock.now()
-    sla = policies.sla.get(case.category or "")
-    deadline = policies.calendar.deadline(now, sla.sign) if sla else None
-    case.record(
-        action,
-        now,
-        actor,
-        note,
-        department=dept.code,
-        level=dept.level,
-        handler=None,
-        sign_deadline=deadline.at if deadline else None,
-        **extra,
-    )
 
 
-async def _commit(case: Case, uow: UnitOfWork, policies: Policies, index: DirectoryIndex) -> Case:
-    """Queue a push for each new event the resident should hear about, then commit it all at once."""
-    dept = index.department(case.department)
-    sla = policies.sla.get(case.category or "")
-    now = policies.clock.now()
-    for event in case.new_events:
-        notification = policies.notices.render(
-            case, event, dept.name if dept else "", sla.resolve.label if sla else ""
-        )
-        if notification is not None:
-            await uow.outbox.add(notification, now)
-    await uow.commit()
-    case.new_events.clear()
-    return case
-
-
-async def _index(uow: UnitOfWork) -> DirectoryIndex:
-    return DirectoryIndex(await uow.directory.grids(), await uow.directory.departments())
-
-
-async def _load(uow: UnitOfWork, number: str) -> tuple[Case, DirectoryIndex]:
-    case = await uow.cases.get(number)
-    return case, await _index(uow)
 
 
 async def _next_number(uow: UnitOfWork, policies: Policies) -> str:
@@ -361,9 +341,3 @@ def _grid_fields(grid: Grid | None) -> dict[str, str | None]:
 def _check_category(category: str | None) -> None:
     if category is not None and category not in CATEGORIES:
         raise DomainError(f"未知类别 {category}，应为 dispute（矛盾纠纷）、service（便民服务）或 petition（信访事项）。")
-
-
-def _required(value: str, message: str) -> str:
-    if not value or not value.strip():
-        raise DomainError(message)
-    return value.strip()

@@ -42,6 +42,9 @@ AT_DEPARTMENT = frozenset(
 # Cases waiting for a dispatcher (统一分流).
 AT_DISPATCHER = frozenset({Status.RECEIVED, Status.PENDING_REVIEW, Status.RETURNED})
 FINAL = frozenset({Status.CLOSED, Status.CANCELLED})
+# A queue holds these until it signs (签收 deadline), then these until it resolves (办结 deadline).
+AWAITING_SIGN = frozenset({Status.DISPATCHED, Status.ESCALATED, Status.REOPENED})
+IN_HAND = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
 
 # action -> (states it may start from, state it leads to; None keeps the state)
 TRANSITIONS: dict[str, tuple[frozenset[Status], Status | None]] = {
@@ -62,6 +65,10 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status | None]] = {
     "reclassify": (frozenset(Status) - {Status.CANCELLED}, None),
     "extend": (frozenset({Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED}), None),
     "remind": (AT_DEPARTMENT, None),
+    "request_extension": (IN_HAND, None),
+    "refuse_extension": (IN_HAND, None),
+    "supervise": (AT_DEPARTMENT, None),
+    "overdue": (AT_DEPARTMENT, None),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -82,6 +89,10 @@ ACTION_LABELS: dict[str, str] = {
     "reclassify": "更正分类",
     "extend": "延期",
     "remind": "到期提醒",
+    "request_extension": "申请延期",
+    "refuse_extension": "驳回延期",
+    "supervise": "督办",
+    "overdue": "超期督办",
 }
 
 # The event each action writes into the case file.
@@ -103,6 +114,10 @@ EVENT_KINDS: dict[str, str] = {
     "reclassify": "reclassified",
     "extend": "extended",
     "remind": "reminded",
+    "request_extension": "extension_requested",
+    "refuse_extension": "extension_refused",
+    "supervise": "supervised",
+    "overdue": "overdue",
 }
 
 EVENT_LABELS: dict[str, str] = {

@@ -1,0 +1,72 @@
+"""The steps every case handler shares: load, assign to a queue, climb the ladder, commit with pushes.
+
+Lifecycle and supervision handlers both build on these, so a rule such as "a new queue gets a new
+sign deadline" is written once.
+"""
+
+from handlers.case import Case
+from handlers.directory import Department, DirectoryIndex
+from handlers.errors import DomainError
+from handlers.policies import Policies
+from handlers.ports import UnitOfWork
+
+
+async def directory_index(uow: UnitOfWork) -> DirectoryIndex:
+    return DirectoryIndex(await uow.directory.grids(), await uow.directory.departments())
+
+
+async def load(uow: UnitOfWork, number: str) -> tuple[Case, DirectoryIndex]:
+    case = await uow.cases.get(number)
+    return case, await directory_index(uow)
+
+
+async def commit(case: Case, uow: UnitOfWork, policies: Policies, index: DirectoryIndex) -> Case:
+    """Queue a push for each new event the resident should hear about, then commit it all at once."""
+    dept = index.department(case.department)
+    sla = policies.sla.get(case.category or "")
+    now = policies.clock.now()
+    for event in case.new_events:
+        notification = policies.notices.render(
+            case, event, dept.name if dept else "", sla.resolve.label if sla else ""
+        )
+        if notification is not None:
+            await uow.outbox.add(notification, now)
+    await uow.commit()
+    case.new_events.clear()
+    return case
+
+
+def sign_deadline(case: Case, policies: Policies) -> dict[str, object]:
+    """The 签收 deadline a queue gets when a case lands in it (empty when the category has no SLA)."""
+    sla = policies.sla.get(case.category or "")
+    if sla is None:
+        return {"sign_deadline": None}
+    return {"sign_deadline": policies.calendar.deadline(policies.clock.now(), sla.sign).at}
+
+
+def assign(
+    case: Case, action: str, dept: Department, policies: Policies, actor: str, note: str, **extra: int
+) -> None:
+    """Put the case in `dept`'s queue (dispatch, transfer, escalate) with a fresh sign deadline."""
+    case.record(
+        action,
+        policies.clock.now(),
+        actor,
+        note,
+        department=dept.code,
+        level=dept.level,
+        handler=None,
+        **sign_deadline(case, policies),
+        **extra,
+    )
+
+
+def escalate_to(case: Case, target: Department, policies: Policies, actor: str, reason: str) -> None:
+    """Hand the case up the ladder to `target` (see routing.escalation_target), counting the step."""
+    assign(case, "escalate", target, policies, actor, reason, escalation_count=case.escalation_count + 1)
+
+
+def required(value: str, message: str) -> str:
+    if not value or not value.strip():
+        raise DomainError(message)
+    return value.strip()

@@ -1,7 +1,7 @@
 """Issue 6 acceptance: one case walks every path of department work, and the resident hears about
 each step that concerns them, in order, exactly once (SQLite and PostgreSQL)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -235,3 +235,15 @@ async def test_supervision_notes_go_into_the_file(district: App) -> None:
     assert (case.events[-1].kind, case.events[-1].note) == ("supervised", "请今日内联系当事人")
     with pytest.raises(DomainError, match="督办意见不能为空"):
         await district.bus.handle(c.SuperviseCase("督办员", number, " "))
+
+
+async def test_a_deadline_in_an_unannounced_year_is_marked_as_estimated(district: App, clock: FakeClock) -> None:
+    clock.current = datetime(2026, 12, 30, 2, 0, tzinfo=UTC)
+    service = c.FileCase(
+        actor="r", text="小区路灯坏了", channel="telegram", user_ref="tg:9", category="service",
+        topic="城乡建设", category_confidence=0.9, topic_confidence=0.9, grid_code="T01-C01-G01",
+    )
+    number = (await district.bus.handle(service)).number
+    case = await district.bus.handle(c.AcceptCase("w", number))
+    assert case.resolve_deadline == datetime(2027, 1, 7, 15, 59, 59, tzinfo=UTC)
+    assert "备用节假日表" in case.events[-1].note

@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz
 from shapely.geometry import Point, Polygon
 from shapely.prepared import prep
@@ -12,7 +13,7 @@ from shapely.prepared import prep
 from handlers.directory import Department, Grid, Place
 
 _HOUSE_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,8}?(?:大道|路|街|巷))\s*(\d{1,5})\s*号?")
-_FUZZY_MIN = 80
+_FUZZY_MIN = 90
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class DistrictMap:
             ((name, p) for p in self.places for name in (p.name, *p.aliases) if len(name) >= 2),
             key=lambda item: -len(item[0]),
         )
+        self._sounds = [
+            (_sound(name), name, p) for name, p in self._names if p.kind != "道路" and len(name) >= 3
+        ]
 
     @property
     def topics(self) -> tuple[str, ...]:
@@ -87,7 +91,8 @@ class DistrictMap:
 
     def match_address(self, text: str) -> AddressMatch:
         """Road + house number first, then place names and aliases, then community and street
-        names, and last a fuzzy match that forgives a wrong or missing character."""
+        names, and last a match by sound that forgives a wrong homophone (梧铜苑 for 梧桐苑), the
+        commonest slip of a pinyin keyboard."""
         text = re.sub(r"\s+", "", text)
         if not text:
             return AddressMatch()
@@ -126,14 +131,18 @@ class DistrictMap:
         return tuple(found.values())
 
     def _fuzzy(self, text: str) -> tuple[tuple[str, str, float], ...]:
+        heard = _sound(text)
         best: dict[str, tuple[str, str, float]] = {}
-        for name, place in self._names:
-            if place.kind == "道路" or len(name) < 3:
-                continue
-            score = fuzz.partial_ratio(name, text)
-            if score >= _FUZZY_MIN and score / 100 * 0.8 > best.get(place.grid_code, ("", "", 0.0))[2]:
-                best[place.grid_code] = (place.grid_code, place.name, score / 100 * 0.8)
-        return tuple(sorted(best.values(), key=lambda item: -item[2])[:5])
+        for sound, _, place in self._sounds:
+            score = fuzz.partial_ratio(sound, heard) / 100 * 0.75
+            if score * 100 / 0.75 >= _FUZZY_MIN and score > best.get(place.grid_code, ("", "", 0.0))[2]:
+                best[place.grid_code] = (place.grid_code, place.name, score)
+        ranked = sorted(best.values(), key=lambda item: -item[2])
+        return tuple(item for item in ranked[:5] if item[2] >= ranked[0][2] - 0.03)
+
+
+def _sound(text: str) -> str:
+    return "".join(lazy_pinyin(text))
 
 
 def _road_span(place: Place) -> str:

@@ -22,7 +22,7 @@ def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     """A new complaint: keep what it says, and ask for more only if it says too little to act on."""
     draft = absorb(new_draft(ctx.now), inbound.text, u)
     state = replace(state, draft=draft, paused=None)
-    if _too_short(inbound.text):
+    if too_short(inbound.text):
         return ask(
             state,
             DESCRIBE,
@@ -154,7 +154,8 @@ def _set_category(state: ConversationState, category: str) -> ConversationState:
     return replace(state, draft=replace(draft, classification_confirmed=True))
 
 
-def _too_short(text: str) -> bool:
+def too_short(text: str) -> bool:
+    """Too little to act on: fewer than a handful of characters that carry meaning."""
     return len(_MEANINGFUL.findall(text)) < _MIN_DESCRIPTION
 
 

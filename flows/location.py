@@ -36,8 +36,7 @@ def ask_location(state: ConversationState, ctx: Context) -> Outcome:
     best = candidates[0]
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     if best.score >= ctx.config.place_confidence and best.score - runner_up >= 0.15:
-        text = f"问题发生在{ctx.district.label(best.grid_code)}（{best.name}附近），对吗？"
-        return ask(state, CONFIRM, text, (("对", "yes"), ("不对", "no")))
+        return _ask_confirm(state, ctx, best, "问题发生在")
     return _ask_pick(state, ctx, candidates)
 
 
@@ -94,7 +93,7 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return _typed(state, inbound, u, ctx)
     if choice == "yes":
         best = max(_draft(state).candidates, key=lambda c: c.score)
-        return _resolved(state, ctx, best.grid_code, "text", address=best.name)
+        return _resolved(state, ctx, best.grid_code, "text", address=_draft(state).address or best.name)
     if choice in ("no", "none"):
         return _ask_where(state, ctx, "好的。")
     kind, _, code = choice.partition(":")
@@ -121,11 +120,14 @@ def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Co
     else:
         match = ctx.district.match_address(text)
         grids, match_community, match_street = match.grids, match.community_code, match.street_code
-    if len({g[0] for g in grids}) == 1:
+    if len({g[0] for g in grids}) == 1 and grids[0][2] >= ctx.config.place_confidence:
         return _resolved(state, ctx, grids[0][0], "address", address=text)
     if grids:
         candidates = tuple(Candidate(code, name, score) for code, name, score in grids)
-        return _ask_pick(replace(state, draft=replace(draft, candidates=candidates)), ctx, list(candidates))
+        state = replace(state, draft=replace(draft, candidates=candidates))
+        if len(candidates) == 1:
+            return _ask_confirm(state, ctx, candidates[0], "您说的是")
+        return _ask_pick(state, ctx, list(candidates))
     if match_community:
         return _ask_grid(replace(state, draft=replace(draft, community_code=match_community, street_code=match_street)), ctx)
     if match_street:
@@ -186,6 +188,11 @@ def _ask_where(state: ConversationState, ctx: Context, prefix: str = "") -> Outc
     )
     streets = tuple((name, f"street:{code}") for code, name in ctx.district.streets.items())
     return ask(state, ASK, text, (*streets, ("不清楚", UNKNOWN)), request_location=True)
+
+
+def _ask_confirm(state: ConversationState, ctx: Context, candidate: Candidate, lead: str) -> Outcome:
+    text = f"{lead}{candidate.name}附近（{ctx.district.label(candidate.grid_code)}），对吗？"
+    return ask(state, CONFIRM, text, (("对", "yes"), ("不对", "no")))
 
 
 def _ask_pick(state: ConversationState, ctx: Context, candidates: list[Candidate]) -> Outcome:

@@ -22,6 +22,7 @@ _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 _CANCEL_INTAKE = ("取消", "不反映了", "不登记了", "算了", "不办了", "撤销")
 _THANKS = ("谢谢", "感谢", "多谢")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
+_MIN_START = 4  # "确认", "好的" alone do not start a complaint
 _LENIENT = frozenset({cases.PICK_CASE, cases.RATE, cases.CANCEL_CONFIRM})
 
 
@@ -158,7 +159,7 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return cases.show_status(state, u, ctx)
     if any(w in plain for w in _THANKS) and len(plain) <= 8:
         return say(state, "不客气！有需要随时找我。")
-    if len(_MEANINGFUL.findall(text)) >= 2 and not (u.is_intent("affirm") or u.is_intent("deny")):
+    if len(_MEANINGFUL.findall(text)) >= _MIN_START and not (u.is_intent("affirm") or u.is_intent("deny")):
         return intake.start(state, inbound, u, ctx)
     if u.is_intent("affirm") or u.is_intent("deny"):
         return say(state, "好的。还有什么需要帮忙的，直接告诉我就可以。")

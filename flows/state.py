@@ -91,7 +91,7 @@ class ConversationState:
         """Set the current question aside (keeping it only if it belongs to an intake)."""
         if self.draft is None or self.paused is not None:
             return self
-        screen = {"step": self.step, "question": self.question, "offered": self.offered,
+        screen = {"step": self.step, "question": self.question, "offered": [list(o) for o in self.offered],
                   "request_location": self.request_location, "misses": self.misses}
         return replace(self, paused=screen)
 

@@ -5,6 +5,7 @@ Each method is its own short transaction, so the dialogue never holds a lock whi
 a case command runs.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,12 +20,14 @@ from storage.models import OutboxRow
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One line of a resident's chat: `direction` is "in" (the resident) or "out" (the bot)."""
+    """One line of a resident's chat: `direction` is "in" (the resident) or "out" (the bot);
+    `choices` are {"label", "value"} dicts; `key` is the push's outbox key (None for replies)."""
 
     direction: str
     text: str
-    choices: tuple[str, ...]
+    choices: tuple[dict[str, str], ...]
     at: datetime
+    key: str | None = None
 
 
 class SqlConversationStore:
@@ -112,7 +115,7 @@ class SqlConversationStore:
                 .values(replies=replies)
             )
             lines = [("in", said, [])] if said else []
-            lines += [("out", r["text"], [label for label, _ in r.get("choices", [])]) for r in replies]
+            lines += [("out", r["text"], _choices(r.get("choices", []))) for r in replies]
             if lines:
                 await session.execute(
                     insert(ConversationMessageRow),
@@ -143,6 +146,30 @@ class SqlConversationStore:
             await session.commit()
             return result.rowcount
 
+    async def take_pushes(self, channel: str, recipient: str, now: datetime) -> list[HistoryEntry]:
+        """For a channel that polls instead of being pushed to (the terminal): hand over the
+        resident's queued status pushes in order, marked delivered and recorded in the history."""
+        async with self.sessions() as session:
+            rows = (
+                await session.execute(
+                    update(OutboxRow)
+                    .where(OutboxRow.channel == channel, OutboxRow.recipient == recipient, OutboxRow.status == "pending")
+                    .values(status="sent", sent_at=_utc(now), last_error=None)
+                    .returning(OutboxRow.id, OutboxRow.key, OutboxRow.text, OutboxRow.choices)
+                )
+            ).all()
+            pushes = []
+            for _, key, text, choices in sorted(rows):
+                await session.execute(
+                    _insert(session, ConversationMessageRow)
+                    .values(channel=channel, user_ref=recipient, direction="out", text=text,
+                            choices=_choices(choices or []), key=key, created_at=_utc(now))
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+                pushes.append(HistoryEntry("out", text, tuple(_choices(choices or [])), _utc(now), key))
+            await session.commit()
+            return pushes
+
     async def history(self, channel: str, user_ref: str, limit: int = 50) -> list[HistoryEntry]:
         """The resident's last `limit` lines on this channel, oldest first (both directions)."""
         async with self.sessions() as session:
@@ -155,17 +182,21 @@ class SqlConversationStore:
                 )
             ).scalars().all()
             await session.commit()
-        return [HistoryEntry(r.direction, r.text, tuple(r.choices or ()), _aware(r.created_at)) for r in reversed(rows)]
+        return [
+            HistoryEntry(r.direction, r.text, tuple(_choices(r.choices or [])), _aware(r.created_at), r.key)
+            for r in reversed(rows)
+        ]
 
     async def append_outbound(
-        self, channel: str, user_ref: str, text: str, choices: tuple[str, ...] | list[str], key: str, now: datetime | None = None
+        self, channel: str, user_ref: str, text: str, choices: Sequence[Any], key: str, now: datetime | None = None
     ) -> bool:
         """Record a status push in the history exactly once: `key` is the outbox notification
-        key, so a retried delivery is not recorded twice. True if this call recorded it."""
+        key, so a retried delivery is not recorded twice. `choices` are labels or {"label",
+        "value"} dicts. True if this call recorded it."""
         async with self.sessions() as session:
             stmt = (
                 _insert(session, ConversationMessageRow)
-                .values(channel=channel, user_ref=user_ref, direction="out", text=text, choices=list(choices),
+                .values(channel=channel, user_ref=user_ref, direction="out", text=text, choices=_choices(choices),
                         key=key, created_at=_utc(now or datetime.now(UTC)))
                 .on_conflict_do_nothing(index_elements=["key"])
                 .returning(ConversationMessageRow.id)
@@ -173,6 +204,19 @@ class SqlConversationStore:
             recorded = (await session.execute(stmt)).scalar_one_or_none() is not None
             await session.commit()
             return recorded
+
+
+def _choices(choices: Sequence[Any]) -> list[dict[str, str]]:
+    """Buttons as stored: a bare label is its own value; a [label, value] pair or a dict is kept."""
+    stored = []
+    for choice in choices:
+        if isinstance(choice, dict):
+            stored.append({"label": str(choice["label"]), "value": str(choice.get("value", choice["label"]))})
+        elif isinstance(choice, list | tuple):
+            stored.append({"label": str(choice[0]), "value": str(choice[1])})
+        else:
+            stored.append({"label": str(choice), "value": str(choice)})
+    return stored
 
 
 def _insert(session: AsyncSession, table: type) -> Any:

@@ -1,0 +1,95 @@
+"""Building blocks for dialogue tests: the sample district as the steps see it, hand-built
+understandings, and one-line turns through the pure router."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from flows.context import Context, DialogueConfig, Outcome
+from flows.district import DistrictMap
+from flows.messages import Inbound, Location
+from flows.router import step
+from flows.state import ConversationState
+from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
+from handlers.case import Case
+from storage.importers.district import validate_district
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_district"
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+LIMITS = {"service": "5 个工作日", "dispute": "15 天", "petition": "60 天"}
+
+
+@lru_cache(maxsize=1)
+def sample_district() -> DistrictMap:
+    grids, places, departments = validate_district(
+        SAMPLE / "grids.geojson", SAMPLE / "places.csv", SAMPLE / "departments.csv", district_code="QH"
+    )
+    return DistrictMap(grids, places, departments)
+
+
+def understood(
+    text: str = "",
+    intent: str = "other",
+    *,
+    confidence: float = 0.9,
+    category: str | None = None,
+    category_confidence: float = 0.8,
+    topic: str | None = None,
+    topic_confidence: float = 0.8,
+    places: tuple[tuple[str, str, float], ...] = (),
+    phones: tuple[str, ...] = (),
+    case_number: str | None = None,
+    rating: int | None = None,
+    emergency: str | None = None,
+) -> Understanding:
+    """An Understanding as the NLU would give it, written in one line."""
+    return Understanding(
+        text=text,
+        intent=intent,
+        intent_confidence=confidence,
+        category=Guess(category, category_confidence) if category else None,
+        topic=Guess(topic, topic_confidence) if topic else None,
+        places=tuple(PlaceGuess(*p) for p in places),
+        phones=phones,
+        case_number=case_number,
+        rating=rating,
+        emergency=Emergency("danger", emergency) if emergency else None,
+    )
+
+
+def context(cases: tuple[Case, ...] = (), now: datetime = NOW, **config: object) -> Context:
+    return Context(sample_district(), DialogueConfig(**config), now, cases, LIMITS)  # type: ignore[arg-type]
+
+
+def turn(
+    state: ConversationState,
+    text: str = "",
+    *,
+    choice: str | None = None,
+    location: tuple[float, float] | None = None,
+    u: Understanding | None = None,
+    ctx: Context | None = None,
+) -> Outcome:
+    """One resident turn through the pure router; `u` defaults to an intent-less reading of `text`."""
+    point = Location(*location) if location else None
+    inbound = Inbound("test", "resident-1", "m", text=text, location=point, choice=choice)
+    return step(state, inbound, u or understood(text), ctx or context())
+
+
+def said(outcome: Outcome) -> str:
+    """Everything the bot said this turn, as one string to search."""
+    return "\n".join(r.text for r in outcome.replies)
+
+
+def values(outcome: Outcome) -> list[str]:
+    """The values of the choices on the last reply."""
+    return [c.value for c in outcome.replies[-1].choices] if outcome.replies else []
+
+
+def at_step(state: ConversationState, step_name: str, **draft: object) -> ConversationState:
+    """A state in the middle of an intake, with the draft fields given."""
+    base = state.draft or turn(ConversationState(), "楼上邻居天天半夜装修，吵得睡不着觉",
+                               u=understood("x", category="dispute", topic="城乡建设")).state.draft
+    assert base is not None
+    return replace(state, step=step_name, draft=replace(base, **draft), updated_at=NOW.isoformat())

@@ -1,0 +1,60 @@
+"""Choices work tapped, by number, or typed; the conversation state survives a JSON round trip."""
+
+import json
+
+from flows.choices import normalise, picked
+from flows.messages import Inbound
+from flows.state import Candidate, ConversationState, Draft
+
+OFFERED = (("确认提交", "submit"), ("修改", "edit"), ("取消", "cancel"))
+
+
+def _in(text: str = "", choice: str | None = None) -> Inbound:
+    return Inbound("test", "u", "1", text=text, choice=choice)
+
+
+def test_a_tapped_button_is_its_value() -> None:
+    assert picked(_in(choice="edit"), OFFERED) == "edit"
+
+
+def test_a_typed_number_picks_by_position_full_width_too() -> None:
+    assert picked(_in("2"), OFFERED) == "edit"
+    assert picked(_in("３"), OFFERED) == "cancel"
+    assert picked(_in("第1个"), OFFERED) == "submit"
+    assert picked(_in("4"), OFFERED) is None
+
+
+def test_typed_text_matches_the_label_or_its_start() -> None:
+    assert picked(_in("确认提交"), OFFERED) == "submit"
+    assert picked(_in("确认"), OFFERED) == "submit"
+    assert picked(_in("我要修改"), OFFERED) == "edit"
+
+
+def test_unrelated_or_ambiguous_text_picks_nothing() -> None:
+    assert picked(_in("楼道的灯坏了"), OFFERED) is None
+    assert picked(_in("修"), (("修改", "a"), ("修理", "b"))) is None
+
+
+def test_a_stale_button_value_is_not_a_choice_now() -> None:
+    assert picked(_in(choice="grid:QH01-C01-G01"), OFFERED) is None
+
+
+def test_normalise_drops_punctuation_and_folds_width() -> None:
+    assert normalise("  Ａｂ，１２！") == "ab12"
+
+
+def test_state_round_trips_through_json_and_ignores_unknown_keys() -> None:
+    draft = Draft(parts=("楼道灯坏了",), category="service", candidates=(Candidate("QH01-C01-G01", "幸福里小区", 0.95),))
+    state = ConversationState(step="summary", draft=draft, question="请核对", offered=(("确认提交", "submit"),))
+    state = state.pause()
+    data = json.loads(json.dumps(state.to_dict()))
+    data["from_a_newer_version"] = 1
+    assert ConversationState.from_dict(data) == state
+    assert ConversationState.from_dict(None) == ConversationState()
+
+
+def test_unpausing_restores_the_question_that_was_on_screen() -> None:
+    state = ConversationState(step="contact", draft=Draft(parts=("x",)), question="请留电话", offered=(("匿名反映", "anonymous"),))
+    side = ConversationState.from_dict(json.loads(json.dumps(state.pause().to_dict())))
+    back = side.unpaused()
+    assert (back.step, back.question, back.offered, back.paused) == ("contact", "请留电话", (("匿名反映", "anonymous"),), None)

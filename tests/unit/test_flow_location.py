@@ -1,0 +1,103 @@
+"""Every way to the grid: a place named in the complaint, choices, a typed address, a map point,
+and the way out when none of them works (never more than two failed tries)."""
+
+from flows import contact, intake, location
+from flows.state import Candidate, ConversationState
+from tests.conversations.kit import at_step, context, said, turn, understood, values
+
+XINGFU = ("QH01-C01-G01", "幸福里小区", 0.95)
+
+
+def _asked(*places: tuple[str, str, float]) -> ConversationState:
+    """An intake whose classification was just confirmed, with these places from the complaint."""
+    state = at_step(ConversationState(), intake.CONFIRM_CLASS, candidates=tuple(Candidate(*p) for p in places))
+    return turn(state, "对", u=understood("对", "affirm")).state
+
+
+def test_one_strong_place_from_the_complaint_is_confirmed() -> None:
+    state = _asked(XINGFU)
+    assert state.step == location.CONFIRM and "幸福里小区附近（青禾街道幸福社区第1网格），对吗？" in state.question
+    out = turn(state, "对", u=understood("对", "affirm"))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G01"
+    assert out.state.draft.location_by == "text" and out.state.step == contact.CONTACT
+
+
+def test_several_places_are_offered_as_choices() -> None:
+    state = _asked(("QH01-C03-G01", "东方花园一期", 0.9), ("QH01-C04-G01", "东方花园二期", 0.9))
+    assert state.step == location.PICK
+    assert [v for _, v in state.offered] == ["grid:QH01-C03-G01", "grid:QH01-C04-G01", "none"]
+    out = turn(state, "2")
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C04-G01"
+    assert out.state.draft.address == "东方花园二期"
+
+
+def test_none_of_them_asks_where_with_streets_and_a_map_button() -> None:
+    state = _asked(("QH01-C03-G01", "东方花园一期", 0.9), ("QH01-C04-G01", "东方花园二期", 0.9))
+    out = turn(state, "都不是")
+    assert out.state.step == location.ASK and out.replies[-1].request_location
+    assert values(out) == ["street:QH01", "street:QH02", "unknown"]
+
+
+def test_street_then_community_then_grid_by_choices() -> None:
+    state = _asked()
+    state = turn(state, "白溪街道").state
+    assert state.step == location.COMMUNITY and "桃源社区" in [label for label, _ in state.offered]
+    state = turn(state, "桃源社区").state
+    assert state.step == location.GRID and state.offered[0][0].startswith("第1网格（桃源新村")
+    out = turn(state, "1")
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH02-C02-G01"
+    assert out.state.draft.location_by == "choice"
+
+
+def test_a_typed_address_with_a_house_number_resolves_at_once() -> None:
+    out = turn(_asked(), "幸福路120号")
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"
+    assert out.state.draft.location_by == "address" and "幸福社区第2网格" in said(out)
+
+
+def test_a_misspelt_estate_is_confirmed_rather_than_assumed() -> None:
+    out = turn(_asked(), "梧铜苑")
+    assert out.state.step == location.CONFIRM and "梧桐苑" in said(out)
+    done = turn(out.state, "对", u=understood("对", "affirm"))
+    assert done.state.draft is not None and done.state.draft.grid_code == "QH02-C01-G03"
+
+
+def test_the_nlus_places_in_a_typed_answer_are_used_first() -> None:
+    out = turn(_asked(), "就在那个学校旁边", u=understood("x", places=(("QH02-C02-G04", "白溪中学", 0.9),)))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH02-C02-G04"
+
+
+def test_a_shared_map_point_is_located_in_its_polygon() -> None:
+    out = turn(_asked(), location=(28.24, 112.903))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G01"
+    assert out.state.draft.location_by == "map" and out.state.draft.latitude == 28.24
+
+
+def test_two_failed_tries_file_with_the_address_as_typed() -> None:
+    first = turn(_asked(), "火星路1号")
+    assert first.state.step == location.ASK and "没有在本区找到“火星路1号”" in said(first)
+    second = turn(first.state, "月亮湾")
+    draft = second.state.draft
+    assert draft is not None and draft.location_done and draft.grid_code is None
+    assert draft.location_by == "manual" and draft.address == "月亮湾"
+    assert "人工确定" in said(second) and second.state.step == contact.CONTACT
+
+
+def test_a_map_point_outside_the_district_counts_as_a_failed_try() -> None:
+    first = turn(_asked(), location=(39.9, 116.4))
+    assert "不在本区范围内" in said(first) and first.state.step == location.ASK
+    second = turn(first.state, location=(39.9, 116.4))
+    assert second.state.draft is not None and second.state.draft.location_by == "manual"
+
+
+def test_not_knowing_stops_asking_and_keeps_what_is_known() -> None:
+    state = turn(_asked(), "白溪街道").state
+    out = turn(state, "不清楚")
+    draft = out.state.draft
+    assert draft is not None and draft.location_done and draft.street_code == "QH02" and draft.grid_code is None
+    assert "白溪街道" in said(out)
+
+
+def test_max_location_tries_is_configurable() -> None:
+    out = turn(_asked(), "火星路", ctx=context(max_location_tries=1))
+    assert out.state.draft is not None and out.state.draft.location_by == "manual"

@@ -1,0 +1,101 @@
+"""The router: emergencies first, stale drafts dropped, errands that interrupt an intake and
+hand back to it, corrections at any later step, and what an idle conversation does."""
+
+from datetime import timedelta
+
+from flows import contact, intake, location
+from flows.router import with_resume
+from flows.state import ConversationState
+from handlers.case import Case
+from handlers.status import Status
+from tests.conversations.kit import NOW, at_step, context, said, turn, understood
+
+IDLE = ConversationState()
+FIRE = "楼下饭店厨房着火了，烟很大"
+SUMMARY_FIELDS = dict(class_done=True, classification_confirmed=True, grid_code="QH01-C01-G01", street_code="QH01",
+                      community_code="QH01-C01", location_by="text", location_done=True, contact_done=True)
+
+
+def _summary() -> ConversationState:
+    return contact.ask_summary(at_step(IDLE, contact.SUMMARY, **SUMMARY_FIELDS), context()).state
+
+
+def test_an_emergency_is_answered_first_then_the_intake_goes_on() -> None:
+    out = turn(IDLE, FIRE, u=understood(FIRE, "emergency", category="service", emergency="119"))
+    assert out.replies[0].text.startswith("如有火情") and "119" in out.replies[0].text
+    assert out.state.step == intake.CONFIRM_CLASS
+
+
+def test_each_emergency_number_has_its_own_words() -> None:
+    for number in ("110", "119", "120"):
+        out = turn(IDLE, "救命", u=understood("救命", "emergency", emergency=number))
+        assert number in out.replies[0].text
+
+
+def test_a_stale_draft_expires_with_a_note_and_the_message_starts_afresh() -> None:
+    state = _summary()
+    later = context(now=NOW + timedelta(hours=3))
+    out = turn(state, "确认", ctx=later)
+    assert "已自动作废" in said(out) and not out.commands and out.state.draft is None
+
+
+def test_a_recent_draft_does_not_expire() -> None:
+    out = turn(_summary(), "确认", ctx=context(now=NOW + timedelta(minutes=30)))
+    assert out.commands
+
+
+def test_a_status_question_mid_intake_is_answered_and_the_question_comes_back() -> None:
+    case = Case(number="MS-20261120-0001", text="路灯坏了", channel="test", user_ref="resident-1", status=Status.CLOSED)
+    state = _summary()
+    out = turn(state, "我上次反映的到哪一步了", u=understood("x", "ask_status"), ctx=context((case,)))
+    assert "MS-20261120-0001" in said(out) and out.state.step == contact.SUMMARY
+    replies = with_resume(out.state, list(out.replies))
+    assert replies[-1].text.startswith("我们接着刚才的反映继续") and replies[-1].choices
+
+
+def test_help_mid_intake_keeps_the_intake() -> None:
+    out = turn(_summary(), "帮助", u=understood("帮助", "help"))
+    assert "我可以帮您" in said(out) and out.state.step == contact.SUMMARY
+
+
+def test_cancelling_mid_intake_drops_the_draft() -> None:
+    out = turn(at_step(IDLE, location.ASK, class_done=True), "算了，不反映了")
+    assert out.state == out.state.__class__(updated_at=out.state.updated_at) and "已取消" in said(out)
+
+
+def test_correcting_the_address_at_the_summary() -> None:
+    out = turn(_summary(), "不对，地址是幸福路120号")
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"
+    assert out.state.step == contact.SUMMARY and "幸福路120号" in said(out)
+
+
+def test_correcting_the_phone_and_the_category_at_the_summary() -> None:
+    out = turn(_summary(), "电话改成13912345678")
+    assert out.state.draft is not None and out.state.draft.phone == "13912345678"
+    out = turn(out.state, "不是纠纷，是信访")
+    assert out.state.draft is not None and out.state.draft.category == "petition" and "类别：信访事项" in said(out)
+
+
+def test_adding_to_the_description_mid_intake() -> None:
+    out = turn(at_step(IDLE, location.ASK, class_done=True), "补充一下，已经三个月了")
+    assert out.state.draft is not None and out.state.draft.parts[-1] == "已经三个月了"
+    assert out.state.step == location.ASK
+
+
+def test_a_correction_at_the_contact_step_is_a_phone_answer_not_a_fix() -> None:
+    state = contact.ask_contact(at_step(IDLE, contact.CONTACT, **{**SUMMARY_FIELDS, "contact_done": False})).state
+    out = turn(state, "13800138000")
+    assert out.state.step == contact.SUMMARY
+
+
+def test_idle_greeting_thanks_location_and_gibberish() -> None:
+    assert "民声诉求受理助手" in said(turn(IDLE, "你好", u=understood("你好", "greet")))
+    assert "不客气" in said(turn(IDLE, "谢谢"))
+    assert "请先告诉我遇到了什么问题" in said(turn(IDLE, location=(28.24, 112.903)))
+    assert "没太明白" in said(turn(IDLE, "？"))
+
+
+def test_a_restart_mid_intake_resumes_from_the_stored_state() -> None:
+    state = _summary()
+    restored = ConversationState.from_dict(state.to_dict())
+    assert turn(restored, "2").state.step == contact.EDIT

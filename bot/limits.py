@@ -74,6 +74,30 @@ class RateLimiter:
     def allow(self, sender: str) -> bool:
         return self.check(sender) == "ok"
 
+    def exhausted(self, sender: str) -> bool:
+        """Would the next message be refused? Asks without spending a token."""
+        bucket = self._buckets.get(sender)
+        if bucket is None:
+            return False
+        return bucket.tokens + (self.clock() - bucket.updated) * self.rate < 1
+
+
+class LoginThrottle:
+    """Failed staff logins are limited per username and, more loosely, per address (a call
+    centre shares one address); successful logins cost nothing."""
+
+    def __init__(self, per_minute: float, clock: Callable[[], float] = time.monotonic) -> None:
+        burst = max(1, int(per_minute))
+        self.users = RateLimiter(per_minute, burst, clock=clock)
+        self.addresses = RateLimiter(per_minute * 10, burst * 10, clock=clock)
+
+    def blocked(self, address: str, username: str) -> bool:
+        return self.users.exhausted(username) or self.addresses.exhausted(address)
+
+    def failed(self, address: str, username: str) -> None:
+        self.users.check(username)
+        self.addresses.check(address)
+
 
 class SenderGate:
     """What a channel asks before handing a message to the dialogue."""

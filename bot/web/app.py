@@ -13,7 +13,7 @@ from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.bootstrap import App
-from bot.limits import Limits, RateLimiter, SenderGate
+from bot.limits import Limits, LoginThrottle, SenderGate
 from bot.ports import Dialogue
 from bot.web import auth, console, resident
 from bot.web.deps import History, WebDeps
@@ -30,9 +30,8 @@ def web_deps(
     app: App, dialogue: Dialogue, history: History, hub: LiveHub, analyzer: TranscriptAnalyzer | None = None
 ) -> WebDeps:
     limits = Limits.from_section(app.settings.section("limits"))
-    logins = RateLimiter(limits.login_attempts_per_minute, max(1, int(limits.login_attempts_per_minute)))
     return WebDeps(app, dialogue, history, hub, SenderGate(limits), WebSettings.from_settings(app.settings),
-                   logins, analyzer)
+                   LoginThrottle(limits.login_attempts_per_minute), analyzer)
 
 
 def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background: Sequence[Loop] = ()) -> FastAPI:

@@ -96,11 +96,12 @@ async def login(
     expected = request.cookies.get(LOGIN_COOKIE, "")
     if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
         return _login_form(request, next, "页面已过期，请重新输入。", 403)
-    client = request.client.host if request.client else "?"
-    if not (deps.logins.allow(f"ip:{client}") and deps.logins.allow(f"user:{username.strip()}")):
+    address, name = (request.client.host if request.client else "?"), username.strip()
+    if deps.logins.blocked(address, name):
         return _login_form(request, next, "尝试次数过多，请稍等一分钟后再试。", 429)
     staff = await authenticate(deps.app.sessions, username, password)
     if staff is None:
+        deps.logins.failed(address, name)
         return _login_form(request, next, "用户名或密码不正确。", 401)
     if staff.role not in CONSOLE_ROLES:
         return _login_form(request, next, "您的账号没有使用坐席工作台的权限。", 403)

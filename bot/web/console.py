@@ -1,7 +1,7 @@
 """The hotline operator console: paste a call transcript, check and correct what the NLU found,
 file the case on the caller's behalf (channel `hotline`), and look at what was filed."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -76,8 +76,10 @@ async def _review_page(
     request: Request, session: Any, transcript: str, form: FormData | None = None, errors: list[str] | None = None
 ) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
-    suggestion = await deps.analyzer.suggest(transcript)
     index = await _index(deps)
+    suggestion = await deps.analyzer.suggest(transcript)
+    named = tuple(replace(o, label=data.grid_label(index, o.value)) for o in suggestion.grids)
+    suggestion = replace(suggestion, grids=named)
     routing = deps.app.settings.routing
     draft = _draft(suggestion, form)
     department, why = data.preview(index, routing, draft.category, draft.topic, draft.grid)

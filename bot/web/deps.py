@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.bootstrap import App
-from bot.limits import RateLimiter, SenderGate
+from bot.limits import LoginThrottle, SenderGate
 from bot.ports import Dialogue
 from bot.web.hub import LiveHub
 from bot.web.settings import WebSettings
@@ -24,6 +24,6 @@ class WebDeps:
     hub: LiveHub
     gate: SenderGate
     web: WebSettings
-    logins: RateLimiter
+    logins: LoginThrottle
     analyzer: Any = None
     pages: Pages = field(default_factory=Pages)

@@ -62,14 +62,15 @@ def segments(suggestion: Suggestion, kinds: dict[str, str]) -> list[Segment]:
     for kind, options in (("grid", suggestion.grids), ("phone", suggestion.phones),
                           ("topic", suggestion.topics[:1]), ("category", suggestion.categories[:1])):
         found += [(span, kind, option.label) for option in options for span in option.spans]
-    found += [(mark.span, mark.kind, kinds.get(mark.kind, mark.kind)) for mark in suggestion.marks]
+    found += [(mark.span, mark.kind, "") for mark in suggestion.marks]
     text, pieces, cursor = suggestion.text, [], 0
     for span, kind, label in sorted(found, key=lambda f: (f[0].start, -f[0].end)):
         if span.start < cursor or not 0 <= span.start < span.end <= len(text):
             continue
         if span.start > cursor:
             pieces.append(Segment(text[cursor : span.start]))
-        pieces.append(Segment(text[span.start : span.end], kind, f"{kinds.get(kind, kind)}：{label}"))
+        title = kinds.get(kind, kind) + (f"：{label}" if label else "")
+        pieces.append(Segment(text[span.start : span.end], kind, title))
         cursor = span.end
     if cursor < len(text):
         pieces.append(Segment(text[cursor:]))

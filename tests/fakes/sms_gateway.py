@@ -37,5 +37,5 @@ class FakeSmsGateway:
             status, headers = self.answers.pop(0)
             return web.json_response({"error": "refused"}, status=status, headers=headers)
         self.received.append(await request.json())
-        self.headers.append(dict(request.headers))
+        self.headers.append({k.lower(): v for k, v in request.headers.items()})
         return web.json_response({"ok": True})

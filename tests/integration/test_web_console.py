@@ -1,0 +1,165 @@
+"""The operator console over a real server: login, CSRF, anonymous refusal, escaping, filing a hotline case."""
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from bot.web.auth import STAFF_COOKIE
+from tests.fakes.analyzer import FakeTranscriptAnalyzer
+from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+TRANSCRIPT = """[00:00:03] 坐席：您好，12345 热线，请讲。
+[00:00:06] 市民：我住幸福里3号楼，楼上漏水已经10天了，物业一直不管。
+[00:00:15] 坐席：请留一个联系电话。
+[00:00:18] 市民：13812345678。"""
+SCRIPT = "<script>document.title='pwned'</script>"
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def stack(sqlite_template, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:  # type: ignore[no-untyped-def]
+    url = await scratch_database("sqlite", tmp_path_factory.mktemp("console"), sqlite_template, None)
+    async with web_stack(url, FakeTranscriptAnalyzer()) as running:
+        yield running
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
+
+
+async def login(stack: WebStack, username: str = "operator", password: str = PASSWORD) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=stack.url)
+    page = await client.get("/console/login")
+    response = await client.post("/console/login", data={"username": username, "password": password,
+                                                          "csrf_token": csrf(page.text), "next": "/console"})
+    assert response.status_code == 303, response.text
+    return client
+
+
+STAFF_PAGES = [("GET", "/console"), ("GET", "/console/cases/MS-20261127-0001"), ("GET", "/console/route"),
+               ("POST", "/console/review"), ("POST", "/console/cases"), ("POST", "/console/logout")]
+
+
+@pytest.mark.parametrize(("method", "path"), STAFF_PAGES)
+async def test_staff_pages_refuse_anonymous_access(stack: WebStack, method: str, path: str) -> None:
+    async with httpx.AsyncClient(base_url=stack.url) as client:
+        client.cookies.set(STAFF_COOKIE, "forged-or-expired")
+        response = await client.request(method, path, data={"transcript": TRANSCRIPT, "text": "x"})
+    if method == "GET":
+        assert response.status_code == 303 and response.headers["location"].startswith("/console/login?next=")
+    else:
+        assert response.status_code == 401 and "请先登录" in response.text
+    async with stack.app.uow() as uow:
+        assert await uow.cases.find(channel="hotline") == []  # nothing was filed anonymously
+
+
+async def test_login_needs_the_right_password_and_a_console_role(stack: WebStack) -> None:
+    async with httpx.AsyncClient(base_url=stack.url) as client:
+        page = await client.get("/console/login")
+        assert "HttpOnly" in page.headers["set-cookie"]
+        wrong = await client.post("/console/login", data={"username": "operator", "password": "wrong password!",
+                                                           "csrf_token": csrf(page.text)})
+        assert wrong.status_code == 401 and "不正确" in wrong.text and STAFF_COOKIE not in wrong.cookies
+        page = await client.get("/console/login")
+        clerk = await client.post("/console/login", data={"username": "clerk", "password": PASSWORD,
+                                                           "csrf_token": csrf(page.text)})
+        assert clerk.status_code == 403 and "权限" in clerk.text
+        forged = await client.post("/console/login", data={"username": "operator", "password": PASSWORD,
+                                                            "csrf_token": "not-the-cookie"})
+        assert forged.status_code == 403
+        page = await client.get("/console/login?next=/console/cases/MS-1")
+        right = await client.post("/console/login", data={"username": "operator", "password": PASSWORD,
+                                                           "csrf_token": csrf(page.text), "next": "//evil.example"})
+        assert right.status_code == 303 and right.headers["location"] == "/console"  # no open redirect
+        cookie = next(v for k, v in right.headers.multi_items() if k == "set-cookie" and STAFF_COOKIE in v)
+        assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+        home = await client.get("/console")
+    assert home.status_code == 200 and "受理来电" in home.text and "operator" in home.text
+
+
+async def test_repeated_wrong_passwords_are_slowed_down(stack: WebStack) -> None:
+    async with httpx.AsyncClient(base_url=stack.url) as client:
+        statuses = []
+        for _ in range(7):
+            page = await client.get("/console/login")
+            response = await client.post("/console/login", data={"username": "nobody", "password": "guess-guess",
+                                                                  "csrf_token": csrf(page.text)})
+            statuses.append(response.status_code)
+    assert statuses[:5] == [401] * 5 and statuses[-1] == 429
+
+
+async def test_staff_forms_need_the_sessions_csrf_token(stack: WebStack) -> None:
+    client = await login(stack, "operator")
+    response = await client.post("/console/review", data={"transcript": TRANSCRIPT, "csrf_token": "guess"})
+    assert response.status_code == 403 and "页面已过期" in response.text
+    response = await client.post("/console/review", data={"transcript": TRANSCRIPT})
+    assert response.status_code == 403
+    await client.aclose()
+
+
+async def test_an_operator_reviews_a_transcript_corrects_the_topic_and_files_the_case(stack: WebStack) -> None:
+    client = await login(stack)
+    token = csrf((await client.get("/console")).text)
+    review = await client.post("/console/review", data={"transcript": TRANSCRIPT, "csrf_token": token})
+    assert review.status_code == 200
+    html = review.text
+    assert '<mark class="grid" title="网格：试验街道 / 试验社区 / 一网格">幸福里</mark>' in html
+    assert '<mark class="phone"' in html and "13812345678</mark>" in html
+    assert "（建议，置信度 71%）" in html and "（建议，置信度 64%）" in html
+    assert 'value="13812345678"' in html and "试验社区居委会" in html  # the routing preview
+    form = {"csrf_token": token, "transcript": TRANSCRIPT, "text": "幸福里3号楼楼上漏水十天，物业不管。",
+            "category": "service", "topic": "劳动和社会保障", "grid": "T01-C01-G01", "address": "幸福里3号楼",
+            "phone": "138 1234 5678", "department": "", "suggested_category": "service",
+            "category_confidence": "0.64", "suggested_topic": "城乡建设", "topic_confidence": "0.71"}
+    created = await client.post("/console/cases", data=form)
+    assert created.status_code == 303
+    page = await client.get(created.headers["location"])
+    number = re.search(r'id="case-number">([^<]+)<', page.text).group(1)  # type: ignore[union-attr]
+    async with stack.app.uow() as uow:
+        case = await uow.cases.get(number)
+    assert (case.channel, case.user_ref, case.phone) == ("hotline", "hotline:13812345678", "13812345678")
+    assert (case.category, case.topic, case.classification_confirmed) == ("service", "劳动和社会保障", True)
+    assert (case.category_confidence, case.topic_confidence) == (0.64, None)  # the corrected one is a person's call
+    assert case.department == "B-HRSS"  # routed by the corrected topic
+    assert case.events[0].actor == "staff:operator"
+    assert "138****5678" in page.text and "13812345678" not in page.text
+    await client.aclose()
+
+
+async def test_a_bad_phone_number_is_sent_back_with_the_form_kept(stack: WebStack) -> None:
+    client = await login(stack)
+    token = csrf((await client.get("/console")).text)
+    response = await client.post("/console/cases", data={
+        "csrf_token": token, "transcript": TRANSCRIPT, "text": "漏水", "category": "service", "topic": "城乡建设",
+        "grid": "", "phone": "12345", "address": ""})
+    assert response.status_code == 422 and "联系电话格式不正确" in response.text and 'value="12345"' in response.text
+    await client.aclose()
+
+
+async def test_a_script_in_what_a_caller_said_is_shown_as_text_on_every_staff_page(stack: WebStack) -> None:
+    client = await login(stack)
+    token = csrf((await client.get("/console")).text)
+    transcript = f"市民：幸福里漏水 {SCRIPT} 13812345678"
+    review = await client.post("/console/review", data={"transcript": transcript, "csrf_token": token})
+    assert SCRIPT not in review.text and "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in review.text
+    created = await client.post("/console/cases", data={
+        "csrf_token": token, "transcript": transcript, "text": f"漏水 {SCRIPT}", "category": "service",
+        "topic": "城乡建设", "grid": "T01-C01-G01", "phone": "", "address": SCRIPT})
+    case_page = await client.get(created.headers["location"])
+    home = await client.get("/console")
+    for page in (case_page, home):
+        assert SCRIPT not in page.text and "&lt;script&gt;" in page.text
+    await client.aclose()
+
+
+async def test_logging_out_ends_the_session(stack: WebStack) -> None:
+    client = await login(stack)
+    token = csrf((await client.get("/console")).text)
+    old = client.cookies[STAFF_COOKIE]
+    assert (await client.post("/console/logout", data={"csrf_token": token})).status_code == 303
+    client.cookies.set(STAFF_COOKIE, old)  # even a copied cookie no longer opens the console
+    assert (await client.get("/console")).status_code == 303
+    await client.aclose()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import cases, database
+from bot.cli import cases, database, staff
 
 app = typer.Typer(
     help="民声：基层治理诉求受理系统（命令行）",
@@ -22,7 +22,7 @@ def main(
     ctx.obj = {"config": str(config) if config else None}
 
 
-for module in (database, cases):
+for module in (database, cases, staff):
     module.register(app)
 
 

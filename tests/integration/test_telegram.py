@@ -19,6 +19,7 @@ from tests.fakes.telegram_api import FakeBotApi
 from tests.support import FakeClock, seed_registry
 
 CHAT = 5550001
+sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # channel-only behaviour
 TOKEN = "123456:TEST-token"
 
 
@@ -133,6 +134,7 @@ async def test_a_resident_who_blocked_the_bot_is_marked_unreachable(app: App, te
     assert rows[0].status == "unreachable" and "屏蔽" in rows[0].last_error
 
 
+@sqlite_only
 async def test_commands_reach_the_dialogue_in_words(telegram: Telegram) -> None:
     for command in ("/start", "/help", "/status", "/cancel"):
         await telegram.api.say(CHAT, command)
@@ -140,6 +142,7 @@ async def test_commands_reach_the_dialogue_in_words(telegram: Telegram) -> None:
     assert [i.text for i in telegram.dialogue.inbound] == ["你好", "帮助", "查询我的诉求进度", "取消"]
 
 
+@sqlite_only
 async def test_a_script_in_a_complaint_goes_back_as_plain_text(telegram: Telegram) -> None:
     payload = "<script>alert('x')</script> & <b>楼道</b>漏水"
     await telegram.api.say(CHAT, payload)
@@ -147,6 +150,7 @@ async def test_a_script_in_a_complaint_goes_back_as_plain_text(telegram: Telegra
     assert payload in reply.text and "parse_mode" not in reply.params
 
 
+@sqlite_only
 async def test_flooding_one_chat_is_throttled_politely_while_others_are_served(telegram: Telegram) -> None:
     flooder, neighbour = CHAT, CHAT + 1
     for i in range(12):
@@ -161,6 +165,7 @@ async def test_flooding_one_chat_is_throttled_politely_while_others_are_served(t
     assert "油烟" in telegram.api.sent(neighbour)[0].text
 
 
+@sqlite_only
 async def test_an_over_long_message_gets_a_polite_answer(telegram: Telegram) -> None:
     await telegram.api.say(CHAT, "很" * 2500)
     [reply] = await telegram.api.wait_for_messages(CHAT, 1)

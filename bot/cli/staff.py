@@ -1,0 +1,75 @@
+"""`minsheng staff`: accounts for the web console (hotline operators, clerks, supervisors, admins)."""
+
+import os
+import sys
+from enum import Enum
+
+import typer
+from rich.table import Table
+
+from bot.cli.common import console, fail, open_app, run_async
+from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, add_staff
+from storage.channel_models import all_staff
+
+staff_app = typer.Typer(help="工作人员账号（网页坐席工作台登录用）", no_args_is_help=True)
+PASSWORD_ENV = "MINSHENG_STAFF_PASSWORD"
+
+
+class Role(str, Enum):
+    operator = "operator"
+    clerk = "clerk"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(staff_app, name="staff")
+
+
+def _password(from_stdin: bool) -> str:
+    """From standard input, from MINSHENG_STAFF_PASSWORD (for scripts), or typed twice at a prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    return typer.prompt(f"请输入密码（至少 {MIN_PASSWORD} 位）", hide_input=True, confirmation_prompt="请再输入一次")
+
+
+@staff_app.command("add", help="添加工作人员账号；加 --reset 可重设已有账号的密码和角色")
+@run_async
+async def add(
+    ctx: typer.Context,
+    username: str = typer.Argument(..., help="登录用户名"),
+    role: Role = typer.Option(..., "--role", "-r", help="operator 话务坐席 / clerk 部门办理 / supervisor 督办 / admin 管理员"),
+    dept: str | None = typer.Option(None, "--dept", "-d", help="所属部门代码（部门办理人员必填）"),
+    reset: bool = typer.Option(False, "--reset", help="账号已存在时重设密码、角色和部门"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码"),
+) -> None:
+    if role is Role.clerk and not dept:
+        raise fail("部门办理人员需要用 --dept 指定所属部门。")
+    async with open_app(ctx) as app:
+        if dept:
+            async with app.uow() as uow:
+                if dept not in {d.code for d in await uow.directory.departments()}:
+                    raise fail(f"未找到部门 {dept}，请先导入辖区数据（minsheng district load）或核对代码。")
+        try:
+            member = await add_staff(app.sessions, username, _password(password_stdin), role.value, dept,
+                                     app.policies.clock.now(), reset=reset)
+        except AccountError as exc:
+            raise fail(str(exc)) from None
+    where = f"，所属部门 {member.department}" if member.department else ""
+    console.print(f"[green]✓[/] 已{'更新' if reset else '添加'}{ROLES[member.role]}账号 {member.username}{where}。")
+
+
+@staff_app.command("list", help="列出全部工作人员账号")
+@run_async
+async def list_staff(ctx: typer.Context) -> None:
+    async with open_app(ctx) as app:
+        async with app.sessions() as session:
+            rows = await all_staff(session)
+    table = Table(title="工作人员账号")
+    for column in ("用户名", "角色", "部门", "状态"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row.username, ROLES.get(row.role, row.role), row.department or "—", "启用" if row.active else "停用")
+    console.print(table)

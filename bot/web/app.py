@@ -42,6 +42,7 @@ def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background:
         try:
             yield
         finally:
+            await deps.hub.close_all()
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
 

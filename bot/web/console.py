@@ -21,6 +21,7 @@ from handlers.status import AT_DISPATCHER, EVENT_LABELS
 from storage.queries import notifications_for_case
 
 CHANNEL = "hotline"
+CHANNEL_LABELS = {"hotline": "12345 热线（坐席代录）", "web": "网页在线受理", "telegram": "Telegram", "terminal": "终端"}
 MAX_TRANSCRIPT = 20_000
 
 
@@ -157,6 +158,7 @@ async def show(request: Request, number: str, session: Staff, created: int = 0) 
     return deps.pages.render(
         request, "case.html", session=session, case=case, created=bool(created), local=local,
         department=dept.name if dept else (case.department or "待分拨"), phone=mask_phone(case.phone),
+        channel=CHANNEL_LABELS.get(case.channel, case.channel),
         grid=data.grid_label(index, case.grid_code) if case.grid_code else "未确定",
         events=case.events, event_labels=EVENT_LABELS, notices=notices, outbox_labels=OUTBOX_LABELS,
     )

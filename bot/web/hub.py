@@ -27,6 +27,16 @@ class LiveHub:
     def online(self, user_ref: str) -> int:
         return len(self._sockets.get(user_ref, ()))
 
+    async def close_all(self, code: int = 1012) -> None:
+        """On shutdown: tell every tab to reconnect (1012 = service restarting), to this or another worker."""
+        for user_ref, sockets in list(self._sockets.items()):
+            for socket in list(sockets):
+                try:
+                    await socket.close(code=code)
+                except Exception:  # noqa: BLE001 - already gone
+                    pass
+                self.leave(user_ref, socket)
+
     async def push(self, user_ref: str, payload: dict[str, Any]) -> int:
         """Send to every open tab of this resident; a tab that went away is forgotten."""
         reached = 0

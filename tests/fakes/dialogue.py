@@ -33,7 +33,8 @@ class FakeDialogue:
         self.seen[key] = replies
         if self.store is not None:
             _, version = await self.store.load(inbound.channel, inbound.user_ref)
-            said = inbound.text or inbound.choice or ("[位置]" if inbound.location else "")
+            labels = {choice.value: choice.label for choice in YES_NO}
+            said = inbound.text or labels.get(inbound.choice or "", inbound.choice or "") or "[位置]"
             await self.store.finish(
                 channel=inbound.channel, user_ref=inbound.user_ref, message_id=inbound.message_id, state={},
                 version=version, said=said, at=datetime.now(UTC),

@@ -208,7 +208,7 @@
       var lat = pos.coords.latitude, lon = pos.coords.longitude;
       locate.classList.remove("wanted");
       send({ type: "location", latitude: lat, longitude: lon },
-        "📍 我的位置（纬度 " + lat.toFixed(5) + "，经度 " + lon.toFixed(5) + "）");
+        "[我的位置] 纬度 " + lat.toFixed(5) + "，经度 " + lon.toFixed(5));
     }, function () {
       system("没能获取到位置（可能未允许定位），请直接输入地址。");
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });

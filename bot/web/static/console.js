@@ -21,7 +21,22 @@
       });
   }
 
+  function markChanged(select) {
+    var changed = select.value !== select.dataset.suggested;
+    select.classList.toggle("changed", changed);
+    var note = select.parentNode.querySelector(".changed-note");
+    if (changed && !note) {
+      note = document.createElement("span");
+      note.className = "changed-note";
+      note.textContent = "已人工修改";
+      select.parentNode.insertBefore(note, select);
+    } else if (!changed && note) {
+      note.remove();
+    }
+  }
+
   Array.prototype.forEach.call(form.querySelectorAll("[data-route]"), function (select) {
-    select.addEventListener("change", refresh);
+    markChanged(select);
+    select.addEventListener("change", function () { markChanged(select); refresh(); });
   });
 })();

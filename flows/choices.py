@@ -35,5 +35,9 @@ def picked(inbound: Inbound, offered: Sequence[tuple[str, str]]) -> str | None:
     exact = [value for label, value in labels if label == text]
     if exact:
         return exact[0]
-    partial = {value for label, value in labels if (len(text) >= 2 and label.startswith(text)) or label in text}
+    partial = {
+        value
+        for label, value in labels
+        if (len(text) >= 2 and label.startswith(text)) or (label in text and len(text) - len(label) <= 2)
+    }
     return partial.pop() if len(partial) == 1 else None

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 from shapely.geometry import Point, Polygon
 from shapely.prepared import prep
 
+from flows.understanding import PlaceGuess
 from handlers.directory import Department, Grid, Place
 
 _HOUSE_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,8}?(?:大道|路|街|巷))\s*(\d{1,5})\s*号?")
@@ -20,7 +21,7 @@ _FUZZY_MIN = 90
 class AddressMatch:
     """What a typed address pins down: grids (best first), or only a community or street."""
 
-    grids: tuple[tuple[str, str, float], ...] = ()
+    grids: tuple[PlaceGuess, ...] = ()
     community_code: str | None = None
     street_code: str | None = None
 
@@ -110,35 +111,39 @@ class DistrictMap:
                 return AddressMatch(street_code=code)
         return AddressMatch(self._fuzzy(text))
 
-    def _by_house_number(self, text: str) -> tuple[tuple[str, str, float], ...]:
+    def _by_house_number(self, text: str) -> tuple[PlaceGuess, ...]:
         for match in _HOUSE_NUMBER.finditer(text):
             road, number = match.group(1), int(match.group(2))
             for place in self.places:
                 if place.kind != "道路" or place.number_from is None or place.number_to is None:
                     continue
                 if (place.road or place.name) in road and place.number_from <= number <= place.number_to:
-                    return ((place.grid_code, f"{place.road or place.name}{number}号", 1.0),)
+                    said = f"{place.road or place.name}{number}号"
+                    return (PlaceGuess(place.grid_code, said, 1.0, match.group(0)),)
         return ()
 
-    def _by_name(self, text: str) -> tuple[tuple[str, str, float], ...]:
-        found: dict[str, tuple[str, str, float]] = {}
+    def _by_name(self, text: str) -> tuple[PlaceGuess, ...]:
+        found: dict[str, PlaceGuess] = {}
         for name, place in self._names:
             if place.kind == "道路" or name not in text:
                 continue
             score = 0.95 if name == place.name else 0.9
             if place.grid_code not in found:
-                found[place.grid_code] = (place.grid_code, place.name, score)
+                found[place.grid_code] = PlaceGuess(place.grid_code, place.name, score, name)
         return tuple(found.values())
 
-    def _fuzzy(self, text: str) -> tuple[tuple[str, str, float], ...]:
+    def _fuzzy(self, text: str) -> tuple[PlaceGuess, ...]:
         heard = _sound(text)
-        best: dict[str, tuple[str, str, float]] = {}
+        best: dict[str, PlaceGuess] = {}
         for sound, _, place in self._sounds:
-            score = fuzz.partial_ratio(sound, heard) / 100 * 0.75
-            if score * 100 / 0.75 >= _FUZZY_MIN and score > best.get(place.grid_code, ("", "", 0.0))[2]:
-                best[place.grid_code] = (place.grid_code, place.name, score)
-        ranked = sorted(best.values(), key=lambda item: -item[2])
-        return tuple(item for item in ranked[:5] if item[2] >= ranked[0][2] - 0.03)
+            if len(heard) < len(sound) - 1:
+                continue
+            ratio = fuzz.partial_ratio(sound, heard)
+            known = best.get(place.grid_code)
+            if ratio >= _FUZZY_MIN and (known is None or ratio / 100 * 0.75 > known.score):
+                best[place.grid_code] = PlaceGuess(place.grid_code, place.name, ratio / 100 * 0.75, text)
+        ranked = sorted(best.values(), key=lambda item: -item.score)
+        return tuple(item for item in ranked[:5] if item.score >= ranked[0].score - 0.03)
 
 
 def _sound(text: str) -> str:

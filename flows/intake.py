@@ -42,7 +42,7 @@ def absorb(draft: Draft, text: str, u: Understanding) -> Draft:
             changes.update(topic=u.topic.label, topic_confidence=u.topic.confidence)
     if u.places:
         known = {c.grid_code for c in draft.candidates}
-        extra = tuple(Candidate(p.grid_code, p.name, p.score) for p in u.places if p.grid_code not in known)
+        extra = tuple(Candidate(p.grid_code, p.name, p.score, p.mention) for p in u.places if p.grid_code not in known)
         changes["candidates"] = draft.candidates + extra
     if u.phones and draft.phone is None:
         changes["phone"] = u.phones[0]

@@ -51,9 +51,10 @@ def where_label(draft: Draft, ctx: Context) -> str:
 
 def manual_address(draft: Draft, ctx: Context) -> str:
     """Everything the resident told us about the place, for a person to assign the grid."""
-    street = ctx.district.streets.get(draft.street_code or "", "")
-    community = ctx.district.communities.get(draft.community_code or "", ("", ""))[0]
-    return " ".join(part for part in (street + community, draft.address or "") if part)
+    area = ctx.district.streets.get(draft.street_code or "", "")
+    area += ctx.district.communities.get(draft.community_code or "", ("", ""))[0]
+    typed = draft.address or ""
+    return " ".join(part for part in (area, "" if typed in area else typed) if part)
 
 
 def relocate(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -113,17 +114,15 @@ def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Co
     text = inbound.text.strip().removeprefix("在").strip()
     draft = replace(_draft(state), address=text or _draft(state).address)
     state = replace(state, draft=draft)
-    places = [p for p in u.places if ctx.district.grid(p.grid_code)]
-    if places:
-        grids = tuple((p.grid_code, p.name, p.score) for p in places)
-        match_community = match_street = None
-    else:
+    places = tuple(p for p in u.places if ctx.district.grid(p.grid_code))
+    match_community = match_street = None
+    if not places:
         match = ctx.district.match_address(text)
-        grids, match_community, match_street = match.grids, match.community_code, match.street_code
-    if len({g[0] for g in grids}) == 1 and grids[0][2] >= ctx.config.place_confidence:
-        return _resolved(state, ctx, grids[0][0], "address", address=text)
-    if grids:
-        candidates = tuple(Candidate(code, name, score) for code, name, score in grids)
+        places, match_community, match_street = match.grids, match.community_code, match.street_code
+    if len({p.grid_code for p in places}) == 1 and places[0].score >= ctx.config.place_confidence:
+        return _resolved(state, ctx, places[0].grid_code, "address", address=text)
+    if places:
+        candidates = tuple(Candidate(p.grid_code, p.name, p.score, p.mention) for p in places)
         state = replace(state, draft=replace(draft, candidates=candidates))
         if len(candidates) == 1:
             return _ask_confirm(state, ctx, candidates[0], "您说的是")
@@ -199,8 +198,8 @@ def _ask_pick(state: ConversationState, ctx: Context, candidates: list[Candidate
     offered = tuple(
         (f"{c.name}（{ctx.district.label(c.grid_code)}）", f"grid:{c.grid_code}") for c in candidates
     )
-    names = {c.name for c in candidates}
-    head = f"“{names.pop()}”有好几处，" if len(names) == 1 else ""
+    mentions = {c.mention for c in candidates}
+    head = f"“{mentions.pop()}”有好几处，" if len(mentions) == 1 and "" not in mentions else ""
     return ask(state, PICK, f"{head}请问是下面哪一个？", (*offered, ("都不是", "none")))
 
 

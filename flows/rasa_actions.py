@@ -124,9 +124,8 @@ class ValidatePetitionForm(FormValidationAction):
         if any(w in text for w in _DONT_KNOW):
             return _give_up(dispatcher, slot, tracker.get_slot("address"))
         match = dialogue.district.match_address(text)
-        if len({code for code, _, _ in match.grids}) == 1:
-            code, name, _ = match.grids[0]
-            return _grid_slots(dialogue, code, name)
+        if len({p.grid_code for p in match.grids}) == 1:
+            return _grid_slots(dialogue, match.grids[0].grid_code, match.grids[0].name)
         if match.community_code and slot in ("street", "community"):
             return {"street": match.street_code, "community": match.community_code, "address": text}
         if match.street_code and slot == "street":

@@ -35,7 +35,10 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
             hours = round(ctx.config.draft_ttl_minutes / 60, 1)
             notes.append(f"您之前开始的反映超过 {hours:g} 小时没有完成，已自动作废（没有提交）。")
         state = ConversationState()
-    outcome = _dispatch(state, inbound, u, ctx)
+    if u.emergency is not None and state.in_intake and state.step not in intake.STEPS:
+        outcome = repeat(state, "处理好紧急情况后，我们可以接着登记。")
+    else:
+        outcome = _dispatch(state, inbound, u, ctx)
     if outcome.state.step == ADVANCE:
         outcome = outcome.then(next_question(outcome.state, ctx))
     return replace(outcome.prefixed(*notes), state=outcome.state.touched(ctx.now))

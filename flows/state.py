@@ -13,11 +13,12 @@ IDLE = "idle"
 
 @dataclass(frozen=True)
 class Candidate:
-    """A grid offered to the resident, with the place name that led to it."""
+    """A grid offered to the resident, with the place name that led to it and the words used."""
 
     grid_code: str
     name: str
     score: float
+    mention: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,12 @@ class Guess:
 
 @dataclass(frozen=True)
 class PlaceGuess:
-    """A grid the text points at, through the place name the resident used."""
+    """A grid the text points at: the registry's place `name`, and the words the resident used."""
 
     grid_code: str
     name: str
     score: float
+    mention: str = ""
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,6 @@ class Understanding:
     topic: Guess | None = None
     topic_alternatives: tuple[Guess, ...] = ()
     places: tuple[PlaceGuess, ...] = ()
-    place_texts: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     case_number: str | None = None
     rating: int | None = None

@@ -5,17 +5,17 @@ from tests.conversations.kit import sample_district
 
 def test_road_and_house_number_pick_the_grid_whose_segment_holds_it() -> None:
     match = sample_district().match_address("幸福路120号")
-    assert [code for code, _, _ in match.grids] == ["QH01-C01-G02"]
-    assert sample_district().match_address("青禾大道450号").grids[0][0] == "QH02-C02-G01"
+    assert [p.grid_code for p in match.grids] == ["QH01-C01-G02"]
+    assert sample_district().match_address("青禾大道450号").grids[0].grid_code == "QH02-C02-G01"
 
 
 def test_a_place_name_or_alias_finds_its_grid() -> None:
-    assert sample_district().match_address("就在幸福里门口").grids[0][0] == "QH01-C01-G01"
-    assert sample_district().match_address("区医院旁边").grids[0][0] == "QH01-C02-G04"
+    assert sample_district().match_address("就在幸福里门口").grids[0].grid_code == "QH01-C01-G01"
+    assert sample_district().match_address("区医院旁边").grids[0].grid_code == "QH01-C02-G04"
 
 
 def test_a_shared_short_name_yields_every_grid_it_may_mean() -> None:
-    codes = {code for code, _, _ in sample_district().match_address("东方花园").grids}
+    codes = {p.grid_code for p in sample_district().match_address("东方花园").grids}
     assert codes == {"QH01-C03-G01", "QH01-C04-G01"}
 
 
@@ -28,7 +28,7 @@ def test_a_community_or_street_alone_narrows_without_guessing_the_grid() -> None
 
 def test_a_misspelt_estate_is_still_found_fuzzily() -> None:
     match = sample_district().match_address("梧铜苑小区")
-    assert match.grids and match.grids[0][0] == "QH02-C01-G03"
+    assert match.grids and match.grids[0].grid_code == "QH02-C01-G03"
 
 
 def test_nothing_found_for_a_place_outside_the_district() -> None:

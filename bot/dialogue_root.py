@@ -1,0 +1,52 @@
+"""Wires the dialogue: the district from the registry, the NLU loaded once, the conversation store.
+
+Channels call `dialogue = await build_dialogue(app)` once at start-up and then
+`await dialogue.handle(inbound)` per message.
+"""
+
+import asyncio
+from pathlib import Path
+
+from nlu.analyzer import Analyzer
+from nlu.gazetteer import Gazetteer
+
+from bot.bootstrap import App
+from flows import nlu_adapter
+from flows.context import DialogueConfig
+from flows.dialogue import Dialogue
+from flows.district import DistrictMap
+from flows.understanding import Understanding
+from handlers.directory import Grid, Place
+from storage.conversation_store import SqlConversationStore
+from storage.directory_repository import SqlDirectoryRepository
+from storage.queries import load_gazetteer_rows
+
+
+async def build_dialogue(app: App, analyzer: Analyzer | None = None) -> Dialogue:
+    """The dialogue for this process. Pass an `analyzer` to share one already loaded (tests do);
+    otherwise it is loaded here, off the event loop, from the configured models directory."""
+    async with app.sessions() as session:
+        grids, places = await load_gazetteer_rows(session)
+        departments = await SqlDirectoryRepository(session).departments()
+    if analyzer is None:
+        analyzer = await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places)
+    loaded = analyzer
+
+    async def understand(text: str) -> Understanding:
+        return await asyncio.to_thread(nlu_adapter.understand, loaded, text)
+
+    return Dialogue(
+        store=SqlConversationStore(app.sessions),
+        bus=app.bus,
+        uow_factory=app.uow,
+        understand=understand,
+        district=DistrictMap(grids, places, departments),
+        config=DialogueConfig.from_section(app.settings.section("dialogue"), app.settings.timezone),
+        clock=app.policies.clock,
+        time_limits={category: sla.resolve.label for category, sla in app.policies.sla.items()},
+    )
+
+
+def load_analyzer(models_dir: Path, grids: list[Grid], places: list[Place]) -> Analyzer:
+    """jieba, the classifier and the gazetteer take a second or more: do this once per process."""
+    return Analyzer.load(models_dir, Gazetteer.from_registry(grids, places))

@@ -1,0 +1,35 @@
+"""The NLU's reading of a turn mapped onto the dialogue's own Understanding.
+
+Runs in a worker thread (jieba and the classifier are CPU-bound), so it must stay synchronous.
+"""
+
+from nlu.analyzer import Analyzer
+from nlu.intents import detect_intent
+
+from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
+
+
+def understand(analyzer: Analyzer, text: str) -> Understanding:
+    analysis = analyzer.analyze(text)
+    intent = detect_intent(text)
+    entities = {kind: [e for e in analysis.entities if e.type == kind] for kind in ("phone", "case_number")}
+    case_number = intent.case_number or next((str(e.value or e.text) for e in entities["case_number"]), None)
+    emergency = analysis.emergency
+    return Understanding(
+        text=text,
+        intent=intent.name,
+        intent_confidence=intent.confidence,
+        category=_guess(analysis.category, analysis.category_confidence),
+        category_alternatives=tuple(_guess(label, score) for label, score in analysis.category_alternatives),
+        topic=_guess(analysis.topic, analysis.topic_confidence),
+        topic_alternatives=tuple(_guess(label, score) for label, score in analysis.topic_alternatives),
+        places=tuple(PlaceGuess(c.grid_code, c.name, c.score, text[c.start : c.end]) for c in analysis.grid_candidates),
+        phones=tuple(str(e.value or e.text) for e in entities["phone"]),
+        case_number=case_number,
+        rating=intent.rating,
+        emergency=Emergency(emergency.kind, emergency.number) if emergency is not None else None,
+    )
+
+
+def _guess(label: str | None, confidence: float | None) -> Guess | None:
+    return Guess(label, float(confidence or 0.0)) if label else None

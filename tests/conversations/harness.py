@@ -1,0 +1,239 @@
+"""Runs a conversation script (one YAML file per conversation) against the real dialogue on a
+real database: the resident's lines go in, the bot's replies are checked, and the case that
+results is compared with what the script says it must be.
+
+A script:
+
+    name: 邻里噪音，小区名定位
+    turns:
+      - say: 楼上邻居天天半夜装修，吵得睡不着     # or  choose: <button value>  |  location: [lat, lon]
+        expect: ["您反映的是", "矛盾纠纷"]        # substrings that must all appear in the replies
+        expect_re: ["MS-\\d{8}-\\d{4}"]          # patterns, likewise
+        not_expect: ["已为您登记"]
+        choices: ["对，没错"]                    # labels the last reply must offer
+      - redeliver: 1        # the channel sends turn 1 again, same message id
+      - restart: true       # the process restarts: a new app and dialogue on the same database
+      - wait_minutes: 180   # the clock moves on
+      - staff: accept       # a department acts on the resident's latest case (accept|start|resolve)
+    case:                   # the resident's latest case must have these fields
+      category: dispute
+      grid_code: QH01-C01-G01
+    cases: 1                # how many cases the resident ends up with
+"""
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.bootstrap import App, build_app
+from bot.dialogue_root import build_dialogue
+from bot.settings import Settings
+from flows.dialogue import Dialogue
+from flows.messages import Inbound, Location, Reply
+from handlers import commands as c
+from handlers.case import Case
+from handlers.errors import DomainError
+from tests.support import FakeClock
+
+CHANNEL = "test"
+FILED = "已为您登记"
+STAFF = "staff:测试"
+
+
+class ScriptFailed(AssertionError):
+    pass
+
+
+@dataclass
+class Measures:
+    """What bench/dialogue.py reports: turns until the case was filed, whether a person must
+    still assign its grid, and how long each turn took."""
+
+    turns_to_file: int | None = None
+    grid_by_machine: bool | None = None
+    turn_seconds: list[float] = field(default_factory=list)
+    mismatches: list[str] = field(default_factory=list)
+
+
+def load_script(path: Path) -> dict[str, Any]:
+    script = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(script, dict) or not script.get("turns"):
+        raise ValueError(f"{path.name}: a script needs a name and turns")
+    return script
+
+
+@dataclass
+class _Run:
+    settings: Settings
+    analyzer: Any
+    clock: FakeClock
+    user: str
+    app: App | None = None
+    dialogue: Dialogue | None = None
+    sent: list[Inbound] = field(default_factory=list)
+
+    async def start(self) -> None:
+        self.app = build_app(self.settings, clock=self.clock)
+        self.dialogue = await build_dialogue(self.app, self.analyzer)
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await self.app.close()
+
+    async def latest_case(self) -> Case | None:
+        assert self.app is not None
+        async with self.app.uow() as uow:
+            found = await uow.cases.find(channel=CHANNEL, user_ref=self.user, limit=1)
+            return await uow.cases.get(found[0].number) if found else None
+
+    async def all_cases(self) -> list[Case]:
+        assert self.app is not None
+        async with self.app.uow() as uow:
+            return await uow.cases.find(channel=CHANNEL, user_ref=self.user, limit=100)
+
+
+async def run_script(
+    script: dict[str, Any], settings: Settings, analyzer: Any, database_url: str, *, strict: bool = True
+) -> Measures:
+    """Play the script; raise ScriptFailed naming the turn and what was said if anything differs
+    (or, not `strict`, note the difference in the measures and play on)."""
+    run = _Run(replace(settings, database_url=database_url), analyzer, FakeClock(), str(script.get("user", "r1")))
+    measures = Measures()
+    await run.start()
+    try:
+        resident_turns = 0
+        for number, step in enumerate(script["turns"], 1):
+            replies = await _play(run, step, measures, strict)
+            if replies is None:
+                continue
+            resident_turns += "redeliver" not in step
+            text = "\n".join(r.text for r in replies)
+            if measures.turns_to_file is None and FILED in text:
+                measures.turns_to_file = resident_turns
+            try:
+                _check(script, number, step, replies, text)
+            except ScriptFailed as failed:
+                if strict:
+                    raise
+                measures.mismatches.append(str(failed))
+        try:
+            await _check_cases(script, run, measures)
+        except ScriptFailed as failed:
+            if strict:
+                raise
+            measures.mismatches.append(str(failed))
+    finally:
+        await run.stop()
+    return measures
+
+
+async def _play(run: _Run, step: dict[str, Any], measures: Measures, strict: bool) -> list[Reply] | None:
+    if "restart" in step:
+        await run.stop()
+        await run.start()
+        return None
+    if "wait_minutes" in step:
+        run.clock.advance(minutes=float(step["wait_minutes"]))
+        return None
+    if "staff" in step:
+        try:
+            await _staff(run, step["staff"])
+        except ScriptFailed as failed:
+            if strict:
+                raise
+            measures.mismatches.append(str(failed))
+        return None
+    if "redeliver" in step:
+        inbound = run.sent[int(step["redeliver"]) - 1]
+    else:
+        inbound = _inbound(run.user, len(run.sent) + 1, step)
+    run.sent.append(inbound)
+    assert run.dialogue is not None
+    started = time.perf_counter()
+    replies = await run.dialogue.handle(inbound)
+    measures.turn_seconds.append(time.perf_counter() - started)
+    return replies
+
+
+def _inbound(user: str, index: int, step: dict[str, Any]) -> Inbound:
+    message_id = f"{user}-{index}"
+    if "location" in step:
+        latitude, longitude = step["location"]
+        return Inbound(CHANNEL, user, message_id, location=Location(float(latitude), float(longitude)))
+    if "choose" in step:
+        return Inbound(CHANNEL, user, message_id, choice=str(step["choose"]))
+    return Inbound(CHANNEL, user, message_id, text=str(step["say"]))
+
+
+async def _staff(run: _Run, action: str | dict[str, Any]) -> None:
+    name = action if isinstance(action, str) else action["action"]
+    case = await run.latest_case()
+    if case is None:
+        raise ScriptFailed(f"staff {name}: the resident has no case")
+    assert run.app is not None
+    commands: dict[str, Callable[[], c.Command]] = {
+        "accept": lambda: c.AcceptCase(STAFF, case.number),
+        "start": lambda: c.AddNote(STAFF, case.number, "已安排人员上门查看"),
+        "resolve": lambda: c.ResolveCase(STAFF, case.number, "已上门处理，问题已解决"),
+    }
+    try:
+        await run.app.bus.handle(commands[name]())
+    except DomainError as refused:
+        raise ScriptFailed(f"staff {name}: {refused.message}") from None
+
+
+def _check(script: dict[str, Any], number: int, step: dict[str, Any], replies: list[Reply], text: str) -> None:
+    where = f"{script.get('name', '?')} · turn {number} ({_said(step)})"
+    for wanted in step.get("expect", []):
+        if wanted not in text:
+            raise ScriptFailed(f"{where}: expected “{wanted}” in:\n{text}")
+    for pattern in step.get("expect_re", []):
+        if not re.search(pattern, text):
+            raise ScriptFailed(f"{where}: expected /{pattern}/ in:\n{text}")
+    for unwanted in step.get("not_expect", []):
+        if unwanted in text:
+            raise ScriptFailed(f"{where}: did not expect “{unwanted}” in:\n{text}")
+    offered = [choice.label for choice in (replies[-1].choices if replies else ())]
+    for label in step.get("choices", []):
+        if label not in offered:
+            raise ScriptFailed(f"{where}: expected a choice “{label}”, offered {offered}")
+    if step.get("request_location") and not any(r.request_location for r in replies):
+        raise ScriptFailed(f"{where}: expected a request for the resident's location")
+
+
+async def _check_cases(script: dict[str, Any], run: _Run, measures: Measures) -> None:
+    cases = await run.all_cases()
+    if "cases" in script and len(cases) != int(script["cases"]):
+        raise ScriptFailed(f"{script['name']}: expected {script['cases']} case(s), found {len(cases)}")
+    wanted = script.get("case")
+    if not cases:
+        if wanted:
+            raise ScriptFailed(f"{script['name']}: expected a case, none was filed")
+        return
+    case = await run.latest_case()
+    assert case is not None
+    measures.grid_by_machine = case.grid_code is not None
+    for name, value in (wanted or {}).items():
+        if name == "text_contains":
+            ok, actual = value in case.text, case.text
+        elif name == "events_include":
+            actual = [e.kind for e in case.events]
+            ok = all(kind in actual for kind in value)
+        else:
+            actual = getattr(case, name)
+            actual = actual.value if hasattr(actual, "value") else actual
+            ok = actual == value
+        if not ok:
+            raise ScriptFailed(f"{script['name']}: case {name} is {actual!r}, expected {value!r}")
+
+
+def _said(step: dict[str, Any]) -> str:
+    for key in ("say", "choose", "location", "redeliver"):
+        if key in step:
+            return f"{key}: {step[key]}"
+    return "?"

@@ -86,7 +86,7 @@ def start_rating(state: ConversationState, u: Understanding, ctx: Context, ratin
     if rating is None:
         offered = tuple((label, label[0]) for label in RATING_CHOICES)
         return ask(state, RATE, f"请为诉求 {target.number} 的办理结果打分（5 分为非常满意）：", offered)
-    if len(re.findall(r"[\u4e00-\u9fa5A-Za-z]", comment)) >= 4:
+    if len(re.findall(r"[\u4e00-\u9fa5A-Za-z]", comment)) >= 2:
         return _run(state, RateCase(_actor(target), target.number, rating, comment.strip()))
     return _ask_comment(replace(state, rating=rating))
 

@@ -51,33 +51,33 @@ class Dialogue:
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         async with lock:
-            previous = await self.store.claim(inbound.channel, inbound.message_id, inbound.user_ref, self.clock.now())
+            previous, data, version = await self.store.begin(
+                inbound.channel, inbound.message_id, inbound.user_ref, self.clock.now()
+            )
             if previous is not None:
                 return [reply_from_dict(r) for r in previous] or [Reply(STILL_WORKING)]
             try:
-                return await self._turn(inbound)
+                return await self._turn(inbound, ConversationState.from_dict(data), version)
             except BaseException:
                 await self.store.release(inbound.channel, inbound.message_id)
                 raise
 
-    async def _turn(self, inbound: Inbound) -> list[Reply]:
+    async def _turn(self, inbound: Inbound, before: ConversationState, version: int) -> list[Reply]:
         now = self.clock.now()
-        data, version = await self.store.load(inbound.channel, inbound.user_ref)
-        before = ConversationState.from_dict(data)
         said = inbound.text or inbound.choice or ""
         understanding = await self.understand(said) if said.strip() else Understanding()
         ctx = Context(self.district, self.config, now, await self._cases(inbound), self.time_limits)
         outcome = step(before, inbound, understanding, ctx)
         state, replies = outcome.state, list(outcome.replies)
         for command in outcome.commands:
-            started = self.clock.now()
+            mark = await self.store.outbox_mark()
             result: Case | DomainError
             try:
                 result = await self.bus.handle(command)
             except DomainError as exc:
                 result = exc
             else:
-                await self.store.mark_answered(result.number, started, self.clock.now())
+                await self.store.mark_answered(result.number, mark, self.clock.now())
             followed = after(before, state, command, result, ctx)
             state, replies = followed.state, replies + list(followed.replies)
         replies = with_resume(state, replies)

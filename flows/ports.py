@@ -10,13 +10,14 @@ Understand = Callable[[str], Awaitable[Understanding]]
 
 
 class ConversationStore(Protocol):
-    async def claim(self, channel: str, message_id: str, user_ref: str, now: datetime) -> list[dict[str, Any]] | None:
-        """None if this message id is new (and now ours); else the replies it already got."""
+    async def begin(
+        self, channel: str, message_id: str, user_ref: str, now: datetime
+    ) -> tuple[list[dict[str, Any]] | None, dict[str, Any] | None, int]:
+        """Claim the message id and read the state: (None, state, version) if the id is new,
+        else (the replies it already got, None, 0)."""
         ...
 
     async def release(self, channel: str, message_id: str) -> None: ...
-
-    async def load(self, channel: str, user_ref: str) -> tuple[dict[str, Any] | None, int]: ...
 
     async def finish(
         self,
@@ -33,4 +34,10 @@ class ConversationStore(Protocol):
         """Save the state (unless another turn saved first: then False), the replies, the history."""
         ...
 
-    async def mark_answered(self, case_number: str, since: datetime, now: datetime) -> int: ...
+    async def outbox_mark(self) -> int:
+        """A watermark: the outbox rows a command queues after this call lie above it."""
+        ...
+
+    async def mark_answered(self, case_number: str, after_id: int, now: datetime) -> int:
+        """The resident was just told in the dialogue what the case's new pushes say: mark them sent."""
+        ...

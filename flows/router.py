@@ -23,7 +23,7 @@ _CANCEL_INTAKE = ("取消", "不反映了", "不登记了", "算了", "不办了
 _THANKS = ("谢谢", "感谢", "多谢")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
-_LENIENT = frozenset({cases.PICK_CASE, cases.RATE, cases.CANCEL_CONFIRM})
+_LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})
 
 
 def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -73,7 +73,7 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     if state.step == contact.SUBMITTED:
         return contact.ask_summary(state, ctx, "刚才的提交没有完成，请再确认一次。\n")
     choice = picked(inbound, state.offered)
-    if state.step in _LENIENT and choice is None and _is_new_topic(inbound, u, ctx):
+    if choice is None and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):
         state = state.unpaused()
     if inbound.location is None and choice is None:
         errand = _errand(state, inbound, u, ctx)
@@ -171,7 +171,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
 
 def _is_new_topic(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     """In a side question that offered buttons, a long message or another request moves on."""
-    asks_other = any(u.is_intent(name, ctx.config.intent_confidence) for name in ("ask_status", "help", "greet"))
+    names = ("ask_status", "help", "greet", "rate")
+    asks_other = any(u.is_intent(name, ctx.config.intent_confidence) for name in names)
     return asks_other or len(_MEANINGFUL.findall(inbound.text)) >= 8
 
 

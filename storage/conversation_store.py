@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,9 +34,12 @@ class SqlConversationStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def claim(self, channel: str, message_id: str, user_ref: str, now: datetime) -> list[dict[str, Any]] | None:
-        """Take a channel message id for this turn: None if it is new, else the replies it got
-        the first time (empty while that first turn is still running)."""
+    async def begin(
+        self, channel: str, message_id: str, user_ref: str, now: datetime
+    ) -> tuple[list[dict[str, Any]] | None, dict[str, Any] | None, int]:
+        """Start a turn in one transaction: claim the channel message id and read the resident's
+        state. Returns (None, state, version) for a new message id; for one already claimed,
+        (the replies it got the first time — empty while that turn still runs, None, 0)."""
         async with self.sessions() as session:
             stmt = (
                 _insert(session, ProcessedInboundRow)
@@ -44,17 +47,18 @@ class SqlConversationStore:
                 .on_conflict_do_nothing(index_elements=["channel", "message_id"])
                 .returning(ProcessedInboundRow.id)
             )
-            inserted = (await session.execute(stmt)).scalar_one_or_none()
-            if inserted is not None:
-                await session.commit()
-                return None
-            replies = await session.scalar(
-                select(ProcessedInboundRow.replies).where(
-                    ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id
+            if (await session.execute(stmt)).scalar_one_or_none() is None:
+                replies = await session.scalar(
+                    select(ProcessedInboundRow.replies).where(
+                        ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id
+                    )
                 )
-            )
+                await session.commit()
+                return list(replies or []), None, 0
+            row = await session.get(ConversationRow, (channel, user_ref))
+            state, version = (dict(row.state), row.version) if row is not None else (None, 0)
             await session.commit()
-            return list(replies or [])
+            return None, state, version
 
     async def release(self, channel: str, message_id: str) -> None:
         """Forget a claim whose turn failed, so the channel's retry is handled afresh."""
@@ -67,13 +71,6 @@ class SqlConversationStore:
             if row is not None:
                 await session.delete(row)
             await session.commit()
-
-    async def load(self, channel: str, user_ref: str) -> tuple[dict[str, Any] | None, int]:
-        """The stored state and its version (0 when the resident has never written)."""
-        async with self.sessions() as session:
-            row = await session.get(ConversationRow, (channel, user_ref))
-            await session.commit()
-            return (dict(row.state), row.version) if row is not None else (None, 0)
 
     async def finish(
         self,
@@ -128,18 +125,25 @@ class SqlConversationStore:
             await session.commit()
             return saved
 
-    async def mark_answered(self, case_number: str, since: datetime, now: datetime) -> int:
+    async def outbox_mark(self) -> int:
+        """The newest outbox row id now: what a command queues next lies above it."""
+        async with self.sessions() as session:
+            newest = await session.scalar(select(func.max(OutboxRow.id)))
+            await session.commit()
+            return int(newest or 0)
+
+    async def mark_answered(self, case_number: str, after_id: int, now: datetime) -> int:
         """The dialogue just told the resident what these pushes say (number, department, limit):
-        mark the case's pushes queued since `since` and not yet tried as delivered, so the
+        mark the case's pushes queued after `after_id` and not yet tried as delivered, so the
         resident does not read the same thing twice."""
         async with self.sessions() as session:
             result = await session.execute(
                 update(OutboxRow)
                 .where(
                     OutboxRow.case_number == case_number,
+                    OutboxRow.id > after_id,
                     OutboxRow.status == "pending",
                     OutboxRow.attempts == 0,
-                    OutboxRow.created_at >= _utc(since),
                 )
                 .values(status="sent", sent_at=_utc(now), last_error=None)
             )

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from bot.cli.common import console, open_app, run_async
 from bot.dialogue_root import build_dialogue
-from flows.messages import Inbound, Location, Reply
+from flows.messages import Choice, Inbound, Location, Reply
 from storage.conversation_store import HistoryEntry, SqlConversationStore
 
 CHANNEL = "terminal"
@@ -43,7 +43,7 @@ async def chat(
             if inbound is None:
                 continue
             if not interactive:
-                console.print(Text.assemble(("我：", "bold"), line.strip()), highlight=False)
+                console.print(Text.assemble(("我：", "bold"), line.strip()), highlight=False, soft_wrap=True)
             for reply in await dialogue.handle(inbound):
                 print_reply(reply)
 
@@ -65,16 +65,17 @@ def parse_line(line: str, user: str, new_id: Callable[[], str]) -> Inbound | Non
 
 def print_reply(reply: Reply) -> None:
     """The bot's words as plain text (a resident's text may contain markup characters)."""
-    console.print(Text.assemble(("民声：", "bold cyan"), reply.text), highlight=False)
+    console.print(Text.assemble(("民声：", "bold cyan"), reply.text), highlight=False, soft_wrap=True)
     for number, choice in enumerate(reply.choices, 1):
-        console.print(Text(f"    {number}. {choice.label}"), highlight=False)
+        console.print(Text(f"    {number}. {choice.label}"), highlight=False, soft_wrap=True)
     if reply.request_location:
-        console.print(Text("    （可输入“/位置 纬度,经度”发送定位）", style="dim"), highlight=False)
+        console.print(Text("    （可输入“/位置 纬度,经度”发送定位）", style="dim"), highlight=False, soft_wrap=True)
 
 
 def _show_pushes(pushes: list[HistoryEntry]) -> None:
     for push in pushes:
-        print_reply(Reply(f"【通知】{push.text}"))
+        choices = tuple(Choice(c["label"], c["value"]) for c in push.choices)
+        print_reply(Reply(f"【通知】{push.text}", choices))
 
 
 def _read_line(interactive: bool) -> str | None:

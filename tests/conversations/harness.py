@@ -19,6 +19,7 @@ A script:
       category: dispute
       grid_code: QH01-C01-G01
     cases: 1                # how many cases the resident ends up with
+    pushes_pending: []      # the status pushes still queued for the resident (texts)
 """
 
 import re
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 
 from bot.bootstrap import App, build_app
 from bot.dialogue_root import build_dialogue
@@ -38,6 +40,7 @@ from flows.messages import Inbound, Location, Reply
 from handlers import commands as c
 from handlers.case import Case
 from handlers.errors import DomainError
+from storage.models import OutboxRow
 from tests.support import FakeClock
 
 CHANNEL = "test"
@@ -90,6 +93,13 @@ class _Run:
         async with self.app.uow() as uow:
             found = await uow.cases.find(channel=CHANNEL, user_ref=self.user, limit=1)
             return await uow.cases.get(found[0].number) if found else None
+
+    async def pending_pushes(self) -> list[str]:
+        """The resident's status pushes still queued (what the dialogue said itself is not)."""
+        assert self.app is not None
+        async with self.app.sessions() as session:
+            query = select(OutboxRow.text).where(OutboxRow.recipient == self.user, OutboxRow.status == "pending")
+            return list((await session.execute(query.order_by(OutboxRow.id))).scalars())
 
     async def all_cases(self) -> list[Case]:
         assert self.app is not None
@@ -207,6 +217,10 @@ def _check(script: dict[str, Any], number: int, step: dict[str, Any], replies: l
 
 
 async def _check_cases(script: dict[str, Any], run: _Run, measures: Measures) -> None:
+    if "pushes_pending" in script:
+        pending = await run.pending_pushes()
+        if pending != script["pushes_pending"]:
+            raise ScriptFailed(f"{script['name']}: {pending} status push(es) pending, expected {script['pushes_pending']}")
     cases = await run.all_cases()
     if "cases" in script and len(cases) != int(script["cases"]):
         raise ScriptFailed(f"{script['name']}: expected {script['cases']} case(s), found {len(cases)}")

@@ -3,6 +3,7 @@ NLU and a real database with the sample district (青禾区) loaded; a handful a
 
 import asyncio
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ pytest.importorskip("nlu.analyzer", reason="the NLU (nlu/analyzer.py) is not in 
 
 from bot.dialogue_root import load_analyzer
 from bot.settings import Settings, load_settings
+from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
 from storage.importers.district import District, validate_district
 from storage.importers.registry import import_district
@@ -85,3 +87,41 @@ async def test_conversation_on_both_databases(
 ) -> None:
     await _load_district(db_url)
     await run_script(load_script(path), script_settings, analyzer, db_url)
+
+
+async def test_the_store_claims_a_message_id_once_and_keeps_its_replies(db_url: str) -> None:
+    engine = make_engine(db_url)
+    store = SqlConversationStore(session_factory(engine))
+    now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+    assert await store.begin("web", "m1", "w-1", now) == (None, None, 0)
+    assert await store.begin("web", "m1", "w-1", now) == ([], None, 0)
+    replies = [{"text": "您好", "choices": [["对", "yes"]], "request_location": False}]
+    saved = await store.finish(channel="web", user_ref="w-1", message_id="m1", state={"step": "idle"}, version=0,
+                               said="你好", replies=replies, at=now)
+    assert saved
+    assert (await store.begin("web", "m1", "w-1", now))[0] == replies
+    previous, state, version = await store.begin("web", "m2", "w-1", now)
+    assert (previous, state, version) == (None, {"step": "idle"}, 1)
+    stale = await store.finish(channel="web", user_ref="w-1", message_id="m2", state={"step": "x"}, version=0,
+                               said="", replies=[], at=now)
+    assert not stale
+    await store.release("web", "m2")
+    assert (await store.begin("web", "m2", "w-1", now))[0] is None
+    await engine.dispose()
+
+
+async def test_history_records_both_sides_and_each_push_once(db_url: str) -> None:
+    engine = make_engine(db_url)
+    store = SqlConversationStore(session_factory(engine))
+    now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
+    await store.begin("web", "m1", "w-1", now)
+    await store.finish(channel="web", user_ref="w-1", message_id="m1", state={}, version=0, said="路灯坏了",
+                       replies=[{"text": "对吗？", "choices": [["对", "yes"]]}], at=now)
+    assert await store.append_outbound("web", "w-1", "已签收", ["5 非常满意"], "MS-1/3", now)
+    assert not await store.append_outbound("web", "w-1", "已签收", ["5 非常满意"], "MS-1/3", now)
+    lines = await store.history("web", "w-1", 10)
+    assert [(h.direction, h.text) for h in lines] == [("in", "路灯坏了"), ("out", "对吗？"), ("out", "已签收")]
+    assert lines[1].choices == ({"label": "对", "value": "yes"},) and lines[2].key == "MS-1/3"
+    assert [h.text for h in await store.history("web", "w-1", 2)] == ["对吗？", "已签收"]
+    assert await store.history("web", "someone-else", 10) == []
+    await engine.dispose()

@@ -16,13 +16,10 @@ def understand(analyzer: Analyzer, text: str) -> Understanding:
     case_number = intent.case_number or next((str(e.value or e.text) for e in entities["case_number"]), None)
     emergency = analysis.emergency
     return Understanding(
-        text=text,
         intent=intent.name,
         intent_confidence=intent.confidence,
         category=_guess(analysis.category, analysis.category_confidence),
-        category_alternatives=tuple(_guess(label, score) for label, score in analysis.category_alternatives),
         topic=_guess(analysis.topic, analysis.topic_confidence),
-        topic_alternatives=tuple(_guess(label, score) for label, score in analysis.topic_alternatives),
         places=tuple(PlaceGuess(c.grid_code, c.name, c.score, text[c.start : c.end]) for c in analysis.grid_candidates),
         phones=tuple(str(e.value or e.text) for e in entities["phone"]),
         case_number=case_number,

@@ -6,8 +6,6 @@ maps the NLU's own result onto it (see `flows.nlu_adapter`).
 
 from dataclasses import dataclass
 
-INTENTS = ("affirm", "deny", "cancel", "ask_status", "give_location", "rate", "greet", "help", "emergency", "other")
-
 
 @dataclass(frozen=True)
 class Guess:
@@ -37,13 +35,13 @@ class Emergency:
 
 @dataclass(frozen=True)
 class Understanding:
-    text: str = ""
+    """`intent` is one of affirm, deny, cancel, ask_status, give_location, rate, greet, help,
+    emergency, other; the rest is what the text says about a complaint."""
+
     intent: str = "other"
     intent_confidence: float = 0.0
     category: Guess | None = None
-    category_alternatives: tuple[Guess, ...] = ()
     topic: Guess | None = None
-    topic_alternatives: tuple[Guess, ...] = ()
     places: tuple[PlaceGuess, ...] = ()
     phones: tuple[str, ...] = ()
     case_number: str | None = None

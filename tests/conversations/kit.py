@@ -29,7 +29,6 @@ def sample_district() -> DistrictMap:
 
 
 def understood(
-    text: str = "",
     intent: str = "other",
     *,
     confidence: float = 0.9,
@@ -45,7 +44,6 @@ def understood(
 ) -> Understanding:
     """An Understanding as the NLU would give it, written in one line."""
     return Understanding(
-        text=text,
         intent=intent,
         intent_confidence=confidence,
         category=Guess(category, category_confidence) if category else None,
@@ -71,10 +69,10 @@ def turn(
     u: Understanding | None = None,
     ctx: Context | None = None,
 ) -> Outcome:
-    """One resident turn through the pure router; `u` defaults to an intent-less reading of `text`."""
+    """One resident turn through the pure router; `u` defaults to a reading with no intent or category."""
     point = Location(*location) if location else None
     inbound = Inbound("test", "resident-1", "m", text=text, location=point, choice=choice)
-    return step(state, inbound, u or understood(text), ctx or context())
+    return step(state, inbound, u or understood(), ctx or context())
 
 
 def said(outcome: Outcome) -> str:
@@ -90,6 +88,6 @@ def values(outcome: Outcome) -> list[str]:
 def at_step(state: ConversationState, step_name: str, **draft: object) -> ConversationState:
     """A state in the middle of an intake, with the draft fields given."""
     base = state.draft or turn(ConversationState(), "楼上邻居天天半夜装修，吵得睡不着觉",
-                               u=understood("x", category="dispute", topic="城乡建设")).state.draft
+                               u=understood(category="dispute", topic="城乡建设")).state.draft
     assert base is not None
     return replace(state, step=step_name, draft=replace(base, **draft), updated_at=NOW.isoformat())

@@ -85,9 +85,9 @@ def test_every_edit_goes_back_to_its_question() -> None:
 def test_an_edited_description_is_reclassified_and_comes_back_to_the_summary() -> None:
     state = turn(turn(_summary(), "修改").state, "1").state
     text = "小区的路灯坏了一个月"
-    state = turn(state, text, u=understood(text, category="service", topic="城乡建设")).state
+    state = turn(state, text, u=understood(category="service", topic="城乡建设")).state
     assert state.step == intake.CONFIRM_CLASS
-    out = turn(state, "对", u=understood("对", "affirm"))
+    out = turn(state, "对", u=understood("affirm"))
     assert out.state.step == contact.SUMMARY and "问题：小区的路灯坏了一个月" in said(out)
 
 

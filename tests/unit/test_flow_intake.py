@@ -8,47 +8,47 @@ NOISE = "楼上邻居天天半夜装修，吵得睡不着觉"
 
 
 def _described(category: str = "dispute", confidence: float = 0.8) -> ConversationState:
-    u = understood(NOISE, category=category, category_confidence=confidence, topic="城乡建设")
+    u = understood(category=category, category_confidence=confidence, topic="城乡建设")
     return turn(ConversationState(), NOISE, u=u).state
 
 
 def test_a_clear_complaint_is_restated_and_confirmed_with_buttons() -> None:
-    out = turn(ConversationState(), NOISE, u=understood(NOISE, category="dispute", topic="城乡建设"))
+    out = turn(ConversationState(), NOISE, u=understood(category="dispute", topic="城乡建设"))
     assert out.state.step == intake.CONFIRM_CLASS
     assert "您反映的是“楼上邻居天天半夜装修，吵得睡不着觉”，属于城乡建设方面的矛盾纠纷，对吗？" in said(out)
     assert values(out) == ["yes", "fix_category", "fix_topic"]
 
 
 def test_a_vague_first_message_asks_for_more_then_restates_both() -> None:
-    first = turn(ConversationState(), "我要投诉", u=understood("我要投诉", category="petition", category_confidence=0.3))
+    first = turn(ConversationState(), "我要投诉", u=understood(category="petition", category_confidence=0.3))
     assert first.state.step == intake.DESCRIBE and "具体说说" in said(first)
-    second = turn(first.state, NOISE, u=understood(NOISE, category="dispute", topic="城乡建设"))
+    second = turn(first.state, NOISE, u=understood(category="dispute", topic="城乡建设"))
     assert second.state.step == intake.CONFIRM_CLASS
     assert second.state.draft is not None and second.state.draft.parts == ("我要投诉", NOISE)
     assert second.state.draft.category == "dispute"
 
 
 def test_a_weak_classification_lets_the_resident_choose_the_category() -> None:
-    out = turn(ConversationState(), NOISE, u=understood(NOISE, category="petition", category_confidence=0.3))
+    out = turn(ConversationState(), NOISE, u=understood(category="petition", category_confidence=0.3))
     assert out.state.step == intake.PICK_CATEGORY
     assert values(out) == ["dispute", "service", "petition", "unknown"]
 
 
 def test_yes_confirms_and_moves_on_to_the_location() -> None:
-    out = turn(_described(), "对", u=understood("对", "affirm"))
+    out = turn(_described(), "对", u=understood("affirm"))
     assert out.state.draft is not None and out.state.draft.classification_confirmed
     assert out.state.step in location.STEPS
 
 
 def test_saying_which_category_it_is_corrects_it_and_restates() -> None:
-    out = turn(_described(), "不对，这是信访", u=understood("不对，这是信访", "deny"))
+    out = turn(_described(), "不对，这是信访", u=understood("deny"))
     assert out.state.draft is not None and out.state.draft.category == "petition"
     assert out.state.draft.category_confidence is None
     assert "信访事项" in said(out) and out.state.step == intake.CONFIRM_CLASS
 
 
 def test_a_plain_no_offers_the_categories() -> None:
-    out = turn(_described(), "不对", u=understood("不对", "deny"))
+    out = turn(_described(), "不对", u=understood("deny"))
     assert out.state.step == intake.PICK_CATEGORY
 
 
@@ -78,7 +78,7 @@ def test_unsure_of_the_category_leaves_it_to_staff() -> None:
 
 def test_more_description_at_the_confirmation_is_added_and_restated() -> None:
     more = "已经持续三个月了，物业也不管"
-    out = turn(_described(), more, u=understood(more, category="dispute", topic="城乡建设"))
+    out = turn(_described(), more, u=understood(category="dispute", topic="城乡建设"))
     assert out.state.draft is not None and out.state.draft.parts[-1] == more
     assert out.state.step == intake.CONFIRM_CLASS and "已补充" in said(out)
 

@@ -11,13 +11,13 @@ XINGFU = ("QH01-C01-G01", "幸福里小区", 0.95)
 def _asked(*places: tuple[str, str, float]) -> ConversationState:
     """An intake whose classification was just confirmed, with these places from the complaint."""
     state = at_step(ConversationState(), intake.CONFIRM_CLASS, candidates=tuple(Candidate(*p) for p in places))
-    return turn(state, "对", u=understood("对", "affirm")).state
+    return turn(state, "对", u=understood("affirm")).state
 
 
 def test_one_strong_place_from_the_complaint_is_confirmed() -> None:
     state = _asked(XINGFU)
     assert state.step == location.CONFIRM and "幸福里小区附近（青禾街道幸福社区第1网格），对吗？" in state.question
-    out = turn(state, "对", u=understood("对", "affirm"))
+    out = turn(state, "对", u=understood("affirm"))
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G01"
     assert out.state.draft.location_by == "text" and out.state.step == contact.CONTACT
 
@@ -58,12 +58,12 @@ def test_a_typed_address_with_a_house_number_resolves_at_once() -> None:
 def test_a_misspelt_estate_is_confirmed_rather_than_assumed() -> None:
     out = turn(_asked(), "梧铜苑")
     assert out.state.step == location.CONFIRM and "梧桐苑" in said(out)
-    done = turn(out.state, "对", u=understood("对", "affirm"))
+    done = turn(out.state, "对", u=understood("affirm"))
     assert done.state.draft is not None and done.state.draft.grid_code == "QH02-C01-G03"
 
 
 def test_the_nlus_places_in_a_typed_answer_are_used_first() -> None:
-    out = turn(_asked(), "就在那个学校旁边", u=understood("x", places=(("QH02-C02-G04", "白溪中学", 0.9),)))
+    out = turn(_asked(), "就在那个学校旁边", u=understood(places=(("QH02-C02-G04", "白溪中学", 0.9),)))
     assert out.state.draft is not None and out.state.draft.grid_code == "QH02-C02-G04"
 
 

@@ -7,10 +7,12 @@ through the message bus and answers a redelivered message id with the replies it
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from flows.messages import Choice, Inbound, Reply
 from handlers import commands as c
 from handlers.bus import MessageBus
-from storage.conversation_store import SqlConversationStore
+from storage.dialogue_models import ConversationMessageRow
 
 YES_NO = (Choice("是的", "yes"), Choice("不对", "no"))
 
@@ -22,7 +24,7 @@ class FakeDialogue:
     seen: dict[tuple[str, str], list[Reply]] = field(default_factory=dict)
     drafts: dict[str, str] = field(default_factory=dict)
     inbound: list[Inbound] = field(default_factory=list)
-    store: SqlConversationStore | None = None  # when given, both sides are kept in the history
+    history: async_sessionmaker[AsyncSession] | None = None  # when given, both sides are kept in the history
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         key = (inbound.channel, inbound.message_id)
@@ -31,16 +33,24 @@ class FakeDialogue:
         self.inbound.append(inbound)
         replies = await self._turn(inbound)
         self.seen[key] = replies
-        if self.store is not None:
-            _, version = await self.store.load(inbound.channel, inbound.user_ref)
-            labels = {choice.value: choice.label for choice in YES_NO}
-            said = inbound.text or labels.get(inbound.choice or "", inbound.choice or "") or "[位置]"
-            await self.store.finish(
-                channel=inbound.channel, user_ref=inbound.user_ref, message_id=inbound.message_id, state={},
-                version=version, said=said, at=datetime.now(UTC),
-                replies=[{"text": r.text, "choices": [[ch.label, ch.value] for ch in r.choices]} for r in replies],
-            )
+        if self.history is not None:
+            await self._record(inbound, replies)
         return replies
+
+    async def _record(self, inbound: Inbound, replies: list[Reply]) -> None:
+        """Both sides of the turn as chat history lines, as the real dialogue keeps them."""
+        labels = {choice.value: choice.label for choice in YES_NO}
+        said = inbound.text or labels.get(inbound.choice or "", inbound.choice or "") or "[位置]"
+        lines = [("in", said, [])] + [
+            ("out", r.text, [{"label": ch.label, "value": ch.value} for ch in r.choices]) for r in replies
+        ]
+        async with self.history() as session:
+            session.add_all(
+                ConversationMessageRow(channel=inbound.channel, user_ref=inbound.user_ref, direction=direction,
+                                       text=text, choices=choices, key=None, created_at=datetime.now(UTC))
+                for direction, text, choices in lines
+            )
+            await session.commit()
 
     async def _turn(self, inbound: Inbound) -> list[Reply]:
         who = inbound.user_ref

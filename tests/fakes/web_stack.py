@@ -70,7 +70,7 @@ async def web_stack(database_url: str, analyzer: TranscriptAnalyzer | None = Non
     await add_staff(app.sessions, "operator", PASSWORD, "operator", None, now)
     await add_staff(app.sessions, "clerk", PASSWORD, "clerk", "C-T01-C01", now)
     store, hub = SqlConversationStore(app.sessions), LiveHub()
-    dialogue = FakeDialogue(app.bus, store=store)
+    dialogue = FakeDialogue(app.bus, history=app.sessions)
     app.notifiers["web"] = WebNotifier(store, hub)
     web = create_web_app(web_deps(app, dialogue, store, hub, analyzer))
     try:

@@ -5,6 +5,7 @@ It never loops: after `max_location_tries` failed answers the case is filed with
 as typed, and the dispatcher assigns the grid by hand.
 """
 
+import re
 from dataclasses import replace
 
 from flows.choices import normalise, picked
@@ -22,6 +23,7 @@ CONFIRM, PICK, ASK, COMMUNITY, GRID = (
 )
 STEPS = (CONFIRM, PICK, ASK, COMMUNITY, GRID)
 UNKNOWN = "unknown"
+_SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
 _DONT_KNOW = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得")
 
 
@@ -96,6 +98,9 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         best = max(_draft(state).candidates, key=lambda c: c.score)
         return _resolved(state, ctx, best.grid_code, "text", address=_draft(state).address or best.name)
     if choice in ("no", "none"):
+        rest = _SAID_NO.sub("", inbound.text).strip()
+        if len(rest) >= 2:
+            return _typed(state, replace(inbound, text=rest), u, ctx)
         return _ask_where(state, ctx, "好的。")
     kind, _, code = choice.partition(":")
     if kind == "grid":

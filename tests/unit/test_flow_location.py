@@ -101,3 +101,9 @@ def test_not_knowing_stops_asking_and_keeps_what_is_known() -> None:
 def test_max_location_tries_is_configurable() -> None:
     out = turn(_asked(), "火星路", ctx=context(max_location_tries=1))
     assert out.state.draft is not None and out.state.draft.location_by == "manual"
+
+
+def test_no_with_the_right_place_in_the_same_breath() -> None:
+    state = _asked(XINGFU)
+    out = turn(state, "不对，在和平新村", u=understood("deny"))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"

@@ -170,3 +170,14 @@ async def test_an_over_long_message_gets_a_polite_answer(telegram: Telegram) -> 
     await telegram.api.say(CHAT, "很" * 2500)
     [reply] = await telegram.api.wait_for_messages(CHAT, 1)
     assert "太长" in reply.text and telegram.dialogue.inbound == []
+
+
+@sqlite_only
+async def test_a_failing_dialogue_still_answers_the_resident(telegram: Telegram, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    async def broken(inbound):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(telegram.dialogue, "handle", broken)
+    await telegram.api.say(CHAT, "路灯坏了")
+    [reply] = await telegram.api.wait_for_messages(CHAT, 1)
+    assert "出了点问题" in reply.text

@@ -1,5 +1,6 @@
 """A resident files a case in the web page, sees it again after a reload, and gets the status push live."""
 
+import re
 from collections.abc import AsyncIterator
 
 import pytest
@@ -19,7 +20,7 @@ PAYLOAD = """<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</scr
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def stack(sqlite_template, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:  # type: ignore[no-untyped-def]
     url = await scratch_database("sqlite", tmp_path_factory.mktemp("browser"), sqlite_template, None)
-    async with web_stack(url) as running:
+    async with web_stack(url, real_dialogue=True) as running:
         yield running
 
 
@@ -43,19 +44,24 @@ async def say(page: Page, text: str) -> None:
 async def test_a_resident_files_a_case_and_later_sees_the_status_push(page: Page, stack: WebStack) -> None:
     bot = page.locator(".msg.bot .bubble")
     await say(page, "小区门口的路灯坏了一个多月了，晚上很黑")
-    await expect(bot.last).to_contain_text("对吗")
-    await page.get_by_role("button", name="是的").click()
-    await expect(bot.last).to_contain_text("位置")
+    await expect(bot.last).to_contain_text("便民服务诉求，对吗")
+    await page.get_by_role("button", name="对，没错").click()
+    await expect(bot.last).to_contain_text("直接发送定位")
     await expect(page.locator("#locate")).to_have_class("locate wanted")
-    await page.locator("#locate").click()
-    await expect(bot.last).to_contain_text("已受理，编号")
-    number = (await bot.last.inner_text()).removeprefix("已受理，编号 ").rstrip("。")
+    await page.locator("#locate").click()  # the browser shares its position (granted to this page)
+    await expect(page.locator(".msg.bot .bubble", has_text="地点记为：试验街道试验社区一网格")).to_be_visible()
+    await page.get_by_role("button", name="不留电话").click()
+    await expect(bot.last).to_contain_text("确认无误")
+    await page.get_by_role("button", name="确认提交").click()
+    filed = page.locator(".msg.bot .bubble", has_text="诉求编号")
+    await expect(filed).to_be_visible()
+    number = re.search(r"MS-\d{8}-\d{4}", await filed.inner_text()).group()  # type: ignore[union-attr]
     await page.screenshot(path=ARTIFACTS / "resident-filed.png")
 
     await page.reload()  # the conversation survives a reload
     await expect(page.locator("#status")).to_have_text("在线")
     await expect(page.locator(".msg.resident .bubble").first).to_have_text("小区门口的路灯坏了一个多月了，晚上很黑")
-    await expect(bot.last).to_contain_text(number)
+    await expect(page.locator(".msg.bot .bubble", has_text=number).first).to_be_visible()
 
     await stack.app.bus.handle(c.AcceptCase(actor="staff:wang", number=number))
     deliverer = stack.app.deliverer()
@@ -66,16 +72,16 @@ async def test_a_resident_files_a_case_and_later_sees_the_status_push(page: Page
     await page.screenshot(path=ARTIFACTS / "resident-push.png")
     async with stack.app.uow() as uow:
         case = await uow.cases.get(number)
-    assert (case.channel, case.latitude, case.longitude) == ("web", 31.2304, 121.4737)
+    assert (case.channel, case.grid_code, case.latitude, case.longitude) == ("web", "T01-C01-G01", 31.2304, 121.4737)
 
 
 async def test_a_script_in_a_complaint_is_shown_as_text(page: Page) -> None:
-    await say(page, PAYLOAD)
+    await say(page, f"楼道里有人写了 {PAYLOAD} 很吓人")
     mine = page.locator(".msg.resident .bubble").last
-    await expect(mine).to_have_text(PAYLOAD)
-    await expect(page.locator(".msg.bot .bubble").last).to_contain_text(PAYLOAD)
+    await expect(mine).to_have_text(f"楼道里有人写了 {PAYLOAD} 很吓人")
+    await expect(page.locator(".msg.bot .bubble").last).to_contain_text('<img src=x onerror="')  # restated, as text
     await page.reload()
-    await expect(page.locator(".msg.resident .bubble").last).to_have_text(PAYLOAD)
+    await expect(page.locator(".msg.resident .bubble").last).to_contain_text(PAYLOAD)
     assert await page.evaluate("window.__pwned") is None
     assert await page.locator(".log img").count() == 0
 
@@ -83,6 +89,6 @@ async def test_a_script_in_a_complaint_is_shown_as_text(page: Page) -> None:
 async def test_the_connection_comes_back_after_a_drop(page: Page, stack: WebStack) -> None:
     await stack.hub.close_all()  # as when a server restarts
     await expect(page.locator("#status")).to_have_text("连接中断，正在重连…")
-    await say(page, "断线后还能继续吗")  # typed while offline: kept, and sent once the page reconnects
+    await say(page, "帮助")  # typed while offline: kept, and sent once the page reconnects
     await expect(page.locator("#status")).to_have_text("在线")
-    await expect(page.locator(".msg.bot .bubble").last).to_contain_text("断线后还能继续吗")
+    await expect(page.locator(".msg.bot .bubble").last).to_contain_text("查询进度")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from bot.bootstrap import App, build_app
+from bot.ports import Dialogue
 from bot.settings import load_settings
 from bot.web.accounts import add_staff
 from bot.web.app import create_web_app, web_deps
@@ -19,20 +20,23 @@ from bot.web.notifier import WebNotifier
 from bot.web.suggestions import TranscriptAnalyzer
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine
+from storage.models import GridRow
 from storage.schema import Base
 from tests.fakes.dialogue import FakeDialogue
 from tests.fakes.servers import serving
+from tests.fakes.understanding import keyword_dialogue
 from tests.support import seed_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
+SQUARE = [[[121.46, 31.22], [121.48, 31.22], [121.48, 31.24], [121.46, 31.24], [121.46, 31.22]]]
 
 
 @dataclass
 class WebStack:
     url: str
     app: App
-    dialogue: FakeDialogue
+    dialogue: Dialogue
     store: SqlConversationStore
     hub: LiveHub
 
@@ -53,8 +57,11 @@ async def scratch_database(kind: str, folder: Path, sqlite_template: Path | None
 
 
 @asynccontextmanager
-async def web_stack(database_url: str, analyzer: TranscriptAnalyzer | None = None) -> AsyncIterator[WebStack]:
-    """Staff accounts `operator` and `clerk` exist, both with PASSWORD."""
+async def web_stack(
+    database_url: str, analyzer: TranscriptAnalyzer | None = None, real_dialogue: bool = False
+) -> AsyncIterator[WebStack]:
+    """Staff accounts `operator` and `clerk` exist, both with PASSWORD. The dialogue is the tests'
+    scripted one, or with `real_dialogue` the real flows/ dialogue with keyword understanding."""
     previous = os.environ.get("MINSHENG_DATABASE_URL")
     os.environ["MINSHENG_DATABASE_URL"] = database_url
     try:
@@ -66,11 +73,14 @@ async def web_stack(database_url: str, analyzer: TranscriptAnalyzer | None = Non
             os.environ["MINSHENG_DATABASE_URL"] = previous
     app = build_app(settings)
     await seed_registry(app.sessions)
+    async with app.sessions() as session:  # a map square for 一网格, so a shared location finds it
+        await session.execute(update(GridRow).where(GridRow.code == "T01-C01-G01").values(polygon=SQUARE))
+        await session.commit()
     now = datetime.now(UTC)
     await add_staff(app.sessions, "operator", PASSWORD, "operator", None, now)
     await add_staff(app.sessions, "clerk", PASSWORD, "clerk", "C-T01-C01", now)
     store, hub = SqlConversationStore(app.sessions), LiveHub()
-    dialogue = FakeDialogue(app.bus, history=app.sessions)
+    dialogue = await keyword_dialogue(app) if real_dialogue else FakeDialogue(app.bus, history=app.sessions)
     app.notifiers["web"] = WebNotifier(store, hub)
     web = create_web_app(web_deps(app, dialogue, store, hub, analyzer))
     try:

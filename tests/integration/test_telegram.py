@@ -8,44 +8,30 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import App
-from bot.limits import Limits, SenderGate
-from bot.telegram.dispatcher import build_dispatcher
-from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.runner import TelegramSettings, make_bot, poll
+from bot.limits import Limits
 from handlers import commands as c
 from storage.models import OutboxRow
 from tests.fakes.dialogue import FakeDialogue
 from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_bot import polling_bot
 from tests.support import FakeClock, seed_registry
 
 CHAT = 5550001
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # channel-only behaviour
-TOKEN = "123456:TEST-token"
 
 
 @dataclass
 class Telegram:
     api: FakeBotApi
     dialogue: FakeDialogue
-    notifier: TelegramNotifier
 
 
 @pytest.fixture
 async def telegram(app: App) -> AsyncIterator[Telegram]:
     await seed_registry(app.sessions)
-    api = FakeBotApi()
-    await api.start()
-    bot = make_bot(TelegramSettings(token=TOKEN, api_base=api.base_url))
     dialogue = FakeDialogue(app.bus)
-    dispatcher = build_dispatcher(dialogue, SenderGate(Limits(messages_per_minute=60, burst=5)))
-    app.notifiers["telegram"] = TelegramNotifier(bot)
-    stop = asyncio.Event()
-    polling = asyncio.create_task(poll(dispatcher, bot, stop, timeout=1))
-    yield Telegram(api, dialogue, app.notifiers["telegram"])
-    stop.set()
-    await polling
-    await bot.session.close()
-    await api.stop()
+    async with polling_bot(app, dialogue, Limits(messages_per_minute=60, burst=5)) as api:
+        yield Telegram(api, dialogue)
 
 
 async def file_case_by_chat(tg: Telegram, chat: int = CHAT) -> str:

@@ -1,0 +1,74 @@
+"""The web chat with the real dialogue (flows/): a resident files a case, comes back, hears of progress."""
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from websockets.asyncio.client import connect
+
+from bot.web.resident import COOKIE, user_ref_for
+from handlers import commands as c
+from tests.fakes.web_stack import WebStack, scratch_database, web_stack
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+NUMBER = re.compile(r"MS-\d{8}-\d{4}")
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module",
+                        params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:
+    kind = request.param
+    template = request.getfixturevalue("sqlite_template") if kind == "sqlite" else None
+    pg = request.getfixturevalue("postgres_url") if kind == "postgresql" else None
+    url = await scratch_database(kind, tmp_path_factory.mktemp("dialogue"), template, pg)
+    async with web_stack(url, real_dialogue=True) as running:
+        yield running
+
+
+async def turn(ws: Any, n: int, **payload: Any) -> list[dict[str, Any]]:
+    await ws.send(json.dumps({"id": f"turn-{n:04d}-{id(ws)}", **payload}))
+    replies = []
+    while (message := json.loads(await asyncio.wait_for(ws.recv(), 10)))["type"] != "ack":
+        assert message["type"] == "reply", message
+        replies.append(message)
+    return replies
+
+
+def offered(replies: list[dict[str, Any]]) -> dict[str, str]:
+    return {c["label"]: c["value"] for c in replies[-1]["choices"]}
+
+
+async def test_a_resident_files_a_case_through_the_real_dialogue_and_hears_of_progress(stack: WebStack) -> None:
+    async with httpx.AsyncClient(base_url=stack.url) as client:
+        token = (await client.get("/")).cookies[COOKIE]
+    socket = stack.url.replace("http", "ws") + "/ws"
+    async with connect(socket, additional_headers={"Cookie": f"{COOKIE}={token}"}) as ws:
+        assert json.loads(await ws.recv())["items"] == []
+        replies = await turn(ws, 1, type="text", text="一网格的小区门口路灯坏了一个多月了")
+        assert "便民服务" in replies[-1]["text"]
+        replies = await turn(ws, 2, type="choice", value=offered(replies)["对，没错"])
+        replies = await turn(ws, 3, type="choice", value=offered(replies)["对"])
+        replies = await turn(ws, 4, type="choice", value=offered(replies)["不留电话"])
+        replies = await turn(ws, 5, type="choice", value=offered(replies)["确认提交"])
+        [number] = {m for r in replies for m in NUMBER.findall(r["text"])}
+        async with stack.app.uow() as uow:
+            case = await uow.cases.get(number)
+        assert (case.channel, case.user_ref, case.grid_code) == ("web", user_ref_for(token), "T01-C01-G01")
+
+        await stack.app.bus.handle(c.AcceptCase(actor="staff:li", number=number))
+        deliverer = stack.app.deliverer()
+        while (await deliverer.deliver_due()).sent:
+            pass
+        push = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        assert push["type"] == "push" and number in push["text"] and "签收" in push["text"]
+
+    async with connect(socket, additional_headers={"Cookie": f"{COOKIE}={token}"}) as ws:
+        items = json.loads(await ws.recv())["items"]
+    assert items[0] == {"role": "resident", "text": "一网格的小区门口路灯坏了一个多月了", "choices": [], "key": None}
+    assert any(number in i["text"] and i["role"] == "bot" for i in items)
+    assert items[-1]["key"] and "签收" in items[-1]["text"]  # the push, kept for a resident who comes back

@@ -3,8 +3,9 @@
 The server runs in its own process (as `minsheng serve` would), the residents in this one.
 Prints turns/s and p50/p95 turn latency (message sent → its ack) for each database and N.
 
-Run: python bench/web.py [--residents 50,200] [--db sqlite,postgresql] [--dialogue real|scripted]
-`scripted` swaps the NLU-driven dialogue for the tests' scripted one, to measure the edge alone.
+Run: python bench/web.py [--residents 50,200] [--db sqlite,postgresql] [--dialogue real|keyword]
+`keyword` runs the real dialogue with the tests' keyword understanding instead of the NLU models,
+to measure the channel and the dialogue without classification cost.
 """
 
 import argparse
@@ -60,11 +61,9 @@ async def _serve(url: str, port: int, dialogue_kind: str) -> None:
 
         dialogue = await build_dialogue(app)
     else:
-        from tests.fakes.dialogue import FakeDialogue
+        from tests.fakes.understanding import keyword_dialogue
 
-        async with app.uow() as uow:
-            grid = (await uow.directory.grids())[0].code
-        dialogue = FakeDialogue(app.bus, grid_code=grid, history=app.sessions)
+        dialogue = await keyword_dialogue(app)
     web = create_web_app(web_deps(app, dialogue, store, hub))
     config = uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio",
                             access_log=False, backlog=2048)
@@ -162,11 +161,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", default="50,200")
     parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--dialogue", choices=("real", "scripted"), default="real")
+    parser.add_argument("--dialogue", choices=("real", "keyword"), default="real")
     args = parser.parse_args()
     global LOCATION
     LOCATION = first_grid_point()
-    print(f"网页端并发测试（对话：{'完整对话+语义模型' if args.dialogue == 'real' else '脚本对话'}，本机回环）")
+    print(f"网页端并发测试（对话：{'完整对话+语义模型' if args.dialogue == 'real' else '完整对话+关键词理解（不含语义模型）'}，本机回环）")
     for kind in args.db.split(","):
         async with scratch_database(kind) as url:
             if url is None:

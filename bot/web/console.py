@@ -13,7 +13,7 @@ from bot.cli.render import OUTBOX_LABELS, local, mask_phone
 from bot.web import console_data as data
 from bot.web.auth import CheckedForm, Staff
 from bot.web.deps import WebDeps
-from bot.web.suggestions import Suggestion, segments
+from bot.web.suggestions import Option, Suggestion, segments
 from handlers import commands as c
 from handlers.directory import DirectoryIndex
 from handlers.errors import DomainError
@@ -61,10 +61,13 @@ class Draft:
     department: str = ""
 
 
+def _first(options: tuple[Option, ...]) -> str:
+    return options[0].value if options else ""
+
+
 def _draft(suggestion: Suggestion, form: FormData | None) -> Draft:
-    first = lambda options: options[0].value if options else ""  # noqa: E731
-    draft = Draft(suggestion.text, first(suggestion.categories), first(suggestion.topics),
-                  first(suggestion.grids), first(suggestion.phones), suggestion.address)
+    draft = Draft(suggestion.text, _first(suggestion.categories), _first(suggestion.topics),
+                  _first(suggestion.grids), _first(suggestion.phones), suggestion.address)
     if form is not None:
         for name in ("text", "category", "topic", "grid", "phone", "address", "department"):
             value = form.get(name)
@@ -117,7 +120,10 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         errors.append("诉求内容不能为空。")
     if errors:
         return await _review_page(request, session, transcript, form, errors)
-    confidence = lambda name: _float(form.get(f"{name}_confidence")) if values[name] == values[f"suggested_{name}"] else None  # noqa: E731
+    def confidence(name: str) -> float | None:
+        """The model's confidence is kept only where the operator left its suggestion as it was."""
+        return _float(form.get(f"{name}_confidence")) if values[name] == values[f"suggested_{name}"] else None
+
     command = c.FileCase(
         actor=session.staff.actor, text=values["text"], channel=CHANNEL,
         user_ref=f"{CHANNEL}:{phone}" if phone else "", phone=phone or None, anonymous=not phone,

@@ -28,7 +28,6 @@ BROKEN = "抱歉，系统刚才出了点问题，您的这条消息没有处理�
 NO_COOKIE = "请允许本网站使用 Cookie，然后刷新页面再试。"
 
 
-
 def user_ref_for(token: str) -> str:
     return f"{CHANNEL}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
 

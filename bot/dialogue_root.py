@@ -5,6 +5,7 @@ Channels call `dialogue = await build_dialogue(app)` once at start-up and then
 """
 
 import asyncio
+import functools
 from pathlib import Path
 
 from nlu.analyzer import Analyzer
@@ -14,6 +15,7 @@ from bot.bootstrap import App
 from flows import nlu_adapter
 from flows.context import DialogueConfig
 from flows.dialogue import Dialogue
+from flows.ports import Understand
 from flows.district import DistrictMap
 from flows.understanding import Understanding
 from handlers.directory import Grid, Place
@@ -22,19 +24,18 @@ from storage.directory_repository import SqlDirectoryRepository
 from storage.queries import load_gazetteer_rows
 
 
-async def build_dialogue(app: App, analyzer: Analyzer | None = None) -> Dialogue:
-    """The dialogue for this process. Pass an `analyzer` to share one already loaded (tests do);
-    otherwise it is loaded here, off the event loop, from the configured models directory."""
+async def build_dialogue(
+    app: App, analyzer: Analyzer | None = None, *, understand: Understand | None = None
+) -> Dialogue:
+    """The dialogue for this process. Pass an `analyzer` to share one already loaded (tests and
+    `minsheng serve` do); otherwise it is loaded here, off the event loop, from the configured
+    models directory. `understand` replaces the NLU outright (a keyword stand-in in channel tests)."""
     async with app.sessions() as session:
         grids, places = await load_gazetteer_rows(session)
         departments = await SqlDirectoryRepository(session).departments()
-    if analyzer is None:
-        analyzer = await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places)
-    loaded = analyzer
-
-    async def understand(text: str) -> Understanding:
-        return await asyncio.to_thread(nlu_adapter.understand, loaded, text)
-
+    if understand is None:
+        loaded = analyzer or await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places)
+        understand = functools.partial(_understand, loaded)
     return Dialogue(
         store=SqlConversationStore(app.sessions),
         bus=app.bus,
@@ -45,6 +46,11 @@ async def build_dialogue(app: App, analyzer: Analyzer | None = None) -> Dialogue
         clock=app.policies.clock,
         time_limits={category: sla.resolve.label for category, sla in app.policies.sla.items()},
     )
+
+
+async def _understand(analyzer: Analyzer, text: str) -> Understanding:
+    """The NLU is CPU-bound: run it in a worker thread so the event loop keeps serving."""
+    return await asyncio.to_thread(nlu_adapter.understand, analyzer, text)
 
 
 def load_analyzer(models_dir: Path, grids: list[Grid], places: list[Place]) -> Analyzer:

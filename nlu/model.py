@@ -1,0 +1,58 @@
+"""The trained NLU model: a category and a topic classifier, saved as one folder of artifacts.
+
+Either classifier may be missing (an archive labelled by topic only trains no category model).
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import joblib
+import numpy as np
+import spacy
+
+from nlu.classifier import TextClassifier
+from nlu.features import count_grams
+
+MAX_CHARS = 1500  # longer messages are classified on their first 1,500 characters (p99 latency)
+TASKS = ("category", "topic")
+
+
+@dataclass
+class NluModel:
+    category: TextClassifier | None
+    topic: TextClassifier | None
+
+    def classifier(self, task: str) -> TextClassifier | None:
+        return getattr(self, task)
+
+    def predict_one(self, text: str, tokens: list[str]) -> dict[str, np.ndarray | None]:
+        """Probabilities per task for one message (already cut to MAX_CHARS and tokenized)."""
+        grams = count_grams(text, tokens)
+        return {task: clf.probabilities_one(grams, tokens) if (clf := self.classifier(task)) else None
+                for task in TASKS}
+
+    def predict_many(self, texts: list[str], tokens: list[list[str]]) -> dict[str, np.ndarray | None]:
+        return {task: clf.probabilities(texts, tokens) if (clf := self.classifier(task)) and texts else None
+                for task in TASKS}
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for task in TASKS:
+            clf = self.classifier(task)
+            if clf is None:
+                continue
+            if clf.textcat is not None:
+                clf.textcat.to_disk(folder / f"{task}-textcat")
+            joblib.dump(TextClassifier(clf.features, clf.scorer, clf.temperature, None, clf.textcat_weight,
+                                       clf.info), folder / f"{task}.joblib")
+
+    @classmethod
+    def load(cls, folder: Path) -> "NluModel":
+        loaded = {}
+        for task in TASKS:
+            path = folder / f"{task}.joblib"
+            clf = joblib.load(path) if path.exists() else None
+            if clf is not None and (folder / f"{task}-textcat").exists():
+                clf.textcat = spacy.load(folder / f"{task}-textcat")
+            loaded[task] = clf
+        return cls(**loaded)

@@ -1,0 +1,39 @@
+"""Training from labelled examples (text, category | None, topic | None): each task on its own subset."""
+
+from collections.abc import Callable, Sequence
+
+import jieba
+
+from nlu.classifier import fit_classifier
+from nlu.model import MAX_CHARS, NluModel
+from nlu.normalize import normalize
+from nlu.segment import make_tokenizer, tokens
+
+Example = tuple[str, str | None, str | None]
+
+
+def prepare(texts: Sequence[str], tokenizer: jieba.Tokenizer) -> tuple[list[str], list[list[str]]]:
+    """What the classifiers see: normalized text cut to MAX_CHARS, and its jieba tokens."""
+    cut = [normalize(text)[:MAX_CHARS] for text in texts]
+    return cut, [tokens(tokenizer, text) for text in cut]
+
+
+def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = True,
+          tokenizer: jieba.Tokenizer | None = None,
+          progress: Callable[[str], None] = lambda message: None) -> NluModel:
+    """Train whichever of the two classifiers has at least two labels among the examples."""
+    tokenizer = tokenizer or make_tokenizer()
+    texts, token_lists = prepare([text for text, _, _ in examples], tokenizer)
+    trained = {}
+    for task, column in (("category", 1), ("topic", 2)):
+        rows = [i for i, example in enumerate(examples) if example[column]]
+        labels = [examples[i][column] for i in rows]
+        if len(set(labels)) < 2:
+            trained[task] = None
+            continue
+        progress(task)
+        trained[task] = fit_classifier([texts[i] for i in rows], [token_lists[i] for i in rows], labels,
+                                       seed=seed, with_textcat=with_textcat)
+    if not any(trained.values()):
+        raise ValueError("训练数据不足：类别和主题都至少需要两种不同的标注")
+    return NluModel(**trained)

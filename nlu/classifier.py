@@ -19,6 +19,9 @@ from nlu.linear import LinearScorer, fit_scorer
 from nlu.textcat import textcat_probabilities, train_textcat
 
 BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5)
+# Templated seed data is far easier out-of-fold than real messages and would fit a near-zero
+# temperature (every answer 100 % sure); 0.3 is below what real archives fit (about 0.4).
+MIN_TEMPERATURE = 0.3
 
 
 @dataclass
@@ -101,7 +104,8 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
         probs = softmax(scores / np.exp(log_t))
         return float(-np.log(probs[np.arange(len(y)), y] + 1e-12).mean())
 
-    return float(np.exp(minimize_scalar(nll, bounds=(-4.0, 3.0), method="bounded").x))
+    fitted = float(np.exp(minimize_scalar(nll, bounds=(-4.0, 3.0), method="bounded").x))
+    return max(fitted, MIN_TEMPERATURE)
 
 
 def choose_blend(linear: np.ndarray, spacy_probs: np.ndarray, y: np.ndarray) -> tuple[float, dict]:

@@ -1,0 +1,139 @@
+"""NLU benchmark: topic macro-F1 by 5-fold CV beside the char-TF-IDF baseline, latency, throughput,
+and category quality on real messages. Reads ../shared/data (never shipped); skips without it.
+
+    .venv/bin/python bench/nlu.py [--data DIR] [--quick]
+"""
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.svm import LinearSVC
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nlu.analyzer import Analyzer  # noqa: E402
+from nlu.evaluation import evaluate  # noqa: E402
+from nlu.gazetteer import Gazetteer  # noqa: E402
+from nlu.seed import load_seed  # noqa: E402
+from nlu.segment import make_tokenizer  # noqa: E402
+from nlu.training import train  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def read_csv(path: Path, label: str) -> tuple[list[str], list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["text"].strip() and row[label].strip()]
+    return [row["text"] for row in rows], [row[label] for row in rows]
+
+
+def baseline_fold(texts, labels, train_idx, test_idx) -> float:
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+    x_train = vectorizer.fit_transform([texts[i] for i in train_idx])
+    model = LinearSVC().fit(x_train, [labels[i] for i in train_idx])
+    predicted = model.predict(vectorizer.transform([texts[i] for i in test_idx]))
+    return f1_score([labels[i] for i in test_idx], predicted, average="macro")
+
+
+def line(name: str, values: list[float], extra: str = "") -> str:
+    return f"  {name:<34} macro-F1 {statistics.mean(values):.4f} ± {statistics.pstdev(values):.4f}{extra}"
+
+
+def topic_cv(data: Path, folds: int, tokenizer) -> tuple[object, list[str]]:
+    texts, labels = read_csv(data / "messages_dev.csv", "label")
+    print(f"主题（topic）：{data / 'messages_dev.csv'}，{len(texts)} 条，{folds} 折分层交叉验证（仅 text 列）")
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    base, ours, accuracy, members = [], [], [], []
+    model = None
+    for k, (train_idx, test_idx) in enumerate(splitter.split(texts, labels), start=1):
+        start = time.perf_counter()
+        base.append(baseline_fold(texts, labels, train_idx, test_idx))
+        base_time = time.perf_counter() - start
+        start = time.perf_counter()
+        model = train([(texts[i], None, labels[i]) for i in train_idx], tokenizer=tokenizer)
+        fit_time = time.perf_counter() - start
+        metrics = evaluate(model, [(texts[i], None, labels[i]) for i in test_idx], tokenizer, latency_sample=0)
+        ours.append(metrics["topic"]["macro_f1"])
+        accuracy.append(metrics["topic"]["accuracy"])
+        members.append(model.topic.info)
+        print(f"  第 {k} 折：基线 {base[-1]:.4f}（{base_time:.0f} 秒） 本项目 {ours[-1]:.4f}（训练 {fit_time:.0f} 秒，"
+              f"spaCy textcat 权重 {model.topic.textcat_weight}）", flush=True)
+    print(line("基线 char 1-3 TF-IDF + LinearSVC", base))
+    print(line("本项目（SVM+NB-SVM 集成，校准）", ours, f"  accuracy {statistics.mean(accuracy):.4f}"))
+    print(f"  提升：{statistics.mean(ours) - statistics.mean(base):+.4f}（比值 {statistics.mean(ours) / statistics.mean(base):.3f}）")
+    blends = [m.get("blend_macro_f1", {}) for m in members]
+    if blends and blends[0]:
+        print("  spaCy textcat 混合权重的折外 macro-F1：" + "，".join(
+            f"{w}: {statistics.mean(b[w] for b in blends):.4f}" for w in blends[0]))
+    return model, texts
+
+
+def speed(model, texts: list[str], tokenizer) -> None:
+    analyzer = Analyzer(model, Gazetteer.empty(), tokenizer=tokenizer)
+    timings = []
+    for text in texts:
+        start = time.perf_counter()
+        analyzer.analyze(text)
+        timings.append((time.perf_counter() - start) * 1000)
+    print(f"单条延迟（分类 + 抽取，{len(texts)} 条）：p50 {np.percentile(timings, 50):.2f} ms，"
+          f"p99 {np.percentile(timings, 99):.2f} ms")
+    for workers in (1, 2):
+        start = time.perf_counter()
+        analyzer.analyze_many(texts, workers=workers)
+        elapsed = time.perf_counter() - start
+        print(f"批量吞吐（{workers} 个进程）：{len(texts) / elapsed:.0f} 条/秒")
+
+
+def category_cv(data: Path, folds: int, tokenizer) -> None:
+    texts, labels = read_csv(data / "categories_dev.csv", "category")
+    seed = [(text, category, None) for text, category, _ in load_seed() if category]
+    print(f"类别（category）：{data / 'categories_dev.csv'}，{len(texts)} 条真实留言，{folds} 折；"
+          f"种子语料 {len(seed)} 条")
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
+    seed_only = train(seed, tokenizer=tokenizer, with_textcat=False)
+    results: dict[str, list[dict]] = {"仅种子语料": [], "种子语料 + 训练折": [], "仅训练折": []}
+    for train_idx, test_idx in splitter.split(texts, labels):
+        held = [(texts[i], labels[i], None) for i in test_idx]
+        fold = [(texts[i], labels[i], None) for i in train_idx]
+        results["仅种子语料"].append(evaluate(seed_only, held, tokenizer, latency_sample=0)["category"])
+        both = train(seed + fold, tokenizer=tokenizer, with_textcat=False)
+        results["种子语料 + 训练折"].append(evaluate(both, held, tokenizer, latency_sample=0)["category"])
+        alone = train(fold, tokenizer=tokenizer, with_textcat=False)
+        results["仅训练折"].append(evaluate(alone, held, tokenizer, latency_sample=0)["category"])
+    for name, runs in results.items():
+        recalls = {c: statistics.mean(r["per_class"].get(c, {}).get("recall", 0.0) for r in runs)
+                   for c in ("dispute", "service", "petition")}
+        print(f"  {name:<14} accuracy {statistics.mean(r['accuracy'] for r in runs):.4f}  "
+              f"macro-F1 {statistics.mean(r['macro_f1'] for r in runs):.4f}  召回 " +
+              " ".join(f"{c} {v:.2f}" for c, v in recalls.items()))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--skip", choices=("topic", "category", "speed"), action="append", default=[])
+    args = parser.parse_args()
+    if not (args.data / "messages_dev.csv").exists():
+        print(f"跳过：找不到评测数据 {args.data}（需要 ../shared/data/messages_dev.csv）")
+        return 0
+    tokenizer = make_tokenizer()
+    if "topic" not in args.skip:
+        model, texts = topic_cv(args.data, args.folds, tokenizer)
+        if "speed" not in args.skip:
+            speed(model, texts, tokenizer)
+    if "category" not in args.skip:
+        category_cv(args.data, args.folds, tokenizer)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

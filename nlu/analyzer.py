@@ -1,0 +1,107 @@
+"""The analyzer a process loads once: tokenizer, trained model and gazetteer, then many texts.
+
+jieba and spaCy take about a second to load, so `Analyzer.load` runs at start-up and `analyze`
+is the per-message call (CPU-bound: callers run it in a worker thread).
+"""
+
+import concurrent.futures
+import multiprocessing
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import jieba
+import numpy as np
+
+from nlu.analysis import Analysis
+from nlu.emergency import detect_emergency
+from nlu.entities import Entity, extract_entities
+from nlu.gazetteer import Gazetteer
+from nlu.model import MAX_CHARS, NluModel
+from nlu.normalize import normalize
+from nlu.registry import ModelRegistry
+from nlu.segment import make_tokenizer, tokens
+
+EXTRACT_CHARS = 5000  # places and entities are looked for in the first 5,000 characters
+_CONTENT = re.compile(r"[\u4e00-\u9fff]")
+FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence
+_WORKER: "Analyzer | None" = None
+
+
+class Analyzer:
+    def __init__(self, model: NluModel, gazetteer: Gazetteer, tokenizer: jieba.Tokenizer | None = None,
+                 version: str | None = None) -> None:
+        self.model = model
+        self.gazetteer = gazetteer
+        self.tokenizer = tokenizer or make_tokenizer(gazetteer.words())
+        self.version = version
+
+    @classmethod
+    def load(cls, models_dir: Path, gazetteer: Gazetteer) -> "Analyzer":
+        """The active model of `models_dir`; raises ModelMissing (Chinese message) if none is active."""
+        registry = ModelRegistry(Path(models_dir))
+        version = registry.require_active()
+        return cls(registry.load(version), gazetteer, version=version)
+
+    def analyze(self, text: str) -> Analysis:
+        clf_text, words = self._prepare(text)
+        return self._finish(text, clf_text, self.model.predict_one(clf_text, words))
+
+    def analyze_many(self, texts: Sequence[str], workers: int = 1) -> list[Analysis]:
+        """Batch analysis (vectorised classification); `workers` > 1 forks processes sharing the model."""
+        texts = list(texts)
+        if workers > 1 and len(texts) >= 200:
+            return self._parallel(texts, workers)
+        prepared = [self._prepare(text) for text in texts]
+        probs = self.model.predict_many([p[0] for p in prepared], [p[1] for p in prepared])
+        return [self._finish(text, clf_text, {task: p[i] if p is not None else None for task, p in probs.items()})
+                for i, (text, (clf_text, _)) in enumerate(zip(texts, prepared, strict=True))]
+
+    def _parallel(self, texts: list[str], workers: int) -> list[Analysis]:
+        global _WORKER
+        _WORKER = self
+        size = -(-len(texts) // (workers * 4))
+        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(_analyze_chunk, chunks))
+        _WORKER = None
+        return [analysis for chunk in results for analysis in chunk]
+
+    def _prepare(self, text: str) -> tuple[str, list[str]]:
+        clf_text = normalize(text or "")[:MAX_CHARS]
+        return clf_text, tokens(self.tokenizer, clf_text)
+
+    def _finish(self, text: str, clf_text: str, probs: dict) -> Analysis:
+        text = text or ""
+        head = text[:EXTRACT_CHARS]
+        information = min(1.0, len(_CONTENT.findall(clf_text[:50])) / FULL_INFORMATION_CHARS)
+        category = self._ranked("category", probs.get("category"), information)
+        topic = self._ranked("topic", probs.get("topic"), information)
+        candidates = self.gazetteer.resolve(head)
+        places = [Entity("place", head[c.start : c.end], c.start, c.end, c.grid_code) for c in candidates]
+        return Analysis(
+            category=category[0][0] if category else None,
+            category_confidence=category[0][1] if category else 0.0,
+            topic=topic[0][0] if topic else None,
+            topic_confidence=topic[0][1] if topic else 0.0,
+            category_alternatives=category[1:],
+            topic_alternatives=topic[1:],
+            grid_candidates=candidates,
+            entities=sorted([*places, *extract_entities(head)], key=lambda e: (e.start, e.end)),
+            emergency=detect_emergency(head),
+        )
+
+    def _ranked(self, task: str, probs: np.ndarray | None, information: float) -> list[tuple[str, float]]:
+        """Labels best first; with little text, probabilities shrink toward uniform (low confidence)."""
+        clf = self.model.classifier(task)
+        if clf is None or probs is None:
+            return []
+        shrunk = information * np.asarray(probs) + (1.0 - information) / len(probs)
+        order = np.argsort(-shrunk, kind="stable")
+        return [(clf.classes[i], float(shrunk[i])) for i in order]
+
+
+def _analyze_chunk(texts: list[str]) -> list[Analysis]:
+    assert _WORKER is not None
+    return _WORKER.analyze_many(texts)

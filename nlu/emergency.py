@@ -1,0 +1,57 @@
+"""Emergencies happening now (fire, gas, violence, someone in danger, medical) → the number to call.
+
+A flow must answer these before anything else. Negated ("没有着火") and past mentions ("上次着火
+的事", "已经扑灭了") are not emergencies; a false alarm costs one extra sentence, a miss far more.
+"""
+
+import re
+from dataclasses import dataclass
+
+from nlu.normalize import normalize
+
+RULES: tuple[tuple[str, str, str], ...] = (
+    ("fire", "119", r"着火|起火|失火|火灾|烧起来|冒浓烟|冒黑烟.{0,4}(?:屋|楼|家)|火(?:势|很大|越来越大)|浓烟滚滚"),
+    ("gas", "119", r"(?:煤气|燃气|天然气|液化气)(?:罐)?(?:泄漏|泄露|漏了|在漏|漏气|味(?:道)?(?:很|特别|好)?(?:大|重|浓))"
+                   r"|闻到(?:很浓的|一股)?(?:煤气|燃气|天然气)味|漏气了"),
+    ("violence", "110", r"打人|打架|持刀|拿刀|砍人|砍伤|捅人|殴打|抢劫|家暴|行凶|要杀|杀人|绑架|"
+                        r"被(?:人)?(?:打|砍|捅|抢|绑)|闹事.{0,4}(?:砸|打)|砸(?:东西|门|车)"),
+    ("danger", "110", r"跳楼|跳河|跳江|轻生|自杀|想不开|被困|困在电梯|关在电梯|溺水|掉(?:进|到)(?:河|水|井)|"
+                      r"孩子(?:不见|走丢)了|有人(?:落水|坠楼)"),
+    ("medical", "120", r"晕倒|昏倒|昏迷|不省人事|没(?:有)?(?:了)?呼吸|没(?:有)?心跳|心脏病(?:犯|发)|脑梗|中风|"
+                       r"抽搐|大出血|流了很多血|呼吸困难|喘不上气|快不行了|休克|中毒"),
+)
+_COMPILED = tuple((kind, number, re.compile(pattern)) for kind, number, pattern in RULES)
+_NEGATION = re.compile(r"(?:没有|没|并没|并未|不是|未|不会|防止|以防|预防|避免|担心|怕|万一|如果|假如|演练|培训|宣传)[^，。！？,.!?]{0,6}$")
+_PAST = re.compile(r"上次|上回|之前|以前|去年|前年|上个月|上周|那次|曾经|当年|过去|几年前|前几天|以往|历史")
+_OVER = re.compile(r"^[^，。！？,.!?]{0,8}(?:的事|的问题|的时候|已经(?:扑灭|灭了|处理|没事|好了)|事件|隐患)")
+LONG_TEXT = 200
+_URGENT = re.compile(r"现在|正在|马上|赶紧|快来|救命|快点|刚刚|刚才|！")
+
+
+@dataclass(frozen=True)
+class Emergency:
+    kind: str  # "fire" | "gas" | "violence" | "medical" | "danger"
+    number: str  # "119" | "110" | "120"
+    text: str
+    start: int
+    end: int
+
+
+def detect_emergency(text: str) -> Emergency | None:
+    """The first emergency mention that is neither negated nor clearly over; None otherwise."""
+    canon = normalize(text)
+    for kind, number, pattern in _COMPILED:
+        for match in pattern.finditer(canon):
+            clause_start = max((canon.rfind(p, 0, match.start()) for p in "，。！？,.!?;；"), default=-1) + 1
+            before = canon[clause_start:match.start()]
+            after = canon[match.end():]
+            if _NEGATION.search(before):
+                continue
+            urgent = _URGENT.search(before + after[:6])
+            if (_PAST.search(before) or _OVER.search(after)) and not urgent:
+                continue
+            if len(canon) > LONG_TEXT and not urgent:
+                continue  # a long written complaint recounts events; only an urgent one is an emergency
+
+            return Emergency(kind, number, text[match.start():match.end()], match.start(), match.end())
+    return None

@@ -1,0 +1,178 @@
+"""The district's places as the NLU sees them, and resolution of a text to every plausible grid.
+
+Exact names and aliases (with Arabic/Chinese numeral variants), road + house number ranges,
+community and street names, then fuzzy (rapidfuzz) and homophone (pypinyin) matches in windows
+that end where a place-like word ends. Scores are in [0, 1]; every grid found is returned.
+"""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import cn2an
+
+from nlu.fuzzy import PlaceMatcher
+from nlu.normalize import normalize
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千"
+_NUMBER = rf"(\d+|[{CN_DIGITS}]+)"
+SCORE_EXACT, SCORE_ALIAS, SCORE_NUMBERED, SCORE_ROAD, SCORE_COMMUNITY, SCORE_STREET = 1.0, 0.95, 0.97, 0.5, 0.6, 0.35
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    name: str
+    grid_code: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    road: str = ""
+    number_from: int | None = None
+    number_to: int | None = None
+
+
+@dataclass(frozen=True)
+class GridEntry:
+    code: str
+    name: str
+    community: str
+    street: str
+
+
+@dataclass(frozen=True)
+class GridCandidate:
+    grid_code: str
+    name: str
+    score: float
+    start: int
+    end: int
+
+
+class Gazetteer:
+    """Index of a district's places and grids; `resolve(text)` lists grid candidates best first."""
+
+    def __init__(self, places: Iterable[PlaceEntry], grids: Iterable[GridEntry]) -> None:
+        self.places = tuple(places)
+        self.grids = {grid.code: grid for grid in grids}
+        self._names: dict[str, list[tuple[PlaceEntry, float]]] = defaultdict(list)
+        for place in self.places:
+            if place.road and place.number_from is not None and place.name == place.road:
+                continue  # a road segment is found through its house numbers or as the road itself
+            for name, score in [(place.name, SCORE_EXACT), *((a, SCORE_ALIAS) for a in place.aliases)]:
+                for variant in numeral_variants(normalize(name)):
+                    self._names[variant].append((place, score if variant == normalize(name) else score - 0.03))
+        self._areas: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for grid in self.grids.values():
+            self._areas[normalize(grid.name)].append((grid.code, SCORE_EXACT))
+            self._areas[normalize(grid.community)].append((grid.code, SCORE_COMMUNITY))
+            self._areas[normalize(grid.street)].append((grid.code, SCORE_STREET))
+        self._roads: dict[str, list[PlaceEntry]] = defaultdict(list)
+        for place in self.places:
+            if place.road:
+                self._roads[normalize(place.road)].append(place)
+        self._pattern = _alternation([*self._names, *self._areas, *self._roads])
+        self._numbered = _alternation(self._roads, suffix=rf"\s*{_NUMBER}\s*号")
+        self._fuzzy = PlaceMatcher({name: name for name in self._names})
+
+    @classmethod
+    def empty(cls) -> "Gazetteer":
+        return cls((), ())
+
+    @classmethod
+    def from_registry(cls, grids: Iterable, places: Iterable) -> "Gazetteer":
+        """From the registry's Grid/Place objects (anything with the same attribute names)."""
+        return cls(
+            [PlaceEntry(p.name, p.grid_code, p.kind, tuple(p.aliases), p.road, p.number_from, p.number_to)
+             for p in places],
+            [GridEntry(g.code, g.name, g.community, g.street) for g in grids],
+        )
+
+    def words(self) -> list[str]:
+        """Names for jieba's user dictionary, so a place name stays one token."""
+        return sorted({*self._names, *self._areas, *self._roads} - {""})
+
+    def resolve(self, text: str) -> list[GridCandidate]:
+        text = normalize(text)
+        best: dict[str, GridCandidate] = {}
+        covered: list[tuple[int, int]] = []
+        for match in self._numbered.finditer(text) if self._roads else ():
+            hits = _covering(self._roads[match.group(1)], to_int(match.group(2)))
+            grids = {place.grid_code for place in hits}
+            for place in hits:
+                name = match.group() if place.name == place.road else place.name
+                _keep(best, place.grid_code, name, SCORE_NUMBERED / len(grids) ** 0.5, match.span())
+            covered.append(match.span())
+        for match in self._pattern.finditer(text) if self._pattern else ():
+            span, found = match.span(), match.group()
+            if any(a <= span[0] and span[1] <= b for a, b in covered):
+                continue
+            self._add_name(best, found, span)
+            covered.append(span)
+        for found, score, span in self._fuzzy.find(text):
+            if not any(a < span[1] and span[0] < b for a, b in covered):
+                self._add_name(best, found, span, score)
+        return sorted(best.values(), key=lambda c: (-c.score, c.start, c.grid_code))
+
+    def _add_name(self, best: dict, found: str, span: tuple[int, int], factor: float = 1.0) -> None:
+        places = self._names.get(found, [])
+        grids = {place.grid_code for place, _ in places}
+        for place, score in places:
+            _keep(best, place.grid_code, place.name, factor * score / len(grids) ** 0.5, span)
+        areas = self._areas.get(found, [])
+        for code, score in areas:
+            _keep(best, code, found, factor * score / max(1, len(areas)) ** 0.25, span)
+        road_places = self._roads.get(found, [])
+        road_grids = {p.grid_code for p in road_places}
+        for place in road_places:
+            _keep(best, place.grid_code, place.road, factor * SCORE_ROAD / len(road_grids) ** 0.5, span)
+
+
+def numeral_variants(name: str) -> set[str]:
+    """The name with Arabic digits as Chinese numerals and the other way round (三号楼 ↔ 3号楼)."""
+    variants = {name}
+    arabic = re.sub(r"\d+", lambda m: cn2an.an2cn(m.group()), name)
+    chinese = re.sub(rf"[{CN_DIGITS}]+", lambda m: str(to_int(m.group())), name)
+    return variants | {arabic, chinese}
+
+
+def to_int(number: str) -> int:
+    if number.isdigit():
+        return int(number)
+    try:
+        return int(cn2an.cn2an(number, "smart"))
+    except (ValueError, KeyError):
+        return -1
+
+
+def _covering(places: list[PlaceEntry], number: int) -> list[PlaceEntry]:
+    """Road segments whose house-number range holds `number`; failing that, the narrowest other places."""
+    hits = [p for p in places if p.number_from is not None and _in_range(p, number)]
+    segments = [p for p in hits if p.name == p.road]
+    if segments or not hits:
+        return segments
+    narrowest = min(_width(p) for p in hits)
+    return [p for p in hits if _width(p) == narrowest]
+
+
+def _width(place: PlaceEntry) -> int:
+    return (place.number_to if place.number_to is not None else place.number_from or 0) - (place.number_from or 0)
+
+
+def _in_range(place: PlaceEntry, number: int) -> bool:
+    low = place.number_from if place.number_from is not None else number
+    high = place.number_to if place.number_to is not None else low
+    return low <= number <= high
+
+
+def _keep(best: dict, code: str, name: str, score: float, span: tuple[int, int]) -> None:
+    current = best.get(code)
+    if current is None or score > current.score:
+        best[code] = GridCandidate(code, name, round(min(score, 1.0), 4), span[0], span[1])
+
+
+def _alternation(names: Iterable[str], suffix: str = "") -> re.Pattern | None:
+    ordered = sorted({n for n in names if n}, key=len, reverse=True)
+    if not ordered:
+        return None
+    body = "|".join(re.escape(n) for n in ordered)
+    return re.compile(f"({body}){suffix}")

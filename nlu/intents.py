@@ -1,0 +1,84 @@
+"""What a short dialogue turn means: affirm, deny, cancel, ask_status, give_location, rate, greet,
+help, emergency or other. Rules over normalized text: turns are short and the phrasings few.
+"""
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from nlu.emergency import detect_emergency
+from nlu.entities import case_numbers
+from nlu.normalize import normalize
+
+INTENTS = ("affirm", "deny", "cancel", "ask_status", "give_location", "rate", "greet", "help", "emergency", "other")
+
+_PUNCT = re.compile(r"[\s,.!?;:~，。！？；：、…“”\"'（）()]+")
+_CANCEL = re.compile(r"撤销|撤回|取消|不办了|不用办了|不需要了|不用了|算了|不要了|不想办了|不反映了|不投诉了")
+_STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(?:怎么样|哪)|查询|查一下|查下|有结果|有没有结果|"
+                     r"处理(?:得)?怎么样|什么时候(?:能)?(?:处理|解决|办好|回复)|有人管吗|状态")
+_RATING_WORDS = (  # most specific first: 不满意 before 满意
+    (re.compile(r"非常不满意|很不满意|特别不满意|太差|极差|差评"), 1),
+    (re.compile(r"不满意|不太满意|不怎么样"), 2),
+    (re.compile(r"非常满意|很满意|特别满意|十分满意|好评|点赞|太好了"), 5),
+    (re.compile(r"一般|还行|凑合|马马虎虎"), 3),
+    (re.compile(r"比较满意|挺满意|还算满意|满意"), 4),
+)
+_STARS = re.compile(r"([1-5一二三四五两])\s*(?:星|颗星|分)")
+_DENY = re.compile(r"^(?:不|不对|不是|不是的|错了|没有|没|否|no|不行|不对不对|搞错了|弄错了|说错了)"
+                   r"|不对|不是这|错了|不正确|搞错|弄错")
+_AFFIRM = re.compile(r"^(?:对|是|是的|对的|对啊|没错|嗯|嗯嗯|恩|好|好的|好滴|行|可以|ok|okay|yes|确认|确定|正确|对头|"
+                     r"没问题|就是|就这样|是啊|对呀|中|要得|没毛病)+$")
+_GREET = re.compile(r"^(?:你好|您好|hi|hello|嗨|哈喽|在吗|在不在|早上好|上午好|下午好|晚上好|喂)+$")
+_HELP = re.compile(r"帮助|怎么用|能做什么|能干什么|有什么功能|怎么操作|不会用|help|菜单|使用说明|人工|转人工")
+_LOCATION = re.compile(r"(?:在|位于|地址是?|住在|就在)?.{0,12}(?:小区|花园|家园|苑|路|街|巷|村|社区|街道|号楼|栋|单元|号|大厦|广场)")
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    confidence: float
+    case_number: str | None = None
+    rating: int | None = None
+
+
+def detect_intent(text: str) -> Intent:
+    canon = normalize(text or "").strip().lower()
+    bare = _PUNCT.sub("", canon)
+    if not bare:
+        return Intent("other", 0.2)
+    numbers = case_numbers(canon, canon)
+    number = numbers[0].value if numbers else None
+    if detect_emergency(canon) is not None:
+        return Intent("emergency", 0.9, number)
+    if _CANCEL.search(bare):
+        return Intent("cancel", 0.9 if len(bare) <= 20 else 0.7, number)
+    if number or _STATUS.search(bare):
+        return Intent("ask_status", 0.95 if number else 0.8, number)
+    rating = _rating(bare)
+    if rating is not None:
+        return Intent("rate", 0.9, None, rating)
+    if _AFFIRM.match(bare):
+        return Intent("affirm", 0.95)
+    if len(bare) <= 12 and _DENY.search(bare):
+        return Intent("deny", 0.9)
+    if _GREET.match(bare):
+        return Intent("greet", 0.9)
+    if _HELP.search(bare) and len(bare) <= 20:
+        return Intent("help", 0.85)
+    if len(bare) <= 30 and _LOCATION.search(bare):
+        return Intent("give_location", 0.7)
+    return Intent("other", 0.5)
+
+
+def _rating(bare: str) -> int | None:
+    star = _STARS.search(bare)
+    if star:
+        digit = star.group(1)
+        return int(digit) if digit.isdigit() else int(cn2an.cn2an(digit.replace("两", "二"), "smart"))
+    if bare.isdigit() and len(bare) == 1 and "1" <= bare <= "5":
+        return int(bare)
+    for pattern, score in _RATING_WORDS:
+        if pattern.search(bare) and len(bare) <= 15:
+            return score
+    return None

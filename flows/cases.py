@@ -174,8 +174,8 @@ def _detail(state: ConversationState, case: Case, ctx: Context) -> Outcome:
         offered.append(("撤销", f"cancel:{case.number}"))
     if case.status is Status.RESOLVED and case.rating is None:
         offered.append(("评价", f"rate:{case.number}"))
-    if not offered:
-        return say(state, "\n".join(lines))
+    if not offered or state.draft is not None:
+        return say(state, "\n".join(lines))  # in the middle of an intake: no errands, back to it
     return ask(state.pause(), PICK_CASE, "\n".join(lines), tuple(offered))
 
 

@@ -6,13 +6,14 @@ as typed, and the dispatcher assigns the grid by hand.
 """
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask
+from flows.district import AddressMatch
 from flows.messages import Inbound
 from flows.state import Candidate, ConversationState, Draft
-from flows.understanding import Understanding
+from flows.understanding import PlaceGuess, Understanding
 
 CONFIRM, PICK, ASK, COMMUNITY, GRID = (
     "location_confirm",
@@ -24,22 +25,19 @@ CONFIRM, PICK, ASK, COMMUNITY, GRID = (
 STEPS = (CONFIRM, PICK, ASK, COMMUNITY, GRID)
 UNKNOWN = "unknown"
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
+_WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 _DONT_KNOW = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得")
 
 
 def ask_location(state: ConversationState, ctx: Context) -> Outcome:
-    """Start from the places the description named, best first."""
+    """Start from what the description said about the place: a clear place is confirmed, a few
+    are offered, a street or community alone narrows the question, nothing asks where."""
     draft = _draft(state)
-    candidates = sorted(
-        (c for c in draft.candidates if ctx.district.grid(c.grid_code)), key=lambda c: -c.score
-    )[: ctx.config.max_choices - 1]
-    if not candidates:
-        return _ask_where(state, ctx)
-    best = candidates[0]
-    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-    if best.score >= ctx.config.place_confidence and best.score - runner_up >= 0.15:
-        return _ask_confirm(state, ctx, best, "问题发生在")
-    return _ask_pick(state, ctx, candidates)
+    places = tuple(PlaceGuess(c.grid_code, c.name, c.score, c.mention) for c in draft.candidates)
+    found = _decide(places, ctx.district.match_address(draft.text), ctx)
+    if found.strong is not None:
+        return _ask_confirm(state, ctx, found.strong, "问题发生在")
+    return _narrow(state, ctx, found) or _ask_where(state, ctx)
 
 
 def where_label(draft: Draft, ctx: Context) -> str:
@@ -115,28 +113,71 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
 
 
 def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    """A typed address: the NLU's places first, then our own fuzzy match of the registry."""
+    """A typed address: a clear place is taken at once, the rest as when starting."""
     text = inbound.text.strip().removeprefix("在").strip()
-    draft = replace(_draft(state), address=text or _draft(state).address)
-    state = replace(state, draft=draft)
-    places = tuple(p for p in u.places if ctx.district.grid(p.grid_code))
-    match_community = match_street = None
-    if not places:
-        match = ctx.district.match_address(text)
-        places, match_community, match_street = match.grids, match.community_code, match.street_code
-    if len({p.grid_code for p in places}) == 1 and places[0].score >= ctx.config.place_confidence:
-        return _resolved(state, ctx, places[0].grid_code, "address", address=text)
-    if places:
-        candidates = tuple(Candidate(p.grid_code, p.name, p.score, p.mention) for p in places)
-        state = replace(state, draft=replace(draft, candidates=candidates))
-        if len(candidates) == 1:
-            return _ask_confirm(state, ctx, candidates[0], "您说的是")
-        return _ask_pick(state, ctx, list(candidates))
-    if match_community:
-        return _ask_grid(replace(state, draft=replace(draft, community_code=match_community, street_code=match_street)), ctx)
-    if match_street:
-        return _ask_community(replace(state, draft=replace(draft, street_code=match_street)), ctx)
+    state = replace(state, draft=replace(_draft(state), address=text or _draft(state).address))
+    found = _decide(u.places, ctx.district.match_address(text), ctx)
+    if found.strong is not None:
+        return _resolved(state, ctx, found.strong.grid_code, "address", address=text)
+    narrowed = _narrow(state, ctx, found)
+    if narrowed is not None:
+        return narrowed
+    if found.too_many:
+        return _failed(state, ctx, f"“{found.too_many}”范围比较大，请补充门牌号，或者附近的小区、学校名称。")
     return _failed(state, ctx, f"没有在本区找到“{text}”这个地方。" if text else "")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What an answer pins down: one clear place, a few to choose from, or only an area."""
+
+    strong: Candidate | None = None
+    several: tuple[Candidate, ...] = ()
+    community_code: str | None = None
+    street_code: str | None = None
+    too_many: str = ""
+
+
+def _decide(places: tuple[PlaceGuess, ...], match: AddressMatch, ctx: Context) -> _Found:
+    """The NLU's places first, our own registry match second. Many weak candidates (a whole
+    street, a long road) are no answer: an area name narrows the question instead."""
+    for guesses in (places, match.grids):
+        ranked = _ranked(guesses, ctx)
+        if not ranked:
+            continue
+        best, runner_up = ranked[0], (ranked[1].score if len(ranked) > 1 else 0.0)
+        if best.score >= ctx.config.place_confidence and best.score - runner_up >= 0.15:
+            return _Found(strong=best)
+        if match.community_code or match.street_code:
+            break
+        if len(ranked) < ctx.config.max_choices and best.score >= _WEAKEST:
+            return _Found(several=tuple(ranked))
+        return _Found(too_many=best.mention or best.name)
+    return _Found(community_code=match.community_code, street_code=match.street_code)
+
+
+def _narrow(state: ConversationState, ctx: Context, found: _Found) -> Outcome | None:
+    draft = _draft(state)
+    if found.several:
+        state = replace(state, draft=replace(draft, candidates=found.several))
+        if len(found.several) == 1:
+            return _ask_confirm(state, ctx, found.several[0], "您说的是")
+        return _ask_pick(state, ctx, list(found.several))
+    if found.community_code:
+        draft = replace(draft, community_code=found.community_code, street_code=found.street_code)
+        return _ask_grid(replace(state, draft=draft), ctx)
+    if found.street_code:
+        return _ask_community(replace(state, draft=replace(draft, street_code=found.street_code)), ctx)
+    return None
+
+
+def _ranked(places: tuple[PlaceGuess, ...], ctx: Context) -> list[Candidate]:
+    """One candidate per grid of this district, best first."""
+    best: dict[str, Candidate] = {}
+    for place in sorted(places, key=lambda p: -p.score):
+        if ctx.district.grid(place.grid_code) and place.grid_code not in best:
+            best[place.grid_code] = Candidate(place.grid_code, place.name, place.score, place.mention)
+    return list(best.values())
 
 
 def _map_point(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcome:

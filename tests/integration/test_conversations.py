@@ -18,7 +18,7 @@ from storage.db import make_engine, session_factory
 from storage.importers.district import District, validate_district
 from storage.importers.registry import import_district
 from tests.conversations.harness import load_script, run_script
-from tests.conversations.kit import SAMPLE
+from tests.conversations.kit import SAMPLE, trained_models
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
@@ -44,9 +44,10 @@ def script_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def analyzer(registry: District, script_settings: Settings) -> Any:
+def analyzer(registry: District, request: pytest.FixtureRequest) -> Any:
     """Loaded once for the whole session, as a process loads it once at start-up."""
-    return load_analyzer(script_settings.models_dir, registry.grids, registry.places)
+    models = trained_models(request.config.cache.mkdir("minsheng"))
+    return load_analyzer(models, registry.grids, registry.places)
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,7 @@ from pathlib import Path
 import typer
 
 from bot.cli import cases, database, staff
+from bot.cli import chat, rasa
 
 app = typer.Typer(
     help="民声：基层治理诉求受理系统（命令行）",
@@ -22,7 +23,7 @@ def main(
     ctx.obj = {"config": str(config) if config else None}
 
 
-for module in (database, cases, staff):
+for module in (database, cases, staff, chat, rasa):
     module.register(app)
 
 

@@ -2,15 +2,18 @@
 NLU and a real database with the sample district (青禾区) loaded; a handful also on PostgreSQL."""
 
 import asyncio
+import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 pytest.importorskip("nlu.analyzer", reason="the NLU (nlu/analyzer.py) is not in the tree yet")
 
+from bot.cli.main import app as cli
 from bot.dialogue_root import load_analyzer
 from bot.settings import Settings, load_settings
 from storage.conversation_store import SqlConversationStore
@@ -18,7 +21,7 @@ from storage.db import make_engine, session_factory
 from storage.importers.district import District, validate_district
 from storage.importers.registry import import_district
 from tests.conversations.harness import load_script, run_script
-from tests.conversations.kit import SAMPLE, trained_models
+from tests.conversations.kit import SAMPLE, config_for_tests, trained_models
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
@@ -126,3 +129,26 @@ async def test_history_records_both_sides_and_each_push_once(db_url: str) -> Non
     assert [h.text for h in await store.history("web", "w-1", 2)] == ["对吗？", "已签收"]
     assert await store.history("web", "someone-else", 10) == []
     await engine.dispose()
+
+
+def test_minsheng_chat_holds_a_piped_conversation_and_shows_pushes(
+    district_template: Path, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terminal channel end to end: numbered choices, typing a number, a filed case, and on
+    the next run the department's status push."""
+    target = tmp_path / "minsheng.db"
+    shutil.copy(district_template, target)
+    monkeypatch.setenv("MINSHENG_DATABASE_URL", f"sqlite:///{target}")
+    config = config_for_tests(trained_models(request.config.cache.mkdir("minsheng")), tmp_path)
+    lines = "楼上邻居天天半夜装修，电钻声吵得我们全家睡不着，我住幸福里小区\n1\n对\n2\n确认提交\n"
+    first = CliRunner().invoke(cli, ["--config", str(config), "chat", "--user", "t1"], input=lines)
+    assert first.exit_code == 0, first.output
+    assert "    1. 对，没错" in first.output and "我：1" in first.output
+    assert "地点记为：青禾街道幸福社区第1网格" in first.output and "已为您登记" in first.output
+    number = re.search(r"MS-\d{8}-\d{4}", first.output)
+    assert number is not None
+    accepted = CliRunner().invoke(cli, ["--config", str(config), "case", "accept", number.group()])
+    assert accepted.exit_code == 0, accepted.output
+    second = CliRunner().invoke(cli, ["--config", str(config), "chat", "--user", "t1"], input="查询\n")
+    assert f"【通知】您的诉求 {number.group()} 已由 青禾街道幸福社区第1网格网格员 签收" in second.output
+    assert "当前状态：已签收" in second.output

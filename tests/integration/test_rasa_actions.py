@@ -23,7 +23,7 @@ from storage.db import make_engine, session_factory
 from storage.importers.registry import import_district
 from storage.migrate import upgrade
 from storage.queries import count_by_status
-from tests.conversations.kit import SAMPLE
+from tests.conversations.kit import SAMPLE, config_for_tests, trained_models
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "rasa" / "domain.yml").read_text(encoding="utf-8"))
@@ -46,15 +46,17 @@ async def _load_district(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(database: str) -> Iterator[str]:
+def server(database: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real command, as an operator starts it, on a port nobody else uses."""
+    models = trained_models(request.config.cache.mkdir("minsheng"))
+    config = config_for_tests(models, tmp_path_factory.mktemp("rasa-config"))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = shutil.which("minsheng", path=str(Path(sys.executable).parent)) or "minsheng"
     env = {**os.environ, "MINSHENG_DATABASE_URL": database}
     process = subprocess.Popen(
-        [command, "--config", str(ROOT / "config.toml"), "rasa-actions", "--port", str(port)],
+        [command, "--config", str(config), "rasa-actions", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -4,6 +4,7 @@ the outbox delivery loop, all in one process."""
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 import typer
 import uvicorn
@@ -44,7 +45,7 @@ def serve(
 ) -> None:
     settings = load_settings(config_path(ctx))
     web = WebSettings.from_settings(settings)
-    web = WebSettings(**{**web.__dict__, "host": host or web.host, "port": port or web.port})
+    web = replace(web, host=host or web.host, port=port or web.port)
     telegram = None if no_telegram else TelegramSettings.from_settings(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(_serve(settings, web, telegram))

@@ -36,8 +36,8 @@ class TelegramSettings:
         if mode not in ("polling", "webhook"):
             raise ValueError(f"[telegram] mode 只能是 polling 或 webhook，而不是 {mode!r}")
         secret = os.environ.get(section.get("webhook_secret_env", "MINSHENG_TELEGRAM_WEBHOOK_SECRET"), "")
-        if mode == "webhook" and not secret:
-            raise ValueError("[telegram] 使用 webhook 模式时必须设置 webhook 密钥环境变量")
+        if mode == "webhook" and not (secret and section.get("webhook_url")):
+            raise ValueError("[telegram] 使用 webhook 模式时必须设置 webhook_url 和 webhook 密钥环境变量")
         return cls(
             token=token,
             api_base=section.get("api_base", ""),

@@ -11,7 +11,7 @@ import uvicorn
 from fastapi import APIRouter
 
 from bot.bootstrap import App, build_app
-from bot.cli.common import config_path, console, friendly_errors
+from bot.cli.common import config_path, console, fail, friendly_errors
 from bot.dialogue_root import build_dialogue, load_analyzer
 from bot.web.nlu_suggestions import NluTranscriptAnalyzer
 from bot.settings import Settings, load_settings
@@ -44,9 +44,12 @@ def serve(
     no_telegram: bool = typer.Option(False, "--no-telegram", help="即使配置了令牌也不启动 Telegram"),
 ) -> None:
     settings = load_settings(config_path(ctx))
-    web = WebSettings.from_settings(settings)
+    try:
+        web = WebSettings.from_settings(settings)
+        telegram = None if no_telegram else TelegramSettings.from_settings(settings)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"配置文件有误：{exc}", 2) from None
     web = replace(web, host=host or web.host, port=port or web.port)
-    telegram = None if no_telegram else TelegramSettings.from_settings(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     asyncio.run(_serve(settings, web, telegram))
 

@@ -1,6 +1,7 @@
 """Telegram webhook mode: the secret header is checked, and an update posted twice acts once."""
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -49,3 +50,18 @@ async def test_a_post_without_the_secret_is_refused(webhook, headers: dict[str, 
     response = await client.post("/tg/hook", json={"update_id": 1, **api.message(CHAT, text="你好")}, headers=headers)
     assert response.status_code == 401
     assert dialogue.inbound == [] and api.sent() == []
+
+
+def test_the_channel_is_configured_from_the_environment_and_config(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    section = {"token_env": "TG_TOKEN_FOR_TEST", "api_base": "http://127.0.0.1:8081", "mode": "webhook",
+               "webhook_url": "https://example.org/tg", "webhook_secret_env": "TG_SECRET_FOR_TEST"}
+    configured = replace(settings, raw={**settings.raw, "telegram": section})
+    monkeypatch.delenv("TG_TOKEN_FOR_TEST", raising=False)
+    assert TelegramSettings.from_settings(configured) is None  # no token: the channel is off
+    monkeypatch.setenv("TG_TOKEN_FOR_TEST", "123456:abc")
+    with pytest.raises(ValueError, match="webhook"):
+        TelegramSettings.from_settings(configured)  # webhook mode without its secret
+    monkeypatch.setenv("TG_SECRET_FOR_TEST", SECRET)
+    telegram = TelegramSettings.from_settings(configured)
+    assert telegram is not None and (telegram.api_base, telegram.webhook_secret) == ("http://127.0.0.1:8081", SECRET)
+    assert make_bot(telegram).session.api.api_url("T", "getMe") == "http://127.0.0.1:8081/botT/getMe"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli import cases, database, staff
+from bot.cli import cases, database, serve, staff
 from bot.cli import chat, rasa
 
 app = typer.Typer(
@@ -23,7 +23,7 @@ def main(
     ctx.obj = {"config": str(config) if config else None}
 
 
-for module in (database, cases, staff, chat, rasa):
+for module in (database, cases, staff, chat, rasa, serve):
     module.register(app)
 
 

@@ -39,8 +39,8 @@ def register(app: typer.Typer) -> None:
 @friendly_errors
 def serve(
     ctx: typer.Context,
-    host: str | None = typer.Option(None, "--host", help="监听地址（默认取 config.toml 的 [web] host）"),
-    port: int | None = typer.Option(None, "--port", "-p", help="端口（默认取 [web] port）"),
+    host: str | None = typer.Option(None, "--host", help="监听地址（默认取配置文件 web 部分的 host）"),
+    port: int | None = typer.Option(None, "--port", "-p", help="端口（默认取配置文件 web 部分的 port）"),
     no_telegram: bool = typer.Option(False, "--no-telegram", help="即使配置了令牌也不启动 Telegram"),
 ) -> None:
     settings = load_settings(config_path(ctx))

@@ -11,7 +11,7 @@ from bot.web.suggestions import Option
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 MARK_KINDS = {"grid": "网格", "phone": "电话", "topic": "主题", "category": "类别", "time": "时间",
-              "money": "金额", "place": "地点", "person": "人物"}
+              "money": "金额", "place": "地点", "case_number": "诉求编号"}
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from nlu.analyzer import Analyzer
 from nlu.transcripts import parse_transcript
 
 
+EMERGENCIES = {"fire": "火情", "gas": "燃气泄漏", "violence": "暴力侵害", "medical": "急症或受伤", "danger": "人身危险"}
+
+
 class NluTranscriptAnalyzer:
     def __init__(self, analyzer: Analyzer, parse: Callable[[str], Any] = parse_transcript) -> None:
         self.analyzer = analyzer
@@ -22,20 +25,24 @@ class NluTranscriptAnalyzer:
         return await asyncio.to_thread(self.read, transcript)
 
     def read(self, transcript: str) -> Suggestion:
-        text = (self.parse(transcript).caller_text or transcript).strip()
+        try:
+            text = (self.parse(transcript).caller_text or transcript).strip()
+        except ValueError:  # speaker labels and nothing said: analyse what was pasted
+            text = transcript.strip()
         analysis = self.analyzer.analyze(text)
         entities = list(analysis.entities)
-        places = [e for e in entities if e.type == "place"]
+        grids = tuple(Option(c.grid_code, c.name, c.score, _spans(c)) for c in analysis.grid_candidates)
+        said_where = grids[0].spans[0] if grids and grids[0].spans else None
         emergency = analysis.emergency
         return Suggestion(
             text=text,
             categories=_ranked(analysis.category, analysis.category_confidence, analysis.category_alternatives,
                                CATEGORY_LABELS),
             topics=_ranked(analysis.topic, analysis.topic_confidence, analysis.topic_alternatives, {}),
-            grids=tuple(Option(c.grid_code, c.name, c.score, _spans(c)) for c in analysis.grid_candidates),
+            grids=grids,
             phones=tuple(Option(str(e.value or e.text), e.text, None, _spans(e)) for e in entities if e.type == "phone"),
-            address=places[0].text if places else "",
-            emergency=f"来电可能涉及紧急情况（{emergency.kind}），请立即提示来电人拨打 {emergency.number}。"
+            address=text[said_where.start : said_where.end] if said_where else "",
+            emergency=f"来电可能涉及{EMERGENCIES.get(emergency.kind, '紧急情况')}，请立即提示来电人拨打 {emergency.number}！"
             if emergency is not None else "",
             marks=tuple(Mark(e.type, span) for e in entities if e.type != "phone" for span in _spans(e)),
         )
@@ -49,8 +56,7 @@ def _ranked(best: str | None, confidence: float | None, alternatives: Iterable[t
 
 
 def _spans(found: Any) -> tuple[Span, ...]:
-    """Where in the text something was found: `spans` [(start, end)…], one `span`, or `start`/`end`."""
-    pairs = getattr(found, "spans", None) or ([found.span] if getattr(found, "span", None) else [])
-    if not pairs and getattr(found, "start", None) is not None:
-        pairs = [(found.start, found.end)]
-    return tuple(Span(int(start), int(end)) for start, end in pairs)
+    """Where in the analysed text an entity or grid candidate was found (none if it was inferred)."""
+    if found.start is None or found.end is None or found.end <= found.start:
+        return ()
+    return (Span(found.start, found.end),)

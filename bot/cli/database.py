@@ -19,12 +19,22 @@ def register(app: typer.Typer) -> None:
     app.add_typer(district_app, name="district")
 
 
-@db_app.command("upgrade", help="创建或升级数据库结构")
+@db_app.command("upgrade", help="创建或升级数据库结构；首次安装时用种子语料训练初始分类模型")
 @friendly_errors
-def db_upgrade(ctx: typer.Context) -> None:
+def db_upgrade(
+    ctx: typer.Context,
+    skip_model: bool = typer.Option(False, "--skip-model", help="不检查、不训练分类模型"),
+) -> None:
     settings = load_settings(config_path(ctx))
     upgrade(settings.database_url)
     console.print(f"[green]✓[/] 数据库已是最新结构：{settings.database_url}")
+    if skip_model:
+        return
+    from nlu.retrain import ensure_model  # scikit-learn and spaCy load in seconds; only this path needs them
+
+    with console.status("正在检查分类模型（首次安装需用种子语料训练，约一分钟）…") as status:
+        version = ensure_model(settings.models_dir, progress=lambda step: status.update(f"初始模型：{step}…"))
+    console.print(f"[green]✓[/] 当前分类模型版本：{version}")
 
 
 @district_app.command("load", help="导入网格（GeoJSON）、地名（CSV）、部门（CSV）；默认使用配置文件中的示例区")

@@ -16,7 +16,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     db = tmp_path_factory.mktemp("cli") / "minsheng.db"
     environment = {**os.environ, "MINSHENG_DATABASE_URL": f"sqlite:///{db}", "COLUMNS": "200",
                    "MINSHENG_STAFF": "王科员"}
-    for args in (["db", "upgrade"], ["district", "load"]):
+    for args in (["db", "upgrade", "--skip-model"], ["district", "load"]):
         subprocess.run([MINSHENG, *args], env=environment, cwd=ROOT, check=True, capture_output=True)
     return environment
 

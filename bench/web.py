@@ -4,6 +4,7 @@ The server runs in its own process (as `minsheng serve` would), the residents in
 Prints turns/s and p50/p95 turn latency (message sent → its ack) for each database and N.
 
 Run: python bench/web.py [--residents 50,200] [--db sqlite,postgresql] [--dialogue real|keyword]
+(MINSHENG_CONFIG picks another config.toml, e.g. one whose models_dir holds a freshly trained model.)
 `keyword` runs the real dialogue with the tests' keyword understanding instead of the NLU models,
 to measure the channel and the dialogue without classification cost.
 """
@@ -50,7 +51,7 @@ async def _serve(url: str, port: int, dialogue_kind: str) -> None:
     from storage.importers.registry import import_district
 
     os.environ["MINSHENG_DATABASE_URL"] = url
-    app = build_app(load_settings(ROOT / "config.toml"))
+    app = build_app(load_settings(os.environ.get("MINSHENG_CONFIG") or ROOT / "config.toml"))
     files = app.settings.district_files
     async with app.sessions() as session:
         await import_district(session, files["grids"], files["places"], files["departments"])
@@ -58,7 +59,9 @@ async def _serve(url: str, port: int, dialogue_kind: str) -> None:
     app.notifiers["web"] = WebNotifier(store, hub)
     if dialogue_kind == "real":
         from bot.dialogue_root import build_dialogue
+        from nlu.retrain import ensure_model
 
+        await asyncio.to_thread(ensure_model, app.settings.models_dir)  # a fresh install trains the seed model
         dialogue = await build_dialogue(app)
     else:
         from tests.fakes.understanding import keyword_dialogue

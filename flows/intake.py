@@ -7,7 +7,7 @@ from dataclasses import replace
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
-from flows.state import Candidate, ConversationState, Draft, new_draft
+from flows.state import Candidate, ConversationState, Draft
 from flows.texts import CATEGORY_HINTS, CATEGORY_NOUNS, CATEGORY_WORDS, category_label, gist
 from flows.understanding import Understanding
 
@@ -20,7 +20,7 @@ _MIN_DESCRIPTION = 8
 
 def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """A new complaint: keep what it says, and ask for more only if it says too little to act on."""
-    draft = absorb(new_draft(ctx.now), inbound.text, u)
+    draft = absorb(Draft(), inbound.text, u)
     state = replace(state, draft=draft, paused=None)
     if too_short(inbound.text):
         return ask(

@@ -19,7 +19,7 @@ from flows import cases, contact, intake
 from flows.context import Context
 from flows.dialogue import Dialogue
 from flows.results import filed_text
-from flows.state import ConversationState, Draft, new_draft
+from flows.state import ConversationState, Draft
 from flows.texts import ANONYMOUS_EXPLAINED, CATEGORY_NOUNS, gist
 from flows.understanding import Understanding
 from handlers.errors import DomainError
@@ -49,7 +49,7 @@ class ValidatePetitionForm(FormValidationAction):
         if intake.too_short(text):
             dispatcher.utter_message(text="请具体说说遇到了什么问题：发生了什么事、在哪里、持续多久了？")
             return {"complaint": None}
-        draft = intake.absorb(new_draft(dialogue.clock.now()), text, u)
+        draft = intake.absorb(Draft(), text, u)
         slots: Slots = {"complaint": text}
         confident = (draft.category_confidence or 0.0) >= dialogue.config.classification_confidence
         if draft.category and confident:

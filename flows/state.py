@@ -45,7 +45,6 @@ class Draft:
     phone: str | None = None
     anonymous: bool = False
     contact_done: bool = False
-    started_at: str | None = None
 
     @property
     def text(self) -> str:
@@ -118,8 +117,4 @@ def _draft(data: dict[str, Any]) -> Draft:
     values["parts"] = tuple(values.get("parts", ()))
     values["candidates"] = tuple(Candidate(**c) for c in values.get("candidates", ()))
     return Draft(**values)
-
-
-def new_draft(now: datetime) -> Draft:
-    return Draft(started_at=now.isoformat())
 

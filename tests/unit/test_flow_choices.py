@@ -1,8 +1,12 @@
-"""Choices work tapped, by number, or typed; the conversation state survives a JSON round trip."""
+"""Choices work tapped, by number, or typed; the conversation state survives a JSON round trip;
+the [dialogue] settings are checked."""
 
 import json
 
+import pytest
+
 from flows.choices import normalise, picked
+from flows.context import DialogueConfig
 from flows.messages import Inbound
 from flows.state import Candidate, ConversationState, Draft
 
@@ -58,3 +62,12 @@ def test_unpausing_restores_the_question_that_was_on_screen() -> None:
     side = ConversationState.from_dict(json.loads(json.dumps(state.pause().to_dict())))
     back = side.unpaused()
     assert (back.step, back.question, back.offered, back.paused) == ("contact", "请留电话", (("匿名反映", "anonymous"),), None)
+
+
+def test_the_dialogue_section_of_config_is_read_and_checked() -> None:
+    config = DialogueConfig.from_section({"draft_ttl_minutes": 30, "max_location_tries": 3}, "Asia/Shanghai")
+    assert (config.draft_ttl_minutes, config.max_location_tries, config.timezone) == (30, 3, "Asia/Shanghai")
+    with pytest.raises(ValueError, match="未知配置项：draft_ttl"):
+        DialogueConfig.from_section({"draft_ttl": 30})
+    with pytest.raises(ValueError, match="至少为 1"):
+        DialogueConfig.from_section({"max_location_tries": 0})

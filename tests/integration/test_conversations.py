@@ -4,6 +4,7 @@ NLU and a real database with the sample district (青禾区) loaded; a handful a
 import asyncio
 import re
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,15 +14,18 @@ from typer.testing import CliRunner
 
 pytest.importorskip("nlu.analyzer", reason="the NLU (nlu/analyzer.py) is not in the tree yet")
 
+from bot.bootstrap import build_app
 from bot.cli.main import app as cli
-from bot.dialogue_root import load_analyzer
+from bot.dialogue_root import build_dialogue, load_analyzer
 from bot.settings import Settings, load_settings
+from flows.messages import Inbound
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
 from storage.importers.district import District, validate_district
 from storage.importers.registry import import_district
 from tests.conversations.harness import load_script, run_script
 from tests.conversations.kit import SAMPLE, config_for_tests, trained_models
+from tests.support import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = sorted((ROOT / "tests" / "conversations").glob("*.yaml"))
@@ -152,3 +156,21 @@ def test_minsheng_chat_holds_a_piped_conversation_and_shows_pushes(
     second = CliRunner().invoke(cli, ["--config", str(config), "chat", "--user", "t1"], input="查询\n")
     assert f"【通知】您的诉求 {number.group()} 已由 青禾街道幸福社区第1网格网格员 签收" in second.output
     assert "当前状态：已签收" in second.output
+
+
+async def test_a_message_delivered_twice_at_once_is_handled_once(
+    district_template: Path, tmp_path: Path, analyzer: Any, script_settings: Settings
+) -> None:
+    target = tmp_path / "minsheng.db"
+    shutil.copy(district_template, target)
+    app = build_app(replace(script_settings, database_url=f"sqlite:///{target}"), clock=FakeClock())
+    dialogue = await build_dialogue(app, analyzer)
+    steps = ["对门邻居把鞋柜杂物堆在公共楼道，说了不听，两家为这事吵了好几回", "对", "幸福里小区", "不留电话"]
+    for index, text in enumerate(steps):
+        await dialogue.handle(Inbound("test", "r9", f"m{index}", text=text))
+    confirm = Inbound("test", "r9", "m-final", text="确认提交")
+    first, second = await asyncio.gather(dialogue.handle(confirm), dialogue.handle(confirm))
+    assert first == second and "已为您登记" in first[0].text
+    async with app.uow() as uow:
+        assert len(await uow.cases.find(channel="test", user_ref="r9")) == 1
+    await app.close()

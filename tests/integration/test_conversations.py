@@ -12,8 +12,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-pytest.importorskip("nlu.analyzer", reason="the NLU (nlu/analyzer.py) is not in the tree yet")
-
 from bot.bootstrap import build_app
 from bot.cli.main import app as cli
 from bot.dialogue_root import build_dialogue, load_analyzer

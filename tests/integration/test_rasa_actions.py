@@ -14,8 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-
-pytest.importorskip("nlu.analyzer", reason="the NLU (nlu/analyzer.py) is not in the tree yet")
 import rasa_sdk
 import yaml
 

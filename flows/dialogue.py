@@ -65,7 +65,7 @@ class Dialogue:
     async def _turn(self, inbound: Inbound, before: ConversationState, version: int) -> list[Reply]:
         now = self.clock.now()
         said = inbound.text or inbound.choice or ""
-        understanding = await self.understand(said) if said.strip() else Understanding()
+        understanding = await self._understand(said)
         ctx = Context(self.district, self.config, now, await self._cases(inbound), self.time_limits)
         outcome = step(before, inbound, understanding, ctx)
         state, replies = outcome.state, list(outcome.replies)
@@ -95,6 +95,16 @@ class Dialogue:
             log.warning("conversation %s/%s changed under this turn; its state was not saved",
                         inbound.channel, inbound.user_ref)
         return replies
+
+    async def _understand(self, said: str) -> Understanding:
+        """A failing NLU must not stop an intake: the steps then ask with choices instead."""
+        if not said.strip():
+            return Understanding()
+        try:
+            return await self.understand(said)
+        except Exception:  # noqa: BLE001 - any NLU failure degrades to "understood nothing"
+            log.exception("the NLU failed on a turn; carrying on without it")
+            return Understanding()
 
     async def _cases(self, inbound: Inbound) -> tuple[Case, ...]:
         async with self.uow_factory() as uow:

@@ -17,6 +17,7 @@ from bot.cli.main import app as cli
 from bot.dialogue_root import build_dialogue, load_analyzer
 from bot.settings import Settings, load_settings
 from flows.messages import Inbound
+from flows.understanding import Understanding
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
 from storage.importers.district import District, validate_district
@@ -171,4 +172,18 @@ async def test_a_message_delivered_twice_at_once_is_handled_once(
     assert first == second and "已为您登记" in first[0].text
     async with app.uow() as uow:
         assert len(await uow.cases.find(channel="test", user_ref="r9")) == 1
+    await app.close()
+
+
+async def test_a_failing_nlu_degrades_to_choices(district_template: Path, tmp_path: Path, script_settings: Settings) -> None:
+    async def broken(text: str) -> Understanding:
+        raise RuntimeError("the model on disk does not match the code")
+
+    target = tmp_path / "minsheng.db"
+    shutil.copy(district_template, target)
+    app = build_app(replace(script_settings, database_url=f"sqlite:///{target}"), clock=FakeClock())
+    dialogue = await build_dialogue(app, understand=broken)
+    replies = await dialogue.handle(Inbound("test", "r8", "m1", text="对门邻居把杂物堆在公共楼道，说了不听，两家吵了好几回"))
+    assert "请问这件事更接近哪一类？" in replies[-1].text
+    assert [c.value for c in replies[-1].choices] == ["dispute", "service", "petition", "unknown"]
     await app.close()

@@ -99,3 +99,4 @@ def test_a_restart_mid_intake_resumes_from_the_stored_state() -> None:
     state = _summary()
     restored = ConversationState.from_dict(state.to_dict())
     assert turn(restored, "2").state.step == contact.EDIT
+

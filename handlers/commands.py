@@ -27,6 +27,7 @@ class FileCase(Command):
     longitude: float | None = None
     phone: str | None = None
     anonymous: bool = False
+    department: str | None = None  # a person's pick (hotline operator), instead of the routing rules
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,10 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
             longitude=cmd.longitude,
             **_grid_fields(index.grid(cmd.grid_code)),
         )
-        _auto_route(case, index, policies)
+        if cmd.department:
+            assign(case, "dispatch", _department(index, cmd.department), policies, cmd.actor, "受理人员指定责任部门")
+        else:
+            _auto_route(case, index, policies)
         await uow.cases.add(case)
         await commit(case, uow, policies, index)
         return case

@@ -17,7 +17,7 @@ from bot.web.suggestions import Option, Suggestion, segments
 from handlers import commands as c
 from handlers.directory import DirectoryIndex
 from handlers.errors import DomainError
-from handlers.status import AT_DISPATCHER, EVENT_LABELS
+from handlers.status import EVENT_LABELS
 from storage.queries import notifications_for_case
 
 CHANNEL = "hotline"
@@ -130,15 +130,10 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         category=values["category"] or None, topic=values["topic"] or None,
         category_confidence=confidence("category"), topic_confidence=confidence("topic"),
         classification_confirmed=True, grid_code=values["grid"] or None, address=values["address"] or None,
+        department=values["department"] or None,
     )
     try:
         case = await deps.app.bus.handle(command)
-        chosen = values["department"]
-        if chosen and chosen != case.department:
-            note = f"坐席 {session.staff.username} 指定"
-            redirect = c.DispatchCase if case.status in AT_DISPATCHER else c.TransferCase
-            case = await deps.app.bus.handle(redirect(actor=session.staff.actor, number=case.number,
-                                                      department=chosen, note=note))
     except DomainError as exc:
         return await _review_page(request, session, transcript, form, [exc.message])
     return RedirectResponse(f"/console/cases/{quote(case.number)}?created=1", status_code=303)

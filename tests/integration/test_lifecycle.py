@@ -224,3 +224,13 @@ async def _footprint(app: App) -> tuple[int, int, list[tuple[str, int]]]:
     async with app.uow() as uow:
         cases = [(case.status.value, case.version) for case in await uow.cases.find(limit=10_000)]
     return events, outbox, cases
+
+
+async def test_a_person_can_name_the_department_when_filing(district: App) -> None:
+    case = await district.bus.handle(filing(department="S-T01-GENERAL", category_confidence=0.1))
+    assert case.status is Status.DISPATCHED and case.department == "S-T01-GENERAL"
+    assert case.events[-1].note == "受理人员指定责任部门"
+    before = await _footprint(district)
+    with pytest.raises(DomainError, match="未找到部门"):
+        await district.bus.handle(filing(department="NOPE"))
+    assert await _footprint(district) == before

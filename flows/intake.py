@@ -122,6 +122,9 @@ def _on_category(state: ConversationState, inbound: Inbound, u: Understanding, c
     choice = picked(inbound, state.offered) or category_named(inbound.text)
     if choice == UNKNOWN:
         return _settled(state, confirmed=False, note="没关系，工作人员会帮您判断类别。")
+    if choice is None and len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:
+        state = replace(state, draft=absorb(_draft(state), inbound.text, u))
+        return ask_classification(state, ctx, "好的，已补充。")
     if choice not in CATEGORY_HINTS:
         return miss(state, "请从下面的类别中选一个，回复序号就可以。", ask_category)
     state = _set_category(state, choice)

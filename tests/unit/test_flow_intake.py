@@ -90,3 +90,11 @@ def test_gibberish_at_each_classification_step_is_asked_again() -> None:
         out = turn(state, "？？")
         assert out.state.step == state.step and "没太明白" in said(out) and out.state.misses == 1
         assert out.replies[-1].choices == turn(state, "？？").replies[-1].choices
+
+
+def test_more_description_instead_of_a_category_is_added_and_read_again() -> None:
+    state = turn(ConversationState(), "我想问下小区停车的事", u=understood(category="petition", category_confidence=0.3)).state
+    assert state.step == intake.PICK_CATEGORY
+    more = "物业把公共车位租给外面的人，业主自己没地方停，找物业理论还吵了起来"
+    out = turn(state, more, u=understood(category="dispute", category_confidence=0.8, topic="城乡建设"))
+    assert out.state.step == intake.CONFIRM_CLASS and "已补充" in said(out) and "矛盾纠纷" in said(out)

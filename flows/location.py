@@ -188,6 +188,8 @@ def _map_point(state: ConversationState, inbound: Inbound, ctx: Context) -> Outc
     state = replace(state, draft=draft)
     if grid is None:
         return _failed(state, ctx, "您发送的位置不在本区范围内。")
+    if draft.grid_code not in (None, grid.code):
+        state = replace(state, draft=replace(draft, address=None))  # the old place name no longer applies
     return _resolved(state, ctx, grid.code, "map")
 
 

@@ -82,8 +82,8 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
             return errand
     if state.step in intake.STEPS:
         return intake.on_turn(state, inbound, u, ctx)
-    if state.step in location.STEPS:
-        return location.on_turn(state, inbound, u, ctx)
+    if state.step in location.STEPS or (inbound.location is not None and state.step in contact.STEPS):
+        return location.on_turn(state, inbound, u, ctx)  # a map point shared later moves the place
     if state.step in contact.STEPS:
         return contact.on_turn(state, inbound, u, ctx)
     if state.step in cases.STEPS:

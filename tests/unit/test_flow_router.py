@@ -100,3 +100,9 @@ def test_a_restart_mid_intake_resumes_from_the_stored_state() -> None:
     restored = ConversationState.from_dict(state.to_dict())
     assert turn(restored, "2").state.step == contact.EDIT
 
+
+
+def test_a_map_point_shared_at_the_summary_moves_the_place() -> None:
+    out = turn(_summary(), location=(28.21167, 112.95507))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH02-C02-G01"
+    assert out.state.step == contact.SUMMARY and "白溪街道桃源社区第1网格" in said(out)

@@ -5,6 +5,7 @@ is the per-message call (CPU-bound: callers run it in a worker thread).
 """
 
 import concurrent.futures
+import gc
 import multiprocessing
 import re
 from collections.abc import Sequence
@@ -17,10 +18,9 @@ from nlu.analysis import Analysis
 from nlu.emergency import detect_emergency
 from nlu.entities import Entity, extract_entities
 from nlu.gazetteer import Gazetteer
-from nlu.model import MAX_CHARS, NluModel
-from nlu.normalize import normalize
+from nlu.model import NluModel, prepare
 from nlu.registry import ModelRegistry
-from nlu.segment import make_tokenizer, tokens
+from nlu.segment import make_tokenizer
 
 EXTRACT_CHARS = 5000  # places and entities are looked for in the first 5,000 characters
 _CONTENT = re.compile(r"[\u4e00-\u9fff]")
@@ -48,14 +48,15 @@ class Analyzer:
         return self._finish(text, clf_text, self.model.predict_one(clf_text, words))
 
     def analyze_many(self, texts: Sequence[str], workers: int = 1) -> list[Analysis]:
-        """Batch analysis (vectorised classification); `workers` > 1 forks processes sharing the model."""
+        """Many texts in order; `workers` > 1 forks processes that share the loaded model.
+
+        The per-message path is already the fast one (scikit-learn's batch transform is slower
+        than `TextFeatures.one` here), so batching gains only from processes.
+        """
         texts = list(texts)
         if workers > 1 and len(texts) >= 200:
             return self._parallel(texts, workers)
-        prepared = [self._prepare(text) for text in texts]
-        probs = self.model.predict_many([p[0] for p in prepared], [p[1] for p in prepared])
-        return [self._finish(text, clf_text, {task: p[i] if p is not None else None for task, p in probs.items()})
-                for i, (text, (clf_text, _)) in enumerate(zip(texts, prepared, strict=True))]
+        return [self.analyze(text) for text in texts]
 
     def _parallel(self, texts: list[str], workers: int) -> list[Analysis]:
         global _WORKER
@@ -63,14 +64,17 @@ class Analyzer:
         size = -(-len(texts) // (workers * 4))
         chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
         context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            results = list(pool.map(_analyze_chunk, chunks))
-        _WORKER = None
+        gc.freeze()  # the loaded model stays shared copy-on-write instead of being touched by the GC
+        try:
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+                results = list(pool.map(_analyze_chunk, chunks))
+        finally:
+            gc.unfreeze()
+            _WORKER = None
         return [analysis for chunk in results for analysis in chunk]
 
     def _prepare(self, text: str) -> tuple[str, list[str]]:
-        clf_text = normalize(text or "")[:MAX_CHARS]
-        return clf_text, tokens(self.tokenizer, clf_text)
+        return prepare(text, self.tokenizer)
 
     def _finish(self, text: str, clf_text: str, probs: dict) -> Analysis:
         text = text or ""

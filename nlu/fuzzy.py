@@ -1,7 +1,8 @@
 """Misspelt place names: homophones (pypinyin) and near spellings (rapidfuzz).
 
-Only windows ending where a place-like word ends (小区, 苑, 路, 村 …) are examined, so a
-2,000-character complaint costs a few dozen comparisons, not a scan of every substring.
+Homophones are looked for wherever a character sounds like the first one of some name (first
+SOUND_CHARS characters only); near spellings only in windows ending where a place-like word ends
+(小区, 苑, 路, 村 …), so a long complaint costs dozens of comparisons, not every substring.
 """
 
 import re
@@ -15,6 +16,7 @@ _MARKERS = re.compile(r"小区|花园|家园|公寓|新村|大厦|广场|社区|
                       r"[苑园里庭城村居湾府邸院场路街巷道弄楼栋]")
 HOMOPHONE_FACTOR = 0.85
 FUZZY_CUTOFF = 85.0
+SOUND_CHARS = 600
 
 
 @lru_cache(maxsize=20000)
@@ -31,12 +33,20 @@ class PlaceMatcher:
         for name in self.names:
             self.by_sound[tuple(syllable(c) for c in name)].append(name)
         self.lengths = sorted({len(n) for n in self.names})
+        self.first_sounds = {sound[0] for sound in self.by_sound}
 
     def find(self, text: str) -> list[tuple[str, float, tuple[int, int]]]:
         """(name, factor, span) for each misspelt mention; exact mentions are left to the caller."""
         if not self.names:
             return []
         found: dict[tuple[int, int], tuple[str, float]] = {}
+        for start, char in enumerate(text[:SOUND_CHARS]):
+            if syllable(char) in self.first_sounds:
+                for length in self.lengths:
+                    window = text[start : start + length]
+                    for name in self.by_sound.get(tuple(syllable(c) for c in window), []):
+                        if name != window:
+                            found[(start, start + length)] = (name, HOMOPHONE_FACTOR)
         for marker in _MARKERS.finditer(text):
             for end in {marker.start(), marker.end()}:
                 for length in self.lengths:
@@ -47,13 +57,7 @@ class PlaceMatcher:
         return [(name, factor, span) for span, (name, factor) in found.items()]
 
     def _match(self, window: str, span: tuple[int, int], found: dict) -> None:
-        if window in self.by_sound.get((), ()) or not window.strip():
-            return
-        sounds = self.by_sound.get(tuple(syllable(c) for c in window), [])
-        for name in sounds:
-            if name != window:
-                found[span] = max(found.get(span, ("", 0.0)), (name, HOMOPHONE_FACTOR), key=lambda x: x[1])
-        if sounds:
+        if span in found or not window.strip():
             return
         best = process.extractOne(window, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best is not None and best[0] != window:

@@ -6,15 +6,25 @@ Either classifier may be missing (an archive labelled by topic only trains no ca
 from dataclasses import dataclass
 from pathlib import Path
 
+import jieba
 import joblib
 import numpy as np
 import spacy
 
 from nlu.classifier import TextClassifier
 from nlu.features import count_grams
+from nlu.normalize import normalize
+from nlu.segment import tokens
 
 MAX_CHARS = 1500  # longer messages are classified on their first 1,500 characters (p99 latency)
+WORD_CHARS = 600  # jieba words from the first 600 of them: same macro-F1 on the benchmark, 3x less jieba
 TASKS = ("category", "topic")
+
+
+def prepare(text: str, tokenizer: jieba.Tokenizer) -> tuple[str, list[str]]:
+    """What the classifiers see of a message: normalized text cut to MAX_CHARS, and its jieba words."""
+    cut = normalize(text or "")[:MAX_CHARS]
+    return cut, tokens(tokenizer, cut[:WORD_CHARS])
 
 
 @dataclass

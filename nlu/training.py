@@ -5,17 +5,16 @@ from collections.abc import Callable, Sequence
 import jieba
 
 from nlu.classifier import fit_classifier
-from nlu.model import MAX_CHARS, NluModel
-from nlu.normalize import normalize
-from nlu.segment import make_tokenizer, tokens
+from nlu.model import NluModel, prepare as prepare_one
+from nlu.segment import make_tokenizer
 
 Example = tuple[str, str | None, str | None]
 
 
 def prepare(texts: Sequence[str], tokenizer: jieba.Tokenizer) -> tuple[list[str], list[list[str]]]:
-    """What the classifiers see: normalized text cut to MAX_CHARS, and its jieba tokens."""
-    cut = [normalize(text)[:MAX_CHARS] for text in texts]
-    return cut, [tokens(tokenizer, text) for text in cut]
+    """Texts cut and normalized for the classifiers, and their jieba words (see model.prepare)."""
+    prepared = [prepare_one(text, tokenizer) for text in texts]
+    return [text for text, _ in prepared], [words for _, words in prepared]
 
 
 def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = True,

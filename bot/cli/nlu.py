@@ -1,0 +1,252 @@
+"""NLU commands: `classify` texts or transcripts to JSONL, and `nlu eval|models|activate|retrain`."""
+
+import asyncio
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from bot.cli.common import console, err_console, fail, open_app, run_async
+from nlu.analyzer import Analyzer
+from nlu.evaluation import evaluate
+from nlu.gazetteer import Gazetteer
+from nlu.registry import ModelMissing, ModelRegistry
+from nlu.report import confusion_png
+from nlu.retrain import retrain as run_retrain
+from nlu.transcripts import TranscriptError, parse_transcript
+from storage.directory_repository import SqlDirectoryRepository
+from storage.queries import closed_case_examples, load_gazetteer_rows
+
+nlu_app = typer.Typer(help="中文理解模型：评估、版本、重新训练", no_args_is_help=True)
+PROGRESS_FROM = 50
+
+
+def register(app: typer.Typer) -> None:
+    app.command("classify", help="对文本或通话记录分类并抽取地点等信息，每条输入输出一行 JSON")(classify)
+    app.add_typer(nlu_app, name="nlu")
+
+
+@run_async
+async def classify(
+    ctx: typer.Context,
+    source: str = typer.Argument("-", help="输入文件（每行一条文本，或 JSONL 的 text 字段）；- 表示标准输入"),
+) -> None:
+    records = list(_read_inputs(source))
+    async with open_app(ctx) as app:
+        async with app.sessions() as session:
+            grids, places = await load_gazetteer_rows(session)
+            departments = await SqlDirectoryRepository(session).departments()
+        analyzer = await asyncio.to_thread(_load_analyzer, app.settings.models_dir, grids, places)
+    owners = {topic: d.name for d in departments for topic in d.topics}
+    with _progress(len(records)) as advance:
+        for record in records:
+            text, transcript = _complaint_text(record.get("text", ""))
+            result = analyzer.analyze(text).to_json()
+            result["department"] = owners.get(result["topic"]) if result["topic"] else None
+            if transcript:
+                result["caller_text"] = text
+            if "id" in record:
+                result = {"id": record["id"], **result}
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+            advance()
+
+
+@nlu_app.command("eval", help="在带标注的文件（CSV 或 JSONL，含 text 及 topic/category）上评估当前模型")
+@run_async
+async def eval_command(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="CSV 或 JSONL 文件"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出指标"),
+    out: Path = typer.Option(Path("."), "--out", help="混淆矩阵 PNG 的保存目录"),
+) -> None:
+    examples = read_labelled(file)
+    if not examples:
+        raise fail(f"{file} 中没有带 text 和 topic/category 标注的记录")
+    async with open_app(ctx) as app:
+        models_dir = app.settings.models_dir
+    registry = ModelRegistry(models_dir)
+    version = _required(registry)
+    metrics = await asyncio.to_thread(evaluate, registry.load(version), examples)
+    metrics["model_version"] = version
+    pictures = {task: str(confusion_png(metrics[task]["confusion"], out / f"nlu-eval-{task}.png", task))
+                for task in ("category", "topic") if task in metrics}
+    metrics["confusion_png"] = pictures
+    if as_json:
+        sys.stdout.write(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print_metrics(console, metrics)
+
+
+@nlu_app.command("models", help="列出全部模型版本及其指标")
+@run_async
+async def models(ctx: typer.Context) -> None:
+    async with open_app(ctx) as app:
+        registry = ModelRegistry(app.settings.models_dir)
+    versions = registry.list_versions()
+    if not versions:
+        console.print(f"模型目录 {registry.root} 中还没有模型。")
+        return
+    table = Table(title="NLU 模型版本")
+    for column in ("", "版本", "创建时间", "样本数", "类别 macro-F1", "主题 macro-F1", "训练集指纹", "说明"):
+        table.add_column(column)
+    for v in versions:
+        held = v.metrics.get("held_out", {})
+        table.add_row("★" if v.active else "", v.name, v.created, str(v.examples), _f1(held, "category"),
+                      _f1(held, "topic"), v.fingerprint[:12], v.notes)
+    console.print(table)
+
+
+@nlu_app.command("activate", help="启用指定的模型版本（回滚或前滚）")
+@run_async
+async def activate(ctx: typer.Context, version: str = typer.Argument(..., help="版本名，见 minsheng nlu models")) -> None:
+    async with open_app(ctx) as app:
+        registry = ModelRegistry(app.settings.models_dir)
+    try:
+        registry.activate(version)
+    except ModelMissing as exc:
+        raise fail(str(exc)) from None
+    console.print(f"[green]✓[/] 已启用模型版本 {version}")
+
+
+@nlu_app.command("retrain", help="用已归档诉求（工作人员确认的类别和主题）重新训练，不差于当前模型才启用")
+@run_async
+async def retrain(
+    ctx: typer.Context,
+    force: bool = typer.Option(False, "--force", help="无论评估结果如何都启用新模型"),
+    seed: int = typer.Option(0, "--seed", help="随机种子（数据划分）"),
+) -> None:
+    async with open_app(ctx) as app:
+        async with app.sessions() as session:
+            examples = await closed_case_examples(session)
+        registry = ModelRegistry(app.settings.models_dir)
+    console.print(f"已归档且有标注的诉求：{len(examples)} 条")
+    try:
+        result = await asyncio.to_thread(run_retrain, examples, registry, force=force, seed=seed,
+                                         progress=lambda step: err_console.print(f"… {step}"))
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    mark = "[green]✓[/]" if result.promoted else "[yellow]![/]"
+    console.print(f"{mark} 新版本 {result.version}：{result.reason}")
+    print_metrics(console, {k: v for k, v in result.new_metrics.items()})
+
+
+def read_labelled(path: Path) -> list[tuple[str, str | None, str | None]]:
+    """(text, category, topic) from CSV or JSONL; a `label` column counts as the topic."""
+    raw = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() in (".jsonl", ".json") or raw.lstrip().startswith("{"):
+        rows = [json.loads(line) for line in raw.splitlines() if line.strip()]
+    else:
+        rows = list(csv.DictReader(io.StringIO("".join(l for l in raw.splitlines(True) if not l.startswith("#")))))
+    examples = []
+    for row in rows:
+        text = (row.get("text") or "").strip()
+        category = (row.get("category") or "").strip() or None
+        topic = (row.get("topic") or row.get("label") or "").strip() or None
+        if text and (category or topic):
+            examples.append((text, category, topic))
+    return examples
+
+
+def _read_inputs(source: str) -> Iterator[dict]:
+    handle = sys.stdin if source == "-" else open(source, encoding="utf-8-sig")  # noqa: SIM115
+    try:
+        for line in handle:
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            if line.lstrip().startswith("{"):
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    record = {"text": line}
+                yield record if isinstance(record, dict) else {"text": line}
+            else:
+                yield {"text": line}
+    finally:
+        if handle is not sys.stdin:
+            handle.close()
+
+
+def _complaint_text(text: str) -> tuple[str, bool]:
+    """A pasted call transcript → the caller's words; anything else unchanged."""
+    try:
+        transcript = parse_transcript(text)
+    except TranscriptError:
+        return text, False
+    labelled = any(turn.speaker != "unknown" for turn in transcript.turns)
+    return (transcript.caller_text, True) if labelled and transcript.caller_text else (text, False)
+
+
+def _load_analyzer(models_dir: Path, grids: list, places: list) -> Analyzer:
+    try:
+        return Analyzer.load(models_dir, Gazetteer.from_registry(grids, places))
+    except ModelMissing as exc:
+        raise fail(str(exc)) from None
+
+
+def _required(registry: ModelRegistry) -> str:
+    try:
+        return registry.require_active()
+    except ModelMissing as exc:
+        raise fail(str(exc)) from None
+
+
+def print_metrics(out, metrics: dict) -> None:
+    """Accuracy, macro-F1, per-class table and confusion matrix per task, then latency."""
+    names = {"category": "类别", "topic": "主题"}
+    for task in ("category", "topic"):
+        if task not in metrics:
+            continue
+        m = metrics[task]
+        out.print(f"[bold]{names[task]}[/]（{m['n']} 条）：accuracy {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}")
+        table = Table(show_header=True)
+        for column in ("标签", "精确率", "召回率", "F1", "样本数"):
+            table.add_column(column)
+        for label, row in m["per_class"].items():
+            table.add_row(label, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                          str(row["support"]))
+        out.print(table)
+        labels, matrix = m["confusion"]["labels"], m["confusion"]["matrix"]
+        confusion = Table(title="混淆矩阵（行：真实，列：预测）")
+        confusion.add_column("")
+        for label in labels:
+            confusion.add_column(label[:4])
+        for label, row in zip(labels, matrix, strict=True):
+            confusion.add_row(label, *(str(v) for v in row))
+        out.print(confusion)
+        if metrics.get("confusion_png", {}).get(task):
+            out.print(f"混淆矩阵图片：{metrics['confusion_png'][task]}")
+    latency = metrics.get("latency_ms")
+    if latency:
+        out.print(f"单条延迟：p50 {latency['p50']:.2f} ms，p99 {latency['p99']:.2f} ms")
+
+
+def _f1(held: dict, task: str) -> str:
+    return f"{held[task]['macro_f1']:.4f}" if task in held else "—"
+
+
+class _progress:
+    """A rich progress bar on stderr for long inputs; silent for short ones."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = Progress(TextColumn("分类中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=err_console, transient=True) if total >= PROGRESS_FROM else None
+
+    def __enter__(self):
+        if self.bar is None:
+            return lambda: None
+        self.bar.start()
+        task = self.bar.add_task("classify", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+

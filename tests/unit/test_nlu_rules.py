@@ -1,0 +1,66 @@
+"""Rule-based readings: entities, emergencies, dialogue intents, normalisation."""
+
+import pytest
+
+from nlu.emergency import detect_emergency
+from nlu.entities import extract_entities
+from nlu.intents import detect_intent
+from nlu.normalize import normalize
+
+
+def test_normalize_keeps_length_and_folds_forms():
+    text = "我們這裡的電梯壞了：ＭＳ－２０２６"
+    assert normalize(text) == "我们这里的电梯坏了:MS-2026" and len(normalize(text)) == len(text)
+
+
+def test_entities_with_values_and_spans():
+    text = "电话13812345678，昨天晚上11点开始吵，押金三千块，一共2.5万元"
+    found = {e.type: e for e in extract_entities(text)}
+    assert found["phone"].value == "+8613812345678" and text[found["phone"].start : found["phone"].end] == "13812345678"
+    assert found["time"].text == "昨天晚上11点"
+    assert [e.value for e in extract_entities(text) if e.type == "money"] == [3000.0, 25000.0]
+
+
+@pytest.mark.parametrize("raw", ["MS-20261127-0042", "ms-20261127-0042", "MS202611270042", "ＭＳ－２０２６１１２７－００４２",
+                                 "ms20261127-42"])
+def test_case_number_forms(raw):
+    intent = detect_intent(f"{raw} 到哪一步了")
+    assert intent.name == "ask_status" and intent.case_number == "MS-20261127-0042"
+
+
+@pytest.mark.parametrize(("text", "kind", "number"), [
+    ("楼下着火了，快来人", "fire", "119"),
+    ("家里煤气泄漏了怎么办", "gas", "119"),
+    ("有人在小区门口持刀砍人", "violence", "110"),
+    ("我爸突然晕倒了，叫不醒", "medical", "120"),
+    ("孩子被困在电梯里了", "danger", "110"),
+])
+def test_emergencies(text, kind, number):
+    found = detect_emergency(text)
+    assert found is not None and (found.kind, found.number) == (kind, number)
+    assert text[found.start : found.end] == found.text
+
+
+@pytest.mark.parametrize("text", ["上次着火的事你们处理了吗", "没有着火，就是有点烟味", "楼道堆杂物，万一着火怎么办",
+                                  "去年小区起火的隐患一直没整改", "物业费太贵了", ""])
+def test_not_emergencies(text):
+    assert detect_emergency(text) is None
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("对", "affirm"), ("是的", "affirm"), ("没错", "affirm"), ("嗯嗯", "affirm"), ("好的", "affirm"),
+    ("不对", "deny"), ("不是", "deny"), ("错了", "deny"),
+    ("撤销", "cancel"), ("不办了", "cancel"), ("算了算了", "cancel"),
+    ("我反映的事进度怎么样了", "ask_status"), ("查询一下", "ask_status"),
+    ("你好", "greet"), ("怎么用", "help"), ("青禾路128号", "give_location"),
+    ("楼下着火了", "emergency"), ("物业乱收费我要投诉", "other"), ("", "other"), ("😀", "other"),
+])
+def test_intents(text, name):
+    assert detect_intent(text).name == name
+
+
+@pytest.mark.parametrize(("text", "rating"), [("五星", 5), ("5分", 5), ("三颗星", 3), ("非常满意", 5), ("满意", 4),
+                                              ("一般", 3), ("不满意", 2), ("非常不满意", 1), ("4", 4)])
+def test_ratings(text, rating):
+    intent = detect_intent(text)
+    assert intent.name == "rate" and intent.rating == rating

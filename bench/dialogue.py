@@ -19,7 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import ROOT, percentiles  # noqa: E402
 from bot.dialogue_root import load_analyzer  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from nlu.retrain import ensure_model  # noqa: E402
 from storage.db import make_engine, session_factory  # noqa: E402
 from storage.importers.district import validate_district  # noqa: E402
 from storage.importers.registry import import_district  # noqa: E402
@@ -42,7 +41,6 @@ async def _template(path: Path) -> None:
 async def main(repeat: int) -> None:
     settings = load_settings(ROOT / "config.toml")
     registry = validate_district(*FILES, district_code="QH")
-    ensure_model(settings.models_dir, progress=lambda step: print(f"首次运行，用种子语料训练模型：{step}"))
     started = time.perf_counter()
     analyzer = load_analyzer(settings.models_dir, registry.grids, registry.places)
     load_seconds = time.perf_counter() - started

@@ -6,22 +6,25 @@ Channels call `dialogue = await build_dialogue(app)` once at start-up and then
 
 import asyncio
 import functools
+import logging
 from pathlib import Path
-
-from nlu.analyzer import Analyzer
-from nlu.gazetteer import Gazetteer
 
 from bot.bootstrap import App
 from flows import nlu_adapter
 from flows.context import DialogueConfig
 from flows.dialogue import Dialogue
-from flows.ports import Understand
 from flows.district import DistrictMap
+from flows.ports import Understand
 from flows.understanding import Understanding
 from handlers.directory import Grid, Place
+from nlu.analyzer import Analyzer
+from nlu.gazetteer import Gazetteer
+from nlu.retrain import ensure_model
 from storage.conversation_store import SqlConversationStore
 from storage.directory_repository import SqlDirectoryRepository
 from storage.queries import load_gazetteer_rows
+
+log = logging.getLogger(__name__)
 
 
 async def build_dialogue(
@@ -54,5 +57,7 @@ async def _understand(analyzer: Analyzer, text: str) -> Understanding:
 
 
 def load_analyzer(models_dir: Path, grids: list[Grid], places: list[Place]) -> Analyzer:
-    """jieba, the classifier and the gazetteer take a second or more: do this once per process."""
+    """jieba, the classifier and the gazetteer take a second or more: do this once per process.
+    A fresh install has no model yet: the first start trains one from the shipped seed corpus."""
+    ensure_model(models_dir, progress=lambda step: log.info("首次启动，正在用种子语料训练语义模型：%s", step))
     return Analyzer.load(models_dir, Gazetteer.from_registry(grids, places))

@@ -6,10 +6,10 @@ Runs in a worker thread (jieba and the classifier are CPU-bound), so it must sta
 import re
 
 import phonenumbers
-from nlu.analyzer import Analyzer
-from nlu.intents import detect_intent
 
 from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
+from nlu.analyzer import Analyzer
+from nlu.intents import detect_intent
 
 
 def understand(analyzer: Analyzer, text: str) -> Understanding:

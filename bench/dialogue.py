@@ -60,7 +60,7 @@ async def main(repeat: int) -> None:
     filed = [r for r in results if r.turns_to_file is not None]
     turns = [t * 1000 for r in results for t in r.turn_seconds]
     located = [r for r in filed if r.grid_by_machine is not None]
-    print(f"对话脚本 {len(scripts)} 个 × {repeat} 轮，居民发言 {len(turns)} 次；NLU 载入 {load_seconds:.2f} 秒")
+    print(f"对话脚本 {len(scripts)} 个 × {repeat} 轮，居民发言 {len(turns)} 次；NLU 就绪用时 {load_seconds:.2f} 秒（没有模型时含首次训练）")
     print(f"提交成功的对话：{len(filed)} 个")
     print(f"提交前居民发言次数（中位数）：{statistics.median(r.turns_to_file or 0 for r in filed):.1f}")
     share = sum(1 for r in located if r.grid_by_machine) / len(located) if located else 0.0

@@ -41,10 +41,6 @@ class NluModel:
         return {task: clf.probabilities_one(grams, tokens) if (clf := self.classifier(task)) else None
                 for task in TASKS}
 
-    def predict_many(self, texts: list[str], tokens: list[list[str]]) -> dict[str, np.ndarray | None]:
-        return {task: clf.probabilities(texts, tokens) if (clf := self.classifier(task)) and texts else None
-                for task in TASKS}
-
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for task in TASKS:

@@ -17,6 +17,7 @@ from nlu.normalize import normalize
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _NUMBER = rf"(\d+|[{CN_DIGITS}]+)"
+_UNIT = re.compile(rf"(?:\s*(?:\d+|[{CN_DIGITS}]+)\s*(?:号楼|栋|幢|单元|号|室|楼|层|期))+")
 SCORE_EXACT, SCORE_ALIAS, SCORE_NUMBERED, SCORE_ROAD, SCORE_COMMUNITY, SCORE_STREET = 1.0, 0.95, 0.97, 0.5, 0.6, 0.35
 
 
@@ -106,14 +107,17 @@ class Gazetteer:
             span, found = match.span(), match.group()
             if any(a <= span[0] and span[1] <= b for a, b in covered):
                 continue
-            self._add_name(best, found, span)
+            self._add_name(best, found, span, text=text)
             covered.append(span)
         for found, score, span in self._fuzzy.find(text):
             if not any(a < span[1] and span[0] < b for a, b in covered):
-                self._add_name(best, found, span, score)
+                self._add_name(best, found, span, score, text)
         return sorted(best.values(), key=lambda c: (-c.score, c.start, c.grid_code))
 
-    def _add_name(self, best: dict, found: str, span: tuple[int, int], factor: float = 1.0) -> None:
+    def _add_name(self, best: dict, found: str, span: tuple[int, int], factor: float = 1.0,
+                  text: str = "") -> None:
+        unit = _UNIT.match(text, span[1]) if text else None
+        span = (span[0], unit.end()) if unit else span
         places = self._names.get(found, [])
         grids = {place.grid_code for place, _ in places}
         for place, score in places:

@@ -22,6 +22,7 @@ A script:
     pushes_pending: []      # the status pushes still queued for the resident (texts)
 """
 
+import hashlib
 import re
 import time
 from collections.abc import Callable
@@ -40,7 +41,9 @@ from flows.messages import Inbound, Location, Reply
 from handlers import commands as c
 from handlers.case import Case
 from handlers.errors import DomainError
+from nlu.retrain import ensure_model
 from storage.models import OutboxRow
+from tests.conversations.kit import ROOT, SAMPLE
 from tests.support import FakeClock
 
 CHANNEL = "test"
@@ -251,3 +254,25 @@ def _said(step: dict[str, Any]) -> str:
         if key in step:
             return f"{key}: {step[key]}"
     return "?"
+
+
+def trained_models(cache: Path) -> Path:
+    """An NLU model trained from the shipped seed corpus, kept under `cache` between test runs
+    and trained afresh (about half a minute) whenever anything in nlu/ changes."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "nlu").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".cfg", ".jsonl"):
+            digest.update(path.read_bytes())
+    models = cache / f"nlu-{digest.hexdigest()[:12]}"
+    ensure_model(models)
+    return models
+
+
+def config_for_tests(models: Path, folder: Path) -> Path:
+    """config.toml with the models directory moved to `models`, for a command run in a subprocess."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    text = text.replace('models_dir = "var/models"', f'models_dir = "{models.as_posix()}"')
+    text = text.replace('"sample_district/', f'"{SAMPLE.as_posix()}/')
+    path = folder / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

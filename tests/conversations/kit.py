@@ -1,7 +1,6 @@
 """Building blocks for dialogue tests: the sample district as the steps see it, hand-built
 understandings, and one-line turns through the pure router."""
 
-import hashlib
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -14,35 +13,12 @@ from flows.router import step
 from flows.state import ConversationState
 from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
 from handlers.case import Case
-from nlu.retrain import ensure_model
 from storage.importers.district import validate_district
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_district"
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 LIMITS = {"service": "5 个工作日", "dispute": "15 天", "petition": "60 天"}
-
-
-def trained_models(cache: Path) -> Path:
-    """An NLU model trained from the shipped seed corpus, kept under `cache` between test runs
-    and trained afresh (about half a minute) whenever anything in nlu/ changes."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "nlu").rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".cfg", ".jsonl"):
-            digest.update(path.read_bytes())
-    models = cache / f"nlu-{digest.hexdigest()[:12]}"
-    ensure_model(models)
-    return models
-
-
-def config_for_tests(models: Path, folder: Path) -> Path:
-    """config.toml with the models directory moved to `models`, for a command run in a subprocess."""
-    text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    text = text.replace('models_dir = "var/models"', f'models_dir = "{models.as_posix()}"')
-    text = text.replace('"sample_district/', f'"{SAMPLE.as_posix()}/')
-    path = folder / "config.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @lru_cache(maxsize=1)

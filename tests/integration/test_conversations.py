@@ -22,8 +22,8 @@ from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
 from storage.importers.district import District, validate_district
 from storage.importers.registry import import_district
-from tests.conversations.harness import load_script, run_script
-from tests.conversations.kit import SAMPLE, config_for_tests, trained_models
+from tests.conversations.harness import config_for_tests, load_script, run_script, trained_models
+from tests.conversations.kit import SAMPLE
 from tests.support import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,8 @@ from storage.db import make_engine, session_factory
 from storage.importers.registry import import_district
 from storage.migrate import upgrade
 from storage.queries import count_by_status
-from tests.conversations.kit import SAMPLE, config_for_tests, trained_models
+from tests.conversations.harness import config_for_tests, trained_models
+from tests.conversations.kit import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((ROOT / "rasa" / "domain.yml").read_text(encoding="utf-8"))

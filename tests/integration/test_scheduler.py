@@ -136,8 +136,8 @@ def fast_config(tmp_path: Path) -> Path:
 
 def start_scheduler(db_url: str, config: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "MINSHENG_DATABASE_URL": db_url, "MINSHENG_CONFIG": str(config)}
-    return subprocess.Popen([sys.executable, "-m", "bot.scheduler"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with (config.parent / "scheduler.log").open("ab") as log:
+        return subprocess.Popen([sys.executable, "-m", "bot.scheduler"], cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
 def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:

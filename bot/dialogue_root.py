@@ -7,6 +7,7 @@ Channels call `dialogue = await build_dialogue(app)` once at start-up and then
 import asyncio
 import functools
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 from bot.bootstrap import App
@@ -25,6 +26,7 @@ from storage.directory_repository import SqlDirectoryRepository
 from storage.queries import load_gazetteer_rows
 
 log = logging.getLogger(__name__)
+PROCESSED_KEPT = timedelta(days=7)  # how long a message id is remembered against redelivery
 
 
 async def build_dialogue(
@@ -39,8 +41,10 @@ async def build_dialogue(
     if understand is None:
         loaded = analyzer or await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places)
         understand = functools.partial(_understand, loaded)
+    store = SqlConversationStore(app.sessions)
+    await store.forget_processed(app.policies.clock.now() - PROCESSED_KEPT)
     return Dialogue(
-        store=SqlConversationStore(app.sessions),
+        store=store,
         bus=app.bus,
         uow_factory=app.uow,
         understand=understand,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -71,6 +71,15 @@ class SqlConversationStore:
             if row is not None:
                 await session.delete(row)
             await session.commit()
+
+    async def forget_processed(self, before: datetime) -> int:
+        """Drop message ids claimed before `before`: no channel redelivers a message that late,
+        and the table would otherwise grow with every message ever received."""
+        async with self.sessions() as session:
+            stale = delete(ProcessedInboundRow).where(ProcessedInboundRow.created_at < _utc(before))
+            result = await session.execute(stale)
+            await session.commit()
+            return result.rowcount
 
     async def finish(
         self,

@@ -5,7 +5,7 @@ import asyncio
 import re
 import shutil
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +114,8 @@ async def test_the_store_claims_a_message_id_once_and_keeps_its_replies(db_url: 
     assert not stale
     await store.release("web", "m2")
     assert (await store.begin("web", "m2", "w-1", now))[0] is None
+    assert await store.forget_processed(now + timedelta(days=8)) == 2
+    assert (await store.begin("web", "m1", "w-1", now))[0] is None
     await engine.dispose()
 
 

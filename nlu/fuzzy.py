@@ -1,8 +1,8 @@
 """Misspelt place names: homophones (pypinyin) and near spellings (rapidfuzz).
 
-Homophones are looked for wherever a character sounds like the first one of some name (first
-SOUND_CHARS characters only); near spellings only in windows ending where a place-like word ends
-(小区, 苑, 路, 村 …), so a long complaint costs dozens of comparisons, not every substring.
+Homophones are looked for wherever a character sounds like the first one of some name; near
+spellings only in windows ending where a place-like word ends (小区, 苑, 路, 村 …) and starting or
+ending like some name. Both look at the opening of the text only (where residents say where).
 """
 
 import re
@@ -17,6 +17,7 @@ _MARKERS = re.compile(r"小区|花园|家园|公寓|新村|大厦|广场|社区|
 HOMOPHONE_FACTOR = 0.85
 FUZZY_CUTOFF = 85.0
 SOUND_CHARS = 600
+FUZZY_CHARS = 1500
 
 
 @lru_cache(maxsize=20000)
@@ -34,20 +35,24 @@ class PlaceMatcher:
             self.by_sound[tuple(syllable(c) for c in name)].append(name)
         self.lengths = sorted({len(n) for n in self.names})
         self.first_sounds = {sound[0] for sound in self.by_sound}
+        self.firsts = {n[0] for n in self.names}
+        self.lasts = {n[-1] for n in self.names}
 
     def find(self, text: str) -> list[tuple[str, float, tuple[int, int]]]:
         """(name, factor, span) for each misspelt mention; exact mentions are left to the caller."""
         if not self.names:
             return []
         found: dict[tuple[int, int], tuple[str, float]] = {}
-        for start, char in enumerate(text[:SOUND_CHARS]):
-            if syllable(char) in self.first_sounds:
+        opening = text[:SOUND_CHARS]
+        sounds = [syllable(char) for char in opening]
+        for start, sound in enumerate(sounds):
+            if sound in self.first_sounds:
                 for length in self.lengths:
-                    window = text[start : start + length]
-                    for name in self.by_sound.get(tuple(syllable(c) for c in window), []):
+                    window = opening[start : start + length]
+                    for name in self.by_sound.get(tuple(sounds[start : start + length]), []):
                         if name != window:
                             found[(start, start + length)] = (name, HOMOPHONE_FACTOR)
-        for marker in _MARKERS.finditer(text):
+        for marker in _MARKERS.finditer(text, 0, FUZZY_CHARS):
             for end in {marker.start(), marker.end()}:
                 for length in self.lengths:
                     start = end - length
@@ -57,7 +62,7 @@ class PlaceMatcher:
         return [(name, factor, span) for span, (name, factor) in found.items()]
 
     def _match(self, window: str, span: tuple[int, int], found: dict) -> None:
-        if span in found or not window.strip():
+        if span in found or not window.strip() or (window[0] not in self.firsts and window[-1] not in self.lasts):
             return
         best = process.extractOne(window, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best is not None and best[0] != window:

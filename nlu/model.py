@@ -17,7 +17,7 @@ from nlu.normalize import normalize
 from nlu.segment import tokens
 
 MAX_CHARS = 1500  # longer messages are classified on their first 1,500 characters (p99 latency)
-WORD_CHARS = 600  # jieba words from the first 600 of them: same macro-F1 on the benchmark, 3x less jieba
+WORD_CHARS = 300  # jieba words from the first 300 of them: same macro-F1 on the benchmark (0.891 at 300, 600 and 1,500), far less jieba
 TASKS = ("category", "topic")
 
 

@@ -8,7 +8,7 @@ import json
 import random
 from pathlib import Path
 
-from nlu.seed.scenarios import SCENARIOS, SLOTS
+from nlu.seed.scenarios import CATEGORY_CUES, SCENARIOS, SLOTS
 
 PER_CELL = 80
 CORPUS_PATH = Path(__file__).with_name("corpus.jsonl")
@@ -64,8 +64,10 @@ def _noise(text: str, rng: random.Random) -> str:
     return text
 
 
-def message(template: str, rng: random.Random) -> str:
+def message(template: str, category: str, rng: random.Random) -> str:
     core = _fill(template, rng)
+    if rng.random() < 0.5:
+        core += "，" + rng.choice(CATEGORY_CUES[category])
     style = rng.random()
     if style < 0.4:
         text = rng.choice(OPENERS_SHORT) + core + rng.choice(("", "，" + rng.choice(REQUESTS))) + rng.choice(CLOSERS)
@@ -86,7 +88,8 @@ def generate(seed: int = 20261127, per_cell: int = PER_CELL) -> list[dict]:
         made = attempts = 0
         while made < per_cell and attempts < per_cell * 20:
             attempts += 1
-            text = message(templates[made % len(templates)] if made < len(templates) else rng.choice(templates), rng)
+            template = templates[made] if made < len(templates) else rng.choice(templates)
+            text = message(template, category, rng)
             if text not in seen:
                 seen.add(text)
                 rows.append({"text": text, "category": category, "topic": topic})

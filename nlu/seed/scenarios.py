@@ -180,6 +180,24 @@ SCENARIOS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 
+# What residents add that says what they want done, per category (the guide's decisive cues:
+# who the other side is, whether a decision or enforcement is asked for, or just a service).
+CATEGORY_CUES: dict[str, tuple[str, ...]] = {
+    "dispute": (
+        "跟对方协商了好几次都谈不拢", "对方一直拖着不给钱", "希望帮我们调解一下", "他们说有本事你去告",
+        "我要求对方赔偿损失", "合同上写得清清楚楚他们就是不认", "找了他们老板也不管用", "请帮忙协调让对方退钱",
+        "我们双方各执一词", "公司那边一直推脱责任",
+    ),
+    "service": (
+        "请问该找哪个部门", "需要带什么材料", "请告诉我具体流程", "麻烦派人来看一下", "能不能尽快安排",
+        "想了解一下相关政策", "在网上能办吗", "请问大概多久能好", "请问有没有电话可以咨询", "希望能帮帮我们",
+    ),
+    "petition": (
+        "相关部门一直不作为", "请依法查处", "这个政策不合理应该改", "请上级部门督查", "工作人员推诿扯皮",
+        "建议政府出台相关规定", "要求公开处理结果", "希望纪委监委介入调查", "主管部门监管不到位", "请政府给个说法",
+    ),
+}
+
 SLOTS: dict[str, tuple[str, ...]] = {
     "estate": ("桂香苑小区", "金柳小区", "枫丹花园", "翠湖名邸", "松岗新村", "梅园小区", "东篱雅居", "锦绣华庭",
                "白鹭湾小区", "丰泽家园", "云杉公寓", "柳塘小区"),

@@ -256,6 +256,12 @@ def _said(step: dict[str, Any]) -> str:
     return "?"
 
 
+def model_cache(config: Any, scratch: Path) -> Path:
+    """pytest's cache folder (kept between runs), or `scratch` when the cache plugin is off."""
+    cache = getattr(config, "cache", None)
+    return Path(cache.mkdir("minsheng")) if cache is not None else scratch
+
+
 def trained_models(cache: Path) -> Path:
     """An NLU model trained from the shipped seed corpus, kept under `cache` between test runs
     and trained afresh (about half a minute) whenever anything in nlu/ changes."""

@@ -22,7 +22,7 @@ from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
 from storage.importers.district import District, validate_district
 from storage.importers.registry import import_district
-from tests.conversations.harness import config_for_tests, load_script, run_script, trained_models
+from tests.conversations.harness import config_for_tests, load_script, model_cache, run_script, trained_models
 from tests.conversations.kit import SAMPLE
 from tests.support import FakeClock
 
@@ -50,9 +50,13 @@ def script_settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def analyzer(registry: District, request: pytest.FixtureRequest) -> Any:
+def models(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return trained_models(model_cache(request.config, tmp_path_factory.mktemp("models")))
+
+
+@pytest.fixture(scope="session")
+def analyzer(registry: District, models: Path) -> Any:
     """Loaded once for the whole session, as a process loads it once at start-up."""
-    models = trained_models(request.config.cache.mkdir("minsheng"))
     return load_analyzer(models, registry.grids, registry.places)
 
 
@@ -137,14 +141,14 @@ async def test_history_records_both_sides_and_each_push_once(db_url: str) -> Non
 
 
 def test_minsheng_chat_holds_a_piped_conversation_and_shows_pushes(
-    district_template: Path, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    district_template: Path, tmp_path: Path, models: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The terminal channel end to end: numbered choices, typing a number, a filed case, and on
     the next run the department's status push."""
     target = tmp_path / "minsheng.db"
     shutil.copy(district_template, target)
     monkeypatch.setenv("MINSHENG_DATABASE_URL", f"sqlite:///{target}")
-    config = config_for_tests(trained_models(request.config.cache.mkdir("minsheng")), tmp_path)
+    config = config_for_tests(models, tmp_path)
     lines = "楼上邻居天天半夜装修，电钻声吵得我们全家睡不着，我住幸福里小区\n1\n对\n2\n确认提交\n"
     first = CliRunner().invoke(cli, ["--config", str(config), "chat", "--user", "t1"], input=lines)
     assert first.exit_code == 0, first.output

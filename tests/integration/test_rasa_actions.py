@@ -21,7 +21,7 @@ from storage.db import make_engine, session_factory
 from storage.importers.registry import import_district
 from storage.migrate import upgrade
 from storage.queries import count_by_status
-from tests.conversations.harness import config_for_tests, trained_models
+from tests.conversations.harness import config_for_tests, model_cache, trained_models
 from tests.conversations.kit import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ async def _load_district(url: str) -> None:
 @pytest.fixture(scope="module")
 def server(database: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real command, as an operator starts it, on a port nobody else uses."""
-    models = trained_models(request.config.cache.mkdir("minsheng"))
+    models = trained_models(model_cache(request.config, tmp_path_factory.mktemp("models")))
     config = config_for_tests(models, tmp_path_factory.mktemp("rasa-config"))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

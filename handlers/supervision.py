@@ -66,11 +66,18 @@ class TimedJob:
         return f"{self.kind}:{self.number}"
 
     def command(self) -> Command:
-        if self.kind == "remind":
-            return RemindCase(SYSTEM, self.number, self.due)
-        if self.kind == "overdue":
-            return MarkOverdue(SYSTEM, self.number, self.due)
-        return CloseUnrated(SYSTEM, self.number, self.due)
+        return timed_command(self.kind, self.number, self.due)
+
+
+def timed_command(kind: str, number: str, due: datetime) -> Command:
+    """The command a fired job sends; all a stored job has to remember is (kind, number, due)."""
+    if kind == "remind":
+        return RemindCase(SYSTEM, number, due)
+    if kind == "overdue":
+        return MarkOverdue(SYSTEM, number, due)
+    if kind == "return_visit":
+        return CloseUnrated(SYSTEM, number, due)
+    raise ValueError(f"unknown timed job kind {kind!r}")
 
 
 def current_window(case: Case) -> Window | None:

@@ -2,11 +2,7 @@
 restart and firing once (SQLite and PostgreSQL)."""
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,19 +15,16 @@ from bot.scheduler import JOBS_TABLE, SchedulerSettings, jobstore_engine, run_sc
 from handlers import commands as c
 from handlers.case import Case
 from handlers.status import Status
+from tests.integration.processes import drop_jobs_table, fast_config, start_scheduler, stop, until
 from tests.support import FakeClock, seed_registry
 
-ROOT = Path(__file__).resolve().parents[2]
 FAST = SchedulerSettings(sync_seconds=0.2, standby_seconds=0.2)
 
 
 @pytest.fixture
 async def district(app: App, db_url: str, clock: FakeClock) -> App:
     """The registry, a clock at real time (the scheduler fires by the wall clock), no old jobs."""
-    engine = jobstore_engine(db_url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP TABLE IF EXISTS {JOBS_TABLE}"))
-    engine.dispose()
+    drop_jobs_table(db_url)
     clock.current = datetime.now(UTC)
     await seed_registry(app.sessions)
     return app
@@ -46,14 +39,6 @@ def stored_jobs(db_url: str) -> dict[str, float]:
     finally:
         engine.dispose()
     return {job_id: when for job_id, when in rows}
-
-
-async def until(check: Callable[[], Awaitable[bool]], timeout: float = 20) -> None:
-    for _ in range(int(timeout / 0.1)):
-        if await check():
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition not reached in time")
 
 
 async def stored(app: App, number: str) -> Case:
@@ -125,52 +110,32 @@ async def test_a_sqlite_lock_file_admits_one_scheduler(tmp_path: Path) -> None:
     await second.release()
 
 
-@pytest.fixture
-def fast_config(tmp_path: Path) -> Path:
-    """config.toml with a quick standby, so a takeover happens within the test's patience."""
-    text_ = (ROOT / "config.toml").read_text(encoding="utf-8").replace("standby_seconds = 5", "standby_seconds = 0.3")
-    path = tmp_path / "config.toml"
-    path.write_text(text_, encoding="utf-8")
-    return path
-
-
-def start_scheduler(db_url: str, config: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MINSHENG_DATABASE_URL": db_url, "MINSHENG_CONFIG": str(config)}
-    with (config.parent / "scheduler.log").open("ab") as log:
-        return subprocess.Popen([sys.executable, "-m", "bot.scheduler"], cwd=ROOT, env=env, stdout=log, stderr=log)
-
-
-def stop_process(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
-    if process.poll() is None:
-        process.send_signal(sig)
-    return process.wait(20)
-
-
 async def test_a_stored_job_survives_a_restart_and_fires_once(
-    district: App, db_url: str, clock: FakeClock, fast_config: Path
+    district: App, db_url: str, clock: FakeClock, tmp_path: Path
 ) -> None:
+    config = fast_config(tmp_path)
     number = (await district.bus.handle(filing())).number
     await district.bus.handle(c.AcceptCase("w", number))
     clock.current = datetime.now(UTC) - timedelta(days=3) + timedelta(seconds=6)
     await district.bus.handle(c.ResolveCase("w", number, "已清运"))  # 回访 times out 6 s from now
 
-    first = start_scheduler(db_url, fast_config)
+    first = start_scheduler(db_url, config)
     try:
         await until(lambda: _has_job(db_url, f"return_visit:{number}"))
     finally:
-        stop_process(first, signal.SIGKILL)
+        stop(first, signal.SIGKILL)
     assert (await stored(district, number)).status is Status.RESOLVED, "fired before the restart"
     await until(lambda: _past(clock.current + timedelta(days=3)))
 
-    second = start_scheduler(db_url, fast_config)
+    second = start_scheduler(db_url, config)
     try:
         await until(lambda: _status_is(district, number, Status.CLOSED))
         await until(lambda: _has_no_jobs(db_url))
     finally:
-        assert stop_process(second) == 0
-    third = start_scheduler(db_url, fast_config)
+        assert stop(second) == 0
+    third = start_scheduler(db_url, config)
     await asyncio.sleep(2)
-    assert stop_process(third) == 0
+    assert stop(third) == 0
     case = await stored(district, number)
     assert [e.kind for e in case.events].count("closed") == 1 and "未评价" in case.events[-1].note
 

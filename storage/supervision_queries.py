@@ -1,0 +1,42 @@
+"""Read-only queries for supervision: whole case files for the scheduler's planning pass."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.case import Case
+from handlers.status import Status
+from storage.case_repository import to_case, to_event
+from storage.models import CaseEventRow, CaseRow
+
+_CHUNK = 500
+
+
+async def case_files(
+    session: AsyncSession,
+    *,
+    statuses: Sequence[Status] | None = None,
+    updated_since: datetime | None = None,
+) -> list[Case]:
+    """Cases with their whole event logs, in two queries per chunk rather than one per case."""
+    query = select(CaseRow).order_by(CaseRow.id)
+    if statuses is not None:
+        query = query.where(CaseRow.status.in_([s.value for s in statuses]))
+    if updated_since is not None:
+        query = query.where(CaseRow.updated_at >= updated_since)
+    rows = list((await session.execute(query)).scalars())
+    cases = []
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        events: dict[int, list[CaseEventRow]] = {row.id: [] for row in chunk}
+        found = await session.execute(
+            select(CaseEventRow)
+            .where(CaseEventRow.case_id.in_(list(events)))
+            .order_by(CaseEventRow.case_id, CaseEventRow.seq)
+        )
+        for event in found.scalars():
+            events[event.case_id].append(event)
+        cases.extend(to_case(row, [to_event(e) for e in events[row.id]]) for row in chunk)
+    return cases

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import minimize_scalar
 from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from spacy.language import Language
 
 from nlu.features import Grams, TextFeatures
@@ -55,8 +55,9 @@ class TextClassifier:
 
 
 def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Sequence[str], *, seed: int = 0,
-                   folds: int = 3, with_textcat: bool = True) -> TextClassifier:
-    """Train on everything; temperature and textcat weight from `folds`-fold out-of-fold predictions."""
+                   folds: int = 3, with_textcat: bool = True, groups: Sequence[str] | None = None) -> TextClassifier:
+    """Train on everything; temperature and textcat weight from `folds`-fold out-of-fold predictions
+    (whole `groups` held out together when given, e.g. the seed corpus's scenarios)."""
     texts, labels = list(texts), list(labels)
     classes = sorted(set(labels))
     y = np.array([classes.index(label) for label in labels])
@@ -65,8 +66,9 @@ def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Se
     if folds >= 2:
         scores = np.zeros((len(texts), len(classes)))
         spacy_probs = np.zeros_like(scores)
-        splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
-        for train_idx, held_idx in splitter.split(texts, y):
+        splitter = (StratifiedGroupKFold if groups is not None else StratifiedKFold)(folds, shuffle=True,
+                                                                                    random_state=seed)
+        for train_idx, held_idx in splitter.split(texts, y, groups):
             member = _fit_linear([texts[i] for i in train_idx], [tokens[i] for i in train_idx],
                                  [labels[i] for i in train_idx], seed)
             held_texts, held_tokens = [texts[i] for i in held_idx], [tokens[i] for i in held_idx]

@@ -29,15 +29,19 @@ class RetrainResult:
 
 
 def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool = False, seed: int = 0,
-            held_out: float = 0.2, with_textcat: bool = True, notes: str = "",
+            held_out: float = 0.2, with_textcat: bool = True, notes: str = "", groups: Sequence[str] | None = None,
             progress: Callable[[str], None] = lambda message: None) -> RetrainResult:
-    examples = [e for e in examples if e[0] and (e[1] or e[2])]
+    """`groups` (one per example) keep near-duplicates together when calibrating (see train)."""
+    keep = [i for i, e in enumerate(examples) if e[0] and (e[1] or e[2])]
+    examples = [examples[i] for i in keep]
     if len(examples) < 10:
         raise ValueError(f"可用于训练的已办结案件太少（{len(examples)} 条，至少需要 10 条）")
+    group_of = {id(e): groups[i] for i, e in zip(keep, examples, strict=True)} if groups is not None else None
     train_part, held = split(examples, held_out, seed)
     tokenizer = make_tokenizer()
     progress("训练新模型")
-    model = train(train_part, seed=seed, with_textcat=with_textcat, tokenizer=tokenizer)
+    model = train(train_part, seed=seed, with_textcat=with_textcat, tokenizer=tokenizer,
+                  groups=[group_of[id(e)] for e in train_part] if group_of is not None else None)
     progress("评估新模型")
     new_metrics = evaluate(model, held, tokenizer)
     previous = registry.active_version()
@@ -84,10 +88,11 @@ def score(metrics: dict | None, held: Sequence[Example]) -> float:
 
 def ensure_model(models_dir: Path, progress: Callable[[str], None] = lambda message: None) -> str:
     """The active version; on a fresh install, first trains one from the shipped seed corpus."""
-    from nlu.seed import load_seed
+    from nlu.seed import load_seed, seed_templates
 
     registry = ModelRegistry(Path(models_dir))
     active = registry.active_version()
     if active is not None:
         return active
-    return retrain(load_seed(), registry, force=True, notes="种子语料初始模型", progress=progress).version
+    return retrain(load_seed(), registry, force=True, notes="种子语料初始模型", groups=seed_templates(),
+                   progress=progress).version

@@ -18,9 +18,10 @@ def prepare(texts: Sequence[str], tokenizer: jieba.Tokenizer) -> tuple[list[str]
 
 
 def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = True,
-          tokenizer: jieba.Tokenizer | None = None,
+          tokenizer: jieba.Tokenizer | None = None, groups: Sequence[str] | None = None,
           progress: Callable[[str], None] = lambda message: None) -> NluModel:
-    """Train whichever of the two classifiers has at least two labels among the examples."""
+    """Train whichever of the two classifiers has at least two labels among the examples;
+    `groups` (one per example) are held out together when calibrating."""
     tokenizer = tokenizer or make_tokenizer()
     texts, token_lists = prepare([text for text, _, _ in examples], tokenizer)
     trained = {}
@@ -32,7 +33,8 @@ def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = Tr
             continue
         progress(task)
         trained[task] = fit_classifier([texts[i] for i in rows], [token_lists[i] for i in rows], labels,
-                                       seed=seed, with_textcat=with_textcat)
+                                       seed=seed, with_textcat=with_textcat,
+                                       groups=[groups[i] for i in rows] if groups is not None else None)
     if not any(trained.values()):
         raise ValueError("训练数据不足：类别和主题都至少需要两种不同的标注")
     return NluModel(**trained)

@@ -88,11 +88,12 @@ def generate(seed: int = 20261127, per_cell: int = PER_CELL) -> list[dict]:
         made = attempts = 0
         while made < per_cell and attempts < per_cell * 20:
             attempts += 1
-            template = templates[made] if made < len(templates) else rng.choice(templates)
-            text = message(template, category, rng)
+            index = made if made < len(templates) else rng.randrange(len(templates))
+            text = message(templates[index], category, rng)
             if text not in seen:
                 seen.add(text)
-                rows.append({"text": text, "category": category, "topic": topic})
+                rows.append({"text": text, "category": category, "topic": topic,
+                             "template": f"{topic}/{category}/{index}"})
                 made += 1
     return rows
 

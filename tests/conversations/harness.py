@@ -24,6 +24,7 @@ A script:
 
 import hashlib
 import re
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -270,6 +271,9 @@ def trained_models(cache: Path) -> Path:
         if path.is_file() and path.suffix in (".py", ".cfg", ".jsonl"):
             digest.update(path.read_bytes())
     models = cache / f"nlu-{digest.hexdigest()[:12]}"
+    for stale in cache.glob("nlu-*"):
+        if stale != models:
+            shutil.rmtree(stale, ignore_errors=True)
     ensure_model(models)
     return models
 

@@ -1,9 +1,10 @@
-"""Read-only queries for supervision: whole case files for the scheduler's planning pass."""
+"""Read-only queries for supervision: whole case files for the scheduler's planning pass, and
+case lists filtered the way the Open311 API asks for them."""
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.case import Case
@@ -40,3 +41,28 @@ async def case_files(
             events[event.case_id].append(event)
         cases.extend(to_case(row, [to_event(e) for e in events[row.id]]) for row in chunk)
     return cases
+
+
+async def find_cases(
+    session: AsyncSession,
+    *,
+    numbers: Sequence[str] = (),
+    services: Sequence[tuple[str, str]] = (),
+    statuses: Sequence[Status] = (),
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    limit: int = 1000,
+) -> list[Case]:
+    """Case snapshots (no logs), newest first; `services` are (category, topic) pairs."""
+    query = select(CaseRow).order_by(CaseRow.created_at.desc(), CaseRow.id.desc()).limit(limit)
+    if numbers:
+        query = query.where(CaseRow.number.in_(list(numbers)))
+    if services:
+        query = query.where(or_(*(and_(CaseRow.category == c, CaseRow.topic == t) for c, t in services)))
+    if statuses:
+        query = query.where(CaseRow.status.in_([s.value for s in statuses]))
+    if created_from is not None:
+        query = query.where(CaseRow.created_at >= created_from)
+    if created_to is not None:
+        query = query.where(CaseRow.created_at <= created_to)
+    return [to_case(row, []) for row in (await session.execute(query)).scalars()]

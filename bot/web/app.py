@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
+from bot import open311
 from bot.bootstrap import App
 from bot.limits import Limits, LoginThrottle, SenderGate
 from bot.ports import Dialogue
@@ -50,7 +51,7 @@ def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background:
     web.state.deps = deps
     web.add_middleware(SecurityHeaders)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for routes in (resident.router(), auth.router(), console.router(), *routers):
+    for routes in (resident.router(), auth.router(), console.router(), open311.router(), *routers):
         web.include_router(routes)
     web.add_exception_handler(auth.LoginRequired, auth.on_login_required)
     web.add_exception_handler(auth.Forbidden, auth.on_login_required)

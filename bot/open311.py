@@ -1,0 +1,366 @@
+"""Open311 GeoReport v2 (JSON): our categories × topics as services, cases as service requests.
+
+Anyone may read statuses; the resident's words, address and position are shown only to a client
+with an API key, as filing is. Parameters are checked here rather than by FastAPI so that every
+refusal comes back in the spec's shape, a list of {"code", "description"}.
+"""
+
+import hmac
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from pypinyin import lazy_pinyin
+
+from bot.bootstrap import App
+from flows.district import DistrictMap
+from handlers import commands as c
+from handlers.case import CATEGORY_LABELS, Case
+from handlers.errors import DomainError
+from handlers.lifecycle import CATEGORIES
+from handlers.status import FINAL, Status
+from storage.supervision_queries import find_cases
+
+CHANNEL = "open311"
+MAX_DESCRIPTION = 4000
+MAX_RESULTS = 1000
+DEFAULT_WINDOW = timedelta(days=90)
+
+
+class Service(BaseModel):
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: Literal["realtime", "batch", "blackbox"]
+    keywords: str
+    group: str
+
+
+class ServiceDefinition(BaseModel):
+    service_code: str
+    attributes: list[dict[str, Any]]
+
+
+class ServiceRequest(BaseModel):
+    service_request_id: str
+    status: Literal["open", "closed"]
+    status_notes: str | None
+    service_name: str | None
+    service_code: str | None
+    description: str | None
+    agency_responsible: str | None
+    service_notice: str | None
+    requested_datetime: str | None
+    updated_datetime: str | None
+    expected_datetime: str | None
+    address: str | None
+    address_id: str | None
+    zipcode: str | None
+    lat: float | None
+    long: float | None
+    media_url: str | None
+
+
+class Created(BaseModel):
+    service_request_id: str
+    service_notice: str
+    account_id: str | None
+
+
+class Error(BaseModel):
+    code: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Open311Settings:
+    keys: Mapping[str, str]  # API key -> client name, for the case file
+    jurisdiction_id: str = ""
+
+    @classmethod
+    def from_settings(cls, section: Mapping[str, Any], environ: Mapping[str, str]) -> "Open311Settings":
+        """Keys come from the environment variable the config names, as `name:key,name:key`."""
+        raw = environ.get(str(section.get("api_keys_env", "MINSHENG_OPEN311_KEYS")), "")
+        keys = {}
+        for item in filter(None, (part.strip() for part in raw.split(","))):
+            name, _, key = item.rpartition(":")
+            keys[key] = name or "open311"
+        return cls(keys, str(section.get("jurisdiction_id", "")))
+
+    def client(self, api_key: str | None) -> str | None:
+        """The client an API key belongs to; every key is compared, in constant time."""
+        found = None
+        for key, name in self.keys.items():
+            if api_key and hmac.compare_digest(key.encode(), api_key.encode()):
+                found = name
+        return found
+
+
+class Refusal(Exception):
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(description)
+        self.code, self.description = code, description
+
+    def response(self) -> JSONResponse:
+        return JSONResponse([{"code": self.code, "description": self.description}], status_code=self.code)
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": list[Error]} for code in (400, 403, 404)}
+
+
+def router() -> APIRouter:
+    routes = APIRouter(prefix="/open311/v2", tags=["Open311 GeoReport v2"], responses=ERRORS)
+    routes.add_api_route("/services.json", services, methods=["GET"], response_model=list[Service])
+    routes.add_api_route("/services/{service_code}.json", service_definition, methods=["GET"],
+                         response_model=ServiceDefinition)
+    routes.add_api_route("/requests.json", create_request, methods=["POST"], response_model=list[Created],
+                         status_code=201)
+    routes.add_api_route("/requests.json", list_requests, methods=["GET"], response_model=list[ServiceRequest])
+    routes.add_api_route("/requests/{service_request_id}.json", get_request, methods=["GET"],
+                         response_model=list[ServiceRequest])
+    return routes
+
+
+def service_code(category: str, topic: str) -> str:
+    """Stable ASCII codes, e.g. dispute-chengxiangjianshe for 矛盾纠纷 · 城乡建设."""
+    return f"{category}-{''.join(lazy_pinyin(topic))}"
+
+
+async def services(request: Request, jurisdiction_id: str | None = None) -> Any:
+    try:
+        _check_jurisdiction(request, jurisdiction_id)
+        return [_service(category, topic) for category, topic in (await _catalogue(_app(request))).values()]
+    except Refusal as refusal:
+        return refusal.response()
+
+
+async def service_definition(request: Request, service_code: str, jurisdiction_id: str | None = None) -> Any:
+    try:
+        _check_jurisdiction(request, jurisdiction_id)
+        await _service_of(_app(request), service_code)
+        return ServiceDefinition(service_code=service_code, attributes=[])
+    except Refusal as refusal:
+        return refusal.response()
+
+
+async def create_request(
+    request: Request,
+    api_key: Annotated[str | None, Form()] = None,
+    service_code: Annotated[str | None, Form()] = None,
+    jurisdiction_id: Annotated[str | None, Form()] = None,
+    lat: Annotated[str | None, Form()] = None,
+    long: Annotated[str | None, Form()] = None,  # noqa: A002 - the spec's field name
+    address_string: Annotated[str | None, Form()] = None,
+    address_id: Annotated[str | None, Form()] = None,
+    description: Annotated[str | None, Form()] = None,
+    phone: Annotated[str | None, Form()] = None,
+    email: Annotated[str | None, Form()] = None,
+    device_id: Annotated[str | None, Form()] = None,
+    account_id: Annotated[str | None, Form()] = None,
+    first_name: Annotated[str | None, Form()] = None,
+    last_name: Annotated[str | None, Form()] = None,
+    media_url: Annotated[str | None, Form()] = None,
+) -> Any:
+    """File a case. Contact details other than the phone are not kept (we push no status to them)."""
+    app = _app(request)
+    try:
+        client = _settings(request).client(api_key)
+        if client is None:
+            raise Refusal(403, "api_key 无效或缺失")
+        _check_jurisdiction(request, jurisdiction_id)
+        category, topic = await _service_of(app, service_code or "", status=400)
+        point = _point(lat, long)
+        address = (address_string or "").strip() or None
+        if point is None and address is None and not (address_id or "").strip():
+            raise Refusal(400, "请提供位置：lat 与 long，或 address_string")
+        text = (description or "").strip()
+        if not text or len(text) > MAX_DESCRIPTION:
+            raise Refusal(400, f"description 不能为空，且不超过 {MAX_DESCRIPTION} 字")
+        grid = await _grid_at(app, point) if point else None
+        case = await app.bus.handle(c.FileCase(
+            actor=f"open311:{client}", text=text, channel=CHANNEL, user_ref="", category=category, topic=topic,
+            classification_confirmed=True, grid_code=grid, address=address,
+            latitude=point[0] if point else None, longitude=point[1] if point else None,
+            phone=(phone or "").strip()[:32] or None,
+        ))
+    except Refusal as refusal:
+        return refusal.response()
+    except DomainError as exc:
+        return Refusal(400, exc.message).response()
+    return [Created(service_request_id=case.number, service_notice=_notice(app, case), account_id=None)]
+
+
+async def list_requests(
+    request: Request,
+    api_key: str | None = None,
+    jurisdiction_id: str | None = None,
+    service_request_id: str | None = None,
+    service_code: str | None = None,
+    start_date: str | None = None,
+    end_date: str | None = None,
+    status: str | None = None,
+) -> Any:
+    app = _app(request)
+    try:
+        _check_jurisdiction(request, jurisdiction_id)
+        catalogue = await _catalogue(app)
+        numbers = _split(service_request_id)
+        codes = _split(service_code)
+        unknown = [code for code in codes if code not in catalogue]
+        if unknown:
+            raise Refusal(400, f"未知的 service_code：{', '.join(unknown)}")
+        start, end = _date(start_date, "start_date"), _date(end_date, "end_date")
+        if start is None and end is None and not numbers:
+            start = app.policies.clock.now() - DEFAULT_WINDOW
+        async with app.sessions() as session:
+            cases = await find_cases(
+                session, numbers=numbers, services=[catalogue[code] for code in codes],
+                statuses=_statuses(status), created_from=start, created_to=end, limit=MAX_RESULTS,
+            )
+        return await _requests(request, app, cases, api_key)
+    except Refusal as refusal:
+        return refusal.response()
+
+
+async def get_request(
+    request: Request, service_request_id: str, api_key: str | None = None, jurisdiction_id: str | None = None
+) -> Any:
+    app = _app(request)
+    try:
+        _check_jurisdiction(request, jurisdiction_id)
+        async with app.sessions() as session:
+            cases = await find_cases(session, numbers=[service_request_id.strip().upper()], limit=1)
+        if not cases:
+            raise Refusal(404, f"未找到服务请求 {service_request_id}")
+        return await _requests(request, app, cases, api_key)
+    except Refusal as refusal:
+        return refusal.response()
+
+
+def _app(request: Request) -> App:
+    return request.app.state.deps.app
+
+
+def _settings(request: Request) -> Open311Settings:
+    return Open311Settings.from_settings(_app(request).settings.section("open311"), os.environ)
+
+
+def _check_jurisdiction(request: Request, jurisdiction_id: str | None) -> None:
+    expected = _settings(request).jurisdiction_id
+    if jurisdiction_id and expected and jurisdiction_id != expected:
+        raise Refusal(404, f"未知的 jurisdiction_id：{jurisdiction_id}")
+
+
+async def _catalogue(app: App) -> dict[str, tuple[str, str]]:
+    """service_code -> (category, topic), for every topic some department owns."""
+    async with app.uow() as uow:
+        departments = await uow.directory.departments()
+    topics = sorted({topic for dept in departments for topic in dept.topics})
+    return {service_code(cat, topic): (cat, topic) for cat in CATEGORIES for topic in topics}
+
+
+async def _service_of(app: App, code: str, status: int = 404) -> tuple[str, str]:
+    found = (await _catalogue(app)).get(code)
+    if found is None:
+        raise Refusal(status, f"未知的 service_code：{code or '（空）'}")
+    return found
+
+
+def _service(category: str, topic: str) -> Service:
+    label = CATEGORY_LABELS[category]
+    return Service(service_code=service_code(category, topic), service_name=f"{label}·{topic}",
+                   description=f"{label}类诉求，涉及{topic}", metadata=False, type="realtime",
+                   keywords=f"{label},{topic}", group=label)
+
+
+def _point(lat: str | None, long: str | None) -> tuple[float, float] | None:  # noqa: A002
+    if not (lat or "").strip() and not (long or "").strip():
+        return None
+    try:
+        point = float(lat or ""), float(long or "")
+    except ValueError:
+        raise Refusal(400, "lat 和 long 须为数字（WGS84 十进制度）") from None
+    if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+        raise Refusal(400, "lat 或 long 超出范围")
+    return point
+
+
+async def _grid_at(app: App, point: tuple[float, float]) -> str | None:
+    async with app.uow() as uow:
+        grids = await uow.directory.grids()
+    grid = DistrictMap(grids, [], []).locate_point(*point)
+    return grid.code if grid else None
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def _date(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise Refusal(400, f"{name} 须为 W3C 日期时间，例如 2026-11-27T10:00:00+08:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _statuses(value: str | None) -> list[Status]:
+    wanted = _split(value)
+    if any(item not in ("open", "closed") for item in wanted):
+        raise Refusal(400, "status 只能是 open 或 closed")
+    result: list[Status] = []
+    if "open" in wanted:
+        result += [s for s in Status if s not in FINAL]
+    if "closed" in wanted:
+        result += sorted(FINAL)
+    return result
+
+
+def _notice(app: App, case: Case) -> str:
+    sla = app.policies.sla.get(case.category or "")
+    return f"已受理，办理时限 {sla.resolve.label}" if sla else "已受理"
+
+
+async def _requests(request: Request, app: App, cases: list[Case], api_key: str | None) -> list[ServiceRequest]:
+    trusted = _settings(request).client(api_key) is not None
+    async with app.uow() as uow:
+        names = {d.code: d.name for d in await uow.directory.departments()}
+    return [_request(app, case, names, trusted) for case in cases]
+
+
+def _request(app: App, case: Case, names: Mapping[str, str], trusted: bool) -> ServiceRequest:
+    tz = app.policies.calendar.tz
+    known = case.category in CATEGORY_LABELS and case.topic
+    expected = case.resolve_deadline or case.sign_deadline
+    notes = case.status.label + (f"：{case.reply}" if trusted and case.reply else "")
+    return ServiceRequest(
+        service_request_id=case.number,
+        status="closed" if case.status in FINAL else "open",
+        status_notes=notes,
+        service_name=f"{CATEGORY_LABELS[case.category or '']}·{case.topic}" if known else None,
+        service_code=service_code(case.category or "", case.topic or "") if known else None,
+        description=case.text if trusted else None,
+        agency_responsible=names.get(case.department or ""),
+        service_notice=_notice(app, case),
+        requested_datetime=_w3c(case.created_at, tz),
+        updated_datetime=_w3c(case.updated_at, tz),
+        expected_datetime=_w3c(expected, tz) if case.status not in FINAL else None,
+        address=case.address if trusted else None,
+        address_id=None,
+        zipcode=None,
+        lat=case.latitude if trusted else None,
+        long=case.longitude if trusted else None,
+        media_url=None,
+    )
+
+
+def _w3c(moment: datetime | None, tz: Any) -> str | None:
+    return moment.astimezone(tz).isoformat(timespec="seconds") if moment else None

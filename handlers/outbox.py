@@ -53,7 +53,9 @@ class OutboxDeliverer:
     async def deliver_due(self, limit: int = 50) -> DeliveryReport:
         """Claim what is due, send it, and record each outcome in its own small transaction."""
         async with self.uow_factory() as uow:
-            deliveries = await uow.outbox.claim(self.clock.now(), limit, self.retry.lease_seconds)
+            deliveries = await uow.outbox.claim(
+                self.clock.now(), limit, self.retry.lease_seconds, self.notifiers.keys()
+            )
             await uow.commit()
         report = DeliveryReport()
         for delivery in deliveries:
@@ -77,11 +79,8 @@ class OutboxDeliverer:
 
     async def _send(self, delivery: Delivery) -> str:
         notification = delivery.notification
-        notifier = self.notifiers.get(notification.channel)
         try:
-            if notifier is None:
-                raise LookupError(f"渠道 {notification.channel} 未配置通知方式")
-            await notifier.send(notification)
+            await self.notifiers[notification.channel].send(notification)
         except RecipientUnreachable as exc:
             await self._finish(delivery, "unreachable", str(exc) or "群众无法接收（可能已屏蔽机器人）")
             return "failed"

@@ -1,6 +1,6 @@
 """The ports the lifecycle talks through; storage and bot/ provide the real adapters."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -85,7 +85,9 @@ class DirectoryRepository(Protocol):
 class OutboxRepository(Protocol):
     async def add(self, notification: Notification, now: datetime) -> None: ...
 
-    async def claim(self, now: datetime, limit: int, lease_seconds: float) -> list[Delivery]: ...
+    async def claim(
+        self, now: datetime, limit: int, lease_seconds: float, channels: Collection[str]
+    ) -> list[Delivery]: ...
 
     async def mark_sent(self, delivery_id: int, now: datetime) -> None: ...
 

@@ -6,6 +6,7 @@ lets its lease run out, and the row is claimed again. A resident's pushes leave 
 waits while an earlier one to the same recipient is still pending.
 """
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -41,7 +42,11 @@ class SqlOutboxRepository:
         )
         await self.session.execute(stmt)
 
-    async def claim(self, now: datetime, limit: int, lease_seconds: float) -> list[Delivery]:
+    async def claim(
+        self, now: datetime, limit: int, lease_seconds: float, channels: Collection[str]
+    ) -> list[Delivery]:
+        """Due rows for the channels this worker can deliver; rows for other channels (a polling
+        terminal, a Telegram worker elsewhere) stay pending for whoever can."""
         earlier = aliased(OutboxRow)
         blocked = (
             select(earlier.id)
@@ -55,7 +60,12 @@ class SqlOutboxRepository:
         )
         due = (
             select(OutboxRow.id)
-            .where(OutboxRow.status == "pending", OutboxRow.next_attempt_at <= _utc(now), ~blocked)
+            .where(
+                OutboxRow.status == "pending",
+                OutboxRow.next_attempt_at <= _utc(now),
+                OutboxRow.channel.in_(list(channels)),
+                ~blocked,
+            )
             .order_by(OutboxRow.id)
             .limit(limit)
             .with_for_update(skip_locked=True)

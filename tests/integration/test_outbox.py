@@ -116,12 +116,15 @@ async def test_a_notification_key_is_queued_once(app: App) -> None:
     assert len(await rows(app)) == 1
 
 
-async def test_missing_channel_is_retried_not_dropped(app: App, clock: FakeClock) -> None:
+async def test_rows_for_a_channel_this_worker_lacks_wait_for_one_that_has_it(app: App, clock: FakeClock) -> None:
     await enqueue(app, note("MS-1/1"))
-    worker = OutboxDeliverer(app.uow, {}, clock, RetryPolicy(backoff_seconds=5))
-    assert (await worker.deliver_due()).retried == 1
+    web_only = OutboxDeliverer(app.uow, {"web": RecordingNotifier()}, clock, RetryPolicy())
+    assert (await web_only.deliver_due()).sent == 0
     [row] = await rows(app)
-    assert row.status == "pending" and "未配置" in (row.last_error or "")
+    assert (row.status, row.attempts) == ("pending", 0)
+    telegram = RecordingNotifier()
+    assert (await deliverer(app, telegram, clock).deliver_due()).sent == 1
+    assert [n.key for n in telegram.sent] == ["MS-1/1"]
 
 
 HANGING_WORKER = """

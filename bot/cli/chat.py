@@ -10,7 +10,6 @@ import typer
 from rich.text import Text
 
 from bot.cli.common import console, open_app, run_async
-from bot.dialogue_root import build_dialogue
 from flows.messages import Choice, Inbound, Location, Reply
 from storage.conversation_store import HistoryEntry, SqlConversationStore
 
@@ -28,6 +27,8 @@ async def chat(
     ctx: typer.Context,
     user: str = typer.Option("local", "--user", "-u", help="群众标识（同一标识可接着上次的对话继续）"),
 ) -> None:
+    from bot.dialogue_root import build_dialogue  # the NLU stack loads only for a conversation
+
     async with open_app(ctx) as app:
         dialogue = await build_dialogue(app)
         store = SqlConversationStore(app.sessions)

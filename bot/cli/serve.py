@@ -3,33 +3,12 @@ the outbox delivery loop, all in one process."""
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import typer
-import uvicorn
-from fastapi import APIRouter
 
-from bot.bootstrap import App, build_app
-from bot.cli.common import config_path, console, fail, friendly_errors
-from bot.dialogue_root import build_dialogue, load_analyzer
-from bot.web.nlu_suggestions import NluTranscriptAnalyzer
-from bot.settings import Settings, load_settings
-from bot.sms import SmsNotifier, SmsSettings
-from bot.telegram.dispatcher import build_dispatcher
-from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.runner import TelegramSettings, make_bot, poll
-from bot.telegram.webhook import register_webhook, webhook_router
-from bot.web.app import create_web_app, web_deps
-from bot.web.hub import LiveHub
-from bot.web.notifier import WebNotifier
-from bot.web.settings import WebSettings
-from handlers.ports import Notifier
-from storage.conversation_store import SqlConversationStore
-from storage.db import make_engine, session_factory
-from storage.queries import load_gazetteer_rows
-
-Loop = Callable[[asyncio.Event], Awaitable[None]]
+from bot.cli.common import config_path, fail, friendly_errors
+from bot.settings import load_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -43,70 +22,16 @@ def serve(
     port: int | None = typer.Option(None, "--port", "-p", help="端口（默认取配置文件 web 部分的 port）"),
     no_telegram: bool = typer.Option(False, "--no-telegram", help="即使配置了令牌也不启动 Telegram"),
 ) -> None:
+    from bot import server  # aiogram, spaCy and uvicorn load only when serving
+
     settings = load_settings(config_path(ctx))
     try:
-        web = WebSettings.from_settings(settings)
-        telegram = None if no_telegram else TelegramSettings.from_settings(settings)
+        web = server.WebSettings.from_settings(settings)
+        telegram = None if no_telegram else server.TelegramSettings.from_settings(settings)
     except (TypeError, ValueError) as exc:
         raise fail(f"配置文件有误：{exc}", 2) from None
     web = replace(web, host=host or web.host, port=port or web.port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(_serve(settings, web, telegram))
+    asyncio.run(server.serve(settings, web, telegram))
 
 
-async def _serve(settings: Settings, web: WebSettings, telegram: TelegramSettings | None) -> None:
-    engine = make_engine(settings.database_url)
-    store, hub = SqlConversationStore(session_factory(engine)), LiveHub()
-    notifiers: dict[str, Notifier] = {"web": WebNotifier(store, hub)}
-    bot = make_bot(telegram) if telegram else None
-    if bot is not None:
-        notifiers["telegram"] = TelegramNotifier(bot)
-    sms = SmsSettings.from_settings(settings)
-    sms_notifier = SmsNotifier(sms) if sms else None
-    if sms_notifier is not None:
-        notifiers["hotline"] = sms_notifier
-    app = build_app(settings, notifiers=notifiers, engine=engine)
-    try:
-        console.print("正在加载语义模型和辖区数据（约需数秒）……")
-        analyzer = await _load_analyzer(app)
-        dialogue = await build_dialogue(app, analyzer)
-        deps = web_deps(app, dialogue, store, hub, NluTranscriptAnalyzer(analyzer))
-        loops: list[Loop] = [lambda stop: app.deliverer().run(stop, settings.outbox_poll_seconds)]
-        routers: list[APIRouter] = []
-        if bot is not None and telegram is not None:
-            dispatcher = build_dispatcher(dialogue, deps.gate)
-            if telegram.mode == "webhook":
-                routers.append(webhook_router(dispatcher, bot, telegram.webhook_path, telegram.webhook_secret))
-                await register_webhook(bot, telegram.webhook_url, telegram.webhook_secret)
-            else:
-                loops.append(lambda stop: poll(dispatcher, bot, stop, telegram.polling_timeout))
-        web_app = create_web_app(deps, routers, loops)
-        _announce(web, telegram, sms is not None)
-        config = uvicorn.Config(web_app, host=web.host, port=web.port, ws="websockets-sansio", ws_max_size=65_536,
-                                proxy_headers=True, log_level="info", access_log=False)
-        await uvicorn.Server(config).serve()
-    finally:
-        if bot is not None:
-            await bot.session.close()
-        if sms_notifier is not None:
-            await sms_notifier.close()
-        await app.close()
-
-
-async def _load_analyzer(app: App):  # type: ignore[no-untyped-def]
-    async with app.sessions() as session:
-        grids, places = await load_gazetteer_rows(session)
-    return await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places)
-
-
-def _announce(web: WebSettings, telegram: TelegramSettings | None, sms: bool) -> None:
-    console.print(f"[bold green]民声已启动[/]。请用浏览器打开：")
-    console.print(f"  群众在线受理：[link={web.url}/]{web.url}/[/link]")
-    console.print(f"  热线坐席工作台：[link={web.url}/console]{web.url}/console[/link]（账号用 minsheng staff add 创建）")
-    if telegram is None:
-        console.print("  Telegram：未配置令牌，未启动。")
-    else:
-        console.print(f"  Telegram：已启动（{'Webhook' if telegram.mode == 'webhook' else '长轮询'}模式）。")
-    if not sms:
-        console.print("  短信通知：未配置 \\[sms] webhook_url，热线来电人的进度通知将暂存待发。")
-    console.print("按 Ctrl+C 停止。")

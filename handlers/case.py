@@ -149,7 +149,7 @@ def replay(number: str, events: list[Event]) -> Case:
 
 
 # What an event may record for the file without it being a field of the case.
-EVENT_FACTS = frozenset({"requested_extension"})
+EVENT_FACTS = frozenset({"requested_extension", "model_version"})
 _NOT_SETTABLE = {"number", "status", "events", "new_events", "version", "created_at", "updated_at"}
 _SETTABLE = {f.name for f in fields(Case)} - _NOT_SETTABLE
 _DATETIMES = {"sign_deadline", "resolve_deadline", "closed_at"}

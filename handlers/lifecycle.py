@@ -70,6 +70,7 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
             latitude=cmd.latitude,
             longitude=cmd.longitude,
             **_grid_fields(index.grid(cmd.grid_code)),
+            **({"model_version": cmd.model_version} if cmd.model_version else {}),
         )
         if cmd.department:
             assign(case, "dispatch", _department(index, cmd.department), policies, cmd.actor, "受理人员指定责任部门")

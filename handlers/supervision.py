@@ -113,6 +113,19 @@ def pending(case: Case) -> dict[str, datetime]:
     return result
 
 
+def urgency(case: Case, now: datetime) -> str:
+    """How a queue page marks the case: "overdue" (超期), "near" (reminded, or due within a day), or ""."""
+    window = current_window(case)
+    if window is None:
+        return ""
+    left = pending(case)
+    if window.deadline < now or "overdue" not in left:
+        return "overdue"
+    if "remind" not in left or window.deadline - now < timedelta(days=1):
+        return "near"
+    return ""
+
+
 def timed_jobs(case: Case, policy: SupervisionPolicy) -> list[TimedJob]:
     jobs = []
     window = current_window(case)

@@ -1,10 +1,11 @@
-"""Read-only queries for supervision: whole case files for the scheduler's planning pass, and
-case lists filtered the way the Open311 API asks for them."""
+"""Read-only queries for supervision: whole case files (scheduler, dashboard), case volumes by
+day and by grid, and case lists filtered the way the Open311 API asks for them."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.case import Case
@@ -19,14 +20,23 @@ async def case_files(
     session: AsyncSession,
     *,
     statuses: Sequence[Status] | None = None,
+    department: str | None = None,
     updated_since: datetime | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
 ) -> list[Case]:
     """Cases with their whole event logs, in two queries per chunk rather than one per case."""
     query = select(CaseRow).order_by(CaseRow.id)
     if statuses is not None:
         query = query.where(CaseRow.status.in_([s.value for s in statuses]))
+    if department is not None:
+        query = query.where(CaseRow.department == department)
     if updated_since is not None:
         query = query.where(CaseRow.updated_at >= updated_since)
+    if created_from is not None:
+        query = query.where(CaseRow.created_at >= created_from)
+    if created_to is not None:
+        query = query.where(CaseRow.created_at < created_to)
     rows = list((await session.execute(query)).scalars())
     cases = []
     for start in range(0, len(rows), _CHUNK):
@@ -66,3 +76,44 @@ async def find_cases(
     if created_to is not None:
         query = query.where(CaseRow.created_at <= created_to)
     return [to_case(row, []) for row in (await session.execute(query)).scalars()]
+
+
+async def volume_by_day(
+    session: AsyncSession, created_from: datetime, created_to: datetime, tz: ZoneInfo
+) -> list[tuple[date, str | None, str | None, int]]:
+    """(local day, category, topic, cases filed) for the period."""
+    day = _local_day(session, CaseRow.created_at, tz)
+    query = (
+        select(day, CaseRow.category, CaseRow.topic, func.count())
+        .where(CaseRow.created_at >= created_from, CaseRow.created_at < created_to)
+        .group_by(day, CaseRow.category, CaseRow.topic)
+        .order_by(day)
+    )
+    return [(_as_date(d), cat, topic, n) for d, cat, topic, n in (await session.execute(query)).all()]
+
+
+async def volume_by_grid(
+    session: AsyncSession, created_from: datetime, created_to: datetime
+) -> list[tuple[str | None, int]]:
+    """(grid code, cases filed) for the period, busiest first; None is "location unknown"."""
+    count = func.count()
+    query = (
+        select(CaseRow.grid_code, count)
+        .where(CaseRow.created_at >= created_from, CaseRow.created_at < created_to)
+        .group_by(CaseRow.grid_code)
+        .order_by(count.desc(), CaseRow.grid_code)
+    )
+    return [(grid, n) for grid, n in (await session.execute(query)).all()]
+
+
+def _local_day(session: AsyncSession, column: ColumnElement[datetime], tz: ZoneInfo) -> ColumnElement[date]:
+    """The calendar day in `tz` of a stored UTC time, in each dialect's own words."""
+    if session.bind.dialect.name == "postgresql":
+        return func.date(func.timezone(tz.key, column))
+    offset = datetime.now(tz).utcoffset()
+    hours = offset.total_seconds() / 3600 if offset else 0
+    return func.date(column, f"{hours:+g} hours")
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -16,7 +16,7 @@ from bot import open311
 from bot.bootstrap import App
 from bot.limits import Limits, LoginThrottle, SenderGate
 from bot.ports import Dialogue
-from bot.web import auth, console, resident
+from bot.web import auth, console, resident, staff
 from bot.web.deps import History, WebDeps
 from bot.web.headers import SecurityHeaders
 from bot.web.hub import LiveHub
@@ -51,7 +51,7 @@ def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background:
     web.state.deps = deps
     web.add_middleware(SecurityHeaders)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for routes in (resident.router(), auth.router(), console.router(), open311.router(), *routers):
+    for routes in (resident.router(), auth.router(), console.router(), open311.router(), staff.router(), *routers):
         web.include_router(routes)
     web.add_exception_handler(auth.LoginRequired, auth.on_login_required)
     web.add_exception_handler(auth.Forbidden, auth.on_login_required)

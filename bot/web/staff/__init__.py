@@ -1,0 +1,22 @@
+"""Department work pages (issue 6): queues, the case file with its actions, 分拨, 督办, dashboard."""
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from bot.web.staff import access, casefile, dashboard, queues
+from bot.web.staff.pages import BASE, static_file
+
+
+def router() -> APIRouter:
+    routes = APIRouter(prefix=BASE, tags=["部门办理"])
+    routes.add_api_route("", queues.start, methods=["GET"])
+    routes.add_api_route("/logout", access.logout, methods=["POST"])
+    routes.add_api_route("/queue", queues.queue, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/dispatch", queues.dispatch_list, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/supervise", queues.supervise, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/cases/{number}", casefile.show, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/cases/{number}/{action}", casefile.act, methods=["POST"])
+    routes.add_api_route("/dashboard", dashboard.page, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/dashboard/{table}.csv", dashboard.export, methods=["GET"])
+    routes.add_api_route("/static/{name}", static_file, methods=["GET"], include_in_schema=False)
+    return routes

@@ -1,0 +1,73 @@
+"""Who may open the department pages: any signed-in staff member, then a role check per page.
+
+Built on the channel edge's sessions (bot/web/accounts.py) and its cookie and refusal pages
+(bot/web/auth.py), which admit only the operator console's roles; department clerks work here.
+"""
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from bot.web.accounts import StaffSession, close_session, find_session
+from bot.web.auth import STAFF_COOKIE, Forbidden, LoginRequired
+from bot.web.deps import WebDeps
+from handlers.case import Case
+
+CLERK, DISPATCHER, SUPERVISOR = frozenset({"clerk"}), frozenset({"operator"}), frozenset({"supervisor"})
+ADMIN = frozenset({"admin"})
+QUEUE_ROLES = CLERK | SUPERVISOR | ADMIN
+DISPATCH_ROLES = DISPATCHER | SUPERVISOR | ADMIN
+SUPERVISE_ROLES = SUPERVISOR | ADMIN
+STAFF_ROLES = CLERK | DISPATCHER | SUPERVISOR | ADMIN
+
+
+async def any_staff(request: Request) -> StaffSession:
+    deps: WebDeps = request.app.state.deps
+    token = request.cookies.get(STAFF_COOKIE, "")
+    found = await find_session(deps.app.sessions, token, deps.app.policies.clock.now()) if token else None
+    if found is None:
+        raise LoginRequired(request.url.path)
+    return found
+
+
+async def checked_form(request: Request, session: Annotated[StaffSession, Depends(any_staff)]) -> FormData:
+    """The posted form, once its CSRF token matches the session's."""
+    form = await request.form()
+    offered = form.get("csrf_token")
+    if not isinstance(offered, str) or not hmac.compare_digest(offered.encode(), session.csrf_token.encode()):
+        raise Forbidden("页面已过期或来源不明，请刷新页面后重试。")
+    return form
+
+
+AnyStaff = Annotated[StaffSession, Depends(any_staff)]
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+
+
+def require(session: StaffSession, roles: frozenset[str], what: str) -> None:
+    if session.staff.role not in roles:
+        raise Forbidden(f"您的账号（{session.staff.role_label}）没有{what}的权限。")
+
+
+def may_handle(session: StaffSession, case: Case) -> bool:
+    """Clerks act on their own department's cases; supervisors and administrators on any."""
+    role = session.staff.role
+    return role in SUPERVISE_ROLES or (role in CLERK and session.staff.department == case.department)
+
+
+def may_view(session: StaffSession, case: Case) -> bool:
+    """A clerk sees the files of cases their department holds or once held."""
+    if session.staff.role != "clerk":
+        return True
+    mine = session.staff.department
+    return case.department == mine or any(e.changes.get("department") == mine for e in case.events)
+
+
+async def logout(request: Request, session: AnyStaff, form: CheckedForm) -> Response:
+    deps: WebDeps = request.app.state.deps
+    await close_session(deps.app.sessions, session.token_digest)
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(STAFF_COOKIE, path="/")
+    return response

@@ -1,0 +1,159 @@
+"""The case page (一案一档): the whole file, and every action a department, dispatcher or
+supervisor may take on it from here, each one a command through the bus and an event in the file."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from bot.bootstrap import App
+from bot.cli.cases import RETURN_REASONS
+from bot.web.accounts import StaffSession
+from bot.web.auth import Forbidden
+from bot.web.staff.access import DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view
+from bot.web.staff.pages import BASE, render
+from bot.web.staff.queues import departments_by_code
+from handlers import commands as c
+from handlers.case import CATEGORY_LABELS, Case
+from handlers.deadlines import Duration
+from handlers.errors import DomainError
+from handlers.status import TRANSITIONS
+from handlers.supervision import current_window, pending_extension, urgency
+from storage.queries import notifications_for_case
+
+Build = Callable[[FormData, StaffSession, Case], c.Command]
+
+
+@dataclass(frozen=True)
+class Action:
+    transition: str  # the TRANSITIONS entry that must allow it
+    who: str  # "holder", "dispatcher" or "supervisor"
+    build: Build
+    done: str
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _duration(form: FormData) -> Duration | None:
+    amount = _text(form, "amount")
+    if not amount:
+        return None
+    if not amount.isdigit() or not 1 <= int(amount) <= 365:
+        raise ValueError("延期时长请填写 1 到 365 之间的整数。")
+    return Duration(int(amount), _text(form, "unit") == "working")
+
+
+def _return(form: FormData, s: StaffSession, case: Case) -> c.Command:
+    reason = _text(form, "reason")
+    if reason not in RETURN_REASONS:
+        raise ValueError(f"请选择退回理由：{'、'.join(RETURN_REASONS)}。")
+    return c.ReturnCase(s.staff.actor, case.number, reason, _text(form, "note"))
+
+
+def _extension(form: FormData, s: StaffSession, case: Case) -> c.Command:
+    duration = _duration(form)
+    if duration is None:
+        raise ValueError("请填写申请延期的时长。")
+    return c.RequestExtension(s.staff.actor, case.number, duration, _text(form, "reason"))
+
+
+def _reclassify(form: FormData, s: StaffSession, case: Case) -> c.Command:
+    category, topic = _text(form, "category"), _text(form, "topic")
+    return c.ReclassifyCase(s.staff.actor, case.number, category or None, topic or None)
+
+
+ACTIONS: dict[str, Action] = {
+    "accept": Action("accept", "holder", lambda f, s, k: c.AcceptCase(s.staff.actor, k.number, s.staff.username), "已签收"),
+    "return": Action("return", "holder", _return, "已退回分拨中心"),
+    "note": Action("note", "holder", lambda f, s, k: c.AddNote(s.staff.actor, k.number, _text(f, "note")), "已记录"),
+    "extension": Action("request_extension", "holder", _extension, "延期申请已提交，等待督办人员审批"),
+    "transfer": Action("transfer", "holder", lambda f, s, k: c.TransferCase(
+        s.staff.actor, k.number, _text(f, "department"), _text(f, "note")), "已转办"),
+    "resolve": Action("resolve", "holder", lambda f, s, k: c.ResolveCase(s.staff.actor, k.number, _text(f, "reply")),
+                      "已办结，答复已发送给群众"),
+    "dispatch": Action("dispatch", "dispatcher", lambda f, s, k: c.DispatchCase(
+        s.staff.actor, k.number, _text(f, "department"), _text(f, "note")), "已派单"),
+    "reclassify": Action("reclassify", "dispatcher", _reclassify, "分类已更正"),
+    "supervise": Action("supervise", "supervisor", lambda f, s, k: c.SuperviseCase(
+        s.staff.actor, k.number, _text(f, "note")), "督办意见已记录"),
+    "approve": Action("extend", "supervisor", lambda f, s, k: c.DecideExtension(
+        s.staff.actor, k.number, True, duration=_duration(f)), "已同意延期"),
+    "refuse": Action("refuse_extension", "supervisor", lambda f, s, k: c.DecideExtension(
+        s.staff.actor, k.number, False, _text(f, "note")), "已驳回延期申请"),
+}
+
+
+def allowed(session: StaffSession, case: Case, name: str) -> bool:
+    action = ACTIONS[name]
+    if case.status not in TRANSITIONS[action.transition][0]:
+        return False
+    if name in ("approve", "refuse") and pending_extension(case) is None:
+        return False
+    if name == "extension" and pending_extension(case) is not None:
+        return False
+    if action.who == "holder":
+        return may_handle(session, case)
+    roles = DISPATCH_ROLES if action.who == "dispatcher" else SUPERVISE_ROLES
+    return session.staff.role in roles
+
+
+async def show(request: Request, number: str, session: AnyStaff, done: str = "") -> HTMLResponse:
+    return await _page(request, session, number, message=ACTIONS[done].done if done in ACTIONS else "")
+
+
+async def act(request: Request, number: str, action: str, session: AnyStaff, form: CheckedForm) -> Response:
+    app: App = request.app.state.deps.app
+    case = await _load(app, number)
+    if action not in ACTIONS or not allowed(session, case, action):
+        raise Forbidden("您不能对这件诉求执行此操作（可能已被他人处理，请刷新页面）。")
+    try:
+        await app.bus.handle(ACTIONS[action].build(form, session, case))
+    except (DomainError, ValueError) as exc:
+        error = exc.message if isinstance(exc, DomainError) else str(exc)
+        return await _page(request, session, number, error=error, status_code=422)
+    return RedirectResponse(f"{BASE}/cases/{quote(case.number)}?done={action}", status_code=303)
+
+
+async def _load(app: App, number: str) -> Case:
+    async with app.uow() as uow:
+        return await uow.cases.get(number.strip().upper())
+
+
+async def _page(request: Request, session: StaffSession, number: str, message: str = "", error: str = "",
+                status_code: int = 200) -> HTMLResponse:
+    app: App = request.app.state.deps.app
+    try:
+        case = await _load(app, number)
+    except DomainError as exc:
+        raise Forbidden(exc.message) from None
+    if not may_view(session, case):
+        raise Forbidden("这件诉求不在您所在部门办理。")
+    async with app.sessions() as db:
+        notices = await notifications_for_case(db, case.number)
+    departments = await departments_by_code(app)
+    window = current_window(case)
+    return render(
+        request, "work_case.html", session, status_code=status_code, case=case,
+        departments=departments, notices=notices, filed=_filed(case), message=message, error=error,
+        can={name: allowed(session, case, name) for name in ACTIONS}, window=window,
+        urgency=urgency(case, app.policies.clock.now()), extension=pending_extension(case),
+        return_reasons=RETURN_REASONS, categories=CATEGORY_LABELS, corrections=_corrections(case),
+        choices=sorted((d for d in departments.values() if d.code != app.settings.routing.dispatcher),
+                       key=lambda d: d.code),
+    )
+
+
+def _filed(case: Case) -> dict[str, Any]:
+    """What the resident and the classifier gave at filing, before any correction."""
+    return case.events[0].changes if case.events else {}
+
+
+def _corrections(case: Case) -> list[Any]:
+    return [e for e in case.events if e.kind == "reclassified"]

@@ -1,0 +1,180 @@
+"""The leadership dashboard: volume by category and topic over time, grids by volume, timeliness
+and handling time by department, satisfaction, classifier accuracy; charts and CSV from one source."""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from bot.bootstrap import App
+from bot.web.staff.access import SUPERVISE_ROLES, AnyStaff, require
+from bot.web.staff.charts import line_chart, stacked_bars
+from bot.web.staff.pages import render
+from bot.web.staff.queues import departments_by_code
+from handlers.case import CATEGORY_LABELS
+from handlers.directory import Grid
+from handlers.statistics import (
+    AccuracyStats,
+    DepartmentStats,
+    SatisfactionPoint,
+    bucket,
+    classifier_accuracy,
+    department_stats,
+    granularity,
+    satisfaction_trend,
+)
+from storage.supervision_queries import case_files, volume_by_day, volume_by_grid
+
+DEFAULT_DAYS = 90
+MAX_DAYS = 366
+TABLES = ("volume", "topics", "grids", "departments", "satisfaction", "accuracy")
+UNKNOWN = "未分类"
+
+
+@dataclass
+class Dashboard:
+    since: date
+    until: date  # inclusive
+    unit: str
+    periods: list[date]
+    volume: dict[str, list[int]]  # category label -> cases per period
+    topics: list[tuple[str, str, int]]
+    grids: list[tuple[str, str, int]]
+    departments: list[tuple[str, DepartmentStats]]
+    satisfaction: list[SatisfactionPoint]
+    accuracy: list[AccuracyStats]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(values) for values in self.volume.values())
+
+
+async def gather(app: App, since: date, until: date) -> Dashboard:
+    tz = app.policies.calendar.tz
+    start, end = datetime.combine(since, time(), tz), datetime.combine(until + timedelta(days=1), time(), tz)
+    unit = granularity(since, until)
+    async with app.sessions() as session:
+        days = await volume_by_day(session, start, end, tz)
+        grids = await volume_by_grid(session, start, end)
+        files = await case_files(session, created_from=start, created_to=end)
+    async with app.uow() as uow:
+        grid_rows = {g.code: g for g in await uow.directory.grids()}
+    names = {code: d.name for code, d in (await departments_by_code(app)).items()}
+    periods = sorted({bucket(since + timedelta(days=i), unit) for i in range((until - since).days + 1)})
+    volume: dict[str, list[int]] = {label: [0] * len(periods) for label in [*CATEGORY_LABELS.values(), UNKNOWN]}
+    topics: dict[tuple[str, str], int] = defaultdict(int)
+    for day, category, topic, count in days:
+        label = CATEGORY_LABELS.get(category or "", UNKNOWN)
+        volume[label][periods.index(bucket(day, unit))] += count
+        topics[(label, topic or UNKNOWN)] += count
+    if not any(volume[UNKNOWN]):
+        del volume[UNKNOWN]
+    return Dashboard(
+        since, until, unit, periods, volume,
+        sorted(((cat, topic, n) for (cat, topic), n in topics.items()), key=lambda row: -row[2]),
+        [(code or "—", _grid_label(grid_rows, code), n) for code, n in grids],
+        [(names.get(s.department, s.department), s) for s in department_stats(files)],
+        satisfaction_trend(files, unit, tz),
+        classifier_accuracy(files),
+    )
+
+
+def period_range(app: App, since: str, until: str) -> tuple[date, date]:
+    """The local dates asked for (the last 90 days by default); ValueError says what is wrong."""
+    today = app.policies.clock.now().astimezone(app.policies.calendar.tz).date()
+    try:
+        end = date.fromisoformat(until) if until else today
+        start = date.fromisoformat(since) if since else end - timedelta(days=DEFAULT_DAYS - 1)
+    except ValueError:
+        raise ValueError("日期格式应为 2026-11-27。") from None
+    if start > end or (end - start).days >= MAX_DAYS:
+        raise ValueError(f"统计区间须在 1 到 {MAX_DAYS} 天之间，且开始日期不晚于结束日期。")
+    return start, end
+
+
+async def page(request: Request, session: AnyStaff, since: str = "", until: str = "") -> HTMLResponse:
+    require(session, SUPERVISE_ROLES, "查看统计分析")
+    app: App = request.app.state.deps.app
+    try:
+        since_day, until_day = period_range(app, since, until)
+        error = ""
+    except ValueError as exc:
+        since_day, until_day = period_range(app, "", "")
+        error = str(exc)
+    board = await gather(app, since_day, until_day)
+    labels = [_period_label(p, board.unit) for p in board.periods]
+    points = {p.period: p for p in board.satisfaction}
+    charts = {
+        "volume": stacked_bars(labels, list(board.volume.items()), "诉求量（按类别）"),
+        "satisfaction": line_chart(labels, [points[p].mean if p in points else None for p in board.periods],
+                                   "群众满意度（平均分，满分 5 分）", top=5),
+    }
+    return render(request, "dashboard.html", session, status_code=422 if error else 200, error=error,
+                  board=board, charts=charts, tables=TABLES,
+                  query=f"since={board.since.isoformat()}&until={board.until.isoformat()}",
+                  period_label=lambda p: _period_label(p, board.unit))
+
+
+async def export(request: Request, table: str, session: AnyStaff, since: str = "", until: str = "") -> Response:
+    require(session, SUPERVISE_ROLES, "导出统计数据")
+    app: App = request.app.state.deps.app
+    try:
+        if table not in TABLES:
+            raise ValueError(f"没有统计表 {table}，可选：{'、'.join(TABLES)}。")
+        board = await gather(app, *period_range(app, since, until))
+    except ValueError as exc:
+        return Response(str(exc), status_code=400, media_type="text/plain; charset=utf-8")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in _rows(board, table):
+        writer.writerow([_cell(value) for value in row])
+    name = f"minsheng-{table}-{board.since.isoformat()}-{board.until.isoformat()}.csv"
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def _rows(board: Dashboard, table: str) -> list[list[object]]:
+    if table == "volume":
+        return [["时段", "类别", "诉求量"]] + [
+            [_period_label(p, board.unit), label, values[i]]
+            for i, p in enumerate(board.periods) for label, values in board.volume.items()
+        ]
+    if table == "topics":
+        return [["类别", "主题", "诉求量"]] + [[cat, topic, n] for cat, topic, n in board.topics]
+    if table == "grids":
+        return [["网格代码", "网格", "诉求量"]] + [list(row) for row in board.grids]
+    if table == "departments":
+        return [["部门", "派办次数", "超期次数", "超期率", "办结件数", "平均办理时长（小时）"]] + [
+            [name, s.assigned, s.overdue, f"{s.overdue_rate:.1%}", s.resolved,
+             f"{s.mean_hours:.1f}" if s.mean_hours is not None else ""] for name, s in board.departments
+        ]
+    if table == "satisfaction":
+        return [["时段", "评价件数", "平均分", "满意（3 分及以上）", "未评价归档"]] + [
+            [_period_label(p.period, board.unit), p.rated, f"{p.mean:.2f}" if p.mean is not None else "",
+             p.satisfied, p.unrated] for p in board.satisfaction
+        ]
+    return [["模型版本", "已归档件数", "类别正确", "主题正确", "准确率"]] + [
+        [a.version, a.closed, a.category_correct, a.topic_correct, f"{a.accuracy:.1%}"] for a in board.accuracy
+    ]
+
+
+def _cell(value: object) -> object:
+    """Spreadsheets run a cell that starts with = + - @ as a formula; such text gets a leading quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _period_label(period: date, unit: str) -> str:
+    if unit == "month":
+        return period.strftime("%Y-%m")
+    return period.strftime("%m-%d") + ("起" if unit == "week" else "")
+
+
+def _grid_label(grids: dict[str, Grid], code: str | None) -> str:
+    grid = grids.get(code or "")
+    return f"{grid.street}{grid.community}{grid.name}" if grid else ("位置未确定" if code is None else code)

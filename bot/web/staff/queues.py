@@ -1,0 +1,87 @@
+"""The lists staff work from: a department's queue by deadline, the dispatcher's 分拨 list, and the
+supervisor's view of overdue and nearly due cases, extension requests and 重办 across departments."""
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from bot.bootstrap import App
+from bot.web.auth import Forbidden
+from bot.web.staff.access import DISPATCH_ROLES, QUEUE_ROLES, SUPERVISE_ROLES, AnyStaff, require
+from bot.web.staff.pages import home_for, render
+from handlers.case import Case
+from handlers.directory import Department
+from handlers.status import AT_DEPARTMENT, AT_DISPATCHER, IN_HAND, Status
+from handlers.supervision import current_window, pending_extension, urgency
+from storage.supervision_queries import case_files
+
+
+async def start(session: AnyStaff) -> RedirectResponse:
+    return RedirectResponse(home_for(session), status_code=303)
+
+
+async def queue(request: Request, session: AnyStaff, dept: str = "") -> HTMLResponse:
+    require(session, QUEUE_ROLES, "查看部门待办")
+    app: App = request.app.state.deps.app
+    own = session.staff.department or ""
+    if session.staff.role == "clerk" and dept and dept != own:
+        raise Forbidden("只能查看本部门的待办。")
+    code = dept or own
+    departments = await departments_by_code(app)
+    cases = await _files(app, statuses=sorted(AT_DEPARTMENT), department=code) if code else []
+    return render(request, "queue.html", session, rows=_by_deadline(cases, app), department=departments.get(code),
+                  code=code, departments=_choices(departments, app), can_choose=session.staff.role != "clerk")
+
+
+async def dispatch_list(request: Request, session: AnyStaff) -> HTMLResponse:
+    require(session, DISPATCH_ROLES, "统一分拨")
+    app: App = request.app.state.deps.app
+    cases = await _files(app, statuses=sorted(AT_DISPATCHER))
+    rows = [(case, _why_here(case)) for case in sorted(cases, key=lambda c: c.created_at or c.updated_at)]
+    departments = await departments_by_code(app)
+    return render(request, "dispatch.html", session, rows=rows, departments=_choices(departments, app))
+
+
+async def supervise(request: Request, session: AnyStaff) -> HTMLResponse:
+    require(session, SUPERVISE_ROLES, "督办")
+    app: App = request.app.state.deps.app
+    cases = await _files(app, statuses=sorted(AT_DEPARTMENT))
+    rows = [row for row in _by_deadline(cases, app) if row[2]]
+    extensions = [(case, pending_extension(case)) for case in cases if case.status in IN_HAND]
+    return render(request, "supervise.html", session, rows=rows, departments=await departments_by_code(app),
+                  extensions=[(case, event) for case, event in extensions if event is not None],
+                  reopened=[case for case in cases if case.status is Status.REOPENED])
+
+
+async def departments_by_code(app: App) -> dict[str, Department]:
+    async with app.uow() as uow:
+        return {d.code: d for d in await uow.directory.departments()}
+
+
+async def _files(app: App, **filters: Any) -> list[Case]:
+    async with app.sessions() as session:
+        return await case_files(session, **filters)
+
+
+def _by_deadline(cases: list[Case], app: App) -> list[tuple[Case, Any, str]]:
+    """(case, deadline, urgency) with the most pressing first; cases without a time limit last."""
+    now = app.policies.clock.now()
+    rows = []
+    for case in cases:
+        window = current_window(case)
+        rows.append((case, window.deadline if window else None, urgency(case, now)))
+    return sorted(rows, key=lambda row: (row[1] is None, row[1] or now))
+
+
+def _why_here(case: Case) -> str:
+    """Why the dispatcher holds it: the department's return reason, or the router's review reason."""
+    event = next((e for e in reversed(case.events) if e.kind in ("returned", "sent_to_review")), None)
+    return event.note if event else "新受理"
+
+
+def _choices(departments: dict[str, Department], app: App) -> list[Department]:
+    dispatcher = app.settings.routing.dispatcher
+    order = {"grid": 0, "community": 1, "street": 2, "district": 3}
+    return sorted((d for d in departments.values() if d.code != dispatcher),
+                  key=lambda d: (order.get(d.level, 9), d.code))

@@ -1,0 +1,118 @@
+"""Department work in a real browser: a clerk accepts and resolves a case from the queue page; the
+leadership dashboard renders its charts and tables. Screenshots go to tests/artifacts/."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from bot.web.accounts import add_staff, open_session
+from bot.web.auth import STAFF_COOKIE
+from handlers import commands as c
+from handlers.status import Status
+from tests.browser.conftest import ARTIFACTS
+from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def stack(sqlite_template, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:  # type: ignore[no-untyped-def]
+    url = await scratch_database("sqlite", tmp_path_factory.mktemp("staff"), sqlite_template, None)
+    async with web_stack(url) as running:
+        yield running
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    opened = await browser.new_context(**DESKTOP)
+    yield opened
+    await opened.close()
+
+
+async def as_clerk(context: BrowserContext, stack: WebStack) -> Page:
+    """The clerk's session cookie, as the login form would set it (the console's login admits only
+    console roles for now)."""
+    _, session_token = await _session(stack, "clerk", "clerk", "C-T01-C01")
+    await context.add_cookies([{"name": STAFF_COOKIE, "value": session_token, "url": stack.url}])
+    page = await context.new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    return page
+
+
+async def _session(stack: WebStack, username: str, role: str, department: str | None) -> tuple[str, str]:
+    now = datetime.now(UTC)
+    member = await add_staff(stack.app.sessions, username, PASSWORD, role, department, now, reset=True)
+    token, session = await open_session(stack.app.sessions, member, now, 8)
+    return session.csrf_token, token
+
+
+def filing(text: str, category: str = "service", grid: str = "T01-C01-G01", topic: str = "城乡建设") -> c.FileCase:
+    return c.FileCase(actor="resident", text=text, channel="web", user_ref="web:browser", category=category,
+                      topic=topic, category_confidence=0.9, topic_confidence=0.8, grid_code=grid)
+
+
+async def test_a_clerk_accepts_and_resolves_a_case_from_the_queue(context: BrowserContext, stack: WebStack) -> None:
+    number = (await stack.app.bus.handle(filing("小区东门路灯坏了一周，晚上很黑"))).number
+    page = await as_clerk(context, stack)
+    await page.goto(stack.url + "/console/work")
+    await expect(page).to_have_url(stack.url + "/console/work/queue")
+    row = page.locator(f'tr[data-number="{number}"]')
+    await expect(row).to_contain_text("已派单")
+    await page.screenshot(path=ARTIFACTS / "staff-queue.png", full_page=True)
+
+    await row.get_by_role("link", name=number).click()
+    await expect(page.locator("#case-text")).to_have_text("小区东门路灯坏了一周，晚上很黑")
+    await page.get_by_role("button", name="签收").click()
+    await expect(page.locator("#done")).to_have_text("已签收")
+    await expect(page.locator("#case-status")).to_have_text("已签收")
+    await page.locator("#resolve-form textarea").fill("已更换东门两盏路灯，恢复照明。")
+    await page.get_by_role("button", name="办结").click()
+    await expect(page.locator("#case-status")).to_have_text("已办结")
+    await expect(page.locator("#notices")).to_contain_text("已更换东门两盏路灯")
+    await page.screenshot(path=ARTIFACTS / "staff-case-resolved.png", full_page=True)
+
+    async with stack.app.uow() as uow:
+        case = await uow.cases.get(number)
+    assert case.status is Status.RESOLVED and case.reply == "已更换东门两盏路灯，恢复照明。"
+    assert [e.actor for e in case.events if e.kind in ("accepted", "resolved")] == ["staff:clerk"] * 2
+    await page.goto(stack.url + "/console/work/queue")
+    await expect(page.locator(f'tr[data-number="{number}"]')).to_have_count(0)
+
+
+async def test_the_dashboard_renders_with_data(context: BrowserContext, stack: WebStack) -> None:
+    bus = stack.app.bus
+    samples = [("楼上漏水", "dispute", "T01-C01-G01", 5), ("广场舞噪音", "dispute", "T01-C01-G02", 2),
+               ("路灯坏了", "service", "T01-C01-G01", 4), ("工资被拖欠", "petition", "T01-C01-G02", None)]
+    for text, category, grid, rating in samples:
+        topic = "劳动和社会保障" if category == "petition" else "城乡建设"
+        number = (await bus.handle(filing(text, category, grid, topic))).number
+        if rating is not None:
+            for command in (c.AcceptCase("w", number), c.ResolveCase("w", number, "已处理"),
+                            c.RateCase("r", number, rating)):
+                await bus.handle(command)
+    page = await context.new_page()
+    await page.goto(stack.url + "/console/work/dashboard")
+    await expect(page).to_have_url(stack.url + "/console/login?next=/console/work/dashboard")
+    await add_staff(stack.app.sessions, "chief", PASSWORD, "supervisor", None, datetime.now(UTC), reset=True)
+    await page.get_by_label("用户名").fill("chief")
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await expect(page).to_have_url(stack.url + "/console/work/dashboard")
+
+    await expect(page.locator("#volume-chart svg rect").first).to_be_visible()
+    await expect(page.locator("#total")).to_contain_text("共 5 件")
+    await expect(page.locator("#grids tbody tr")).to_have_count(2)
+    await expect(page.locator("#departments")).to_contain_text("试验社区一网格")
+    await expect(page.locator("#satisfaction-chart svg circle")).to_have_count(1)
+    await expect(page.locator("#satisfaction tbody")).to_contain_text("3.67")
+    await page.screenshot(path=ARTIFACTS / "staff-dashboard.png", full_page=True)
+
+    async with page.expect_download() as download:
+        await page.get_by_role("link", name="部门", exact=True).click()
+    saved = ARTIFACTS / "staff-departments.csv"
+    await (await download.value).save_as(saved)
+    assert saved.read_text(encoding="utf-8-sig").startswith("部门,派办次数")

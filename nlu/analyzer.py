@@ -22,7 +22,7 @@ from nlu.model import NluModel, prepare
 from nlu.registry import ModelRegistry
 from nlu.segment import make_tokenizer
 
-EXTRACT_CHARS = 5000  # places and entities are looked for in the first 5,000 characters
+EXTRACT_CHARS = 2000  # places and entities are looked for in the first 2,000 characters
 _CONTENT = re.compile(r"[\u4e00-\u9fff]")
 FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence
 _WORKER: "Analyzer | None" = None

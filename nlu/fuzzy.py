@@ -52,17 +52,17 @@ class PlaceMatcher:
                     for name in self.by_sound.get(tuple(sounds[start : start + length]), []):
                         if name != window:
                             found[(start, start + length)] = (name, HOMOPHONE_FACTOR)
+        windows = set()
         for marker in _MARKERS.finditer(text, 0, FUZZY_CHARS):
-            for end in {marker.start(), marker.end()}:
-                for length in self.lengths:
-                    start = end - length
-                    if start < 0:
-                        continue
-                    self._match(text[start:end], (start, end), found)
+            for end in (marker.start(), marker.end()):
+                windows.update((end - length, end) for length in self.lengths
+                               if end - length >= 0 and (text[end - length] in self.firsts or text[end - 1] in self.lasts))
+        for start, end in sorted(windows):
+            self._match(text[start:end], (start, end), found)
         return [(name, factor, span) for span, (name, factor) in found.items()]
 
     def _match(self, window: str, span: tuple[int, int], found: dict) -> None:
-        if span in found or not window.strip() or (window[0] not in self.firsts and window[-1] not in self.lasts):
+        if span in found or not window.strip():
             return
         best = process.extractOne(window, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best is not None and best[0] != window:

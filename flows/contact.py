@@ -83,6 +83,7 @@ def file_command(draft: Draft, channel: str, user_ref: str, ctx: Context) -> Fil
         longitude=draft.longitude,
         phone=None if draft.anonymous else draft.phone,
         anonymous=draft.anonymous,
+        intake_key=draft.origin or None,
     )
 
 

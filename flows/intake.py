@@ -20,7 +20,7 @@ _MIN_DESCRIPTION = 8
 
 def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """A new complaint: keep what it says, and ask for more only if it says too little to act on."""
-    draft = absorb(Draft(), inbound.text, u)
+    draft = absorb(Draft(origin=f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"), inbound.text, u)
     state = replace(state, draft=draft, paused=None)
     if too_short(inbound.text):
         return ask(

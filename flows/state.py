@@ -26,6 +26,7 @@ class Draft:
     """The complaint as collected so far; the `*_done` flags say which questions are answered."""
 
     parts: tuple[str, ...] = ()
+    origin: str = ""  # the message that started it; files the case at most once
     category: str | None = None
     category_confidence: float | None = None
     topic: str | None = None

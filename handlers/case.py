@@ -62,6 +62,7 @@ class Case:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     closed_at: datetime | None = None
+    intake_key: str | None = None
     events: list[Event] = field(default_factory=list)
     new_events: list[Event] = field(default_factory=list)
     version: int = 0

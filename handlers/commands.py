@@ -28,6 +28,7 @@ class FileCase(Command):
     phone: str | None = None
     anonymous: bool = False
     department: str | None = None  # a person's pick (hotline operator), instead of the routing rules
+    intake_key: str | None = None  # the conversation's draft: filing it twice yields the same case
     model_version: str | None = None  # the classifier that suggested category and topic, for accuracy by version
 
 

@@ -49,6 +49,8 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
         raise DomainError("诉求内容不能为空，请描述您遇到的问题。")
     _check_category(cmd.category)
     async with uow:
+        if cmd.intake_key and (filed := await uow.cases.get_by_intake_key(cmd.intake_key)):
+            return filed
         index = await directory_index(uow)
         now = policies.clock.now()
         number = await _next_number(uow, policies)
@@ -69,6 +71,7 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
             address=cmd.address,
             latitude=cmd.latitude,
             longitude=cmd.longitude,
+            intake_key=cmd.intake_key,
             **_grid_fields(index.grid(cmd.grid_code)),
             **({"model_version": cmd.model_version} if cmd.model_version else {}),
         )

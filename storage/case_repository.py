@@ -39,6 +39,10 @@ class SqlCaseRepository:
         self._ids[number] = row.id
         return case
 
+    async def get_by_intake_key(self, key: str) -> Case | None:
+        number = await self.session.scalar(select(CaseRow.number).where(CaseRow.intake_key == key))
+        return await self.get(number) if number else None
+
     async def next_sequence(self, day: str) -> int:
         """Atomically bump the day's counter (an upsert), so concurrent filings never share a number."""
         dialect = sqlite if self.session.bind.dialect.name == "sqlite" else postgresql

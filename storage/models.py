@@ -68,6 +68,7 @@ class CaseRow(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    intake_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (

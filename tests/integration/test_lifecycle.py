@@ -234,3 +234,13 @@ async def test_a_person_can_name_the_department_when_filing(district: App) -> No
     with pytest.raises(DomainError, match="未找到部门"):
         await district.bus.handle(filing(department="NOPE"))
     assert await _footprint(district) == before
+
+
+async def test_a_draft_is_filed_once_even_if_confirmed_again(district: App) -> None:
+    """A process that dies after filing but before saving the conversation sees the same case again."""
+    first = await district.bus.handle(filing(intake_key="telegram/tg:1001/77"))
+    before = await _footprint(district)
+    again = await district.bus.handle(filing(intake_key="telegram/tg:1001/77"))
+    assert again.number == first.number and await _footprint(district) == before
+    other = await district.bus.handle(filing(intake_key="telegram/tg:1001/78"))
+    assert other.number != first.number

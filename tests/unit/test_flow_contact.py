@@ -95,3 +95,10 @@ def test_bad_input_at_the_summary_and_the_edit_menu_is_asked_again() -> None:
     for state in (_summary(), turn(_summary(), "修改").state):
         out = turn(state, "嗯嗯啊啊")
         assert out.state.step == state.step and "没太明白" in said(out)
+
+
+def test_the_filing_carries_the_draft_origin_so_a_retry_files_once() -> None:
+    started = turn(ConversationState(), "楼上邻居天天半夜装修，吵得睡不着觉")
+    assert started.state.draft is not None and started.state.draft.origin == "test/resident-1/m"
+    command = contact.file_command(started.state.draft, "test", "resident-1", context())
+    assert command.intake_key == started.state.draft.origin

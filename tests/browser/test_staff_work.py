@@ -3,6 +3,7 @@ leadership dashboard renders its charts and tables. Screenshots go to tests/arti
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -20,7 +21,7 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timez
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def stack(sqlite_template, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:  # type: ignore[no-untyped-def]
+async def stack(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:
     url = await scratch_database("sqlite", tmp_path_factory.mktemp("staff"), sqlite_template, None)
     async with web_stack(url) as running:
         yield running

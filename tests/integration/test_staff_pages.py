@@ -4,7 +4,7 @@ case file and its actions (each one an event), 分拨, 督办 and extensions, th
 import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 import pytest

@@ -70,7 +70,8 @@ def _reclassify(form: FormData, s: StaffSession, case: Case) -> c.Command:
 
 
 ACTIONS: dict[str, Action] = {
-    "accept": Action("accept", "holder", lambda f, s, k: c.AcceptCase(s.staff.actor, k.number, s.staff.username), "已签收"),
+    "accept": Action("accept", "holder", lambda f, s, k: c.AcceptCase(
+        s.staff.actor, k.number, s.staff.username), "已签收"),
     "return": Action("return", "holder", _return, "已退回分拨中心"),
     "note": Action("note", "holder", lambda f, s, k: c.AddNote(s.staff.actor, k.number, _text(f, "note")), "已记录"),
     "extension": Action("request_extension", "holder", _extension, "延期申请已提交，等待督办人员审批"),

@@ -1,26 +1,32 @@
-"""Open311 GeoReport v2 (JSON): our categories × topics as services, cases as service requests.
+"""Open311 GeoReport v2 endpoints (JSON) under /open311/v2.
 
-Anyone may read statuses; the resident's words, address and position are shown only to a client
-with an API key, as filing is. Parameters are checked here rather than by FastAPI so that every
-refusal comes back in the spec's shape, a list of {"code", "description"}.
+Parameters are checked here rather than by FastAPI so that every refusal comes back in the
+spec's shape, a list of {"code", "description"}.
 """
 
-import hmac
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel
-from pypinyin import lazy_pinyin
 
 from bot.bootstrap import App
+from bot.open311.records import (
+    Created,
+    Error,
+    Open311Settings,
+    Refusal,
+    Service,
+    ServiceDefinition,
+    ServiceRequest,
+    notice,
+    service,
+    service_code,
+    service_request,
+)
 from flows.district import DistrictMap
 from handlers import commands as c
-from handlers.case import CATEGORY_LABELS, Case
+from handlers.case import Case
 from handlers.errors import DomainError
 from handlers.lifecycle import CATEGORIES
 from handlers.status import FINAL, Status
@@ -30,85 +36,6 @@ CHANNEL = "open311"
 MAX_DESCRIPTION = 4000
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
-
-
-class Service(BaseModel):
-    service_code: str
-    service_name: str
-    description: str
-    metadata: bool
-    type: Literal["realtime", "batch", "blackbox"]
-    keywords: str
-    group: str
-
-
-class ServiceDefinition(BaseModel):
-    service_code: str
-    attributes: list[dict[str, Any]]
-
-
-class ServiceRequest(BaseModel):
-    service_request_id: str
-    status: Literal["open", "closed"]
-    status_notes: str | None
-    service_name: str | None
-    service_code: str | None
-    description: str | None
-    agency_responsible: str | None
-    service_notice: str | None
-    requested_datetime: str | None
-    updated_datetime: str | None
-    expected_datetime: str | None
-    address: str | None
-    address_id: str | None
-    zipcode: str | None
-    lat: float | None
-    long: float | None
-    media_url: str | None
-
-
-class Created(BaseModel):
-    service_request_id: str
-    service_notice: str
-    account_id: str | None
-
-
-class Error(BaseModel):
-    code: int
-    description: str
-
-
-@dataclass(frozen=True)
-class Open311Settings:
-    keys: Mapping[str, str]  # API key -> client name, for the case file
-    jurisdiction_id: str = ""
-
-    @classmethod
-    def from_settings(cls, section: Mapping[str, Any], environ: Mapping[str, str]) -> "Open311Settings":
-        """Keys come from the environment variable the config names, as `name:key,name:key`."""
-        raw = environ.get(str(section.get("api_keys_env", "MINSHENG_OPEN311_KEYS")), "")
-        keys = {}
-        for item in filter(None, (part.strip() for part in raw.split(","))):
-            name, _, key = item.rpartition(":")
-            keys[key] = name or "open311"
-        return cls(keys, str(section.get("jurisdiction_id", "")))
-
-    def client(self, api_key: str | None) -> str | None:
-        """The client an API key belongs to; every key is compared, in constant time."""
-        found = None
-        for key, name in self.keys.items():
-            if api_key and hmac.compare_digest(key.encode(), api_key.encode()):
-                found = name
-        return found
-
-
-class Refusal(Exception):
-    def __init__(self, code: int, description: str) -> None:
-        super().__init__(description)
-        self.code, self.description = code, description
-
-    def response(self) -> JSONResponse:
-        return JSONResponse([{"code": self.code, "description": self.description}], status_code=self.code)
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": list[Error]} for code in (400, 403, 404)}
@@ -127,15 +54,10 @@ def router() -> APIRouter:
     return routes
 
 
-def service_code(category: str, topic: str) -> str:
-    """Stable ASCII codes, e.g. dispute-chengxiangjianshe for 矛盾纠纷 · 城乡建设."""
-    return f"{category}-{''.join(lazy_pinyin(topic))}"
-
-
 async def services(request: Request, jurisdiction_id: str | None = None) -> Any:
     try:
         _check_jurisdiction(request, jurisdiction_id)
-        return [_service(category, topic) for category, topic in (await _catalogue(_app(request))).values()]
+        return [service(category, topic) for category, topic in (await _catalogue(_app(request))).values()]
     except Refusal as refusal:
         return refusal.response()
 
@@ -193,7 +115,7 @@ async def create_request(
         return refusal.response()
     except DomainError as exc:
         return Refusal(400, exc.message).response()
-    return [Created(service_request_id=case.number, service_notice=_notice(app, case), account_id=None)]
+    return [Created(service_request_id=case.number, service_notice=notice(app, case), account_id=None)]
 
 
 async def list_requests(
@@ -272,13 +194,6 @@ async def _service_of(app: App, code: str, status: int = 404) -> tuple[str, str]
     return found
 
 
-def _service(category: str, topic: str) -> Service:
-    label = CATEGORY_LABELS[category]
-    return Service(service_code=service_code(category, topic), service_name=f"{label}·{topic}",
-                   description=f"{label}类诉求，涉及{topic}", metadata=False, type="realtime",
-                   keywords=f"{label},{topic}", group=label)
-
-
 def _point(lat: str | None, long: str | None) -> tuple[float, float] | None:  # noqa: A002
     if not (lat or "").strip() and not (long or "").strip():
         return None
@@ -324,43 +239,8 @@ def _statuses(value: str | None) -> list[Status]:
     return result
 
 
-def _notice(app: App, case: Case) -> str:
-    sla = app.policies.sla.get(case.category or "")
-    return f"已受理，办理时限 {sla.resolve.label}" if sla else "已受理"
-
-
 async def _requests(request: Request, app: App, cases: list[Case], api_key: str | None) -> list[ServiceRequest]:
     trusted = _settings(request).client(api_key) is not None
     async with app.uow() as uow:
         names = {d.code: d.name for d in await uow.directory.departments()}
-    return [_request(app, case, names, trusted) for case in cases]
-
-
-def _request(app: App, case: Case, names: Mapping[str, str], trusted: bool) -> ServiceRequest:
-    tz = app.policies.calendar.tz
-    known = case.category in CATEGORY_LABELS and case.topic
-    expected = case.resolve_deadline or case.sign_deadline
-    notes = case.status.label + (f"：{case.reply}" if trusted and case.reply else "")
-    return ServiceRequest(
-        service_request_id=case.number,
-        status="closed" if case.status in FINAL else "open",
-        status_notes=notes,
-        service_name=f"{CATEGORY_LABELS[case.category or '']}·{case.topic}" if known else None,
-        service_code=service_code(case.category or "", case.topic or "") if known else None,
-        description=case.text if trusted else None,
-        agency_responsible=names.get(case.department or ""),
-        service_notice=_notice(app, case),
-        requested_datetime=_w3c(case.created_at, tz),
-        updated_datetime=_w3c(case.updated_at, tz),
-        expected_datetime=_w3c(expected, tz) if case.status not in FINAL else None,
-        address=case.address if trusted else None,
-        address_id=None,
-        zipcode=None,
-        lat=case.latitude if trusted else None,
-        long=case.longitude if trusted else None,
-        media_url=None,
-    )
-
-
-def _w3c(moment: datetime | None, tz: Any) -> str | None:
-    return moment.astimezone(tz).isoformat(timespec="seconds") if moment else None
+    return [service_request(app, case, names, trusted) for case in cases]

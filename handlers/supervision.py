@@ -107,8 +107,8 @@ def pending(case: Case) -> dict[str, datetime]:
             result["overdue"] = window.deadline
             if "reminded" not in since:
                 result["remind"] = window.deadline
-    if case.status is Status.RESOLVED:
-        resolved = next(e for e in reversed(case.events) if e.kind == "resolved")
+    resolved = next((e for e in reversed(case.events) if e.kind == "resolved"), None)
+    if case.status is Status.RESOLVED and resolved is not None:
         result["return_visit"] = resolved.at
     return result
 

@@ -65,11 +65,13 @@ async def gather(app: App, since: date, until: date) -> Dashboard:
         grid_rows = {g.code: g for g in await uow.directory.grids()}
     names = {code: d.name for code, d in (await departments_by_code(app)).items()}
     periods = sorted({bucket(since + timedelta(days=i), unit) for i in range((until - since).days + 1)})
+    column = {period: i for i, period in enumerate(periods)}
     volume: dict[str, list[int]] = {label: [0] * len(periods) for label in [*CATEGORY_LABELS.values(), UNKNOWN]}
     topics: dict[tuple[str, str], int] = defaultdict(int)
     for day, category, topic, count in days:
         label = CATEGORY_LABELS.get(category or "", UNKNOWN)
-        volume[label][periods.index(bucket(day, unit))] += count
+        if bucket(day, unit) in column:
+            volume[label][column[bucket(day, unit)]] += count
         topics[(label, topic or UNKNOWN)] += count
     if not any(volume[UNKNOWN]):
         del volume[UNKNOWN]

@@ -7,21 +7,23 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from bot.cli.common import console, err_console, fail, open_app, run_async
-from nlu.analyzer import Analyzer
-from nlu.evaluation import evaluate
-from nlu.gazetteer import Gazetteer
-from nlu.registry import ModelMissing, ModelRegistry
-from nlu.report import confusion_png
-from nlu.retrain import retrain as run_retrain
 from nlu.transcripts import TranscriptError, parse_transcript
 from storage.directory_repository import SqlDirectoryRepository
 from storage.queries import closed_case_examples, load_gazetteer_rows
+
+if TYPE_CHECKING:
+    from nlu.analyzer import Analyzer
+    from nlu.registry import ModelRegistry
+
+# Each command imports the model stack (scikit-learn, spaCy, matplotlib) itself, so that every
+# other `minsheng` command starts without paying for it.
 
 nlu_app = typer.Typer(help="中文理解模型：评估、版本、重新训练", no_args_is_help=True)
 PROGRESS_FROM = 50
@@ -65,6 +67,10 @@ async def eval_command(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出指标"),
     out: Path = typer.Option(Path("."), "--out", help="混淆矩阵 PNG 的保存目录"),
 ) -> None:
+    from nlu.evaluation import evaluate
+    from nlu.registry import ModelRegistry
+    from nlu.report import confusion_png
+
     examples = read_labelled(file)
     if not examples:
         raise fail(f"{file} 中没有带 text 和 topic/category 标注的记录")
@@ -86,6 +92,8 @@ async def eval_command(
 @nlu_app.command("models", help="列出全部模型版本及其指标")
 @run_async
 async def models(ctx: typer.Context) -> None:
+    from nlu.registry import ModelRegistry
+
     async with open_app(ctx) as app:
         registry = ModelRegistry(app.settings.models_dir)
     versions = registry.list_versions()
@@ -105,6 +113,8 @@ async def models(ctx: typer.Context) -> None:
 @nlu_app.command("activate", help="启用指定的模型版本（回滚或前滚）")
 @run_async
 async def activate(ctx: typer.Context, version: str = typer.Argument(..., help="版本名，见 minsheng nlu models")) -> None:
+    from nlu.registry import ModelMissing, ModelRegistry
+
     async with open_app(ctx) as app:
         registry = ModelRegistry(app.settings.models_dir)
     try:
@@ -121,6 +131,9 @@ async def retrain(
     force: bool = typer.Option(False, "--force", help="无论评估结果如何都启用新模型"),
     seed: int = typer.Option(0, "--seed", help="随机种子（数据划分）"),
 ) -> None:
+    from nlu.registry import ModelRegistry
+    from nlu.retrain import retrain as run_retrain
+
     async with open_app(ctx) as app:
         async with app.sessions() as session:
             examples = await closed_case_examples(session)
@@ -183,14 +196,20 @@ def _complaint_text(text: str) -> tuple[str, bool]:
     return (transcript.caller_text, True) if labelled and transcript.caller_text else (text, False)
 
 
-def _load_analyzer(models_dir: Path, grids: list, places: list) -> Analyzer:
+def _load_analyzer(models_dir: Path, grids: list, places: list) -> "Analyzer":
+    from nlu.analyzer import Analyzer
+    from nlu.gazetteer import Gazetteer
+    from nlu.registry import ModelMissing
+
     try:
         return Analyzer.load(models_dir, Gazetteer.from_registry(grids, places))
     except ModelMissing as exc:
         raise fail(str(exc)) from None
 
 
-def _required(registry: ModelRegistry) -> str:
+def _required(registry: "ModelRegistry") -> str:
+    from nlu.registry import ModelMissing
+
     try:
         return registry.require_active()
     except ModelMissing as exc:

@@ -5,28 +5,14 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from bot.cli import cases, database
-from bot.cli import nlu as nlu_cli
+from bot.cli.main import app
 from nlu.registry import ModelRegistry
 from tests.fixtures.nlu import tiny_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-
-
-def build_cli() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.callback()
-    def main(ctx: typer.Context, config: Path | None = typer.Option(None, "--config")) -> None:
-        ctx.obj = {"config": str(config) if config else None}
-
-    for module in (database, cases, nlu_cli):
-        module.register(app)
-    return app
 
 
 @pytest.fixture
@@ -48,7 +34,7 @@ def write_archive(path: Path, rows) -> Path:
 
 def test_import_retrain_classify_eval_and_roll_back(db_url: str, config: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("MINSHENG_DATABASE_URL", db_url)
-    cli, runner = build_cli(), CliRunner()
+    cli, runner = app, CliRunner()
 
     def run(*args: str, **kw):  # type: ignore[no-untyped-def]
         result = runner.invoke(cli, ["--config", str(config), *args], **kw)

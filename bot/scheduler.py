@@ -36,12 +36,13 @@ from handlers.case import Case
 from handlers.errors import DomainError
 from handlers.status import AT_DEPARTMENT, Status
 from handlers.supervision import KINDS, SupervisionPolicy, TimedJob, timed_command, timed_jobs
-from storage.supervision_queries import case_files
+from storage.supervision_queries import case_files, last_event_id
 
 log = logging.getLogger(__name__)
 JOBS_TABLE = "apscheduler_jobs"
-# Rows another worker committed with a slightly older clock are still picked up.
-SYNC_OVERLAP = timedelta(minutes=10)
+# Each pass looks this many events back, so a transaction that committed after a later one
+# (its event ids are lower) is still seen.
+SYNC_OVERLAP_EVENTS = 200
 # A full planning pass now and then repairs whatever an incremental one missed.
 FULL_SYNC_EVERY = timedelta(hours=1)
 T = TypeVar("T")
@@ -77,7 +78,7 @@ class _Leader:
     loop: asyncio.AbstractEventLoop
     scheduler: BackgroundScheduler
     settings: SchedulerSettings
-    watermark: datetime | None = None
+    watermark: int = 0  # the highest case event id the last pass had seen
     last_full: datetime | None = None
     running: int = 0
     closed: bool = False
@@ -140,10 +141,11 @@ def _sync(leader: _Leader) -> None:
     now = datetime.now(UTC)
     if leader.last_full is None or now - leader.last_full > FULL_SYNC_EVERY:
         leader.last_full = now
-        cases = leader.call(_load(leader.app, statuses=[*AT_DEPARTMENT, Status.RESOLVED]))
+        mark, cases = leader.call(_load(leader.app, statuses=[*AT_DEPARTMENT, Status.RESOLVED]))
         existing: dict[str, Job] | None = {job.id: job for job in leader.scheduler.get_jobs("default")}
     else:
-        cases = leader.call(_load(leader.app, updated_since=(leader.watermark or now) - SYNC_OVERLAP))
+        since = max(leader.watermark - SYNC_OVERLAP_EVENTS, 0)
+        mark, cases = leader.call(_load(leader.app, changed_after_event=since))
         existing = None
     planned: set[str] = set()
     for case in cases:
@@ -153,8 +155,7 @@ def _sync(leader: _Leader) -> None:
     if existing is not None:
         for job_id in set(existing) - planned:
             _remove(leader.scheduler, job_id)
-    stamps = [c.updated_at for c in cases if c.updated_at] + ([leader.watermark] if leader.watermark else [])
-    leader.watermark = max(stamps, default=now)
+    leader.watermark = mark
 
 
 def plan(
@@ -242,9 +243,11 @@ async def _handle(app: App, command: Any) -> None:
         log.warning("定时任务 %s（%s）未执行：%s", type(command).__name__, command.number, exc.message)
 
 
-async def _load(app: App, **filters: Any) -> list[Case]:
+async def _load(app: App, **filters: Any) -> tuple[int, list[Case]]:
+    """The newest event id, then the case files: whatever lands in between is seen next pass."""
     async with app.sessions() as session:
-        return await case_files(session, **filters)
+        mark = await last_event_id(session)
+        return mark, await case_files(session, **filters)
 
 
 def _args(job: TimedJob) -> tuple[str, str, str]:

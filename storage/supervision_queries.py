@@ -21,18 +21,22 @@ async def case_files(
     *,
     statuses: Sequence[Status] | None = None,
     department: str | None = None,
-    updated_since: datetime | None = None,
+    changed_after_event: int | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
 ) -> list[Case]:
-    """Cases with their whole event logs, in two queries per chunk rather than one per case."""
+    """Cases with their whole event logs, in two queries per chunk rather than one per case.
+
+    `changed_after_event` keeps the cases that gained an event with a higher id: event ids come
+    from the database, so no writer's clock can hide a change."""
     query = select(CaseRow).order_by(CaseRow.id)
     if statuses is not None:
         query = query.where(CaseRow.status.in_([s.value for s in statuses]))
     if department is not None:
         query = query.where(CaseRow.department == department)
-    if updated_since is not None:
-        query = query.where(CaseRow.updated_at >= updated_since)
+    if changed_after_event is not None:
+        changed = select(CaseEventRow.case_id).where(CaseEventRow.id > changed_after_event)
+        query = query.where(CaseRow.id.in_(changed))
     if created_from is not None:
         query = query.where(CaseRow.created_at >= created_from)
     if created_to is not None:
@@ -51,6 +55,10 @@ async def case_files(
             events[event.case_id].append(event)
         cases.extend(to_case(row, [to_event(e) for e in events[row.id]]) for row in chunk)
     return cases
+
+
+async def last_event_id(session: AsyncSession) -> int:
+    return (await session.execute(select(func.max(CaseEventRow.id)))).scalar_one() or 0
 
 
 async def find_cases(

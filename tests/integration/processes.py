@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def fast_config(folder: Path) -> Path:
-    """config.toml with a quick standby, so a takeover happens within a test's patience."""
-    text = (ROOT / "config.toml").read_text(encoding="utf-8").replace("standby_seconds = 5", "standby_seconds = 0.3")
+    """config.toml with a quick standby and planning pass, so things happen within a test's patience."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    text = text.replace("standby_seconds = 5", "standby_seconds = 0.3").replace("sync_seconds = 30", "sync_seconds = 0.5")
     path = folder / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path

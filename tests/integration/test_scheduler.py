@@ -116,11 +116,12 @@ async def test_a_stored_job_survives_a_restart_and_fires_once(
     config = fast_config(tmp_path)
     number = (await district.bus.handle(filing())).number
     await district.bus.handle(c.AcceptCase("w", number))
-    clock.current = datetime.now(UTC) - timedelta(days=3) + timedelta(seconds=6)
-    await district.bus.handle(c.ResolveCase("w", number, "已清运"))  # 回访 times out 6 s from now
-
     first = start_scheduler(db_url, config)
     try:
+        await until(lambda: _leading(db_url))
+        clock.current = datetime.now(UTC) - timedelta(days=3) + timedelta(seconds=4)
+        # Written with a clock three days back: the running leader finds it by event id, not by time.
+        await district.bus.handle(c.ResolveCase("w", number, "已清运"))  # 回访 times out 4 s from now
         await until(lambda: _has_job(db_url, f"return_visit:{number}"))
     finally:
         stop(first, signal.SIGKILL)
@@ -138,6 +139,20 @@ async def test_a_stored_job_survives_a_restart_and_fires_once(
     assert stop(third) == 0
     case = await stored(district, number)
     assert [e.kind for e in case.events].count("closed") == 1 and "未评价" in case.events[-1].note
+
+
+async def _leading(db_url: str) -> bool:
+    """A leader has started its job store (the table exists) and made its first planning pass."""
+    return await asyncio.to_thread(_table_exists, db_url)
+
+
+def _table_exists(db_url: str) -> bool:
+    engine = jobstore_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return engine.dialect.has_table(conn, JOBS_TABLE)
+    finally:
+        engine.dispose()
 
 
 async def _has_job(db_url: str, job_id: str) -> bool:

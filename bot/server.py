@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from bot.bootstrap import App, build_app
 from bot.cli.common import console
 from bot.dialogue_root import build_dialogue, load_analyzer
+from bot.scheduler import run_scheduler
 from bot.settings import Settings
 from bot.sms import SmsNotifier, SmsSettings
 from bot.telegram.dispatcher import build_dispatcher
@@ -48,7 +49,10 @@ async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings
         analyzer = await _load_analyzer(app)
         dialogue = await build_dialogue(app, analyzer)
         deps = web_deps(app, dialogue, store, hub, NluTranscriptAnalyzer(analyzer))
-        loops: list[Loop] = [lambda stop: app.deliverer().run(stop, settings.outbox_poll_seconds)]
+        loops: list[Loop] = [
+            lambda stop: app.deliverer().run(stop, settings.outbox_poll_seconds),
+            lambda stop: run_scheduler(app, stop),  # every worker stands by; the lease picks one
+        ]
         routers: list[APIRouter] = []
         if bot is not None and telegram is not None:
             dispatcher = build_dispatcher(dialogue, deps.gate)

@@ -73,6 +73,9 @@ class AddNote(CaseCommand):
     note: str
 
 
+RETURN_REASONS = ("属地不符", "职能不符", "信息不全", "重复诉求", "其他")
+
+
 @dataclass(frozen=True)
 class ReturnCase(CaseCommand):
     reason: str

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from handlers.case import Case, open_case
 from handlers.commands import (
+    RETURN_REASONS,
     AcceptCase,
     AddInfo,
     AddNote,
@@ -190,6 +191,8 @@ async def add_note(cmd: AddNote, uow: UnitOfWork, policies: Policies) -> Case:
 
 async def return_case(cmd: ReturnCase, uow: UnitOfWork, policies: Policies) -> Case:
     reason = required(cmd.reason, "退回必须说明理由。")
+    if reason not in RETURN_REASONS:
+        raise DomainError(f"退回理由请从以下选择：{'、'.join(RETURN_REASONS)}（具体情况写在补充说明里）。")
     async with uow:
         case, index = await load(uow, cmd.number)
         note = f"{reason}：{cmd.note}" if cmd.note else reason

@@ -9,6 +9,7 @@ from bot.bootstrap import App
 from bot.cli.common import console, fail, open_app, run_async, staff_name
 from bot.cli.render import case_file, case_table
 from handlers import commands as c
+from handlers.commands import RETURN_REASONS
 from handlers.case import Case
 from handlers.errors import ImportRejected
 from handlers.lifecycle import import_cases
@@ -18,7 +19,6 @@ from storage.queries import notifications_for_case
 
 case_app = typer.Typer(help="查看和办理单个诉求", no_args_is_help=True)
 cases_app = typer.Typer(help="批量操作（导入历史诉求）", no_args_is_help=True)
-RETURN_REASONS = ("属地不符", "职能不符", "信息不全", "重复诉求", "其他")
 
 
 def register(app: typer.Typer) -> None:
@@ -109,8 +109,6 @@ async def return_case(
     reason: str = typer.Option(..., "--reason", "-r", help=f"退回理由：{' / '.join(RETURN_REASONS)}"),
     note: str = typer.Option("", "--note", help="补充说明"),
 ) -> None:
-    if reason not in RETURN_REASONS:
-        raise fail(f"退回理由请从以下选择：{'、'.join(RETURN_REASONS)}（具体情况写在 --note）")
     await _act(ctx, c.ReturnCase(staff_name(), number, reason, note), "已退回")
 
 

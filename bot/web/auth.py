@@ -103,10 +103,15 @@ async def login(
     if staff is None:
         deps.logins.failed(address, name)
         return _login_form(request, next, "用户名或密码不正确。", 401)
-    if staff.role not in CONSOLE_ROLES:
-        return _login_form(request, next, "您的账号没有使用坐席工作台的权限。", 403)
-    token, _ = await open_session(deps.app.sessions, staff, deps.app.policies.clock.now(), deps.web.staff_session_hours)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    token, session = await open_session(
+        deps.app.sessions, staff, deps.app.policies.clock.now(), deps.web.staff_session_hours
+    )
+    from bot.web.staff.pages import BASE as WORK_HOME, home_for  # the staff pages import this module
+
+    target = _safe_next(next)
+    if staff.role not in CONSOLE_ROLES and not target.startswith(WORK_HOME):
+        target = home_for(session)  # a clerk has no console: start at the department's queue
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(STAFF_COOKIE, token, max_age=int(deps.web.staff_session_hours * 3600), httponly=True,
                         samesite="strict", secure=deps.web.cookie_secure(request.url.scheme), path="/")
     response.delete_cookie(LOGIN_COOKIE, path=HOME)

@@ -1,6 +1,7 @@
 """Department work in a real browser: a clerk accepts and resolves a case from the queue page; the
 leadership dashboard renders its charts and tables. Screenshots go to tests/artifacts/."""
 
+import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,8 +10,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from bot.web.accounts import add_staff, open_session
-from bot.web.auth import STAFF_COOKIE
+from bot.web.accounts import add_staff
 from handlers import commands as c
 from handlers.status import Status
 from tests.browser.conftest import ARTIFACTS
@@ -35,20 +35,16 @@ async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
 
 
 async def as_clerk(context: BrowserContext, stack: WebStack) -> Page:
-    """The clerk's session cookie, as the login form would set it (the console's login admits only
-    console roles for now)."""
-    _, session_token = await _session(stack, "clerk", "clerk", "C-T01-C01")
-    await context.add_cookies([{"name": STAFF_COOKIE, "value": session_token, "url": stack.url}])
+    """A clerk signs in through the login form and lands on the department's queue."""
+    await add_staff(stack.app.sessions, "clerk", PASSWORD, "clerk", "C-T01-C01", datetime.now(UTC), reset=True)
     page = await context.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    await page.goto(stack.url + "/console/login")
+    await page.get_by_label("用户名").fill("clerk")
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await expect(page).to_have_url(re.compile(r"/console/work/queue"))
     return page
-
-
-async def _session(stack: WebStack, username: str, role: str, department: str | None) -> tuple[str, str]:
-    now = datetime.now(UTC)
-    member = await add_staff(stack.app.sessions, username, PASSWORD, role, department, now, reset=True)
-    token, session = await open_session(stack.app.sessions, member, now, 8)
-    return session.csrf_token, token
 
 
 def filing(text: str, category: str = "service", grid: str = "T01-C01-G01", topic: str = "城乡建设") -> c.FileCase:

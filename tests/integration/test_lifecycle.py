@@ -142,6 +142,7 @@ async def test_refused_commands_write_nothing(district: App) -> None:
         c.ReopenCase("w", number, "不满意"),
         c.CloseCase("w", number),
         c.ReturnCase("w", number, ""),
+        c.ReturnCase("w", number, "不想办"),
         c.DispatchCase("w", number, "NO-SUCH-DEPT"),
         c.RateCase("r", number, 9),
     ):

@@ -56,7 +56,7 @@ async def test_staff_pages_refuse_anonymous_access(stack: WebStack, method: str,
         assert await uow.cases.find(channel="hotline") == []  # nothing was filed anonymously
 
 
-async def test_login_needs_the_right_password_and_a_console_role(stack: WebStack) -> None:
+async def test_login_needs_the_right_password_and_lands_by_role(stack: WebStack) -> None:
     async with httpx.AsyncClient(base_url=stack.url) as client:
         page = await client.get("/console/login")
         assert "HttpOnly" in page.headers["set-cookie"]
@@ -66,7 +66,9 @@ async def test_login_needs_the_right_password_and_a_console_role(stack: WebStack
         page = await client.get("/console/login")
         clerk = await client.post("/console/login", data={"username": "clerk", "password": PASSWORD,
                                                            "csrf_token": csrf(page.text)})
-        assert clerk.status_code == 403 and "权限" in clerk.text
+        assert clerk.status_code == 303 and clerk.headers["location"] == "/console/work/queue"
+        refused = await client.get("/console")
+        assert refused.status_code == 403 and "权限" in refused.text  # a clerk has no call console
         forged = await client.post("/console/login", data={"username": "operator", "password": PASSWORD,
                                                             "csrf_token": "not-the-cookie"})
         assert forged.status_code == 403

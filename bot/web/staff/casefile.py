@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.bootstrap import App
-from bot.cli.cases import RETURN_REASONS
+from handlers.commands import RETURN_REASONS
 from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
 from bot.web.staff.access import DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view
@@ -51,10 +51,7 @@ def _duration(form: FormData) -> Duration | None:
 
 
 def _return(form: FormData, s: StaffSession, case: Case) -> c.Command:
-    reason = _text(form, "reason")
-    if reason not in RETURN_REASONS:
-        raise ValueError(f"请选择退回理由：{'、'.join(RETURN_REASONS)}。")
-    return c.ReturnCase(s.staff.actor, case.number, reason, _text(form, "note"))
+    return c.ReturnCase(s.staff.actor, case.number, _text(form, "reason"), _text(form, "note"))
 
 
 def _extension(form: FormData, s: StaffSession, case: Case) -> c.Command:

@@ -84,6 +84,7 @@ def _announce(web: WebSettings, telegram: TelegramSettings | None, sms: bool) ->
     console.print(f"[bold green]民声已启动[/]。请用浏览器打开：")
     console.print(f"  群众在线受理：[link={web.url}/]{web.url}/[/link]")
     console.print(f"  热线坐席工作台：[link={web.url}/console]{web.url}/console[/link]（账号用 minsheng staff add 创建）")
+    console.print(f"  部门工作台（签收、办结、督办、统计）：{web.url}/console/work")
     if telegram is None:
         console.print("  Telegram：未配置令牌，未启动。")
     else:

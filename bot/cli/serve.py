@@ -32,7 +32,8 @@ def serve(
         raise fail(f"配置文件有误：{exc}", 2) from None
     web = replace(web, host=host or web.host, port=port or web.port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    for chatty in ("jieba", "apscheduler"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     asyncio.run(server.serve(settings, web, telegram))
 
 

@@ -85,7 +85,7 @@ async def test_a_clerk_works_the_queue_and_every_action_lands_in_the_file(stack:
     accepted = await clerk.post(f"/cases/{fresh}/accept")
     assert accepted.status_code == 303 and accepted.headers["location"].endswith("?done=accept")
     refused = await clerk.post(f"/cases/{fresh}/return", reason="看着不顺眼")
-    assert refused.status_code == 422 and "请选择退回理由" in refused.text
+    assert refused.status_code == 422 and "退回理由请从以下选择" in refused.text
     await clerk.post(f"/cases/{fresh}/note", note="已联系电工")
     assert (await clerk.post(f"/cases/{fresh}/return", reason="职能不符")).status_code == 403  # too late now
     await clerk.post(f"/cases/{fresh}/extension", amount="3", unit="working", reason="等配件")

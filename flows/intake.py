@@ -35,6 +35,8 @@ def absorb(draft: Draft, text: str, u: Understanding) -> Draft:
     """Add one more message to the description; a more confident reading replaces a weaker one,
     unless the resident already confirmed the classification."""
     changes: dict[str, object] = {"parts": (*draft.parts, text.strip())}
+    if u.model_version and (u.category or u.topic):
+        changes["model_version"] = u.model_version
     if not draft.classification_confirmed:
         if u.category and u.category.confidence >= (draft.category_confidence or 0.0):
             changes.update(category=u.category.label, category_confidence=u.category.confidence)

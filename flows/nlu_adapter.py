@@ -28,6 +28,7 @@ def understand(analyzer: Analyzer, text: str) -> Understanding:
         case_number=case_number,
         rating=intent.rating,
         emergency=Emergency(emergency.kind, emergency.number) if emergency is not None else None,
+        model_version=analyzer.version,
     )
 
 

@@ -32,6 +32,7 @@ class Draft:
     topic: str | None = None
     topic_confidence: float | None = None
     classification_confirmed: bool = False
+    model_version: str | None = None
     class_done: bool = False
     candidates: tuple[Candidate, ...] = ()
     grid_code: str | None = None

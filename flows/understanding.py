@@ -47,6 +47,7 @@ class Understanding:
     case_number: str | None = None
     rating: int | None = None
     emergency: Emergency | None = None
+    model_version: str | None = None  # the classifier that made the guesses, for accuracy by version
 
     def is_intent(self, name: str, threshold: float = 0.5) -> bool:
         return self.intent == name and self.intent_confidence >= threshold

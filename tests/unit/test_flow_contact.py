@@ -1,5 +1,7 @@
 """Contact phone or anonymity (explained), the summary, edits, and the FileCase it files."""
 
+from dataclasses import replace
+
 from flows import contact, intake, location
 from flows.state import ConversationState, Draft
 from handlers.commands import FileCase
@@ -102,3 +104,11 @@ def test_the_filing_carries_the_draft_origin_so_a_retry_files_once() -> None:
     assert started.state.draft is not None and started.state.draft.origin == "test/resident-1/m"
     command = contact.file_command(started.state.draft, "test", "resident-1", context())
     assert command.intake_key == started.state.draft.origin
+
+
+def test_the_filing_names_the_model_that_classified_it() -> None:
+    reading = replace(understood(category="dispute", topic="城乡建设"), model_version="0003-test")
+    started = turn(ConversationState(), "楼上邻居天天半夜装修，吵得睡不着觉", u=reading)
+    assert started.state.draft is not None and started.state.draft.model_version == "0003-test"
+    command = contact.file_command(started.state.draft, "test", "resident-1", context())
+    assert command.model_version == "0003-test"

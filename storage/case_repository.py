@@ -1,16 +1,16 @@
 """Cases and their event logs in SQL, with optimistic locking on the snapshot row."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.case import Case, Event
 from handlers.errors import CaseNotFound, ConcurrentUpdate
 from handlers.status import Status
+from storage.db import dialect_insert, from_db, to_utc
 from storage.models import CaseCounterRow, CaseEventRow, CaseRow
 
 _SNAPSHOT_COLUMNS = [c.name for c in CaseRow.__table__.columns if c.name not in ("id", "number", "version")]
@@ -45,9 +45,8 @@ class SqlCaseRepository:
 
     async def next_sequence(self, day: str) -> int:
         """Atomically bump the day's counter (an upsert), so concurrent filings never share a number."""
-        dialect = sqlite if self.session.bind.dialect.name == "sqlite" else postgresql
         stmt = (
-            dialect.insert(CaseCounterRow)
+            dialect_insert(self.session, CaseCounterRow)
             .values(day=day, last=1)
             .on_conflict_do_update(index_elements=["day"], set_={"last": CaseCounterRow.last + 1})
             .returning(CaseCounterRow.last)
@@ -112,14 +111,14 @@ def to_case(row: CaseRow, events: list[Event]) -> Case:
     fields: dict[str, Any] = {name: getattr(row, name) for name in _SNAPSHOT_COLUMNS}
     fields["status"] = Status(row.status)
     for name in ("sign_deadline", "resolve_deadline", "created_at", "updated_at", "closed_at"):
-        fields[name] = _aware(fields[name])
+        fields[name] = from_db(fields[name])
     return Case(number=row.number, events=events, version=row.version, **fields)
 
 
 def to_event(row: CaseEventRow) -> Event:
     return Event(
         kind=row.kind,
-        at=_aware(row.at),
+        at=from_db(row.at),
         actor=row.actor,
         from_status=Status(row.from_status) if row.from_status else None,
         to_status=Status(row.to_status) if row.to_status else None,
@@ -148,12 +147,6 @@ def _column_value(value: Any) -> Any:
     if isinstance(value, Status):
         return value.value
     if isinstance(value, datetime):
-        return value.astimezone(UTC)
+        return to_utc(value)
     return value
 
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value

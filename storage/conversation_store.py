@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.db import dialect_insert, from_db, to_utc
 from storage.dialogue_models import ConversationMessageRow, ConversationRow, ProcessedInboundRow
 from storage.models import OutboxRow
 
@@ -42,8 +42,8 @@ class SqlConversationStore:
         (the replies it got the first time — empty while that turn still runs, None, 0)."""
         async with self.sessions() as session:
             stmt = (
-                _insert(session, ProcessedInboundRow)
-                .values(channel=channel, message_id=message_id, user_ref=user_ref, replies=[], created_at=_utc(now))
+                dialect_insert(session, ProcessedInboundRow)
+                .values(channel=channel, message_id=message_id, user_ref=user_ref, replies=[], created_at=to_utc(now))
                 .on_conflict_do_nothing(index_elements=["channel", "message_id"])
                 .returning(ProcessedInboundRow.id)
             )
@@ -76,7 +76,7 @@ class SqlConversationStore:
         """Drop message ids claimed before `before`: no channel redelivers a message that late,
         and the table would otherwise grow with every message ever received."""
         async with self.sessions() as session:
-            stale = delete(ProcessedInboundRow).where(ProcessedInboundRow.created_at < _utc(before))
+            stale = delete(ProcessedInboundRow).where(ProcessedInboundRow.created_at < to_utc(before))
             result = await session.execute(stale)
             await session.commit()
             return result.rowcount
@@ -96,11 +96,11 @@ class SqlConversationStore:
         """Write a finished turn in one transaction: the new state (if `version` is still the
         stored one), the replies a redelivery of `message_id` gets, both sides of the history.
         False if another turn of the same resident saved first: this state is then dropped."""
-        at = _utc(at)
+        at = to_utc(at)
         async with self.sessions() as session:
             if version == 0:
                 stmt = (
-                    _insert(session, ConversationRow)
+                    dialect_insert(session, ConversationRow)
                     .values(channel=channel, user_ref=user_ref, state=state, version=1, updated_at=at)
                     .on_conflict_do_nothing(index_elements=["channel", "user_ref"])
                 )
@@ -154,7 +154,7 @@ class SqlConversationStore:
                     OutboxRow.status == "pending",
                     OutboxRow.attempts == 0,
                 )
-                .values(status="sent", sent_at=_utc(now), last_error=None)
+                .values(status="sent", sent_at=to_utc(now), last_error=None)
             )
             await session.commit()
             return result.rowcount
@@ -167,19 +167,19 @@ class SqlConversationStore:
                 await session.execute(
                     update(OutboxRow)
                     .where(OutboxRow.channel == channel, OutboxRow.recipient == recipient, OutboxRow.status == "pending")
-                    .values(status="sent", sent_at=_utc(now), last_error=None)
+                    .values(status="sent", sent_at=to_utc(now), last_error=None)
                     .returning(OutboxRow.id, OutboxRow.key, OutboxRow.text, OutboxRow.choices)
                 )
             ).all()
             pushes = []
             for _, key, text, choices in sorted(rows):
                 await session.execute(
-                    _insert(session, ConversationMessageRow)
+                    dialect_insert(session, ConversationMessageRow)
                     .values(channel=channel, user_ref=recipient, direction="out", text=text,
-                            choices=_choices(choices or []), key=key, created_at=_utc(now))
+                            choices=_choices(choices or []), key=key, created_at=to_utc(now))
                     .on_conflict_do_nothing(index_elements=["key"])
                 )
-                pushes.append(HistoryEntry("out", text, tuple(_choices(choices or [])), _utc(now), key))
+                pushes.append(HistoryEntry("out", text, tuple(_choices(choices or [])), to_utc(now), key))
             await session.commit()
             return pushes
 
@@ -196,7 +196,7 @@ class SqlConversationStore:
             ).scalars().all()
             await session.commit()
         return [
-            HistoryEntry(r.direction, r.text, tuple(_choices(r.choices or [])), _aware(r.created_at), r.key)
+            HistoryEntry(r.direction, r.text, tuple(_choices(r.choices or [])), from_db(r.created_at), r.key)
             for r in reversed(rows)
         ]
 
@@ -208,9 +208,9 @@ class SqlConversationStore:
         "value"} dicts. True if this call recorded it."""
         async with self.sessions() as session:
             stmt = (
-                _insert(session, ConversationMessageRow)
+                dialect_insert(session, ConversationMessageRow)
                 .values(channel=channel, user_ref=user_ref, direction="out", text=text, choices=_choices(choices),
-                        key=key, created_at=_utc(now or datetime.now(UTC)))
+                        key=key, created_at=to_utc(now or datetime.now(UTC)))
                 .on_conflict_do_nothing(index_elements=["key"])
                 .returning(ConversationMessageRow.id)
             )
@@ -230,16 +230,3 @@ def _choices(choices: Sequence[Any]) -> list[dict[str, str]]:
         else:
             stored.append({"label": str(choice), "value": str(choice)})
     return stored
-
-
-def _insert(session: AsyncSession, table: type) -> Any:
-    dialect = sqlite if session.bind.dialect.name == "sqlite" else postgresql
-    return dialect.insert(table)
-
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -4,9 +4,12 @@ Operators write `sqlite:///var/x.db` or `postgresql://host/db`; the app picks th
 so that the same URL also works for Alembic and for the sync tools people already use.
 """
 
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, overload
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -47,6 +50,28 @@ def make_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(target, **kwargs)
+
+
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
+    """An INSERT that knows ON CONFLICT on both backends (upserts, insert-if-absent)."""
+    dialect = sqlite if session.bind.dialect.name == "sqlite" else postgresql
+    return dialect.insert(table)
+
+
+def to_utc(value: datetime) -> datetime:
+    """Times are stored in UTC: SQLite keeps no offset."""
+    return value.astimezone(UTC)
+
+
+@overload
+def from_db(value: datetime) -> datetime: ...
+@overload
+def from_db(value: None) -> None: ...
+def from_db(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -7,14 +7,14 @@ waits while an earlier one to the same recipient is still pending.
 """
 
 from collections.abc import Collection
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from handlers.ports import Delivery, Notification
+from storage.db import dialect_insert, to_utc
 from storage.models import OutboxRow
 
 
@@ -23,9 +23,8 @@ class SqlOutboxRepository:
         self.session = session
 
     async def add(self, notification: Notification, now: datetime) -> None:
-        dialect = sqlite if self.session.bind.dialect.name == "sqlite" else postgresql
         stmt = (
-            dialect.insert(OutboxRow)
+            dialect_insert(self.session, OutboxRow)
             .values(
                 key=notification.key,
                 case_number=notification.case_number,
@@ -35,8 +34,8 @@ class SqlOutboxRepository:
                 choices=list(notification.choices),
                 status="pending",
                 attempts=0,
-                next_attempt_at=_utc(now),
-                created_at=_utc(now),
+                next_attempt_at=to_utc(now),
+                created_at=to_utc(now),
             )
             .on_conflict_do_nothing(index_elements=["key"])
         )
@@ -62,7 +61,7 @@ class SqlOutboxRepository:
             select(OutboxRow.id)
             .where(
                 OutboxRow.status == "pending",
-                OutboxRow.next_attempt_at <= _utc(now),
+                OutboxRow.next_attempt_at <= to_utc(now),
                 OutboxRow.channel.in_(list(channels)),
                 ~blocked,
             )
@@ -74,7 +73,7 @@ class SqlOutboxRepository:
             update(OutboxRow)
             .where(OutboxRow.id.in_(due.scalar_subquery()))
             .values(
-                next_attempt_at=_utc(now) + timedelta(seconds=lease_seconds),
+                next_attempt_at=to_utc(now) + timedelta(seconds=lease_seconds),
                 attempts=OutboxRow.attempts + 1,
             )
             .returning(OutboxRow)
@@ -84,10 +83,10 @@ class SqlOutboxRepository:
         return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
 
     async def mark_sent(self, delivery_id: int, now: datetime) -> None:
-        await self._set(delivery_id, status="sent", sent_at=_utc(now), last_error=None)
+        await self._set(delivery_id, status="sent", sent_at=to_utc(now), last_error=None)
 
     async def mark_retry(self, delivery_id: int, when: datetime, error: str) -> None:
-        await self._set(delivery_id, next_attempt_at=_utc(when), last_error=error[:2000])
+        await self._set(delivery_id, next_attempt_at=to_utc(when), last_error=error[:2000])
 
     async def mark_failed(self, delivery_id: int, status: str, error: str) -> None:
         await self._set(delivery_id, status=status, last_error=error[:2000])
@@ -107,6 +106,3 @@ def _delivery(row: OutboxRow) -> Delivery:
     )
     return Delivery(id=row.id, notification=notification, attempt=row.attempts)
 
-
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)

@@ -4,13 +4,9 @@ tests that must not wait for model training: what is tested is the channel aroun
 import re
 
 from bot.bootstrap import App
-from flows.context import DialogueConfig
+from bot.dialogue_root import build_dialogue
 from flows.dialogue import Dialogue
-from flows.district import DistrictMap
 from flows.understanding import Guess, PlaceGuess, Understanding
-from storage.conversation_store import SqlConversationStore
-from storage.directory_repository import SqlDirectoryRepository
-from storage.queries import load_gazetteer_rows
 
 INTENTS = [("affirm", ("是的", "对", "确认", "没错", "好的")), ("deny", ("不对", "不是")), ("cancel", ("取消", "撤销")),
            ("ask_status", ("查询", "进度", "到哪一步")), ("help", ("帮助",)), ("greet", ("你好", "您好"))]
@@ -32,16 +28,4 @@ async def keyword_understanding(text: str) -> Understanding:
 
 
 async def keyword_dialogue(app: App) -> Dialogue:
-    async with app.sessions() as session:
-        grids, places = await load_gazetteer_rows(session)
-        departments = await SqlDirectoryRepository(session).departments()
-    return Dialogue(
-        store=SqlConversationStore(app.sessions),
-        bus=app.bus,
-        uow_factory=app.uow,
-        understand=keyword_understanding,
-        district=DistrictMap(grids, places, departments),
-        config=DialogueConfig.from_section(app.settings.section("dialogue"), app.settings.timezone),
-        clock=app.policies.clock,
-        time_limits={category: sla.resolve.label for category, sla in app.policies.sla.items()},
-    )
+    return await build_dialogue(app, understand=keyword_understanding)

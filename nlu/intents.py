@@ -31,6 +31,7 @@ _AFFIRM = re.compile(r"^(?:对|是|是的|对的|对啊|没错|嗯|嗯嗯|恩|�
                      r"没问题|就是|就这样|是啊|对呀|中|要得|没毛病)+$")
 _GREET = re.compile(r"^(?:你好|您好|hi|hello|嗨|哈喽|在吗|在不在|早上好|上午好|下午好|晚上好|喂)+$")
 _HELP = re.compile(r"帮助|怎么用|能做什么|能干什么|有什么功能|怎么操作|不会用|help|菜单|使用说明|人工|转人工")
+_QUESTION_END = re.compile(r"[?？]\s*$")
 _LOCATION = re.compile(r"(?:在|位于|地址是?|住在|就在)?.{0,12}(?:小区|花园|家园|苑|路|街|巷|村|社区|街道|号楼|栋|单元|号|大厦|广场)")
 
 
@@ -59,7 +60,8 @@ def detect_intent(text: str) -> Intent:
     if rating is not None:
         return Intent("rate", 0.9, None, rating)
     if _AFFIRM.match(bare):
-        return Intent("affirm", 0.95)
+        # "嗯？" / "好的?" is a puzzled "huh?", not a yes: asking back must not confirm anything
+        return Intent("other", 0.4) if _QUESTION_END.search(canon) else Intent("affirm", 0.95)
     if len(bare) <= 12 and _DENY.search(bare):
         return Intent("deny", 0.9)
     if _GREET.match(bare):

@@ -50,6 +50,7 @@ def test_not_emergencies(text):
 
 @pytest.mark.parametrize(("text", "name"), [
     ("对", "affirm"), ("是的", "affirm"), ("没错", "affirm"), ("嗯嗯", "affirm"), ("好的", "affirm"),
+    ("嗯？", "other"), ("好的?", "other"), ("对吧？", "other"), ("对！", "affirm"),
     ("不对", "deny"), ("不是", "deny"), ("错了", "deny"),
     ("撤销", "cancel"), ("不办了", "cancel"), ("算了算了", "cancel"),
     ("我反映的事进度怎么样了", "ask_status"), ("查询一下", "ask_status"),

@@ -113,7 +113,7 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     deps: WebDeps = request.app.state.deps
     transcript = str(form.get("transcript") or "")
     values = {k: str(form.get(k) or "").strip() for k in ("text", "category", "topic", "grid", "phone", "address",
-                                                          "department", "suggested_category", "suggested_topic")}
+                                                          "department", "suggested_category", "suggested_topic", "model_version")}
     phone = data.normalise_phone(values["phone"])
     errors = [] if phone is not None else ["联系电话格式不正确（手机 11 位，座机请带区号）。"]
     if not values["text"]:
@@ -130,7 +130,7 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         category=values["category"] or None, topic=values["topic"] or None,
         category_confidence=confidence("category"), topic_confidence=confidence("topic"),
         classification_confirmed=True, grid_code=values["grid"] or None, address=values["address"] or None,
-        department=values["department"] or None,
+        department=values["department"] or None, model_version=values["model_version"] or None,
     )
     try:
         case = await deps.app.bus.handle(command)

@@ -45,6 +45,7 @@ class NluTranscriptAnalyzer:
             emergency=f"来电可能涉及{EMERGENCIES.get(emergency.kind, '紧急情况')}，请立即提示来电人拨打 {emergency.number}！"
             if emergency is not None else "",
             marks=tuple(Mark(e.type, span) for e in entities if e.type != "phone" for span in _spans(e)),
+            model_version=self.analyzer.version or "",
         )
 
 

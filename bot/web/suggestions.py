@@ -43,6 +43,7 @@ class Suggestion:
     address: str = ""
     emergency: str = ""
     marks: tuple[Mark, ...] = ()
+    model_version: str = ""  # the classifier that made the suggestions, for accuracy by version
 
 
 class TranscriptAnalyzer(Protocol):

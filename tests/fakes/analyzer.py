@@ -32,6 +32,7 @@ class FakeTranscriptAnalyzer:
             address=next((name for name in PLACES if name in caller), ""),
             emergency="来电提到起火，请立即转 119。" if "起火" in caller else "",
             marks=marks,
+            model_version="0007-fake",
         )
 
 

@@ -112,10 +112,12 @@ async def test_an_operator_reviews_a_transcript_corrects_the_topic_and_files_the
     assert '<mark class="phone"' in html and "13812345678</mark>" in html
     assert "（建议，置信度 71%）" in html and "（建议，置信度 64%）" in html
     assert 'value="13812345678"' in html and "试验社区居委会" in html  # the routing preview
+    assert '<input type="hidden" name="model_version" value="0007-fake">' in html
     form = {"csrf_token": token, "transcript": TRANSCRIPT, "text": "幸福里3号楼楼上漏水十天，物业不管。",
             "category": "service", "topic": "劳动和社会保障", "grid": "T01-C01-G01", "address": "幸福里3号楼",
             "phone": "138 1234 5678", "department": "", "suggested_category": "service",
-            "category_confidence": "0.64", "suggested_topic": "城乡建设", "topic_confidence": "0.71"}
+            "category_confidence": "0.64", "suggested_topic": "城乡建设", "topic_confidence": "0.71",
+            "model_version": "0007-fake"}
     created = await client.post("/console/cases", data=form)
     assert created.status_code == 303
     page = await client.get(created.headers["location"])
@@ -126,6 +128,7 @@ async def test_an_operator_reviews_a_transcript_corrects_the_topic_and_files_the
     assert (case.category, case.topic, case.classification_confirmed) == ("service", "劳动和社会保障", True)
     assert (case.category_confidence, case.topic_confidence) == (0.64, None)  # the corrected one is a person's call
     assert case.department == "B-HRSS"  # routed by the corrected topic
+    assert case.events[0].changes["model_version"] == "0007-fake"  # the dashboard scores models on hotline cases too
     assert case.events[0].actor == "staff:operator"
     assert "138****5678" in page.text and "13812345678" not in page.text
     await client.aclose()

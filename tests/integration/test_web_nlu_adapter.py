@@ -16,6 +16,8 @@ TEXT = "我住幸福里3号楼，楼上漏水10天了，电话13812345678"
 class StubAnalyzer:
     """Stands in for the trained model; the record it returns is the NLU's own."""
 
+    version = "0003-test"
+
     def analyze(self, text: str) -> Analysis:
         assert text == TEXT
         return Analysis(
@@ -37,11 +39,12 @@ async def test_a_transcript_becomes_ranked_options_with_spans() -> None:
     assert suggestion.grids[0].spans == (Span(2, 8),) and suggestion.phones[0].spans == (Span(20, 31),)
     assert suggestion.address == "幸福里3号楼" and [m.kind for m in suggestion.marks] == ["time"]
     assert "火情" in suggestion.emergency and "119" in suggestion.emergency
+    assert suggestion.model_version == "0003-test"
 
 
 async def test_labels_with_nothing_said_are_analysed_as_pasted() -> None:
     seen = []
-    analyzer = NS(analyze=lambda text: seen.append(text) or StubAnalyzer().analyze(TEXT))
+    analyzer = NS(analyze=lambda text: seen.append(text) or StubAnalyzer().analyze(TEXT), version=None)
     reader = NluTranscriptAnalyzer(analyzer, parse=parse_transcript)
     await reader.suggest("坐席：\n市民：")
     assert seen == ["坐席：\n市民："]

@@ -19,6 +19,7 @@ from nlu.emergency import detect_emergency
 from nlu.entities import Entity, extract_entities
 from nlu.gazetteer import Gazetteer
 from nlu.model import NluModel, prepare
+from nlu.normalize import normalize
 from nlu.registry import ModelRegistry
 from nlu.segment import make_tokenizer
 
@@ -79,10 +80,11 @@ class Analyzer:
     def _finish(self, text: str, clf_text: str, probs: dict) -> Analysis:
         text = text or ""
         head = text[:EXTRACT_CHARS]
+        canon = normalize(head)
         information = min(1.0, len(_CONTENT.findall(clf_text[:50])) / FULL_INFORMATION_CHARS)
         category = self._ranked("category", probs.get("category"), information)
         topic = self._ranked("topic", probs.get("topic"), information)
-        candidates = self.gazetteer.resolve(head)
+        candidates = self.gazetteer.resolve(canon, normalized=True)
         places = [Entity("place", head[c.start : c.end], c.start, c.end, c.grid_code) for c in candidates]
         return Analysis(
             category=category[0][0] if category else None,
@@ -92,8 +94,8 @@ class Analyzer:
             category_alternatives=category[1:],
             topic_alternatives=topic[1:],
             grid_candidates=candidates,
-            entities=sorted([*places, *extract_entities(head)], key=lambda e: (e.start, e.end)),
-            emergency=detect_emergency(head),
+            entities=sorted([*places, *extract_entities(head, canon)], key=lambda e: (e.start, e.end)),
+            emergency=detect_emergency(head, canon),
         )
 
     def _ranked(self, task: str, probs: np.ndarray | None, information: float) -> list[tuple[str, float]]:

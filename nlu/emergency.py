@@ -37,9 +37,11 @@ class Emergency:
     end: int
 
 
-def detect_emergency(text: str) -> Emergency | None:
-    """The first emergency mention that is neither negated nor clearly over; None otherwise."""
-    canon = normalize(text)
+def detect_emergency(text: str, canon: str | None = None) -> Emergency | None:
+    """The first emergency mention that is neither negated nor clearly over; None otherwise.
+
+    `canon` is `normalize(text)` when the caller has it already (the analyzer normalizes once)."""
+    canon = canon if canon is not None else normalize(text)
     for kind, number, pattern in _COMPILED:
         for match in pattern.finditer(canon):
             clause_start = max((canon.rfind(p, 0, match.start()) for p in "，。！？,.!?;；"), default=-1) + 1

@@ -3,12 +3,17 @@
 Homophones are looked for wherever a character sounds like the first one of some name; near
 spellings only in windows ending where a place-like word ends (小区, 苑, 路, 村 …) and starting or
 ending like some name. Both look at the opening of the text only (where residents say where).
+
+Speed (bench/nlu.py): a text is turned into a "sound string" with one character per syllable by
+one `str.translate`, so homophone look-ups are string slices instead of per-character pinyin
+calls; all near-spelling windows of a text are scored against all names in one rapidfuzz call.
 """
 
 import re
+import threading
 from collections import defaultdict
-from functools import lru_cache
 
+import numpy as np
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
@@ -18,11 +23,35 @@ HOMOPHONE_FACTOR = 0.85
 FUZZY_CUTOFF = 85.0
 SOUND_CHARS = 600
 FUZZY_CHARS = 1500
+_FIRST_SOUND_CODE = 0xF0000  # supplementary private use area: one code point per distinct syllable
 
 
-@lru_cache(maxsize=20000)
 def syllable(char: str) -> str:
     return lazy_pinyin(char, style=Style.NORMAL)[0]
+
+
+class _SoundTable(dict):
+    """`str.translate` table: character → the code point standing for its syllable, filled on first sight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._codes: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def __missing__(self, codepoint: int) -> str:
+        sound = syllable(chr(codepoint))
+        with self._lock:
+            code = self._codes.setdefault(sound, chr(_FIRST_SOUND_CODE + len(self._codes)))
+            self[codepoint] = code
+        return code
+
+
+_SOUNDS = _SoundTable()
+
+
+def sounds(text: str) -> str:
+    """One character per character of `text`, equal where the two characters sound the same."""
+    return text.translate(_SOUNDS)
 
 
 class PlaceMatcher:
@@ -30,11 +59,17 @@ class PlaceMatcher:
 
     def __init__(self, names: dict[str, str]) -> None:
         self.names = sorted(n for n in names if len(n) >= 2)
-        self.by_sound: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        self.by_sound: dict[str, list[str]] = defaultdict(list)
         for name in self.names:
-            self.by_sound[tuple(syllable(c) for c in name)].append(name)
+            self.by_sound[sounds(name)].append(name)
         self.lengths = sorted({len(n) for n in self.names})
-        self.first_sounds = {sound[0] for sound in self.by_sound}
+        self._lengths_after: dict[str, list[int]] = defaultdict(list)  # first two sounds → name lengths
+        for sound in self.by_sound:
+            self._lengths_after[sound[:2]].append(len(sound))
+        for lengths in self._lengths_after.values():
+            lengths.sort()
+        first_sounds = "".join(sorted({sound[0] for sound in self.by_sound}))
+        self._first_sound = re.compile(f"[{re.escape(first_sounds)}]") if first_sounds else None
         self.firsts = {n[0] for n in self.names}
         self.lasts = {n[-1] for n in self.names}
 
@@ -42,30 +77,39 @@ class PlaceMatcher:
         """(name, factor, span) for each misspelt mention; exact mentions are left to the caller."""
         if not self.names:
             return []
-        found: dict[tuple[int, int], tuple[str, float]] = {}
-        opening = text[:SOUND_CHARS]
-        sounds = [syllable(char) for char in opening]
-        for start, sound in enumerate(sounds):
-            if sound in self.first_sounds:
-                for length in self.lengths:
-                    window = opening[start : start + length]
-                    for name in self.by_sound.get(tuple(sounds[start : start + length]), []):
-                        if name != window:
-                            found[(start, start + length)] = (name, HOMOPHONE_FACTOR)
-        windows = set()
-        for marker in _MARKERS.finditer(text, 0, FUZZY_CHARS):
-            for end in (marker.start(), marker.end()):
-                windows.update((end - length, end) for length in self.lengths
-                               if end - length >= 0 and (text[end - length] in self.firsts or text[end - 1] in self.lasts))
-        for start, end in sorted(windows):
-            self._match(text[start:end], (start, end), found)
+        found = self._homophones(text[:SOUND_CHARS])
+        self._near_spellings(text, found)
         return [(name, factor, span) for span, (name, factor) in found.items()]
 
-    def _match(self, window: str, span: tuple[int, int], found: dict) -> None:
-        if span in found or not window.strip():
+    def _homophones(self, opening: str) -> dict[tuple[int, int], tuple[str, float]]:
+        found: dict[tuple[int, int], tuple[str, float]] = {}
+        heard = sounds(opening)
+        for match in self._first_sound.finditer(heard) if self._first_sound else ():
+            start = match.start()
+            for length in self._lengths_after.get(heard[start : start + 2], ()):
+                end = start + length
+                if end > len(opening):
+                    break
+                for name in self.by_sound.get(heard[start:end], ()):
+                    if name != opening[start:end]:
+                        found[(start, end)] = (name, HOMOPHONE_FACTOR)
+        return found
+
+    def _near_spellings(self, text: str, found: dict[tuple[int, int], tuple[str, float]]) -> None:
+        ends = {end for marker in _MARKERS.finditer(text, 0, FUZZY_CHARS) for end in marker.span() if end}
+        windows = set()
+        for end in ends:
+            ends_like_name = text[end - 1] in self.lasts
+            windows.update((end - length, end) for length in self.lengths
+                           if end - length >= 0 and (ends_like_name or text[end - length] in self.firsts))
+        spans = [span for span in sorted(windows) if span not in found and text[span[0] : span[1]].strip()]
+        if not spans:
             return
-        best = process.extractOne(window, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        if best is not None and best[0] != window:
-            factor = 0.6 + 0.25 * (best[1] - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF)
-            if factor > found.get(span, ("", 0.0))[1]:
-                found[span] = (best[0], factor)
+        pieces = [text[start:end] for start, end in spans]
+        scores = process.cdist(pieces, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, dtype=np.float64)
+        best = scores.argmax(axis=1)  # the first name of the highest score, as rapidfuzz's extractOne
+        for row in np.flatnonzero(scores[np.arange(len(spans)), best] >= FUZZY_CUTOFF):
+            name, piece = self.names[best[row]], pieces[row]
+            if name != piece:
+                score = fuzz.ratio(piece, name)
+                found[spans[row]] = (name, 0.6 + 0.25 * (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF))

@@ -92,8 +92,9 @@ class Gazetteer:
         """Names for jieba's user dictionary, so a place name stays one token."""
         return sorted({*self._names, *self._areas, *self._roads} - {""})
 
-    def resolve(self, text: str) -> list[GridCandidate]:
-        text = normalize(text)
+    def resolve(self, text: str, *, normalized: bool = False) -> list[GridCandidate]:
+        """Candidates best first; `normalized` says the caller has already normalized `text`."""
+        text = text if normalized else normalize(text)
         best: dict[str, GridCandidate] = {}
         covered: list[tuple[int, int]] = []
         for match in self._numbered.finditer(text) if self._roads else ():

@@ -12,6 +12,7 @@ from fastapi import APIRouter
 from bot.bootstrap import App, build_app
 from bot.cli.common import console
 from bot.dialogue_root import build_dialogue, load_analyzer
+from bot.rasa_notifier import RasaNotifier
 from bot.scheduler import run_scheduler
 from bot.settings import Settings
 from bot.sms import SmsNotifier, SmsSettings
@@ -43,6 +44,9 @@ async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings
     sms_notifier = SmsNotifier(sms) if sms else None
     if sms_notifier is not None:
         notifiers["hotline"] = sms_notifier
+    rasa_notifier = RasaNotifier(settings.rasa_push) if settings.rasa_push else None
+    if rasa_notifier is not None:
+        notifiers["rasa"] = rasa_notifier
     app = build_app(settings, notifiers=notifiers, engine=engine)
     try:
         console.print("正在加载语义模型和辖区数据（约需数秒）……")
@@ -62,7 +66,7 @@ async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings
             else:
                 loops.append(lambda stop: poll(dispatcher, bot, stop, telegram.polling_timeout))
         web_app = create_web_app(deps, routers, loops)
-        _announce(web, telegram, sms is not None)
+        _announce(web, telegram, sms is not None, rasa_notifier is not None)
         config = uvicorn.Config(web_app, host=web.host, port=web.port, ws="websockets-sansio", ws_max_size=65_536,
                                 proxy_headers=True, log_level="info", access_log=False)
         await uvicorn.Server(config).serve()
@@ -71,6 +75,8 @@ async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings
             await bot.session.close()
         if sms_notifier is not None:
             await sms_notifier.close()
+        if rasa_notifier is not None:
+            await rasa_notifier.close()
         await app.close()
 
 
@@ -80,7 +86,7 @@ async def _load_analyzer(app: App):  # type: ignore[no-untyped-def]
     return await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places)
 
 
-def _announce(web: WebSettings, telegram: TelegramSettings | None, sms: bool) -> None:
+def _announce(web: WebSettings, telegram: TelegramSettings | None, sms: bool, rasa: bool) -> None:
     console.print(f"[bold green]民声已启动[/]。请用浏览器打开：")
     console.print(f"  群众在线受理：[link={web.url}/]{web.url}/[/link]")
     console.print(f"  热线坐席工作台：[link={web.url}/console]{web.url}/console[/link]（账号用 minsheng staff add 创建）")
@@ -91,4 +97,6 @@ def _announce(web: WebSettings, telegram: TelegramSettings | None, sms: bool) ->
         console.print(f"  Telegram：已启动（{'Webhook' if telegram.mode == 'webhook' else '长轮询'}模式）。")
     if not sms:
         console.print("  短信通知：未配置 \\[sms] webhook_url，热线来电人的进度通知将暂存待发。")
+    if not rasa:
+        console.print("  Rasa 进度推送：未配置 \\[rasa] server_url，经 Rasa 助手反映的群众的进度通知将暂存待发。")
     console.print("按 Ctrl+C 停止。")

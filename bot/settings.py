@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from handlers.deadlines import Sla, parse_sla_table
 from handlers.outbox import RetryPolicy
@@ -15,10 +16,20 @@ from handlers.routing import Rule, RoutingPolicy
 DEFAULT_CONFIG = Path("config.toml")
 CONFIG_ENV = "MINSHENG_CONFIG"
 DATABASE_ENV = "MINSHENG_DATABASE_URL"
+RASA_TOKEN_ENV = "MINSHENG_RASA_TOKEN"
 
 
 class ConfigError(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class RasaPush:
+    """Where status pushes for cases filed through a Rasa assistant go (its HTTP API, `--enable-api`)."""
+
+    server_url: str
+    token: str = ""
+    timeout_seconds: float = 10
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,7 @@ class Settings:
     templates: Mapping[str, str]
     outbox_retry: RetryPolicy
     outbox_poll_seconds: float
+    rasa_push: RasaPush | None
     raw: Mapping[str, Any] = field(repr=False)
 
     def section(self, name: str) -> Mapping[str, Any]:
@@ -95,8 +107,32 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
         templates=dict(raw.get("templates", {})),
         outbox_retry=RetryPolicy(**{k: v for k, v in outbox.items() if k != "poll_seconds"}),
         outbox_poll_seconds=float(outbox.get("poll_seconds", 2)),
+        rasa_push=_rasa_push(raw.get("rasa", {})),
         raw=raw,
     )
+
+
+def _rasa_push(section: Mapping[str, Any]) -> RasaPush | None:
+    """None without a server_url: pushes for Rasa cases then wait in the outbox until one is set."""
+    url = str(section.get("server_url", "")).strip().rstrip("/")
+    if not url:
+        return None
+    if not _is_http_url(url):
+        raise ValueError(f"rasa 部分的 server_url 应是 Rasa 服务的地址，如 http://127.0.0.1:5005，而不是 {url!r}")
+    timeout = section.get("timeout_seconds", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ValueError(f"rasa 部分的 timeout_seconds 应是大于 0 的秒数，而不是 {timeout!r}")
+    token = os.environ.get(str(section.get("token_env", RASA_TOKEN_ENV)), "").strip()
+    return RasaPush(server_url=url, token=token, timeout_seconds=float(timeout))
+
+
+def _is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        return (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+                and not (parts.query or parts.fragment))
+    except ValueError:  # a port that is not a number, or out of range
+        return False
 
 
 def _resolve_sqlite_path(url: str, base: Path) -> str:

@@ -7,7 +7,9 @@ is the per-message call (CPU-bound: callers run it in a worker thread).
 import concurrent.futures
 import gc
 import multiprocessing
+import os
 import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from nlu.segment import make_tokenizer
 EXTRACT_CHARS = 2000  # places and entities are looked for in the first 2,000 characters
 _CONTENT = re.compile(r"[\u4e00-\u9fff]")
 FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence
+PARALLEL_MIN = 400  # a smaller batch ends before forking and collecting results pay off
 _WORKER: "Analyzer | None" = None
 
 
@@ -48,31 +51,41 @@ class Analyzer:
         clf_text, words = self._prepare(text)
         return self._finish(text, clf_text, self.model.predict_one(clf_text, words))
 
-    def analyze_many(self, texts: Sequence[str], workers: int = 1) -> list[Analysis]:
-        """Many texts in order; `workers` > 1 forks processes that share the loaded model.
+    def analyze_many(self, texts: Sequence[str], workers: int | None = None) -> list[Analysis]:
+        """Many texts in order; `workers` > 1 forks that many processes sharing the loaded model.
 
-        The per-message path is already the fast one (scikit-learn's batch transform is slower
-        than `TextFeatures.one` here), so batching gains only from processes.
+        `None` uses every CPU for a batch of at least PARALLEL_MIN texts, but only while this
+        process runs no other thread: a forked child inherits no threads, only their locks, held
+        or not. The per-message path is already the fast one (scikit-learn's batch transform is
+        slower than `TextFeatures.one` here), so batching gains only from processes.
         """
         texts = list(texts)
-        if workers > 1 and len(texts) >= 200:
+        if workers is None:
+            workers = _cpus() if len(texts) >= PARALLEL_MIN and threading.active_count() == 1 else 1
+        if workers > 1 and len(texts) >= 2 * workers:
             return self._parallel(texts, workers)
         return [self.analyze(text) for text in texts]
 
     def _parallel(self, texts: list[str], workers: int) -> list[Analysis]:
+        """The parent analyzes the first share itself while `workers - 1` children take the rest in
+        small chunks (a busy core then slows one chunk, not half of the batch)."""
         global _WORKER
         _WORKER = self
-        size = -(-len(texts) // (workers * 4))
-        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+        own = len(texts) // workers
+        rest = texts[own:]
+        size = -(-len(rest) // ((workers - 1) * 4))
+        chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
         context = multiprocessing.get_context("fork")
         gc.freeze()  # the loaded model stays shared copy-on-write instead of being touched by the GC
         try:
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-                results = list(pool.map(_analyze_chunk, chunks))
+            with concurrent.futures.ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
+                pending = [pool.submit(_analyze_chunk, chunk) for chunk in chunks]
+                mine = [self.analyze(text) for text in texts[:own]]
+                results = [future.result() for future in pending]
         finally:
             gc.unfreeze()
             _WORKER = None
-        return [analysis for chunk in results for analysis in chunk]
+        return mine + [analysis for chunk in results for analysis in chunk]
 
     def _prepare(self, text: str) -> tuple[str, list[str]]:
         return prepare(text, self.tokenizer)
@@ -110,4 +123,8 @@ class Analyzer:
 
 def _analyze_chunk(texts: list[str]) -> list[Analysis]:
     assert _WORKER is not None
-    return _WORKER.analyze_many(texts)
+    return _WORKER.analyze_many(texts, workers=1)
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -68,6 +68,12 @@ def test_analyze_many_matches_analyze_in_order():
     assert tiny_analyzer().analyze_many(texts) == one_by_one
 
 
+def test_analyze_many_in_worker_processes_keeps_order():
+    texts = [t for t, _, _ in tiny_examples()[:40]] + ["", "幸福里三号楼着火了"]
+    one_by_one = [tiny_analyzer().analyze(t) for t in texts]
+    assert tiny_analyzer().analyze_many(texts, workers=3) == one_by_one
+
+
 def test_fast_single_message_features_equal_scikit_learn():
     texts = [t for t, _, _ in tiny_examples()]
     tokenizer = make_tokenizer()

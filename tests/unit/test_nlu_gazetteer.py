@@ -81,3 +81,10 @@ def test_words_for_jieba_and_from_registry_duck_typing():
 
     rebuilt = Gazetteer.from_registry([Grid(g) for g in GRIDS], PLACES)
     assert [c.grid_code for c in rebuilt.resolve("幸福里")] == ["T1-C1-G1"]
+
+
+def test_homophone_at_the_very_end_has_a_span_inside_the_text():
+    text = "路灯坏了，在书香门弟"
+    found = gazetteer().resolve(text)
+    assert found[0].grid_code == "T1-C1-G2" and (found[0].start, found[0].end) == (6, 10)
+    assert all(c.end <= len(text) for c in found)

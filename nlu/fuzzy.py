@@ -72,6 +72,7 @@ class PlaceMatcher:
         self._first_sound = re.compile(f"[{re.escape(first_sounds)}]") if first_sounds else None
         self.firsts = {n[0] for n in self.names}
         self.lasts = {n[-1] for n in self.names}
+        self._window_lengths = [length for length in self.lengths if _can_misspell(length, self.lengths)]
 
     def find(self, text: str) -> list[tuple[str, float, tuple[int, int]]]:
         """(name, factor, span) for each misspelt mention; exact mentions are left to the caller."""
@@ -99,9 +100,11 @@ class PlaceMatcher:
         ends = {end for marker in _MARKERS.finditer(text, 0, FUZZY_CHARS) for end in marker.span() if end}
         windows = set()
         for end in ends:
-            ends_like_name = text[end - 1] in self.lasts
-            windows.update((end - length, end) for length in self.lengths
-                           if end - length >= 0 and (ends_like_name or text[end - length] in self.firsts))
+            if text[end - 1] in self.lasts:
+                windows.update((end - length, end) for length in self._window_lengths if length <= end)
+            else:
+                windows.update((end - length, end) for length in self._window_lengths
+                               if length <= end and text[end - length] in self.firsts)
         spans = [span for span in sorted(windows) if span not in found and text[span[0] : span[1]].strip()]
         if not spans:
             return
@@ -113,3 +116,11 @@ class PlaceMatcher:
             if name != piece:
                 score = fuzz.ratio(piece, name)
                 found[spans[row]] = (name, 0.6 + 0.25 * (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF))
+
+
+def _can_misspell(window: int, lengths: list[int]) -> bool:
+    """Whether a window this long can score FUZZY_CUTOFF against a name it is not equal to: at best
+    the shorter is a subsequence of the longer (2·shorter / (sum of lengths)), and an equal-length
+    pair differs in at least one character (ratio (2n − 2) / 2n)."""
+    best = max((2 * min(window, n) if n != window else 2 * n - 2) / (window + n) for n in lengths)
+    return 100 * best >= FUZZY_CUTOFF - 1e-9

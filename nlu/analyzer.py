@@ -20,12 +20,13 @@ from nlu.analysis import Analysis
 from nlu.emergency import detect_emergency
 from nlu.entities import Entity, extract_entities
 from nlu.gazetteer import Gazetteer
-from nlu.model import NluModel, prepare
+from nlu.model import MAX_CHARS, NluModel, prepare
 from nlu.normalize import normalize
 from nlu.registry import ModelRegistry
 from nlu.segment import make_tokenizer
 
 EXTRACT_CHARS = 2000  # places and entities are looked for in the first 2,000 characters
+_READ_CHARS = max(EXTRACT_CHARS, MAX_CHARS)  # no step reads further into a text
 _CONTENT = re.compile(r"[\u4e00-\u9fff]")
 FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence
 PARALLEL_MIN = 400  # a smaller batch ends before forking and collecting results pay off
@@ -48,8 +49,11 @@ class Analyzer:
         return cls(registry.load(version), gazetteer, version=version)
 
     def analyze(self, text: str) -> Analysis:
-        clf_text, words = self._prepare(text)
-        return self._finish(text, clf_text, self.model.predict_one(clf_text, words))
+        text = (text or "")[:_READ_CHARS]
+        canon = normalize(text)  # normalizing twice changes nothing: `prepare` may take it (long texts: p99)
+        clf_text, words = prepare(canon, self.tokenizer)
+        probs = self.model.predict_one(clf_text, words)
+        return self._finish(text[:EXTRACT_CHARS], canon[:EXTRACT_CHARS], clf_text, probs)
 
     def analyze_many(self, texts: Sequence[str], workers: int | None = None) -> list[Analysis]:
         """Many texts in order; `workers` > 1 forks that many processes sharing the loaded model.
@@ -87,13 +91,9 @@ class Analyzer:
             _WORKER = None
         return mine + [analysis for chunk in results for analysis in chunk]
 
-    def _prepare(self, text: str) -> tuple[str, list[str]]:
-        return prepare(text, self.tokenizer)
-
-    def _finish(self, text: str, clf_text: str, probs: dict) -> Analysis:
-        text = text or ""
-        head = text[:EXTRACT_CHARS]
-        canon = normalize(head)
+    def _finish(self, head: str, canon: str, clf_text: str, probs: dict) -> Analysis:
+        """Everything but the classifiers' probabilities, from the text's first EXTRACT_CHARS (and
+        their normalized form)."""
         information = min(1.0, len(_CONTENT.findall(clf_text[:50])) / FULL_INFORMATION_CHARS)
         category = self._ranked("category", probs.get("category"), information)
         topic = self._ranked("topic", probs.get("topic"), information)

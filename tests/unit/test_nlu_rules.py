@@ -11,6 +11,7 @@ from nlu.normalize import normalize
 def test_normalize_keeps_length_and_folds_forms():
     text = "我們這裡的電梯壞了：ＭＳ－２０２６"
     assert normalize(text) == "我们这里的电梯坏了:MS-2026" and len(normalize(text)) == len(text)
+    assert normalize(normalize(text)) == normalize(text)  # the analyzer hands normalized text on to `prepare`
 
 
 def test_entities_with_values_and_spans():

@@ -33,14 +33,14 @@ from storage.queries import load_gazetteer_rows
 Loop = Callable[[asyncio.Event], Awaitable[None]]
 
 
-async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings | None) -> None:
+async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings | None,
+                sms: SmsSettings | None) -> None:
     engine = make_engine(settings.database_url)
     store, hub = SqlConversationStore(session_factory(engine)), LiveHub()
     notifiers: dict[str, Notifier] = {"web": WebNotifier(store, hub)}
     bot = make_bot(telegram) if telegram else None
     if bot is not None:
         notifiers["telegram"] = TelegramNotifier(bot)
-    sms = SmsSettings.from_settings(settings)
     sms_notifier = SmsNotifier(sms) if sms else None
     if sms_notifier is not None:
         notifiers["hotline"] = sms_notifier

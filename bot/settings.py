@@ -117,7 +117,7 @@ def _rasa_push(section: Mapping[str, Any]) -> RasaPush | None:
     url = str(section.get("server_url", "")).strip().rstrip("/")
     if not url:
         return None
-    if not _is_http_url(url):
+    if not is_http_url(url):
         raise ValueError(f"rasa 部分的 server_url 应是 Rasa 服务的地址，如 http://127.0.0.1:5005，而不是 {url!r}")
     timeout = section.get("timeout_seconds", 10)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
@@ -126,7 +126,8 @@ def _rasa_push(section: Mapping[str, Any]) -> RasaPush | None:
     return RasaPush(server_url=url, token=token, timeout_seconds=float(timeout))
 
 
-def _is_http_url(url: str) -> bool:
+def is_http_url(url: str) -> bool:
+    """An absolute http(s) address with a host and no query: what a webhook or API base must be."""
     try:
         parts = urlsplit(url)
         return (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0

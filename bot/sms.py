@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bot.settings import Settings
+from bot.settings import Settings, is_http_url
 from handlers.ports import DeliveryError, Notification, RecipientUnreachable
 
 PHONE = re.compile(r"^\+?\d{7,15}$")
@@ -26,14 +26,19 @@ class SmsSettings:
     def from_settings(cls, settings: Settings) -> "SmsSettings | None":
         """None when no webhook is configured: hotline pushes then stay queued in the outbox."""
         section = settings.section("sms")
+        timeout = section.get("timeout_seconds", 10)
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+            raise ValueError(f"sms 部分的 timeout_seconds 应是大于 0 的秒数，而不是 {timeout!r}")
         url = str(section.get("webhook_url", "")).strip()
         if not url:
             return None
+        if not is_http_url(url):
+            raise ValueError(f"sms 部分的 webhook_url 应是短信网关的地址，如 https://sms.example.cn/send，而不是 {url!r}")
         return cls(
             webhook_url=url,
             token=os.environ.get(section.get("token_env", "MINSHENG_SMS_TOKEN"), ""),
-            signature=section.get("signature", "【民声】"),
-            timeout_seconds=float(section.get("timeout_seconds", 10)),
+            signature=str(section.get("signature", "【民声】")),
+            timeout_seconds=float(timeout),
         )
 
 

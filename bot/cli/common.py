@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.bootstrap import App, build_app
@@ -42,7 +43,7 @@ async def open_app(ctx: typer.Context) -> AsyncIterator[App]:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err_console.print(f"[bold red]错误：[/]{message}", highlight=False)
+    err_console.print(f"[bold red]错误：[/]{escape(message)}", highlight=False)
     return typer.Exit(code)
 
 

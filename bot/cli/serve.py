@@ -28,12 +28,13 @@ def serve(
     try:
         web = server.WebSettings.from_settings(settings)
         telegram = None if no_telegram else server.TelegramSettings.from_settings(settings)
+        sms = server.SmsSettings.from_settings(settings)
     except (TypeError, ValueError) as exc:
         raise fail(f"配置文件有误：{exc}", 2) from None
     web = replace(web, host=host or web.host, port=port or web.port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("jieba", "apscheduler"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    asyncio.run(server.serve(settings, web, telegram))
+    asyncio.run(server.serve(settings, web, telegram, sms))
 
 

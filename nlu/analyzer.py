@@ -30,6 +30,7 @@ _READ_CHARS = max(EXTRACT_CHARS, MAX_CHARS)  # no step reads further into a text
 _CONTENT = re.compile(r"[\u4e00-\u9fff]")
 FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence
 PARALLEL_MIN = 400  # a smaller batch ends before forking and collecting results pay off
+CHUNKS_PER_WORKER = 8
 _WORKER: "Analyzer | None" = None
 
 
@@ -71,25 +72,25 @@ class Analyzer:
         return [self.analyze(text) for text in texts]
 
     def _parallel(self, texts: list[str], workers: int) -> list[Analysis]:
-        """The parent analyzes the first share itself while `workers - 1` children take the rest in
-        small chunks (a busy core then slows one chunk, not half of the batch)."""
+        """`workers - 1` children take chunks from the front while this process takes them from the
+        back, each chunk it can still cancel in the pool: a core that someone else keeps busy then
+        costs a few chunks, not a fixed share of the batch."""
         global _WORKER
         _WORKER = self
-        own = len(texts) // workers
-        rest = texts[own:]
-        size = -(-len(rest) // ((workers - 1) * 4))
-        chunks = [rest[i : i + size] for i in range(0, len(rest), size)]
+        size = -(-len(texts) // (workers * CHUNKS_PER_WORKER))
+        chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
         context = multiprocessing.get_context("fork")
         gc.freeze()  # the loaded model stays shared copy-on-write instead of being touched by the GC
         try:
             with concurrent.futures.ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-                pending = [pool.submit(_analyze_chunk, chunk) for chunk in chunks]
-                mine = [self.analyze(text) for text in texts[:own]]
-                results = [future.result() for future in pending]
+                futures = [pool.submit(_analyze_chunk, chunk) for chunk in chunks]
+                mine = {i: [self.analyze(text) for text in chunks[i]]
+                        for i in reversed(range(len(chunks))) if futures[i].cancel()}
+                results = [mine[i] if i in mine else futures[i].result() for i in range(len(chunks))]
         finally:
             gc.unfreeze()
             _WORKER = None
-        return mine + [analysis for chunk in results for analysis in chunk]
+        return [analysis for chunk in results for analysis in chunk]
 
     def _finish(self, head: str, canon: str, clf_text: str, probs: dict) -> Analysis:
         """Everything but the classifiers' probabilities, from the text's first EXTRACT_CHARS (and

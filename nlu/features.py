@@ -3,13 +3,16 @@
 Measured on the topic benchmark (bench/nlu.py): words + char n-grams beat either alone, min_df=2
 on char n-grams removes noise, and a separate block for the first 80 characters (where residents
 say what the matter is) adds about half a point of macro-F1. `count_grams` + `one` is the same
-computation for a single message without scikit-learn's per-call overhead (the 2 ms budget).
+computation for a single message without scikit-learn's per-call overhead (the 2 ms budget):
+`count_grams` codes and counts a message's n-grams once, with a code that does not depend on any
+vocabulary, and each classifier's `one` only looks those codes up in its own table.
 """
 
 import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -54,8 +57,8 @@ class TextFeatures:
         """Nonzero (indices, values) of `transform` for one message, from its prepared grams."""
         words, doc, head = grams
         parts = [_tfidf_words(words, *self._blocks[0]),
-                 self._char_codes[0].tfidf(doc, 3, *self._blocks[1][1:]),
-                 self._char_codes[1].tfidf(head, 2, *self._blocks[2][1:])]
+                 self._char_codes[0].tfidf(doc, *self._blocks[1][1:]),
+                 self._char_codes[1].tfidf(head, *self._blocks[2][1:])]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def _index(self) -> None:
@@ -66,55 +69,75 @@ class TextFeatures:
         self._blocks = blocks
         self._char_codes = (CharCodes(self.chars.vocabulary_), CharCodes(self.head.vocabulary_))
 
+    def __getstate__(self) -> dict:
+        """Saved without the lookup tables: they are derived from the vocabularies, rebuilt on load,
+        so a saved model keeps working when the fast path changes."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_blocks", "_char_codes")}
 
-Grams = tuple[Counter, str, str]
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if hasattr(self.chars, "vocabulary_"):
+            self._index()
+
+
+class CodedGrams(NamedTuple):
+    """A document's distinct char n-gram codes (sorted) and how often each occurs."""
+
+    codes: np.ndarray
+    counts: np.ndarray
+
+
+Grams = tuple[Counter, CodedGrams, CodedGrams]
+_BASE = 0x110000  # one digit per Unicode code point: 3 * _BASE**3 + a trigram's code still fits in int64
 
 
 def count_grams(text: str, tokens: list[str], head_chars: int = HEAD_CHARS) -> Grams:
-    """Word counts and the two char-block documents of one message, shared by both classifiers."""
+    """Word counts and the coded n-grams of the two char blocks of one message, shared by both
+    classifiers (the char analyzer's lowercasing and whitespace folding, as scikit-learn does it)."""
     doc = _WHITE_SPACES.sub(" ", text.lower())
     head = _WHITE_SPACES.sub(" ", text[:head_chars].lower())
-    return Counter(tokens), doc, head
+    return Counter(tokens), code_grams(doc, 3), code_grams(head, 2)
+
+
+def code_grams(doc: str, max_n: int) -> CodedGrams:
+    """Every 1..max_n-gram of `doc` as `n * B**3 + digits in base B` (B = the number of code points)."""
+    if not doc:
+        return CodedGrams(np.empty(0, np.int64), np.empty(0, np.int64))
+    points = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    pieces = []
+    for n in range(1, min(max_n, len(doc)) + 1):
+        code = np.full(len(doc) - n + 1, n * _BASE**3, dtype=np.int64)
+        for k in range(n):
+            code += points[k : len(doc) - n + 1 + k] * _BASE ** (n - 1 - k)
+        pieces.append(code)
+    unique, counts = np.unique(np.concatenate(pieces), return_counts=True)
+    return CodedGrams(unique, counts)
+
+
+def _encode(gram: str) -> int:
+    code = 0
+    for char in gram:
+        code = code * _BASE + ord(char)
+    return len(gram) * _BASE**3 + code
 
 
 class CharCodes:
-    """Char n-grams as integers (base-K digits of per-character ids), so one message's n-grams are
-    counted and looked up with numpy instead of thousands of dict lookups (p99 latency)."""
+    """A char vocabulary as sorted n-gram codes (see `code_grams`), so a message's n-grams are looked
+    up with one numpy search instead of thousands of dict lookups (p99 latency)."""
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
-        chars = sorted({c for gram in vocabulary for c in gram})
-        self.ids = {c: i + 1 for i, c in enumerate(chars)}  # 0 = a character no n-gram uses
-        self.base = len(chars) + 1
-        self.by_codepoint = np.zeros(max((ord(c) for c in chars), default=0) + 2, dtype=np.int64)
-        for char, index in self.ids.items():
-            self.by_codepoint[ord(char)] = index
         grams = list(vocabulary)
-        codes = np.array([self._encode(g) for g in grams], dtype=np.int64)
+        codes = np.fromiter(map(_encode, grams), np.int64, len(grams))
         order = np.argsort(codes)
         self.codes = codes[order]
-        self.columns = np.array([vocabulary[g] for g in grams], dtype=np.intp)[order]
+        self.columns = np.fromiter(map(vocabulary.__getitem__, grams), np.intp, len(grams))[order]
 
-    def _encode(self, gram: str) -> int:
-        code = 0
-        for char in gram:
-            code = code * self.base + self.ids[char]
-        return len(gram) * self.base**3 + code
-
-    def tfidf(self, doc: str, max_n: int, idf: np.ndarray, offset: int, weight: float) -> tuple[np.ndarray, np.ndarray]:
-        if not doc or not len(self.codes):
+    def tfidf(self, grams: CodedGrams, idf: np.ndarray, offset: int, weight: float) -> tuple[np.ndarray, np.ndarray]:
+        if not len(grams.codes) or not len(self.codes):
             return np.empty(0, np.intp), np.empty(0, np.float32)
-        points = np.frombuffer(doc.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        ids = self.by_codepoint[np.minimum(points, len(self.by_codepoint) - 1)]
-        pieces = []
-        for n in range(1, min(max_n, len(doc)) + 1):
-            code = np.full(len(doc) - n + 1, n * self.base**3, dtype=np.int64)
-            for k in range(n):
-                code += ids[k : len(doc) - n + 1 + k] * self.base ** (n - 1 - k)
-            pieces.append(code)
-        unique, counts = np.unique(np.concatenate(pieces), return_counts=True)
-        position = np.minimum(np.searchsorted(self.codes, unique), len(self.codes) - 1)
-        known = self.codes[position] == unique
-        return _weigh(self.columns[position[known]], counts[known].astype(np.float64), idf, offset, weight)
+        position = np.minimum(np.searchsorted(self.codes, grams.codes), len(self.codes) - 1)
+        known = self.codes[position] == grams.codes
+        return _weigh(self.columns[position[known]], grams.counts[known].astype(np.float64), idf, offset, weight)
 
 
 def _tfidf_words(counts: Counter, vocab: dict, idf: np.ndarray, offset: int, weight: float) -> tuple[np.ndarray, np.ndarray]:

@@ -88,6 +88,31 @@ def test_fast_single_message_features_equal_scikit_learn():
         np.testing.assert_allclose(fast, row, atol=1e-6)
 
 
+def test_fast_features_equal_scikit_learn_beyond_the_basic_plane():
+    """Emoji and rare characters (code points above U+FFFF) get n-gram codes of their own."""
+    texts = ["物业不管😡😡", "𠮷野家门口漏水😡", "ＡＢＣ小区 物业  乱收费", "𠮷野家门口漏水", "😡物业😡不管😡", "abc abc"]
+    tokenizer = make_tokenizer()
+    prepared = [prepare(t, tokenizer) for t in texts]
+    features = TextFeatures()
+    matrix = features.fit_transform([p[0] for p in prepared], [p[1] for p in prepared]).toarray()
+    assert any("😡" in gram for gram in features.chars.vocabulary_)
+    for row, (text, words) in zip(matrix, prepared, strict=True):
+        indices, values = features.one(count_grams(text, words))
+        fast = np.zeros_like(row)
+        fast[indices] = values
+        np.testing.assert_allclose(fast, row, atol=1e-6)
+
+
+def test_saved_features_rebuild_their_lookup_tables(tmp_path):
+    model = tiny_analyzer().model
+    model.save(tmp_path / "m")
+    loaded = NluModel.load(tmp_path / "m")
+    assert "_char_codes" not in loaded.topic.features.__getstate__()
+    text, words = prepare("小区路灯坏了", make_tokenizer())
+    np.testing.assert_allclose(loaded.topic.features.one(count_grams(text, words))[1],
+                               model.topic.features.one(count_grams(text, words))[1])
+
+
 def test_model_round_trips_through_disk(tmp_path):
     model = tiny_analyzer().model
     model.save(tmp_path / "m")

@@ -25,7 +25,7 @@ from nlu.normalize import normalize
 from nlu.registry import ModelRegistry
 from nlu.segment import make_tokenizer
 
-EXTRACT_CHARS = 2000  # places and entities are looked for in the first 2,000 characters
+EXTRACT_CHARS = 1000  # places and entities are looked for in the first 1,000 characters (where residents say where)
 _READ_CHARS = max(EXTRACT_CHARS, MAX_CHARS)  # no step reads further into a text
 _CONTENT = re.compile(r"[\u4e00-\u9fff]")
 FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence

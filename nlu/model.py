@@ -16,7 +16,7 @@ from nlu.features import count_grams
 from nlu.normalize import normalize
 from nlu.segment import tokens
 
-MAX_CHARS = 1500  # longer messages are classified on their first 1,500 characters (p99 latency)
+MAX_CHARS = 1000  # longer messages are classified on their first 1,000 characters: topic macro-F1 0.893 at 1,000 against 0.891 at 1,500, a fifth less time per message on average
 WORD_CHARS = 300  # jieba words from the first 300 of them: same macro-F1 on the benchmark (0.891 at 300, 600 and 1,500), far less jieba
 TASKS = ("category", "topic")
 

@@ -1,11 +1,16 @@
 """Test doubles and seed data shared by the test layers (all fictional, written for these tests)."""
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.ports import DeliveryError, Notification
-from storage.models import DepartmentRow, GridRow
+from storage.models import DepartmentRow, GridRow, OutboxRow
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
 
 
 class FakeClock:
@@ -66,3 +71,16 @@ async def seed_registry(sessions: async_sessionmaker[AsyncSession]) -> None:
         await session.flush()
         session.add_all([DepartmentRow(**d) for d in DEPARTMENTS])
         await session.commit()
+
+
+async def enqueue(app: "App", *notifications: Notification) -> None:
+    """Queue pushes in the SQL outbox as the lifecycle would, in one transaction."""
+    async with app.uow() as uow:
+        for n in notifications:
+            await uow.outbox.add(n, app.policies.clock.now())
+        await uow.commit()
+
+
+async def outbox_rows(app: "App") -> list[OutboxRow]:
+    async with app.sessions() as session:
+        return list((await session.execute(select(OutboxRow).order_by(OutboxRow.id))).scalars())

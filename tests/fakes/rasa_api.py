@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from aiohttp import web
 
+from tests.fakes.servers import start_fake
+
 RASA = Path(__file__).resolve().parents[2] / "rasa"
 PUSHING_CHANNELS = {"socketio", "telegram", "callback"}
 
@@ -59,11 +61,7 @@ class FakeRasa:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/conversations/{conversation_id:.+}/trigger_intent", self._trigger)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await start_fake(app)
 
     async def stop(self) -> None:
         await self._runner.cleanup()

@@ -5,6 +5,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.servers import start_fake
+
 
 @dataclass
 class FakeSmsGateway:
@@ -16,11 +18,7 @@ class FakeSmsGateway:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/sms", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await start_fake(app)
 
     async def stop(self) -> None:
         await self._runner.cleanup()

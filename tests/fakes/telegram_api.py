@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.servers import start_fake
+
 BOT_USER = {"id": 42, "is_bot": True, "first_name": "民声", "username": "minsheng_test_bot"}
 
 
@@ -71,11 +73,7 @@ class FakeBotApi:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await start_fake(app, self.host)
 
     async def stop(self) -> None:
         async with self._changed:

@@ -8,32 +8,17 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-from sqlalchemy import select
 
 from bot.bootstrap import App
 from handlers.outbox import OutboxDeliverer, RetryPolicy
 from handlers.ports import Notification, RecipientUnreachable
-from storage.models import OutboxRow
-from tests.support import FakeClock, RecordingNotifier
+from tests.support import FakeClock, RecordingNotifier, enqueue, outbox_rows as rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def note(key: str, recipient: str = "tg:1", text: str = "您的诉求已派单") -> Notification:
     return Notification(key, key.split("/")[0], "telegram", recipient, text)
-
-
-async def enqueue(app: App, *notifications: Notification) -> None:
-    async with app.uow() as uow:
-        for n in notifications:
-            await uow.outbox.add(n, app.policies.clock.now())
-        await uow.commit()
-
-
-async def rows(app: App) -> list[OutboxRow]:
-    async with app.sessions() as session:
-        return list((await session.execute(select(OutboxRow).order_by(OutboxRow.id))).scalars())
 
 
 def deliverer(app: App, notifier: object, clock: FakeClock, **retry: float) -> OutboxDeliverer:

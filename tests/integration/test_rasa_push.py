@@ -5,7 +5,6 @@ import socket
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import select
 
 from bot.bootstrap import App
 from bot.rasa_notifier import RasaNotifier
@@ -13,9 +12,8 @@ from bot.settings import RasaPush
 from flows.rasa_actions import CHANNEL
 from handlers import commands as c
 from handlers.ports import Notification
-from storage.models import OutboxRow
 from tests.fakes.rasa_api import FakeRasa
-from tests.support import FakeClock, seed_registry
+from tests.support import FakeClock, seed_registry, enqueue, outbox_rows as rows
 
 SENDER = "c0ffee-42"  # the resident's Rasa sender_id, which the actions file as the case's user_ref
 TOKEN = "rasa-secret"
@@ -45,18 +43,6 @@ async def wired(app: App, notifier: RasaNotifier) -> App:
 
 def push(key: str = "MS-1/1", recipient: str = SENDER, text: str = "您的诉求 MS-1 已派至 试验社区居委会。") -> Notification:
     return Notification(key, key.split("/")[0], CHANNEL, recipient, text)
-
-
-async def enqueue(app: App, *notifications: Notification) -> None:
-    async with app.uow() as uow:
-        for n in notifications:
-            await uow.outbox.add(n, app.policies.clock.now())
-        await uow.commit()
-
-
-async def rows(app: App) -> list[OutboxRow]:
-    async with app.sessions() as session:
-        return list((await session.execute(select(OutboxRow).order_by(OutboxRow.id))).scalars())
 
 
 async def file_rasa_case(app: App) -> str:

@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from bot.cli.common import console, err_console, fail, open_app, run_async
+from bot.cli.common import console, err_console, fail, friendly_errors, open_app, run_async
 from nlu.transcripts import TranscriptError, parse_transcript
 from storage.directory_repository import SqlDirectoryRepository
 from storage.queries import closed_case_examples, load_gazetteer_rows
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 nlu_app = typer.Typer(help="中文理解模型：评估、版本、重新训练", no_args_is_help=True)
 PROGRESS_FROM = 50
+CLASSIFY_BATCH = 1000
 
 
 def register(app: typer.Typer) -> None:
@@ -34,29 +35,41 @@ def register(app: typer.Typer) -> None:
     app.add_typer(nlu_app, name="nlu")
 
 
-@run_async
-async def classify(
+@friendly_errors
+def classify(
     ctx: typer.Context,
     source: str = typer.Argument("-", help="输入文件（每行一条文本，或 JSONL 的 text 字段）；- 表示标准输入"),
 ) -> None:
+    """The database is read first and closed, so that the analysis runs in a process without threads
+    and `analyze_many` can fork a worker per core for long inputs (a batch of CLASSIFY_BATCH at a time,
+    written as soon as it is done)."""
     records = list(_read_inputs(source))
+    models_dir, grids, places, owners = asyncio.run(_directory(ctx))
+    analyzer = _load_analyzer(models_dir, grids, places)
+    with _progress(len(records)) as advance:
+        for start in range(0, len(records), CLASSIFY_BATCH):
+            batch = records[start : start + CLASSIFY_BATCH]
+            complaints = [_complaint_text(record.get("text", "")) for record in batch]
+            analyses = analyzer.analyze_many([text for text, _ in complaints])
+            for record, (text, transcript), analysis in zip(batch, complaints, analyses, strict=True):
+                result = analysis.to_json()
+                result["department"] = owners.get(result["topic"]) if result["topic"] else None
+                if transcript:
+                    result["caller_text"] = text
+                if "id" in record:
+                    result = {"id": record["id"], **result}
+                sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+            advance(len(batch))
+
+
+async def _directory(ctx: typer.Context) -> tuple[Path, list, list, dict[str, str]]:
+    """What classification needs from the database: the grid registry and who owns each topic."""
     async with open_app(ctx) as app:
         async with app.sessions() as session:
             grids, places = await load_gazetteer_rows(session)
             departments = await SqlDirectoryRepository(session).departments()
-        analyzer = await asyncio.to_thread(_load_analyzer, app.settings.models_dir, grids, places)
-    owners = {topic: d.name for d in departments for topic in d.topics}
-    with _progress(len(records)) as advance:
-        for record in records:
-            text, transcript = _complaint_text(record.get("text", ""))
-            result = analyzer.analyze(text).to_json()
-            result["department"] = owners.get(result["topic"]) if result["topic"] else None
-            if transcript:
-                result["caller_text"] = text
-            if "id" in record:
-                result = {"id": record["id"], **result}
-            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-            advance()
+        return app.settings.models_dir, grids, places, {topic: d.name for d in departments for topic in d.topics}
 
 
 @nlu_app.command("eval", help="在带标注的文件（CSV 或 JSONL，含 text 及 topic/category）上评估当前模型")
@@ -251,19 +264,26 @@ def _f1(held: dict, task: str) -> str:
 
 
 class _progress:
-    """A rich progress bar on stderr for long inputs; silent for short ones."""
+    """A rich progress bar on stderr for long inputs; silent for short ones. It redraws when advanced,
+    not from a refresh thread: a process with a thread cannot fork analysis workers safely."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self.bar = Progress(TextColumn("分类中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=err_console, transient=True) if total >= PROGRESS_FROM else None
+                            console=err_console, transient=True, auto_refresh=False) if total >= PROGRESS_FROM else None
 
-    def __enter__(self):
+    def __enter__(self) -> Callable[[int], None]:
         if self.bar is None:
-            return lambda: None
-        self.bar.start()
-        task = self.bar.add_task("classify", total=self.total)
-        return lambda: self.bar.advance(task)
+            return lambda done: None
+        bar = self.bar
+        bar.start()
+        task = bar.add_task("classify", total=self.total)
+
+        def advance(done: int) -> None:
+            bar.advance(task, done)
+            bar.refresh()
+
+        return advance
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

@@ -65,6 +65,13 @@ def test_import_retrain_classify_eval_and_roll_back(db_url: str, config: Path, t
     assert records[1]["grid"]["grid_code"] == "QH01-C01-G02" and records[1]["topic"] == "环境保护"
     assert records[2]["topic_confidence"] < 0.3
 
+    texts = [t for t, _, _ in rows[:40]]
+    lines = [{"id": i, "text": texts[i % len(texts)]} for i in range(1_050)]  # more than one batch
+    long_input = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    answers = [json.loads(line) for line in run("classify", "-", input=long_input).stdout.strip().splitlines()]
+    assert [a["id"] for a in answers] == list(range(1_050))
+    assert [a["topic"] for a in answers[:40]] == [a["topic"] for a in answers[1_000:1_040]]
+
     held = write_archive(tmp_path / "held.jsonl", rows[1::2][:60])
     report = json.loads(run("nlu", "eval", str(held), "--json", "--out", str(tmp_path)).stdout)
     assert report["topic"]["macro_f1"] > 0.5 and report["latency_ms"]["p99"] > 0

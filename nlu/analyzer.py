@@ -20,7 +20,7 @@ from nlu.analysis import Analysis
 from nlu.emergency import detect_emergency
 from nlu.entities import Entity, extract_entities
 from nlu.gazetteer import Gazetteer
-from nlu.model import MAX_CHARS, NluModel, prepare
+from nlu.model import MAX_CHARS, NluModel, prepare_normalized
 from nlu.normalize import normalize
 from nlu.registry import ModelRegistry
 from nlu.segment import make_tokenizer
@@ -51,8 +51,8 @@ class Analyzer:
 
     def analyze(self, text: str) -> Analysis:
         text = (text or "")[:_READ_CHARS]
-        canon = normalize(text)  # normalizing twice changes nothing: `prepare` may take it (long texts: p99)
-        clf_text, words = prepare(canon, self.tokenizer)
+        canon = normalize(text)
+        clf_text, words = prepare_normalized(canon, self.tokenizer)
         probs = self.model.predict_one(clf_text, words)
         return self._finish(text[:EXTRACT_CHARS], canon[:EXTRACT_CHARS], clf_text, probs)
 

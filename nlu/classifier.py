@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import minimize_scalar
-from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from spacy.language import Language
 
@@ -61,13 +60,15 @@ class TextClassifier:
 
 def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Sequence[str], *, seed: int = 0,
                    folds: int = 3, with_textcat: bool = True, groups: Sequence[str] | None = None) -> TextClassifier:
-    """Train on everything; temperature and textcat weight from `folds`-fold out-of-fold predictions
-    (whole `groups` held out together when given, e.g. the seed corpus's scenarios)."""
+    """Train on everything; class offsets, temperature and textcat weight from `folds`-fold
+    out-of-fold predictions (whole `groups` held out together when given, e.g. the seed corpus's
+    scenarios)."""
     texts, labels = list(texts), list(labels)
     classes = sorted(set(labels))
     y = np.array([classes.index(label) for label in labels])
     folds = min(folds, int(np.bincount(y).min()))
     temperature, weight, info = 1.0, 0.0, {"calibration_folds": folds}
+    offsets = np.zeros(len(classes))
     if folds >= 2:
         scores = np.zeros((len(texts), len(classes)))
         spacy_probs = np.zeros_like(scores)
@@ -88,11 +89,10 @@ def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Se
         linear = softmax(scores / temperature)
         if with_textcat:
             weight, info["blend_macro_f1"] = choose_blend(linear, spacy_probs, y)
-        info["oof_macro_f1"] = float(f1_score(y, linear.argmax(1), average="macro"))
+        info["oof_macro_f1"] = macro_f1(y, linear.argmax(1), len(classes))
         info["class_offsets"] = {label: float(o) for label, o in zip(classes, offsets, strict=True)}
     model = _fit_linear(texts, tokens, labels, seed)
-    if folds >= 2:
-        model.scorer.intercept = model.scorer.intercept + offsets
+    model.scorer.intercept = model.scorer.intercept + offsets
     textcat = train_textcat(tokens, labels, seed) if with_textcat else None
     info.update(temperature=temperature, textcat_weight=weight)
     return TextClassifier(model.features, model.scorer, temperature, textcat, weight, info)
@@ -161,7 +161,7 @@ def fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
 def choose_blend(linear: np.ndarray, spacy_probs: np.ndarray, y: np.ndarray) -> tuple[float, dict]:
     """Smallest textcat weight with the best held-out macro-F1; the textcat costs time per message,
     so it must win by MIN_BLEND_GAIN over the linear model alone to be used at all."""
-    results = {w: float(f1_score(y, ((1 - w) * linear + w * spacy_probs).argmax(1), average="macro"))
+    results = {w: macro_f1(y, ((1 - w) * linear + w * spacy_probs).argmax(1), linear.shape[1])
                for w in BLEND_WEIGHTS}
     best = max(results.values())
     weight = min(w for w, f in results.items() if f >= best - 1e-9)

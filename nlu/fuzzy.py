@@ -111,11 +111,11 @@ class PlaceMatcher:
         pieces = [text[start:end] for start, end in spans]
         scores = process.cdist(pieces, self.names, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, dtype=np.float64)
         best = scores.argmax(axis=1)  # the first name of the highest score, as rapidfuzz's extractOne
-        for row in np.flatnonzero(scores[np.arange(len(spans)), best] >= FUZZY_CUTOFF):
-            name, piece = self.names[best[row]], pieces[row]
-            if name != piece:
-                score = fuzz.ratio(piece, name)
-                found[spans[row]] = (name, 0.6 + 0.25 * (score - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF))
+        top = scores[np.arange(len(spans)), best]
+        for row in np.flatnonzero(top >= FUZZY_CUTOFF):
+            name = self.names[best[row]]
+            if name != pieces[row]:
+                found[spans[row]] = (name, 0.6 + 0.25 * (float(top[row]) - FUZZY_CUTOFF) / (100 - FUZZY_CUTOFF))
 
 
 def _can_misspell(window: int, lengths: list[int]) -> bool:

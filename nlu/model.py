@@ -23,7 +23,12 @@ TASKS = ("category", "topic")
 
 def prepare(text: str, tokenizer: jieba.Tokenizer) -> tuple[str, list[str]]:
     """What the classifiers see of a message: normalized text cut to MAX_CHARS, and its jieba words."""
-    cut = normalize(text or "")[:MAX_CHARS]
+    return prepare_normalized(normalize((text or "")[:MAX_CHARS]), tokenizer)
+
+
+def prepare_normalized(canon: str, tokenizer: jieba.Tokenizer) -> tuple[str, list[str]]:
+    """`prepare` for a text the caller has normalized already (the analyzer normalizes once)."""
+    cut = canon[:MAX_CHARS]
     return cut, tokens(tokenizer, cut[:WORD_CHARS])
 
 

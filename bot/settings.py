@@ -119,19 +119,25 @@ def _rasa_push(section: Mapping[str, Any]) -> RasaPush | None:
         return None
     if not is_http_url(url):
         raise ValueError(f"rasa 部分的 server_url 应是 Rasa 服务的地址，如 http://127.0.0.1:5005，而不是 {url!r}")
-    timeout = section.get("timeout_seconds", 10)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise ValueError(f"rasa 部分的 timeout_seconds 应是大于 0 的秒数，而不是 {timeout!r}")
     token = os.environ.get(str(section.get("token_env", RASA_TOKEN_ENV)), "").strip()
-    return RasaPush(server_url=url, token=token, timeout_seconds=float(timeout))
+    return RasaPush(server_url=url, token=token, timeout_seconds=timeout_seconds(section, "rasa"))
 
 
-def is_http_url(url: str) -> bool:
-    """An absolute http(s) address with a host and no query: what a webhook or API base must be."""
+def timeout_seconds(section: Mapping[str, Any], name: str, default: float = 10) -> float:
+    """A section's `timeout_seconds`: a number of seconds above 0 (TOML may give a bool or a string)."""
+    timeout = section.get("timeout_seconds", default)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ValueError(f"{name} 部分的 timeout_seconds 应是大于 0 的秒数，而不是 {timeout!r}")
+    return float(timeout)
+
+
+def is_http_url(url: str, *, query: bool = False) -> bool:
+    """An absolute http(s) address with a host; without `query`, also no query or fragment (an API
+    base that paths are appended to)."""
     try:
         parts = urlsplit(url)
         return (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-                and not (parts.query or parts.fragment))
+                and (query or not (parts.query or parts.fragment)))
     except ValueError:  # a port that is not a number, or out of range
         return False
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bot.settings import Settings, is_http_url
+from bot.settings import Settings, is_http_url, timeout_seconds
 from handlers.ports import DeliveryError, Notification, RecipientUnreachable
 
 PHONE = re.compile(r"^\+?\d{7,15}$")
@@ -26,19 +26,17 @@ class SmsSettings:
     def from_settings(cls, settings: Settings) -> "SmsSettings | None":
         """None when no webhook is configured: hotline pushes then stay queued in the outbox."""
         section = settings.section("sms")
-        timeout = section.get("timeout_seconds", 10)
-        if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-            raise ValueError(f"sms 部分的 timeout_seconds 应是大于 0 的秒数，而不是 {timeout!r}")
+        timeout = timeout_seconds(section, "sms")
         url = str(section.get("webhook_url", "")).strip()
         if not url:
             return None
-        if not is_http_url(url):
+        if not is_http_url(url, query=True):  # a gateway may take its key in the query string
             raise ValueError(f"sms 部分的 webhook_url 应是短信网关的地址，如 https://sms.example.cn/send，而不是 {url!r}")
         return cls(
             webhook_url=url,
             token=os.environ.get(section.get("token_env", "MINSHENG_SMS_TOKEN"), ""),
             signature=str(section.get("signature", "【民声】")),
-            timeout_seconds=float(timeout),
+            timeout_seconds=timeout,
         )
 
 

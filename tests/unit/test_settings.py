@@ -48,3 +48,12 @@ def test_mistakes_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edi
 def test_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="MINSHENG_CONFIG"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_an_sms_gateway_address_may_carry_its_key_in_the_query(tmp_path: Path) -> None:
+    from bot.sms import SmsSettings
+
+    text = GOOD.replace('webhook_url = ""\ntoken_env = "MINSHENG_SMS_TOKEN"',
+                        'webhook_url = "https://sms.example.cn/send?key=abc"\ntoken_env = "MINSHENG_SMS_TOKEN"')
+    sms = SmsSettings.from_settings(load_settings(write(tmp_path, text)))
+    assert sms is not None and sms.webhook_url == "https://sms.example.cn/send?key=abc" and sms.timeout_seconds == 10

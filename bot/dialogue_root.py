@@ -39,7 +39,8 @@ async def build_dialogue(
         grids, places = await load_gazetteer_rows(session)
         departments = await SqlDirectoryRepository(session).departments()
     if understand is None:
-        loaded = analyzer or await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places)
+        loaded = analyzer or await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places,
+                                                            with_textcat=app.settings.spacy_textcat)
         understand = functools.partial(_understand, loaded)
     store = SqlConversationStore(app.sessions)
     await store.forget_processed(app.policies.clock.now() - PROCESSED_KEPT)
@@ -60,8 +61,9 @@ async def _understand(analyzer: Analyzer, text: str) -> Understanding:
     return await asyncio.to_thread(nlu_adapter.understand, analyzer, text)
 
 
-def load_analyzer(models_dir: Path, grids: list[Grid], places: list[Place]) -> Analyzer:
+def load_analyzer(models_dir: Path, grids: list[Grid], places: list[Place], *, with_textcat: bool = False) -> Analyzer:
     """jieba, the classifier and the gazetteer take a second or more: do this once per process.
     A fresh install has no model yet: the first start trains one from the shipped seed corpus."""
-    ensure_model(models_dir, progress=lambda step: log.info("首次启动，正在用种子语料训练语义模型：%s", step))
+    ensure_model(models_dir, with_textcat=with_textcat,
+                 report=lambda what, done: log.info("首次启动，正在用种子语料训练语义模型：%s（%.0f%%）", what, done * 100))
     return Analyzer.load(models_dir, Gazetteer.from_registry(grids, places))

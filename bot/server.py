@@ -83,7 +83,8 @@ async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings
 async def _load_analyzer(app: App):  # type: ignore[no-untyped-def]
     async with app.sessions() as session:
         grids, places = await load_gazetteer_rows(session)
-    return await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places)
+    return await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places,
+                                   with_textcat=app.settings.spacy_textcat)
 
 
 def _announce(web: WebSettings, telegram: TelegramSettings | None, sms: bool, rasa: bool) -> None:

@@ -43,6 +43,7 @@ class Settings:
     district_code: str
     district_files: Mapping[str, Path]
     models_dir: Path
+    spacy_textcat: bool
     routing: RoutingPolicy
     sla: Mapping[str, Sla]
     extra_holidays: tuple[date, ...]
@@ -95,6 +96,7 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
         district_code=district.get("code", ""),
         district_files={k: base / district[k] for k in ("grids", "places", "departments")},
         models_dir=base / nlu.get("models_dir", "var/models"),
+        spacy_textcat=_flag(nlu, "nlu", "spacy_textcat", False),
         routing=RoutingPolicy(
             rules=rules,
             dispatcher=routing["dispatcher"],
@@ -110,6 +112,13 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
         rasa_push=_rasa_push(raw.get("rasa", {})),
         raw=raw,
     )
+
+
+def _flag(section: Mapping[str, Any], name: str, key: str, default: bool) -> bool:
+    value = section.get(key, default)
+    if not isinstance(value, bool):
+        raise ValueError(f"[{name}] {key} 应为 true 或 false，而不是 {value!r}")
+    return value
 
 
 def _rasa_push(section: Mapping[str, Any]) -> RasaPush | None:

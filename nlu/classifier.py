@@ -16,6 +16,7 @@ from spacy.language import Language
 
 from nlu.features import Grams, TextFeatures
 from nlu.linear import LinearScorer, fit_scorer
+from nlu.progress import Report, silent
 from nlu.textcat import textcat_probabilities, train_textcat
 
 BLEND_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5)
@@ -59,7 +60,8 @@ class TextClassifier:
 
 
 def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Sequence[str], *, seed: int = 0,
-                   folds: int = 3, with_textcat: bool = True, groups: Sequence[str] | None = None) -> TextClassifier:
+                   folds: int = 3, with_textcat: bool = False, groups: Sequence[str] | None = None,
+                   report: Report = silent) -> TextClassifier:
     """Train on everything; class offsets, temperature and textcat weight from `folds`-fold
     out-of-fold predictions (whole `groups` held out together when given, e.g. the seed corpus's
     scenarios)."""
@@ -74,7 +76,8 @@ def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Se
         spacy_probs = np.zeros_like(scores)
         splitter = (StratifiedGroupKFold if groups is not None else StratifiedKFold)(folds, shuffle=True,
                                                                                     random_state=seed)
-        for train_idx, held_idx in splitter.split(texts, y, groups):
+        for fold, (train_idx, held_idx) in enumerate(splitter.split(texts, y, groups)):
+            report(f"交叉验证 {fold + 1}/{folds}", fold / (folds + 1))
             member = _fit_linear([texts[i] for i in train_idx], [tokens[i] for i in train_idx],
                                  [labels[i] for i in train_idx], seed)
             held_texts, held_tokens = [texts[i] for i in held_idx], [tokens[i] for i in held_idx]
@@ -91,10 +94,12 @@ def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Se
             weight, info["blend_macro_f1"] = choose_blend(linear, spacy_probs, y)
         info["oof_macro_f1"] = macro_f1(y, linear.argmax(1), len(classes))
         info["class_offsets"] = {label: float(o) for label, o in zip(classes, offsets, strict=True)}
+    report("全量训练", folds / (folds + 1) if folds >= 2 else 0.0)
     model = _fit_linear(texts, tokens, labels, seed)
     model.scorer.intercept = model.scorer.intercept + offsets
     textcat = train_textcat(tokens, labels, seed) if with_textcat else None
     info.update(temperature=temperature, textcat_weight=weight)
+    report("完成", 1.0)
     return TextClassifier(model.features, model.scorer, temperature, textcat, weight, info)
 
 

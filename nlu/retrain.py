@@ -3,7 +3,7 @@ held-out part, promote only if not worse (or forced). Every version is kept eith
 """
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from sklearn.model_selection import train_test_split
 
 from nlu.evaluation import evaluate
 from nlu.model import TASKS
+from nlu.progress import Report, part, silent
 from nlu.registry import ModelRegistry, fingerprint
 from nlu.segment import make_tokenizer
 from nlu.training import Example, train
@@ -29,8 +30,8 @@ class RetrainResult:
 
 
 def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool = False, seed: int = 0,
-            held_out: float = 0.2, with_textcat: bool = True, notes: str = "", groups: Sequence[str] | None = None,
-            progress: Callable[[str], None] = lambda message: None) -> RetrainResult:
+            held_out: float = 0.2, with_textcat: bool = False, notes: str = "", groups: Sequence[str] | None = None,
+            report: Report = silent) -> RetrainResult:
     """`groups` (one per example) keep near-duplicates together when calibrating (see train)."""
     keep = [i for i, e in enumerate(examples) if e[0] and (e[1] or e[2])]
     examples = [examples[i] for i in keep]
@@ -39,15 +40,16 @@ def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool
     group_of = {id(e): groups[i] for i, e in zip(keep, examples, strict=True)} if groups is not None else None
     train_part, held = split(examples, held_out, seed)
     tokenizer = make_tokenizer()
-    progress("训练新模型")
-    model = train(train_part, seed=seed, with_textcat=with_textcat, tokenizer=tokenizer,
-                  groups=[group_of[id(e)] for e in train_part] if group_of is not None else None)
-    progress("评估新模型")
-    new_metrics = evaluate(model, held, tokenizer)
     previous = registry.active_version()
+    training_share = 0.85 if previous is not None else 0.92
+    model = train(train_part, seed=seed, with_textcat=with_textcat, tokenizer=tokenizer,
+                  groups=[group_of[id(e)] for e in train_part] if group_of is not None else None,
+                  report=part(report, 0.0, training_share, "训练新模型 · "))
+    report("评估新模型", training_share)
+    new_metrics = evaluate(model, held, tokenizer)
     active_metrics = None
     if previous is not None:
-        progress("评估当前模型")
+        report("评估当前模型", 0.93)
         active_metrics = evaluate(registry.load(previous), held, tokenizer)
     new_score = score(new_metrics, held)
     active_score = score(active_metrics, held) if active_metrics is not None else None
@@ -66,6 +68,7 @@ def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool
                             notes=" ".join(part for part in (notes, reason) if part))
     if promoted:
         registry.activate(version)
+    report("完成", 1.0)
     return RetrainResult(version, promoted, previous, new_score, active_score, new_metrics, active_metrics, reason)
 
 
@@ -86,7 +89,7 @@ def score(metrics: dict | None, held: Sequence[Example]) -> float:
     return sum(metrics.get(task, {}).get("macro_f1", 0.0) for task in tasks) / len(tasks)
 
 
-def ensure_model(models_dir: Path, progress: Callable[[str], None] = lambda message: None) -> str:
+def ensure_model(models_dir: Path, *, with_textcat: bool = False, report: Report = silent) -> str:
     """The active version; on a fresh install, first trains one from the shipped seed corpus."""
     from nlu.seed import load_seed, seed_templates
 
@@ -95,4 +98,4 @@ def ensure_model(models_dir: Path, progress: Callable[[str], None] = lambda mess
     if active is not None:
         return active
     return retrain(load_seed(), registry, force=True, notes="种子语料初始模型", groups=seed_templates(),
-                   progress=progress).version
+                   with_textcat=with_textcat, report=report).version

@@ -1,14 +1,16 @@
 """Training from labelled examples (text, category | None, topic | None): each task on its own subset."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import jieba
 
 from nlu.classifier import fit_classifier
 from nlu.model import NluModel, prepare as prepare_one
+from nlu.progress import Report, part, silent
 from nlu.segment import make_tokenizer
 
 Example = tuple[str, str | None, str | None]
+TASK_LABELS = {"category": "类别模型", "topic": "主题模型"}
 
 
 def prepare(texts: Sequence[str], tokenizer: jieba.Tokenizer) -> tuple[list[str], list[list[str]]]:
@@ -17,24 +19,33 @@ def prepare(texts: Sequence[str], tokenizer: jieba.Tokenizer) -> tuple[list[str]
     return [text for text, _ in prepared], [words for _, words in prepared]
 
 
-def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = True,
+def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = False,
           tokenizer: jieba.Tokenizer | None = None, groups: Sequence[str] | None = None,
-          progress: Callable[[str], None] = lambda message: None) -> NluModel:
+          report: Report = silent) -> NluModel:
     """Train whichever of the two classifiers has at least two labels among the examples;
-    `groups` (one per example) are held out together when calibrating."""
+    `groups` (one per example) are held out together when calibrating. Each task's share of the
+    progress is its cost: one-vs-rest fits grow with examples × classes."""
     tokenizer = tokenizer or make_tokenizer()
+    report("分词", 0.0)
     texts, token_lists = prepare([text for text, _, _ in examples], tokenizer)
-    trained = {}
+    tasks = {}
     for task, column in (("category", 1), ("topic", 2)):
         rows = [i for i, example in enumerate(examples) if example[column]]
         labels = [examples[i][column] for i in rows]
-        if len(set(labels)) < 2:
+        tasks[task] = (rows, labels) if len(set(labels)) >= 2 else None
+    costs = {task: len(found[0]) * len(set(found[1])) for task, found in tasks.items() if found}
+    trained, done = {}, 0.0
+    for task, found in tasks.items():
+        if found is None:
             trained[task] = None
             continue
-        progress(task)
+        rows, labels = found
+        share = costs[task] / sum(costs.values())
         trained[task] = fit_classifier([texts[i] for i in rows], [token_lists[i] for i in rows], labels,
                                        seed=seed, with_textcat=with_textcat,
-                                       groups=[groups[i] for i in rows] if groups is not None else None)
+                                       groups=[groups[i] for i in rows] if groups is not None else None,
+                                       report=part(report, done, done + share, f"{TASK_LABELS[task]}："))
+        done += share
     if not any(trained.values()):
         raise ValueError("训练数据不足：类别和主题都至少需要两种不同的标注")
     return NluModel(**trained)

@@ -7,7 +7,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bot.bootstrap import App
 from bot.cli.common import console, fail, open_app, run_async, staff_name
-from bot.cli.render import case_file, case_table
+from bot.cli.output import FORMAT_OPTION, Format, print_listing
+from bot.cli.render import case_file, case_listing
 from handlers import commands as c
 from handlers.commands import RETURN_REASONS
 from handlers.case import Case
@@ -49,9 +50,10 @@ async def list_cases(
     status: list[Status] | None = typer.Option(None, "--status", "-s", help="状态，可重复"),
     dept: str | None = typer.Option(None, "--dept", "-d", help="部门代码"),
     limit: int = typer.Option(50, "--limit", "-n", min=1, max=10_000),
+    form: Format | None = FORMAT_OPTION,
 ) -> None:
     async with open_app(ctx) as app:
-        await _print_cases(app, status or None, dept, limit, "诉求列表")
+        await _print_cases(app, status or None, dept, limit, "诉求列表", form)
 
 
 @run_async
@@ -59,6 +61,7 @@ async def queue(
     ctx: typer.Context,
     dept: str = typer.Argument(..., help="部门代码，例如 W-QH01-C01-G01"),
     limit: int = typer.Option(100, "--limit", "-n", min=1, max=10_000),
+    form: Format | None = FORMAT_OPTION,
 ) -> None:
     async with open_app(ctx) as app:
         async with app.uow() as uow:
@@ -66,14 +69,15 @@ async def queue(
         if dept not in known:
             raise fail(f"未找到部门 {dept}。")
         statuses = sorted(AT_DEPARTMENT) if dept != app.settings.routing.dispatcher else None
-        await _print_cases(app, statuses, dept, limit, f"{dept} 待办队列")
+        await _print_cases(app, statuses, dept, limit, f"{dept} 待办队列", form)
 
 
-async def _print_cases(app: App, statuses: list[Status] | None, dept: str | None, limit: int, title: str) -> None:
+async def _print_cases(app: App, statuses: list[Status] | None, dept: str | None, limit: int, title: str,
+                       form: Format | None) -> None:
     async with app.uow() as uow:
         cases = await uow.cases.find(statuses=statuses, department=dept, limit=limit)
         departments = {d.code: d for d in await uow.directory.departments()}
-    console.print(case_table(cases, departments, app.policies.clock.now(), title))
+    print_listing(console, case_listing(cases, departments, app.policies.clock.now(), title), form)
 
 
 async def _act(ctx: typer.Context, command: c.Command, done: str) -> None:

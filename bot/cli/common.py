@@ -9,17 +9,17 @@ from contextlib import asynccontextmanager
 from typing import Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.bootstrap import App, build_app
+from bot.cli.output import StaffConsole
 from bot.settings import ConfigError, load_settings
 from handlers.errors import DomainError
 from storage.db import DatabaseUrlError
 
-console = Console()
-err_console = Console(stderr=True)
+console = StaffConsole()
+err_console = StaffConsole(stderr=True)
 P = ParamSpec("P")
 T = TypeVar("T")
 

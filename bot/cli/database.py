@@ -5,6 +5,7 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import config_path, console, err_console, fail, friendly_errors, open_app, run_async
+from bot.cli.output import job_progress
 from bot.settings import load_settings
 from storage.importers.problems import ImportFailed
 from storage.importers.registry import import_district
@@ -32,8 +33,8 @@ def db_upgrade(
         return
     from nlu.retrain import ensure_model  # scikit-learn and spaCy load in seconds; only this path needs them
 
-    with console.status("正在检查分类模型（首次安装需用种子语料训练，约一分钟）…") as status:
-        version = ensure_model(settings.models_dir, progress=lambda step: status.update(f"初始模型：{step}…"))
+    with job_progress(err_console, "用种子语料训练初始分类模型") as report:
+        version = ensure_model(settings.models_dir, with_textcat=settings.spacy_textcat, report=report)
     console.print(f"[green]✓[/] 当前分类模型版本：{version}")
 
 

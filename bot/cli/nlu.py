@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bot.cli.common import console, err_console, fail, friendly_errors, open_app, run_async
+from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, job_progress, print_listing
 from nlu.transcripts import TranscriptError, parse_transcript
 from storage.directory_repository import SqlDirectoryRepository
 from storage.queries import closed_case_examples, load_gazetteer_rows
@@ -104,7 +105,7 @@ async def eval_command(
 
 @nlu_app.command("models", help="列出全部模型版本及其指标")
 @run_async
-async def models(ctx: typer.Context) -> None:
+async def models(ctx: typer.Context, form: Format | None = FORMAT_OPTION) -> None:
     from nlu.registry import ModelRegistry
 
     async with open_app(ctx) as app:
@@ -113,14 +114,15 @@ async def models(ctx: typer.Context) -> None:
     if not versions:
         console.print(f"模型目录 {registry.root} 中还没有模型。")
         return
-    table = Table(title="NLU 模型版本")
-    for column in ("", "版本", "创建时间", "样本数", "类别 macro-F1", "主题 macro-F1", "训练集指纹", "说明"):
-        table.add_column(column)
+    columns = (Column("active", "启用"), Column("version", "版本"), Column("created", "创建时间"),
+               Column("examples", "样本数"), Column("category_macro_f1", "类别 macro-F1"),
+               Column("topic_macro_f1", "主题 macro-F1"), Column("fingerprint", "训练集指纹"), Column("notes", "说明"))
+    listing = Listing("NLU 模型版本", columns)
     for v in versions:
         held = v.metrics.get("held_out", {})
-        table.add_row("★" if v.active else "", v.name, v.created, str(v.examples), _f1(held, "category"),
-                      _f1(held, "topic"), v.fingerprint[:12], v.notes)
-    console.print(table)
+        listing.add("★" if v.active else "", v.name, v.created, str(v.examples), _f1(held, "category"),
+                    _f1(held, "topic"), v.fingerprint[:12], v.notes)
+    print_listing(console, listing, form)
 
 
 @nlu_app.command("activate", help="启用指定的模型版本（回滚或前滚）")
@@ -153,8 +155,9 @@ async def retrain(
         registry = ModelRegistry(app.settings.models_dir)
     console.print(f"已归档且有标注的诉求：{len(examples)} 条")
     try:
-        result = await asyncio.to_thread(run_retrain, examples, registry, force=force, seed=seed,
-                                         progress=lambda step: err_console.print(f"… {step}"))
+        with job_progress(err_console, "重新训练") as report:
+            result = await asyncio.to_thread(run_retrain, examples, registry, force=force, seed=seed,
+                                             with_textcat=app.settings.spacy_textcat, report=report)
     except ValueError as exc:
         raise fail(str(exc)) from None
     mark = "[green]✓[/]" if result.promoted else "[yellow]![/]"

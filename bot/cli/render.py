@@ -1,7 +1,6 @@
-"""Rich renderings of cases for staff: the whole file (一案一档) and queue tables."""
+"""Renderings of cases for staff: the whole file (一案一档) and case listings."""
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from rich.console import Group
 from rich.panel import Panel
@@ -11,21 +10,14 @@ from rich.text import Text
 from handlers.case import Case
 from handlers.directory import LEVEL_LABELS, Department
 from handlers.status import EVENT_LABELS, Status
+from bot.cli.output import Column, Listing
+from bot.wording import OUTBOX_LABELS, local, masked_phone
 from storage.queries import SentNotice
 
-TZ = ZoneInfo("Asia/Shanghai")
-OUTBOX_LABELS = {"pending": "待发送", "sent": "已送达", "failed": "发送失败", "unreachable": "无法送达"}
-
-
-def local(value: datetime | None) -> str:
-    return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M") if value else "—"
-
-
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return "未留"
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
-
+CASE_COLUMNS = (
+    Column("number", "编号"), Column("status", "状态"), Column("category", "类别"), Column("topic", "主题"),
+    Column("department", "责任部门"), Column("deadline", "时限"), Column("summary", "内容"),
+)
 
 def case_file(
     case: Case, departments: dict[str, Department], notices: list[SentNotice], reveal_phone: bool = False
@@ -52,14 +44,14 @@ def case_file(
         ("办结时限", local(case.resolve_deadline)),
         ("来源渠道", case.channel),
         ("群众", "匿名" if case.anonymous else case.user_ref or "—"),
-        ("联系电话", (case.phone or "未留") if reveal_phone else mask_phone(case.phone)),
+        ("联系电话", (case.phone or "未留") if reveal_phone else masked_phone(case.phone)),
         ("退回/升级/重办", f"{case.return_count} / {case.escalation_count} / {case.reopen_count}"),
         ("答复", case.reply or "—"),
         ("评价", f"{case.rating} 分 {case.rating_comment or ''}" if case.rating else "—"),
     ]
     for name, value in rows:
         facts.add_row(name, value if isinstance(value, Text) else Text(str(value)))
-    original = Panel(Text(case.text), title="群众原话", title_align="left")
+    original = Panel(Text(case.text), title="群众原话", title_align="left", expand=False)
     events = Table(title="办理记录", title_justify="left", show_lines=False)
     for column in ("序号", "时间", "操作", "操作人", "状态", "说明"):
         events.add_column(column)
@@ -71,7 +63,8 @@ def case_file(
         sent.add_column(column)
     for n in notices:
         sent.add_row(local(n.created_at), OUTBOX_LABELS.get(n.status, n.status), n.channel, Text(n.text))
-    header = Panel(facts, title=f"诉求 {case.number}（受理于 {local(case.created_at)}）", title_align="left")
+    header = Panel(facts, title=f"诉求 {case.number}（受理于 {local(case.created_at)}）", title_align="left",
+                   expand=False)
     return Group(header, original, events, sent)
 
 
@@ -84,23 +77,12 @@ def status_text(case: Case, now: datetime | None = None) -> Text:
     return text
 
 
-def case_table(cases: list[Case], departments: dict[str, Department], now: datetime, title: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    for column in ("编号", "状态", "类别", "主题", "责任部门", "时限", "内容"):
-        table.add_column(column, overflow="fold")
+def case_listing(cases: list[Case], departments: dict[str, Department], now: datetime, title: str) -> Listing:
+    listing = Listing(title, CASE_COLUMNS, empty="没有符合条件的诉求")
     for case in cases:
         dept = departments.get(case.department or "")
-        deadline = case.resolve_deadline or case.sign_deadline
         summary = case.text if len(case.text) <= 30 else case.text[:30] + "…"
-        table.add_row(
-            case.number,
-            status_text(case, now),
-            case.category_label,
-            case.topic or "—",
-            dept.name if dept else (case.department or "—"),
-            local(deadline),
-            Text(summary),
-        )
-    if not cases:
-        table.caption = "没有符合条件的诉求"
-    return table
+        listing.add(case.number, status_text(case, now), case.category_label, case.topic or "—",
+                    dept.name if dept else (case.department or "—"), local(case.resolve_deadline or case.sign_deadline),
+                    summary)
+    return listing

@@ -5,9 +5,9 @@ import sys
 from enum import Enum
 
 import typer
-from rich.table import Table
 
 from bot.cli.common import console, fail, open_app, run_async
+from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, print_listing
 from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, add_staff
 from storage.channel_models import all_staff
 
@@ -63,13 +63,12 @@ async def add(
 
 @staff_app.command("list", help="列出全部工作人员账号")
 @run_async
-async def list_staff(ctx: typer.Context) -> None:
+async def list_staff(ctx: typer.Context, form: Format | None = FORMAT_OPTION) -> None:
     async with open_app(ctx) as app:
         async with app.sessions() as session:
             rows = await all_staff(session)
-    table = Table(title="工作人员账号")
-    for column in ("用户名", "角色", "部门", "状态"):
-        table.add_column(column)
+    columns = (Column("username", "用户名"), Column("role", "角色"), Column("department", "部门"), Column("state", "状态"))
+    listing = Listing("工作人员账号", columns, empty="还没有工作人员账号")
     for row in rows:
-        table.add_row(row.username, ROLES.get(row.role, row.role), row.department or "—", "启用" if row.active else "停用")
-    console.print(table)
+        listing.add(row.username, ROLES.get(row.role, row.role), row.department or "—", "启用" if row.active else "停用")
+    print_listing(console, listing, form)

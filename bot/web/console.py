@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from bot.cli.render import OUTBOX_LABELS, local, mask_phone
+from bot.wording import OUTBOX_LABELS, local, masked_phone
 from bot.web import console_data as data
 from bot.web.auth import CheckedForm, Staff
 from bot.web.deps import WebDeps
@@ -158,7 +158,7 @@ async def show(request: Request, number: str, session: Staff, created: int = 0) 
     dept = index.department(case.department)
     return deps.pages.render(
         request, "case.html", session=session, case=case, created=bool(created), local=local,
-        department=dept.name if dept else (case.department or "待分拨"), phone=mask_phone(case.phone),
+        department=dept.name if dept else (case.department or "待分拨"), phone=masked_phone(case.phone),
         channel=CHANNEL_LABELS.get(case.channel, case.channel),
         grid=data.grid_label(index, case.grid_code) if case.grid_code else "未确定",
         events=case.events, event_labels=EVENT_LABELS, notices=notices, outbox_labels=OUTBOX_LABELS,

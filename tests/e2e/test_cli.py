@@ -1,6 +1,9 @@
 """The staff CLI as a clerk runs it: a fresh SQLite database, the sample district, real processes."""
 
+import csv
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +17,7 @@ MINSHENG = str(Path(sys.executable).with_name("minsheng"))
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     db = tmp_path_factory.mktemp("cli") / "minsheng.db"
-    environment = {**os.environ, "MINSHENG_DATABASE_URL": f"sqlite:///{db}", "COLUMNS": "200",
-                   "MINSHENG_STAFF": "王科员"}
+    environment = {**os.environ, "MINSHENG_DATABASE_URL": f"sqlite:///{db}", "MINSHENG_STAFF": "王科员"}
     for args in (["db", "upgrade", "--skip-model"], ["district", "load"]):
         subprocess.run([MINSHENG, *args], env=environment, cwd=ROOT, check=True, capture_output=True)
     return environment
@@ -38,7 +40,25 @@ def numbers(env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> li
     assert result.returncode == 0, result.stderr
     assert "已导入 2 条待办诉求" in result.stdout
     listed = minsheng(env, "case", "list")
-    return sorted(line.split()[1] for line in listed.stdout.splitlines() if "MS-" in line)
+    return sorted(line.split("\t")[0] for line in listed.stdout.splitlines() if "MS-" in line)
+
+
+@pytest.mark.parametrize("columns", ["20", "80", "250"])
+def test_piped_listings_keep_every_row_on_one_line_whatever_the_terminal_width(
+    env: dict[str, str], numbers: list[str], columns: str
+) -> None:
+    narrow = {**env, "COLUMNS": columns}
+    listed = minsheng(narrow, "case", "list").stdout.splitlines()
+    assert listed[0].split("\t")[:3] == ["编号", "状态", "类别"]
+    rows = [line.split("\t") for line in listed[1:]]
+    assert sorted(row[0] for row in rows) == numbers
+    assert all(re.fullmatch(r"MS-\d{8}-\d{4}", row[0]) and len(row) == 7 for row in rows)
+    as_csv = list(csv.reader(minsheng(narrow, "case", "list", "--format", "csv").stdout.splitlines()))
+    assert sorted(row[0] for row in as_csv[1:]) == numbers and "楼上邻居半夜装修" in as_csv[1][6] + as_csv[2][6]
+    as_json = json.loads(minsheng(narrow, "queue", "W-QH01-C01-G01", "--format", "json").stdout)
+    assert [record["number"] for record in as_json] == numbers[:1] and as_json[0]["status"] == "已派单"
+    missing = minsheng(narrow, "case", "show", "MS-20991231-9999")
+    assert "未找到诉求编号 MS-20991231-9999，请核对后再试。" in missing.stderr
 
 
 def test_import_list_and_work_a_case(env: dict[str, str], numbers: list[str]) -> None:

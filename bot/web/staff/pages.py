@@ -9,7 +9,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from bot.cli.render import OUTBOX_LABELS, local, mask_phone
+from bot.wording import OUTBOX_LABELS, local, masked_phone
 from bot.web.accounts import StaffSession
 from bot.web.staff.access import DISPATCH_ROLES, QUEUE_ROLES, SUPERVISE_ROLES
 from bot.web.templating import TEMPLATES
@@ -28,7 +28,7 @@ def environment() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
     )
-    env.globals.update(local=local, mask_phone=mask_phone, event_labels=EVENT_LABELS, status_labels=STATUS_LABELS,
+    env.globals.update(local=local, mask_phone=masked_phone, event_labels=EVENT_LABELS, status_labels=STATUS_LABELS,
                        outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE)
     return env
 

@@ -19,6 +19,7 @@ install: $(STAMP)
 run: install
 	$(BIN)/minsheng db upgrade
 	$(BIN)/minsheng district load
+	$(BIN)/minsheng staff init
 	$(BIN)/minsheng serve
 
 test: install

@@ -1,6 +1,7 @@
 """`minsheng staff`: accounts for the web console (hotline operators, clerks, supervisors, admins)."""
 
 import os
+import secrets
 import sys
 from enum import Enum
 
@@ -9,10 +10,12 @@ import typer
 from bot.cli.common import console, fail, open_app, run_async
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, print_listing
 from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, add_staff
+from bot.web.settings import WebSettings
 from storage.channel_models import all_staff
 
 staff_app = typer.Typer(help="工作人员账号（网页坐席工作台登录用）", no_args_is_help=True)
 PASSWORD_ENV = "MINSHENG_STAFF_PASSWORD"
+READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I to misread
 
 
 class Role(str, Enum):
@@ -72,3 +75,29 @@ async def list_staff(ctx: typer.Context, form: Format | None = FORMAT_OPTION) ->
     for row in rows:
         listing.add(row.username, ROLES.get(row.role, row.role), row.department or "—", "启用" if row.active else "停用")
     print_listing(console, listing, form)
+
+
+@staff_app.command("init", help="还没有任何工作人员账号时，创建首个管理员账号并显示一次初始密码（make run 会自动执行）")
+@run_async
+async def init(
+    ctx: typer.Context,
+    username: str = typer.Option("admin", "--username", "-u", help="首个管理员的用户名"),
+) -> None:
+    async with open_app(ctx) as app:
+        async with app.sessions() as session:
+            existing = await all_staff(session)
+        login = f"{WebSettings.from_settings(app.settings).url}/console/login"
+        if existing:
+            console.print(f"已有 {len(existing)} 个工作人员账号（minsheng staff list 查看），登录地址：{login}；"
+                          "忘记密码可用 minsheng staff add 用户名 --role 角色 --reset 重设。", highlight=False)
+            return
+        password = "".join(secrets.choice(READABLE) for _ in range(14))
+        try:
+            member = await add_staff(app.sessions, username, password, "admin", None, app.policies.clock.now())
+        except AccountError as exc:
+            raise fail(str(exc)) from None
+    console.print(f"[green]✓[/] 已创建首个管理员账号：用户名 [bold]{member.username}[/]，初始密码 [bold]{password}[/]",
+                  highlight=False)
+    console.print(f"  登录地址：{login}。密码只显示这一次，请记下；之后可用 "
+                  f"minsheng staff add {member.username} --role admin --reset 修改，"
+                  "并用 minsheng staff add 为各部门办理人员、坐席创建账号。", highlight=False)

@@ -1,5 +1,6 @@
 """The staff CLI as a clerk runs it: a fresh SQLite database, the sample district, real processes."""
 
+import asyncio
 import csv
 import json
 import os
@@ -9,6 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from bot.web.accounts import authenticate
+from storage.db import make_engine, session_factory
 
 ROOT = Path(__file__).resolve().parents[2]
 MINSHENG = str(Path(sys.executable).with_name("minsheng"))
@@ -132,3 +136,23 @@ def test_serve_names_a_bad_setting_before_starting(env: dict[str, str], tmp_path
     config.write_text(shipped.replace(edit[0], edit[1], 1), encoding="utf-8")
     result = minsheng(env, "--config", str(config), "serve", "--no-telegram")
     assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_first_start_creates_one_admin_whose_password_signs_in(env: dict[str, str]) -> None:
+    first = minsheng(env, "staff", "init")
+    assert first.returncode == 0, first.stderr
+    password = re.search(r"初始密码 (\S+)", first.stdout).group(1)  # type: ignore[union-attr]
+    assert "/console/login" in first.stdout and len(password) >= 12
+    again = minsheng(env, "staff", "init")
+    assert "已有 1 个工作人员账号" in again.stdout and password not in again.stdout
+
+    async def signs_in(secret: str) -> str | None:
+        engine = make_engine(env["MINSHENG_DATABASE_URL"])
+        try:
+            member = await authenticate(session_factory(engine), "admin", secret)
+        finally:
+            await engine.dispose()
+        return member.role if member else None
+
+    assert asyncio.run(signs_in(password)) == "admin"
+    assert asyncio.run(signs_in(password + "x")) is None

@@ -16,10 +16,7 @@ from bot.rasa_notifier import RasaNotifier
 from bot.scheduler import run_scheduler
 from bot.settings import Settings
 from bot.sms import SmsNotifier, SmsSettings
-from bot.telegram.dispatcher import build_dispatcher
-from bot.telegram.notifier import TelegramNotifier
-from bot.telegram.runner import TelegramSettings, make_bot, poll
-from bot.telegram.webhook import register_webhook, webhook_router
+from bot.telegram.settings import TelegramSettings
 from bot.web.app import create_web_app, web_deps
 from bot.web.hub import LiveHub
 from bot.web.nlu_suggestions import NluTranscriptAnalyzer
@@ -38,8 +35,12 @@ async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings
     engine = make_engine(settings.database_url)
     store, hub = SqlConversationStore(session_factory(engine)), LiveHub()
     notifiers: dict[str, Notifier] = {"web": WebNotifier(store, hub)}
-    bot = make_bot(telegram) if telegram else None
-    if bot is not None:
+    bot = None
+    if telegram is not None:  # aiogram takes seconds to import: only when a token is configured
+        from bot.telegram import runner
+        from bot.telegram.notifier import TelegramNotifier
+
+        bot = runner.make_bot(telegram)
         notifiers["telegram"] = TelegramNotifier(bot)
     sms_notifier = SmsNotifier(sms) if sms else None
     if sms_notifier is not None:
@@ -59,12 +60,9 @@ async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings
         ]
         routers: list[APIRouter] = []
         if bot is not None and telegram is not None:
-            dispatcher = build_dispatcher(dialogue, deps.gate)
-            if telegram.mode == "webhook":
-                routers.append(webhook_router(dispatcher, bot, telegram.webhook_path, telegram.webhook_secret))
-                await register_webhook(bot, telegram.webhook_url, telegram.webhook_secret)
-            else:
-                loops.append(lambda stop: poll(dispatcher, bot, stop, telegram.polling_timeout))
+            telegram_routers, telegram_loops = await runner.attach(telegram, bot, dialogue, deps.gate)
+            routers += telegram_routers
+            loops += telegram_loops
         web_app = create_web_app(deps, routers, loops)
         _announce(web, telegram, sms is not None, rasa_notifier is not None)
         config = uvicorn.Config(web_app, host=web.host, port=web.port, ws="websockets-sansio", ws_max_size=65_536,

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nlu.model import NluModel
+if TYPE_CHECKING:  # the model stack (scikit-learn, spaCy) loads only when a model is saved or loaded
+    from nlu.model import NluModel
 
 
 class ModelMissing(RuntimeError):
@@ -67,7 +69,7 @@ class ModelRegistry:
                                      folder.name == active))
         return found
 
-    def save(self, model: NluModel, metrics: dict, fingerprint: str, examples: int, notes: str = "") -> str:
+    def save(self, model: "NluModel", metrics: dict, fingerprint: str, examples: int, notes: str = "") -> str:
         """Store a new version (not activated) and return its name."""
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         now = datetime.now(UTC)
@@ -93,7 +95,9 @@ class ModelRegistry:
         temporary.write_text(version + "\n", encoding="utf-8")
         os.replace(temporary, self.root / "ACTIVE")
 
-    def load(self, version: str | None = None) -> NluModel:
+    def load(self, version: str | None = None) -> "NluModel":
+        from nlu.model import NluModel
+
         return NluModel.load(self.versions_dir / (version or self.require_active()))
 
 

@@ -31,10 +31,14 @@ def db_upgrade(
     console.print(f"[green]✓[/] 数据库已是最新结构：{settings.database_url}")
     if skip_model:
         return
-    from nlu.retrain import ensure_model  # scikit-learn and spaCy load in seconds; only this path needs them
+    from nlu.registry import ModelRegistry
 
-    with job_progress(err_console, "用种子语料训练初始分类模型") as report:
-        version = ensure_model(settings.models_dir, with_textcat=settings.spacy_textcat, report=report)
+    version = ModelRegistry(settings.models_dir).active_version()
+    if version is None:
+        from nlu.retrain import ensure_model  # scikit-learn and spaCy load in seconds; only training needs them
+
+        with job_progress(err_console, "用种子语料训练初始分类模型") as report:
+            version = ensure_model(settings.models_dir, with_textcat=settings.spacy_textcat, report=report)
     console.print(f"[green]✓[/] 当前分类模型版本：{version}")
 
 

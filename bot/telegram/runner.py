@@ -2,51 +2,21 @@
 
 import asyncio
 import logging
-import os
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from fastapi import APIRouter
 
-from bot.settings import Settings
+from bot.limits import SenderGate
+from bot.ports import Dialogue
+from bot.telegram.dispatcher import build_dispatcher
+from bot.telegram.settings import TelegramSettings
+from bot.telegram.webhook import register_webhook, webhook_router
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TelegramSettings:
-    token: str
-    api_base: str = ""
-    mode: str = "polling"
-    webhook_url: str = ""
-    webhook_path: str = "/telegram/webhook"
-    webhook_secret: str = ""
-    polling_timeout: int = 25
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "TelegramSettings | None":
-        """None when no token is configured: the Telegram channel is then simply off."""
-        section = settings.section("telegram")
-        token = os.environ.get(section.get("token_env", "MINSHENG_TELEGRAM_TOKEN"), "").strip()
-        if not token:
-            return None
-        mode = section.get("mode", "polling")
-        if mode not in ("polling", "webhook"):
-            raise ValueError(f"[telegram] mode 只能是 polling 或 webhook，而不是 {mode!r}")
-        secret = os.environ.get(section.get("webhook_secret_env", "MINSHENG_TELEGRAM_WEBHOOK_SECRET"), "")
-        if mode == "webhook" and not (secret and section.get("webhook_url")):
-            raise ValueError("[telegram] 使用 webhook 模式时必须设置 webhook_url 和 webhook 密钥环境变量")
-        return cls(
-            token=token,
-            api_base=section.get("api_base", ""),
-            mode=mode,
-            webhook_url=section.get("webhook_url", ""),
-            webhook_path=section.get("webhook_path", "/telegram/webhook"),
-            webhook_secret=secret,
-            polling_timeout=int(section.get("polling_timeout", 25)),
-        )
 
 
 def make_bot(config: TelegramSettings) -> Bot:
@@ -75,3 +45,13 @@ async def poll(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event, timeout: i
             log.error("Telegram polling stopped: %r; retrying in %ss", polling.exception(), retry_seconds)
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), retry_seconds)
+
+
+async def attach(config: TelegramSettings, bot: Bot, dialogue: Dialogue, gate: SenderGate,
+                 ) -> tuple[list[APIRouter], list[Callable[[asyncio.Event], Awaitable[None]]]]:
+    """The routes (webhook mode) or the loop (polling mode) that serve this bot in the server."""
+    dispatcher = build_dispatcher(dialogue, gate)
+    if config.mode == "webhook":
+        await register_webhook(bot, config.webhook_url, config.webhook_secret)
+        return [webhook_router(dispatcher, bot, config.webhook_path, config.webhook_secret)], []
+    return [], [lambda stop: poll(dispatcher, bot, stop, config.polling_timeout)]

@@ -1,7 +1,10 @@
 """NLU benchmark: topic macro-F1 by 5-fold CV beside the char-TF-IDF baseline, latency, throughput,
 and category quality on real messages. Reads ../shared/data (never shipped); skips without it.
 
-    .venv/bin/python bench/nlu.py [--data DIR] [--skip topic|category|speed] [--speed-only]
+    .venv/bin/python bench/nlu.py [--data DIR] [--skip topic|category|speed] [--speed-only] [--textcat]
+
+--textcat also trains the spaCy textcat member (config `[nlu] spacy_textcat`) in every fold and
+prints its blend weights and the training time it costs, to decide whether it earns its place.
 """
 
 import argparse
@@ -50,7 +53,7 @@ def line(name: str, values: list[float], extra: str = "") -> str:
     return f"  {name:<34} macro-F1 {statistics.mean(values):.4f} ± {statistics.pstdev(values):.4f}{extra}"
 
 
-def topic_cv(data: Path, folds: int, tokenizer) -> tuple[object, list[str]]:
+def topic_cv(data: Path, folds: int, tokenizer, with_textcat: bool = False) -> tuple[object, list[str]]:
     texts, labels = read_csv(data / "messages_dev.csv", "label")
     print(f"主题（topic）：{data / 'messages_dev.csv'}，{len(texts)} 条，{folds} 折分层交叉验证（仅 text 列）")
     splitter = StratifiedKFold(folds, shuffle=True, random_state=0)
@@ -61,7 +64,7 @@ def topic_cv(data: Path, folds: int, tokenizer) -> tuple[object, list[str]]:
         base.append(baseline_fold(texts, labels, train_idx, test_idx))
         base_time = time.perf_counter() - start
         start = time.perf_counter()
-        model = train([(texts[i], None, labels[i]) for i in train_idx], tokenizer=tokenizer)
+        model = train([(texts[i], None, labels[i]) for i in train_idx], tokenizer=tokenizer, with_textcat=with_textcat)
         fit_time = time.perf_counter() - start
         metrics = evaluate(model, [(texts[i], None, labels[i]) for i in test_idx], tokenizer, latency_sample=0)
         ours.append(metrics["topic"]["macro_f1"])
@@ -183,6 +186,7 @@ def main() -> int:
     parser.add_argument("--skip", choices=("topic", "category", "speed"), action="append", default=[])
     parser.add_argument("--speed-only", action="store_true",
                         help="只测速度：用 4/5 的留言训练一个主题模型（约一折的大小），不做交叉验证")
+    parser.add_argument("--textcat", action="store_true", help="同时训练 spaCy textcat 成员，报告其混合权重与训练耗时")
     args = parser.parse_args()
     if args.speed_only:
         args.skip = ["topic", "category"]
@@ -191,7 +195,7 @@ def main() -> int:
         return 0
     tokenizer = make_tokenizer()
     if "topic" not in args.skip:
-        model, texts = topic_cv(args.data, args.folds, tokenizer)
+        model, texts = topic_cv(args.data, args.folds, tokenizer, args.textcat)
     elif "speed" not in args.skip:
         texts, labels = read_csv(args.data / "messages_dev.csv", "label")
         model = train([(t, None, label) for i, (t, label) in enumerate(zip(texts, labels, strict=True)) if i % 5],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import cn2an
 
+from nlu.answers import read_answer
 from nlu.emergency import detect_emergency
 from nlu.entities import case_numbers
 from nlu.normalize import normalize
@@ -25,10 +26,7 @@ _RATING_WORDS = (  # most specific first: 不满意 before 满意
     (re.compile(r"比较满意|挺满意|还算满意|满意"), 4),
 )
 _STARS = re.compile(r"([1-5一二三四五两])\s*(?:星|颗星|分)")
-_DENY = re.compile(r"^(?:不|不对|不是|不是的|错了|没有|没|否|no|不行|不对不对|搞错了|弄错了|说错了)"
-                   r"|不对|不是这|错了|不正确|搞错|弄错")
-_AFFIRM = re.compile(r"^(?:对|是|是的|对的|对啊|没错|嗯|嗯嗯|恩|好|好的|好滴|行|可以|ok|okay|yes|确认|确定|正确|对头|"
-                     r"没问题|就是|就这样|是啊|对呀|中|要得|没毛病)+$")
+_DENY_INSIDE = re.compile(r"不对|不是这|错了|不正确|搞错|弄错")  # 「地址错了」: a short text that says no later on
 _GREET = re.compile(r"^(?:你好|您好|hi|hello|嗨|哈喽|在吗|在不在|早上好|上午好|下午好|晚上好|喂)+$")
 _HELP = re.compile(r"帮助|怎么用|能做什么|能干什么|有什么功能|怎么操作|不会用|help|菜单|使用说明|人工|转人工")
 _QUESTION_END = re.compile(r"[?？]\s*$")
@@ -59,11 +57,13 @@ def detect_intent(text: str) -> Intent:
     rating = _rating(bare)
     if rating is not None:
         return Intent("rate", 0.9, None, rating)
-    if _AFFIRM.match(bare):
-        # "嗯？" / "好的?" is a puzzled "huh?", not a yes: asking back must not confirm anything
-        return Intent("other", 0.4) if _QUESTION_END.search(canon) else Intent("affirm", 0.95)
-    if len(bare) <= 12 and _DENY.search(bare):
-        return Intent("deny", 0.9)
+    answer = read_answer(canon)
+    if answer.kind == "yes":  # "嗯？" / "好的?" asks back: read_answer reads no question as a yes
+        return Intent("affirm", 0.95 if answer.pure else 0.75)
+    if answer.kind == "no" or (len(bare) <= 12 and _DENY_INSIDE.search(bare)):
+        return Intent("deny", 0.9 if answer.kind == "no" else 0.8)
+    if _QUESTION_END.search(canon) and len(bare) <= 4:
+        return Intent("other", 0.4)
     if _GREET.match(bare):
         return Intent("greet", 0.9)
     if _HELP.search(bare) and len(bare) <= 20:

@@ -1,0 +1,91 @@
+"""Reading a short answer to a yes/no question the way a person would: 「对的 就是那」, 「可以 提交吧」,
+「嗯嗯 没问题」, 「不是这样」, with particles, repetitions and a few words of chatter.
+
+The text is cut by longest match against small vocabularies: yes-words, no-words, fillers that
+carry no content (particles, 「就是那」, 「麻烦了」, 「谢谢」), and blockers — everyday words that merely
+start like a yes-word (对面, 是不是, 好像, 中间) and so must not be read as one. The first word that is
+not a filler decides; anything left over is returned as the rest, so a step can still use
+「不对，是幸福路25号」 as a correction. A question (吗, 是不是, ？) is never an answer.
+"""
+
+import re
+from dataclasses import dataclass
+
+from nlu.normalize import normalize
+
+YES_WORDS = (
+    "对", "对的", "对啊", "对呀", "对头", "没错", "没错儿", "正确", "是", "是的", "是啊", "是呀", "是滴", "就是", "就是它",
+    "好", "好的", "好滴", "好嘞", "好呀", "行", "成", "中", "要得", "妥", "可以", "确认", "确定", "同意", "当然",
+    "没问题", "没毛病", "都对", "都没问题", "就这样", "就这么办", "就这个", "嗯", "恩", "哦了", "ok", "okay", "yes", "yeah",
+    "提交", "确认提交", "帮我提交", "登记", "上报", "发吧", "交吧", "是这样", "是这个", "就这些", "没别的",
+)
+NO_WORDS = (
+    "不", "不对", "不是", "不是的", "错了", "错", "不行", "不要", "不用", "不正确", "搞错了", "弄错了", "说错了", "搞错", "弄错",
+    "否", "no", "nope", "不同意", "没有", "不可以", "不太对", "不完全对", "有错", "有误", "别",
+)
+FILLERS = (
+    "吧", "啊", "呀", "哦", "噢", "喔", "哈", "呢", "嘛", "啦", "咯", "了", "的", "哇", "呗", "嘞", "咧", "嗷",
+    "那", "这", "那个", "这个", "那里", "这里", "那儿", "这儿", "那边", "这边", "这样", "那样", "样",
+    "就", "也", "都", "全", "你", "您", "请", "一下", "帮我", "给我", "麻烦", "麻烦了", "麻烦你", "辛苦",
+    "谢谢", "谢谢你", "谢谢您", "谢了", "感谢", "多谢", "直接", "赶紧", "快点", "尽快", "吧吧", "就行", "就好",
+    "可", "确实", "真的", "嗯哼", "唉", "哎", "诶", "额", "呃", "亲",
+)
+# Words that begin like a yes/no word but mean something else: they stop the reading.
+BLOCKERS = (
+    "对面", "对门", "对过", "对岸", "对方", "对象", "对于", "对着", "对不起", "对不对", "对吗", "对嘛",
+    "是不是", "是否", "是吗", "好像", "好多", "好几", "好久", "好不好", "好吗", "行不行", "行吗", "行政", "行人",
+    "中间", "中心", "中午", "可不可以", "可以吗", "可是", "确定吗", "不知道", "不清楚", "不好意思", "没有人", "就是说",
+    "你好", "您好", "成都", "成立", "要得吗", "别的", "不过", "不然", "不光", "不仅", "不管", "没法", "是个", "没人",
+)
+_QUESTION = re.compile(r"[?？]\s*$|[吗么嘛]\s*[?？!！。.]*\s*$")
+_PUNCT = re.compile(r"[\s,.!?;:~，。！？；：、…“”\"'（）()\-—]+")
+_VOCAB = {**{w: "filler" for w in FILLERS}, **{w: "yes" for w in YES_WORDS}, **{w: "no" for w in NO_WORDS},
+          **{w: "block" for w in BLOCKERS}}
+_LONGEST = max(map(len, _VOCAB))
+MAX_REST = 6  # more words than this after a yes is a new statement ("是这样的，我家楼下……"), not an answer
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str | None  # "yes", "no", or None when the text is not an answer to a yes/no question
+    pure: bool = False  # nothing but yes/no words and fillers
+    rest: str = ""  # what follows the answer words (normalized, without punctuation)
+
+
+def read_answer(text: str) -> Answer:
+    canon = normalize(text or "").strip().lower()
+    if not canon or _QUESTION.search(canon):
+        return Answer(None)
+    bare = _PUNCT.sub("", canon)
+    words = _cut(bare)
+    kinds = [kind for _, kind in words if kind != "filler"]
+    if not kinds or kinds[0] not in ("yes", "no"):
+        return Answer(None)
+    lead = kinds[0]
+    answered = 0  # characters of `bare` read as the answer (leading fillers and answer words)
+    for word, kind in words:
+        if kind not in ("filler", lead) and not (lead == "no" and kind == "yes"):
+            break
+        answered += len(word)
+    rest = bare[answered:]
+    if lead == "yes" and any(kind == "no" for _, kind in words):
+        return Answer(None)  # 「好的 不用了」, 「对 不对」: mixed, ask again
+    if lead == "yes" and len(rest) > MAX_REST:
+        return Answer(None)
+    return Answer(lead, pure=not rest, rest=rest)
+
+
+def _cut(bare: str) -> list[tuple[str, str]]:
+    """Longest match left to right; a character in no vocabulary is content ("text")."""
+    words, i = [], 0
+    while i < len(bare):
+        for size in range(min(_LONGEST, len(bare) - i), 0, -1):
+            piece = bare[i:i + size]
+            if piece in _VOCAB:
+                words.append((piece, _VOCAB[piece]))
+                i += size
+                break
+        else:
+            words.append((bare[i], "text"))
+            i += 1
+    return words

@@ -15,6 +15,7 @@ from handlers.case import Case
 from handlers.commands import AddInfo, CancelCase, RateCase
 from handlers.notices import RATING_CHOICES
 from handlers.status import FINAL, TRANSITIONS, Status
+from nlu.answers import read_praise
 
 PICK_CASE, ADD_INFO, RATE, RATE_COMMENT, CANCEL_CONFIRM = (
     "pick_case",
@@ -40,6 +41,18 @@ def parse_rating(text: str) -> int | None:
     if match is None:
         return None
     return int(match.group(1)) if match.group(1) else _CHINESE_DIGITS[match.group(2)]
+
+
+def after_score(text: str) -> str:
+    """The comment that follows a score in the same message ("4分，处理挺快")."""
+    said = text.strip()
+    match = RATING_PREFIX.match(unicodedata.normalize("NFKC", said))  # NFKC keeps the length of these
+    return said[match.end():].lstrip("，,。.!！ ") if match else said
+
+
+def reads_as_rating(text: str, u: Understanding) -> bool:
+    """At the rating question: a score, or words about how the case was handled."""
+    return parse_rating(text) is not None or u.rating is not None or read_praise(text) is not None
 
 
 def show_status(state: ConversationState, u: Understanding, ctx: Context) -> Outcome:
@@ -113,10 +126,15 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
             return miss(state, "请用文字写下要补充的内容。")
         return _run(state, AddInfo(_actor(case), number, inbound.text.strip()))
     if state.step == RATE:
-        rating = parse_rating(inbound.choice or inbound.text) or u.rating
-        if rating is None:
-            return miss(state, "请回复 1 到 5 的数字，5 分为非常满意。")
-        return _ask_comment(replace(state, rating=rating))
+        text = inbound.choice or inbound.text
+        scored = parse_rating(text)
+        if scored is not None and after_score(text):
+            return _run(state, RateCase(_actor(case), number, scored, after_score(text)))
+        if (rating := scored or u.rating) is not None:
+            return _ask_comment(replace(state, rating=rating))
+        if (praised := read_praise(text)) is not None:  # 「挺好的 修得很快 谢谢」: the words are the comment
+            return _run(state, RateCase(_actor(case), number, praised, text.strip()))
+        return miss(state, "请回复 1 到 5 的数字，5 分为非常满意。要反映新的问题，请先回复“反映新问题”。")
     if state.step == RATE_COMMENT:
         plain = normalise(inbound.choice or inbound.text)
         skip = picked(inbound, state.offered) == "none" or plain in _NOTHING or u.is_intent("deny", 0.6)

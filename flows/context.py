@@ -9,7 +9,7 @@ from flows.choices import as_choices
 from flows.district import DistrictMap
 from flows.messages import Reply
 from flows.state import ConversationState
-from flows.texts import NOT_UNDERSTOOD
+from flows.texts import ANOTHER_WAY, NOT_UNDERSTOOD, PERSON
 from handlers.case import Case
 from handlers.commands import Command
 
@@ -22,8 +22,9 @@ class DialogueConfig:
 
     draft_ttl_minutes: float = 120
     max_location_tries: int = 2
-    place_confidence: float = 0.8
+    place_confidence: float = 0.9
     classification_confidence: float = 0.5
+    confirm_class_below: float = 0.9
     intent_confidence: float = 0.6
     max_choices: int = 6
     status_cases: int = 5
@@ -103,8 +104,22 @@ def say(state: ConversationState, *texts: str) -> Outcome:
 def miss(
     state: ConversationState, hint: str, again: Callable[[ConversationState], Outcome] | None = None
 ) -> Outcome:
-    """An answer we could not use: say so, say what would work, and ask again."""
+    """An answer we could not use: say so, say what would work, and ask again. From the second
+    miss at the same question the bot changes tack instead of repeating itself: the options as
+    numbers with the exact words it takes, then also a person to turn to."""
     state = replace(state, misses=state.misses + 1)
+    if state.misses >= 2:  # the question put another way is now the one on screen
+        state = replace(state, question=another_way(state, hint))
+        return Outcome(state, (Reply(state.question, as_choices(state.offered), state.request_location),))
     if again is None:
         return repeat(state, f"{NOT_UNDERSTOOD}{hint}")
     return again(state).prefixed(f"{NOT_UNDERSTOOD}{hint}")
+
+
+def another_way(state: ConversationState, hint: str) -> str:
+    """The question put differently, alternating between two wordings so no miss repeats the last."""
+    numbered = "\n".join(f"{i}. {label}" for i, (label, _) in enumerate(state.offered, 1))
+    options = f"请直接回复序号：\n{numbered}\n也可以回复选项里的文字。" if numbered else ""
+    if state.misses % 2 == 0:
+        return "\n".join(part for part in (f"{ANOTHER_WAY}{hint}", options) if part)
+    return "\n".join(part for part in ("抱歉，还是没能明白。" + (options or hint), PERSON) if part)

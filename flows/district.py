@@ -109,6 +109,10 @@ class DistrictMap:
         for code, name in self.streets.items():
             if name in text:
                 return AddressMatch(street_code=code)
+        for code, name in self.streets.items():  # 「在白溪那边」: a street by its short name
+            stem = name.removesuffix("街道")
+            if len(stem) >= 2 and stem != name and stem in text:
+                return AddressMatch(street_code=code)
         return AddressMatch(self._fuzzy(text))
 
     def _by_house_number(self, text: str) -> tuple[PlaceGuess, ...]:

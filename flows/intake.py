@@ -51,6 +51,18 @@ def absorb(draft: Draft, text: str, u: Understanding) -> Draft:
     return replace(draft, **changes)
 
 
+def sure_enough(draft: Draft, ctx: Context) -> bool:
+    """Both readings so confident that asking would only cost the resident a turn."""
+    floor = ctx.config.confirm_class_below
+    return bool(draft.category and draft.topic and not draft.classification_confirmed
+                and (draft.category_confidence or 0.0) >= floor and (draft.topic_confidence or 0.0) >= floor)
+
+
+def filed_as(draft: Draft) -> str:
+    topic = f"{draft.topic}方面的" if draft.topic else ""
+    return f"好的，我按{topic}{CATEGORY_NOUNS[draft.category or 'service']}为您登记（不对的话随时告诉我）。"
+
+
 def ask_classification(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
     """Restate in the resident's words; a confident reading is confirmed, a weak one chosen."""
     draft = _draft(state)

@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass, replace
 
 from flows.choices import normalise, picked
-from flows.context import Context, Outcome, advance, ask
+from flows.context import Context, Outcome, advance, ask, miss
 from flows.district import AddressMatch
 from flows.messages import Inbound
 from flows.state import Candidate, ConversationState, Draft
 from flows.understanding import PlaceGuess, Understanding
+from nlu.answers import says_nothing
 
 CONFIRM, PICK, ASK, COMMUNITY, GRID = (
     "location_confirm",
@@ -27,6 +28,8 @@ UNKNOWN = "unknown"
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 _DONT_KNOW = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得")
+_PLAIN = 0.9  # a pure yes or no (nlu.answers) is no place name
+_CHATTER = re.compile(r"^(?:就是|就在|是在|在|是)|(?:啊|呀|吧|呢|嘛|哦)?[，,。.！!\s]*(?:我刚才|我已经|我之前|刚才|我刚|已经|之前)(?:都)?(?:说|讲)(?:过)?了.*$")
 
 
 def ask_location(state: ConversationState, ctx: Context) -> Outcome:
@@ -84,12 +87,18 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     if inbound.location is not None:
         return _map_point(state, inbound, ctx)
     choice = picked(inbound, state.offered)
-    if choice is None and any(w in normalise(inbound.text) for w in _DONT_KNOW):
-        choice = UNKNOWN
+    if choice is None and says_nothing(inbound.text):
+        return miss(state, "请告诉我具体的地点，比如小区名称、路名加门牌号；不清楚的话可以回复“不清楚”。")
+    if choice is None and any(w in normalise(inbound.text) for w in _DONT_KNOW) and not _names_place(inbound, u, ctx):
+        choice = UNKNOWN  # 「具体门牌不清楚」 after 「在白溪那边」 still names a street
     if choice is None and state.step == CONFIRM and u.is_intent("affirm", ctx.config.intent_confidence):
         choice = "yes"
     if choice is None and state.step == CONFIRM and u.is_intent("deny", ctx.config.intent_confidence):
         choice = "no"
+    if choice is None and u.is_intent("affirm", _PLAIN) and not u.places:
+        return miss(state, "请告诉我具体的地点，比如小区名称、路名加门牌号；不清楚的话可以回复“不清楚”。")
+    if choice is None and u.is_intent("deny", _PLAIN) and not u.places:
+        choice = UNKNOWN
     if choice is None:
         return _typed(state, inbound, u, ctx)
     if choice == "yes":
@@ -114,11 +123,11 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
 
 def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """A typed address: a clear place is taken at once, the rest as when starting."""
-    text = inbound.text.strip().removeprefix("在").strip()
+    text = _CHATTER.sub("", inbound.text.strip()).strip(" ，,。.！!啊呀吧")
     state = replace(state, draft=replace(_draft(state), address=text or _draft(state).address))
     found = _decide(u.places, ctx.district.match_address(text), ctx)
-    if found.strong is not None:
-        return _resolved(state, ctx, found.strong.grid_code, "address", address=text)
+    if found.strong is not None:  # the place as named, not the sentence around it
+        return _resolved(state, ctx, found.strong.grid_code, "address", address=found.strong.mention or text)
     narrowed = _narrow(state, ctx, found)
     if narrowed is not None:
         return narrowed
@@ -169,6 +178,11 @@ def _narrow(state: ConversationState, ctx: Context, found: _Found) -> Outcome | 
     if found.street_code:
         return _ask_community(replace(state, draft=replace(draft, street_code=found.street_code)), ctx)
     return None
+
+
+def _names_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    match = ctx.district.match_address(inbound.text)
+    return bool(u.places or match.grids or match.community_code or match.street_code)
 
 
 def _ranked(places: tuple[PlaceGuess, ...], ctx: Context) -> list[Candidate]:

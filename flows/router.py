@@ -1,8 +1,9 @@
 """One resident turn: (state, inbound, understanding, context) → outcome, with no I/O.
 
-Order matters: an emergency is answered first; a stale draft is dropped with a note; a button
-on screen beats any guess about intent; errands that may interrupt an intake (status, help,
-corrections) come next; everything else goes to the step the conversation is at.
+Order matters: an emergency is answered first; a stale draft is dropped with a note. Then the
+question on screen reads the answer first: a button, or a plain yes or no at a confirmation, or a
+score or praise at the rating question goes straight to its step. Only an answer that cannot be
+one may be an errand (status, help, a correction) or, said in so many words, a new complaint.
 """
 
 import re
@@ -25,6 +26,10 @@ _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
 _LONG = 15  # a longer "…到哪一步了" from someone with no case is a complaint about delay
 _LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})
+_YES_NO = frozenset({intake.CONFIRM_CLASS, location.CONFIRM, contact.SUMMARY, cases.CANCEL_CONFIRM})
+_PLAIN_ANSWER = 0.9  # a pure yes or no (nlu.answers): 「不对，地址是…」 is left to the corrections
+_NEW_TOPIC = re.compile(r"反映新问题|新的?问题|我要(?:反映|投诉|举报)|我想(?:反映|投诉|举报)|还有(?:一)?(?:个|件)(?:问题|事)|"
+                        r"另外(?:一)?(?:个|件)|再反映")
 
 
 def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -52,6 +57,9 @@ def next_question(state: ConversationState, ctx: Context) -> Outcome:
     if not draft.parts:
         return ask(state, intake.DESCRIBE, "请描述一下您遇到的问题：")
     if not draft.class_done:
+        if intake.sure_enough(draft, ctx):  # said, not asked: the resident may still correct it
+            settled = replace(state, draft=replace(draft, class_done=True))
+            return next_question(settled, ctx).prefixed(intake.filed_as(draft))
         return intake.ask_classification(state, ctx)
     if not draft.location_done:
         return location.ask_location(state, ctx)
@@ -74,9 +82,10 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     if state.step == contact.SUBMITTED:
         return contact.ask_summary(state, ctx, "刚才的提交没有完成，请再确认一次。\n")
     choice = picked(inbound, state.offered)
-    if choice is None and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):
+    answered = choice is not None or _answers_question(state, inbound, u)
+    if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):
         state = state.unpaused()
-    if inbound.location is None and choice is None:
+    if inbound.location is None and not answered:
         errand = _errand(state, inbound, u, ctx)
         if errand is not None:
             return errand
@@ -154,7 +163,7 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return cases.start_add_info(state, u, ctx, text.removeprefix("补充").lstrip("一下：:，, "))
     rating = cases.parse_rating(text) or u.rating
     if rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8):
-        return cases.start_rating(state, u, ctx, rating, _after_rating(text))
+        return cases.start_rating(state, u, ctx, rating, cases.after_score(text))
     if u.is_intent("rate", threshold) or plain in ("评价", "我要评价"):
         return cases.start_rating(state, u, ctx, None, "")
     if u.is_intent("cancel", threshold) or "撤销" in plain:
@@ -170,17 +179,22 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     return say(state, f"{NOT_UNDERSTOOD}您可以直接描述遇到的问题，或发送“帮助”看看我能做什么。")
 
 
+def _answers_question(state: ConversationState, inbound: Inbound, u: Understanding) -> bool:
+    """Whether the turn is plainly an answer to the question on screen, which then reads it first."""
+    if state.step in _YES_NO:
+        return u.is_intent("affirm", _PLAIN_ANSWER) or u.is_intent("deny", _PLAIN_ANSWER)
+    if state.step == cases.RATE:
+        return cases.reads_as_rating(inbound.choice or inbound.text, u)
+    return False
+
+
 def _is_new_topic(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
-    """In a side question that offered buttons, a long message or another request moves on."""
+    """In a side question that offered buttons, another request moves on, and so does a new
+    complaint announced as one; a long message alone does not (it may be the answer, in words)."""
     names = ("ask_status", "help", "greet", "rate")
     asks_other = any(u.is_intent(name, ctx.config.intent_confidence) for name in names)
-    return asks_other or len(_MEANINGFUL.findall(inbound.text)) >= 8
+    return asks_other or bool(_NEW_TOPIC.search(normalise(inbound.text)))
 
 
 def _names_errand(plain: str) -> bool:
     return any(w in plain for w in ("补充", "撤销", "评价", "取消"))
-
-
-def _after_rating(text: str) -> str:
-    """The comment that follows a score in the same message ("4分，处理挺快")."""
-    return cases.RATING_PREFIX.sub("", text.strip()).lstrip("，,。.!！ ")

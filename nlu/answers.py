@@ -17,7 +17,7 @@ YES_WORDS = (
     "对", "对的", "对啊", "对呀", "对头", "没错", "没错儿", "正确", "是", "是的", "是啊", "是呀", "是滴", "就是", "就是它",
     "好", "好的", "好滴", "好嘞", "好呀", "行", "成", "中", "要得", "妥", "可以", "确认", "确定", "同意", "当然",
     "没问题", "没毛病", "都对", "都没问题", "就这样", "就这么办", "就这个", "嗯", "恩", "哦了", "ok", "okay", "yes", "yeah",
-    "提交", "确认提交", "帮我提交", "登记", "上报", "发吧", "交吧", "是这样", "是这个", "就这些", "没别的",
+    "没什么问题", "没啥问题", "没啥", "没什么", "提交", "确认提交", "帮我提交", "登记", "上报", "发吧", "交吧", "是这样", "是这个", "就这些", "没别的",
 )
 NO_WORDS = (
     "不", "不对", "不是", "不是的", "错了", "错", "不行", "不要", "不用", "不正确", "搞错了", "弄错了", "说错了", "搞错", "弄错",
@@ -35,9 +35,10 @@ BLOCKERS = (
     "对面", "对门", "对过", "对岸", "对方", "对象", "对于", "对着", "对不起", "对不对", "对吗", "对嘛",
     "是不是", "是否", "是吗", "好像", "好多", "好几", "好久", "好不好", "好吗", "行不行", "行吗", "行政", "行人",
     "中间", "中心", "中午", "可不可以", "可以吗", "可是", "确定吗", "不知道", "不清楚", "不好意思", "没有人", "就是说",
-    "你好", "您好", "成都", "成立", "要得吗", "别的", "不过", "不然", "不光", "不仅", "不管", "没法", "是个", "没人",
+    "啊啊", "你好", "您好", "成都", "成立", "要得吗", "别的", "不过", "不然", "不光", "不仅", "不管", "没法", "是个", "没人",
 )
 _QUESTION = re.compile(r"[?？]\s*$|[吗么嘛]\s*[?？!！。.]*\s*$")
+_ASKS = re.compile(r"啥|什么|怎么|为何|为什么|哪|谁|几")  # left over after a yes, these make it a question
 _PUNCT = re.compile(r"[\s,.!?;:~，。！？；：、…“”\"'（）()\-—]+")
 _VOCAB = {**{w: "filler" for w in FILLERS}, **{w: "yes" for w in YES_WORDS}, **{w: "no" for w in NO_WORDS},
           **{w: "block" for w in BLOCKERS}}
@@ -68,9 +69,9 @@ def read_answer(text: str) -> Answer:
             break
         answered += len(word)
     rest = bare[answered:]
-    if lead == "yes" and any(kind == "no" for _, kind in words):
-        return Answer(None)  # 「好的 不用了」, 「对 不对」: mixed, ask again
-    if lead == "yes" and len(rest) > MAX_REST:
+    if lead == "yes" and any(kind in ("no", "block") for _, kind in words):
+        return Answer(None)  # 「好的 不用了」, 「对 不对」, 「嗯嗯啊啊」: mixed or mumbled, ask again
+    if lead == "yes" and (len(rest) > MAX_REST or _ASKS.search(rest)):
         return Answer(None)
     return Answer(lead, pure=not rest, rest=rest)
 
@@ -89,3 +90,35 @@ def _cut(bare: str) -> list[tuple[str, str]]:
             words.append((bare[i], "text"))
             i += 1
     return words
+
+
+_BLAME = re.compile(r"不满意|没解决|没有解决|没修好|还没修|还没好|没人来|没人管|老样子|太慢|很慢|敷衍|推诿|糊弄|没用|不管用|差劲|太差|"
+                    r"拖了|拖着|不负责|态度不好|没效果")
+_PRAISE = re.compile(r"满意|挺好|很好|真好|不错|很快|挺快|真快|及时|给力|辛苦|效率|点赞|感谢|谢谢|多谢|修好了|解决了|办好了|弄好了|"
+                     r"负责|热情|好评|太好了|靠谱|到位")
+
+
+def read_praise(text: str) -> int | None:
+    """A score from what a resident says about the handling when asked to rate it: praise alone
+    (「挺好的 修得很快 谢谢」) is a 4, or a 5 with more than one good word; blame alone a 2, or a 1;
+    both a 3. None when it says neither."""
+    bare = _PUNCT.sub("", normalize(text or "").lower())
+    blame = len(_BLAME.findall(bare))
+    praise = len(_PRAISE.findall(_BLAME.sub("", bare)))
+    if blame and praise:
+        return 3
+    if blame:
+        return 1 if blame >= 2 else 2
+    if praise:
+        return 5 if praise >= 2 else 4
+    return None
+
+
+def says_nothing(text: str) -> bool:
+    """Only particles, fillers and punctuation (「呃呃呃」), or a short puzzled 「啊？」「嗯？」: no
+    answer and nothing to keep as one, so the question is put again instead of reading it as a place."""
+    canon = normalize(text or "").strip().lower()
+    bare = _PUNCT.sub("", canon)
+    if _QUESTION.search(canon) and len(bare) <= 3:
+        return True
+    return all(kind == "filler" for _, kind in _cut(bare))

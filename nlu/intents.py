@@ -61,7 +61,7 @@ def detect_intent(text: str) -> Intent:
     if answer.kind == "yes":  # "嗯？" / "好的?" asks back: read_answer reads no question as a yes
         return Intent("affirm", 0.95 if answer.pure else 0.75)
     if answer.kind == "no" or (len(bare) <= 12 and _DENY_INSIDE.search(bare)):
-        return Intent("deny", 0.9 if answer.kind == "no" else 0.8)
+        return Intent("deny", 0.9 if answer.pure else 0.8)
     if _QUESTION_END.search(canon) and len(bare) <= 4:
         return Intent("other", 0.4)
     if _GREET.match(bare):

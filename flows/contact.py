@@ -132,7 +132,8 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
 
 
 def _ask_edit(state: ConversationState, prefix: str = "") -> Outcome:
-    offered = (("问题描述", "text"), ("类别", "category"), ("地点", "location"), ("联系方式", "contact"))
+    offered = (("问题描述", "text"), ("类别", "category"), ("主管部门", "topic"), ("地点", "location"),
+               ("联系方式", "contact"))
     return ask(state, EDIT, f"{prefix}请问要修改哪一项？", offered)
 
 
@@ -146,6 +147,8 @@ def _on_edit(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
     if choice == "category":
         draft = replace(draft, class_done=False, classification_confirmed=False)
         return intake.ask_category(replace(state, draft=draft))
+    if choice == "topic":
+        return intake.ask_topic(replace(state, draft=replace(draft, class_done=False)), ctx)
     if choice == "location":
         return location.ask_location(location.cleared(state), ctx)
     if choice == "contact":

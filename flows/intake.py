@@ -8,7 +8,7 @@ from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
 from flows.state import Candidate, ConversationState, Draft
-from flows.texts import CATEGORY_HINTS, CATEGORY_NOUNS, CATEGORY_WORDS, category_label, gist
+from flows.texts import CATEGORY_HINTS, CATEGORY_NOUNS, CATEGORY_WORDS, TOPIC_WORDS, category_label, gist
 from flows.understanding import Understanding
 
 DESCRIBE, CONFIRM_CLASS, PICK_CATEGORY, PICK_TOPIC = "describe", "confirm_class", "pick_category", "pick_topic"
@@ -16,6 +16,9 @@ STEPS = (DESCRIBE, CONFIRM_CLASS, PICK_CATEGORY, PICK_TOPIC)
 UNKNOWN = "unknown"
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
+_NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
+_CATEGORY_WRONG = re.compile(r"(?:类别|分类|类型|性质)")
+_TOPIC_WRONG = re.compile(r"(?:方面|部门|领域|归口|管的|来管)")
 
 
 def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -71,7 +74,7 @@ def ask_classification(state: ConversationState, ctx: Context, prefix: str = "")
     if draft.category and (confident or draft.classification_confirmed):
         topic = f"{draft.topic}方面的" if draft.topic else ""
         text = f"{prefix}我理解一下：您反映的是“{said}”，属于{topic}{CATEGORY_NOUNS[draft.category]}，对吗？"
-        offered = (("对，没错", "yes"), ("类别不对", "fix_category"), ("涉及方面不对", "fix_topic"))
+        offered = (("对，没错", "yes"), ("类别不对", "fix_category"), ("主管部门不对", "fix_topic"))
         return ask(state, CONFIRM_CLASS, text, offered)
     return ask_category(state, f"{prefix}我理解一下：您反映的是“{said}”。")
 
@@ -84,7 +87,7 @@ def ask_category(state: ConversationState, prefix: str = "") -> Outcome:
 
 def ask_topic(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
     offered = (*((t, t) for t in ctx.district.topics), ("说不清", UNKNOWN))
-    return ask(state, PICK_TOPIC, f"{prefix}这件事主要涉及哪个方面？", offered)
+    return ask(state, PICK_TOPIC, f"{prefix}这件事主要归哪方面的部门管？", offered)
 
 
 def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -107,6 +110,27 @@ def category_named(text: str) -> str | None:
     return None
 
 
+def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | None:
+    """A category or topic corrected in the resident's words at any point of the intake:
+    「类别不对」, 「不是环保的事，是交通」, 「不是环保吧，是邻居之间的事」 (no topic named: ask which)."""
+    plain = normalise(text)
+    place = ctx.district.match_address(text)
+    if not _NEGATED.search(plain) or place.grids or place.community_code or place.street_code:
+        return None  # 「不是在学校，是在幸福里小区」 corrects the place, not the topic
+    named = category_named(text)
+    if named is not None and _NEGATED.match(plain):
+        return ask_classification(_set_category(state, named), ctx, "好的，类别已更正。")
+    mentioned = [t for t in ctx.district.topics if any(w in plain for w in TOPIC_WORDS.get(t, (t,)))]
+    if not mentioned and not _TOPIC_WRONG.search(plain):
+        return ask_category(state, "好的，请帮我纠正一下。") if _CATEGORY_WRONG.search(plain) else None
+    after = plain.rsplit("是", 1)[-1] if "是" in plain else ""
+    chosen = [t for t in mentioned if any(w in after for w in TOPIC_WORDS.get(t, (t,)))]
+    if len(chosen) == 1:
+        draft = replace(_draft(state), topic=chosen[0], topic_confidence=None, classification_confirmed=True)
+        return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，改为由{chosen[0]}方面的部门办理。")
+    return ask_topic(state, ctx, "好的，")
+
+
 def _on_describe(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     if not _MEANINGFUL.search(inbound.text):
         return miss(state, "请用文字描述一下您遇到的问题。")
@@ -124,6 +148,9 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
     named = category_named(inbound.text)
     if named is not None:
         return ask_classification(_set_category(state, named), ctx, "好的。")
+    fixed = corrected(state, inbound.text, ctx)
+    if fixed is not None:
+        return fixed
     if u.is_intent("deny", ctx.config.intent_confidence):
         return ask_category(state, "好的，请帮我纠正一下。")
     if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:
@@ -155,7 +182,7 @@ def _on_topic(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     if choice is None:
         return miss(state, "请从下面选一个方面，回复序号就可以。", lambda s: ask_topic(s, ctx))
     draft = replace(_draft(state), topic=choice, topic_confidence=None)
-    return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，涉及{choice}方面。")
+    return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，由{choice}方面的部门办理。")
 
 
 def _settled(state: ConversationState, *, confirmed: bool, note: str = "") -> Outcome:

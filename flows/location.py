@@ -28,6 +28,7 @@ UNKNOWN = "unknown"
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 _DONT_KNOW = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _PLAIN = 0.9  # a pure yes or no (nlu.answers) is no place name
 _CHATTER = re.compile(r"^(?:就是|就在|是在|在|是)|(?:啊|呀|吧|呢|嘛|哦)?[，,。.！!\s]*(?:我刚才|我已经|我之前|刚才|我刚|已经|之前)(?:都)?(?:说|讲)(?:过)?了.*$")
 
@@ -89,7 +90,7 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     choice = picked(inbound, state.offered)
     if choice is None and says_nothing(inbound.text):
         return miss(state, "请告诉我具体的地点，比如小区名称、路名加门牌号；不清楚的话可以回复“不清楚”。")
-    if choice is None and any(w in normalise(inbound.text) for w in _DONT_KNOW) and not _names_place(inbound, u, ctx):
+    if choice is None and any(w in normalise(inbound.text) for w in _DONT_KNOW) and not names_place(inbound, u, ctx):
         choice = UNKNOWN  # 「具体门牌不清楚」 after 「在白溪那边」 still names a street
     if choice is None and state.step == CONFIRM and u.is_intent("affirm", ctx.config.intent_confidence):
         choice = "yes"
@@ -124,13 +125,14 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
 def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """A typed address: a clear place is taken at once, the rest as when starting."""
     text = _CHATTER.sub("", inbound.text.strip()).strip(" ，,。.！!啊呀吧")
-    state = replace(state, draft=replace(_draft(state), address=text or _draft(state).address))
     found = _decide(u.places, ctx.district.match_address(text), ctx)
     if found.strong is not None:  # the place as named, not the sentence around it
         return _resolved(state, ctx, found.strong.grid_code, "address", address=found.strong.mention or text)
-    narrowed = _narrow(state, ctx, found)
+    narrowed = _narrow(state, ctx, found)  # a street or community alone is kept as codes, not words
     if narrowed is not None:
         return narrowed
+    if len(_HAN.findall(text)) >= 2:  # kept for the person who assigns the grid; 「99」 says nothing
+        state = replace(state, draft=replace(_draft(state), address=text))
     if found.too_many:
         return _failed(state, ctx, f"“{found.too_many}”范围比较大，请补充门牌号，或者附近的小区、学校名称。")
     return _failed(state, ctx, f"没有在本区找到“{text}”这个地方。" if text else "")
@@ -180,7 +182,8 @@ def _narrow(state: ConversationState, ctx: Context, found: _Found) -> Outcome | 
     return None
 
 
-def _names_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+def names_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    """Whether the text names somewhere in the district: then it is an answer to "where?"."""
     match = ctx.district.match_address(inbound.text)
     return bool(u.places or match.grids or match.community_code or match.street_code)
 

@@ -16,6 +16,8 @@ from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState
 from flows.texts import CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, RESUME, mask_phone
 from flows.understanding import Understanding
+from handlers.status import Status
+from nlu.answers import read_praise
 
 INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
 _ADDRESS_FIX = re.compile(r"(?:地址|地点|位置|地方)(?:应该|其实)?(?:是|在|改为|改成|为)[:：]?\s*(.+)")
@@ -82,7 +84,7 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     if state.step == contact.SUBMITTED:
         return contact.ask_summary(state, ctx, "刚才的提交没有完成，请再确认一次。\n")
     choice = picked(inbound, state.offered)
-    answered = choice is not None or _answers_question(state, inbound, u)
+    answered = choice is not None or _answers_question(state, inbound, u, ctx)
     if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):
         state = state.unpaused()
     if inbound.location is None and not answered:
@@ -139,6 +141,9 @@ def _correction(
     if named and _SAID_NO.match(normalise(text)):
         fixed = replace(draft, category=named, category_confidence=None, classification_confirmed=True, class_done=True)
         return _carry_on(replace(state, draft=fixed), ctx, "好的，类别已更正。")
+    reclassified = intake.corrected(state, text, ctx)
+    if reclassified is not None:
+        return reclassified
     if text.startswith("补充"):
         more = text.removeprefix("补充").lstrip("一下：:，, ")
         if more:
@@ -170,7 +175,11 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return cases.start_cancel(state, u, ctx)
     if u.is_intent("ask_status", threshold):
         return cases.show_status(state, u, ctx)
-    if any(w in plain for w in _THANKS) and len(plain) <= 8:
+    praised = read_praise(text)
+    awaiting = any(c.status is Status.RESOLVED for c in ctx.cases)
+    if awaiting and praised is not None and len(plain) <= _LONG * 2 and not _only_thanks(plain):
+        return cases.start_rating(state, u, ctx, praised, text)  # 「挺好的 修得很快 谢谢」 after 办结
+    if _only_thanks(plain) or (any(w in plain for w in _THANKS) and len(plain) <= 8):
         return say(state, "不客气！有需要随时找我。")
     if len(_MEANINGFUL.findall(text)) >= _MIN_START and not (u.is_intent("affirm") or u.is_intent("deny")):
         return intake.start(state, inbound, u, ctx)
@@ -179,12 +188,14 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     return say(state, f"{NOT_UNDERSTOOD}您可以直接描述遇到的问题，或发送“帮助”看看我能做什么。")
 
 
-def _answers_question(state: ConversationState, inbound: Inbound, u: Understanding) -> bool:
+def _answers_question(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     """Whether the turn is plainly an answer to the question on screen, which then reads it first."""
     if state.step in _YES_NO:
         return u.is_intent("affirm", _PLAIN_ANSWER) or u.is_intent("deny", _PLAIN_ANSWER)
     if state.step == cases.RATE:
         return cases.reads_as_rating(inbound.choice or inbound.text, u)
+    if state.step in location.STEPS:
+        return location.names_place(inbound, u, ctx)
     return False
 
 
@@ -194,6 +205,10 @@ def _is_new_topic(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     names = ("ask_status", "help", "greet", "rate")
     asks_other = any(u.is_intent(name, ctx.config.intent_confidence) for name in names)
     return asks_other or bool(_NEW_TOPIC.search(normalise(inbound.text)))
+
+
+def _only_thanks(plain: str) -> bool:
+    return bool(plain) and not re.sub(r"谢谢|感谢|多谢|你|您|啦|了|啊|哈|的|们", "", plain)
 
 
 def _names_errand(plain: str) -> bool:

@@ -32,10 +32,15 @@ class Forbidden(Exception):
         self.reason = reason
 
 
-async def staff_session(request: Request) -> StaffSession:
+async def signed_in(request: Request) -> StaffSession | None:
+    """The visitor's staff session, if any: the guards need it, and so do the error pages to pick the way home."""
     deps: WebDeps = request.app.state.deps
     token = request.cookies.get(STAFF_COOKIE, "")
-    found = await find_session(deps.app.sessions, token, deps.app.policies.clock.now()) if token else None
+    return await find_session(deps.app.sessions, token, deps.app.policies.clock.now()) if token else None
+
+
+async def staff_session(request: Request) -> StaffSession:
+    found = await signed_in(request)
     if found is None:
         raise LoginRequired(request.url.path)
     if found.staff.role not in CONSOLE_ROLES:
@@ -127,9 +132,14 @@ async def logout(request: Request, session: Staff, form: CheckedForm) -> Respons
 
 
 async def on_login_required(request: Request, exc: Exception) -> Response:
+    """Anonymous GETs go to the login page; anything else anonymous is refused with a link to it.
+
+    A signed-in member's refusal is the app's own page (bot/web/app.py), which links to their home instead.
+    """
     deps: WebDeps = request.app.state.deps
     if request.method == "GET" and isinstance(exc, LoginRequired):
         return RedirectResponse(f"{HOME}/login?next={quote(exc.path)}", status_code=303)
     reason = exc.reason if isinstance(exc, Forbidden) else "请先登录。"
     status = 403 if isinstance(exc, Forbidden) else 401
-    return deps.pages.render(request, "refused.html", status_code=status, reason=reason)
+    return deps.pages.render(request, "refused.html", status_code=status, reason=reason,
+                             home=f"{HOME}/login?next={quote(request.url.path)}", home_label="前往登录")

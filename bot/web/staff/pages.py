@@ -1,6 +1,7 @@
 """Rendering for the department pages: their own templates first, the channel edge's after, and the
 few values every page shows (who is signed in, which pages they may open, local times)."""
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from bot.wording import OUTBOX_LABELS, local, masked_phone
 from bot.web.accounts import StaffSession
@@ -19,6 +21,14 @@ from handlers.status import EVENT_LABELS, STATUS_LABELS
 HERE = Path(__file__).parent
 STATIC_FILES = {"staff.css": "text/css"}
 BASE = "/console/work"
+NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统一分拨", DISPATCH_ROLES),
+       (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES))
+CASE_NUMBER = re.compile(r"[A-Z]{1,8}-\d{8}-\d{4,}")
+
+
+def case_numbers(text: str | None) -> Markup:
+    """The text, escaped, with each case number in a nowrap span: a line never breaks inside MS-20261127-0001."""
+    return Markup(CASE_NUMBER.sub(lambda m: f'<span class="case-number">{m.group()}</span>', str(escape(text or ""))))
 
 
 @cache
@@ -28,6 +38,7 @@ def environment() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
     )
+    env.filters["case_numbers"] = case_numbers
     env.globals.update(local=local, mask_phone=masked_phone, event_labels=EVENT_LABELS, status_labels=STATUS_LABELS,
                        outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE)
     return env
@@ -35,12 +46,17 @@ def environment() -> Environment:
 
 def render(request: Request, name: str, session: StaffSession, status_code: int = 200, **context: Any) -> HTMLResponse:
     role = session.staff.role
-    nav = [(f"{BASE}/queue", "待办队列", role in QUEUE_ROLES), (f"{BASE}/dispatch", "统一分拨", role in DISPATCH_ROLES),
-           (f"{BASE}/supervise", "督办", role in SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", role in SUPERVISE_ROLES)]
     html = environment().get_template(name).render(
-        request=request, session=session, nav=[(href, label) for href, label, ok in nav if ok], **context
+        request=request, session=session, nav=[(href, label) for href, label, roles in NAV if role in roles], **context
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def refusal(request: Request, session: StaffSession, title: str, reason: str, status_code: int) -> HTMLResponse:
+    """A refused or missing page inside the member's own menu, so the way on is their start page, not a login."""
+    home = home_for(session)
+    return render(request, "work_refused.html", session, status_code=status_code, title=title, reason=reason,
+                  home=home, home_label=next(label for href, label, _ in NAV if href == home))
 
 
 async def static_file(name: str) -> FileResponse:

@@ -1,5 +1,5 @@
 /* The resident chat page: one WebSocket, resumed after reloads and reconnects. Plain JS, no libraries.
-   Everything shown is set with textContent, so what anyone typed is never run as HTML. */
+   Everything shown is set as text (textContent, text nodes), so what anyone typed is never run as HTML. */
 (function () {
   "use strict";
 
@@ -40,6 +40,23 @@
     scrollDown();
   }
 
+  // A case number (MS-20261127-0001) goes in its own nowrap span, so a line never breaks at its hyphens.
+  function fill(element, text) {
+    var source = text == null ? "" : String(text);
+    var pattern = /[A-Z]{1,8}-\d{8}-\d{4,}/g;
+    var at = 0;
+    var found;
+    while ((found = pattern.exec(source)) !== null) {
+      element.appendChild(document.createTextNode(source.slice(at, found.index)));
+      var span = document.createElement("span");
+      span.className = "case-number";
+      span.textContent = found[0];
+      element.appendChild(span);
+      at = found.index + found[0].length;
+    }
+    element.appendChild(document.createTextNode(source.slice(at)));
+  }
+
   function bubble(role, text, tag) {
     var box = document.createElement("div");
     box.className = "msg " + role;
@@ -51,7 +68,7 @@
     }
     var body = document.createElement("div");
     body.className = "bubble";
-    body.textContent = text;
+    fill(body, text);
     box.appendChild(body);
     log.appendChild(box);
     scrollDown();

@@ -15,6 +15,8 @@ A script:
       - restart: true       # the process restarts: a new app and dialogue on the same database
       - wait_minutes: 180   # the clock moves on
       - staff: accept       # a department acts on the resident's latest case (accept|start|resolve)
+    channels: [web, telegram, terminal]   # also played through these channel edges (always on
+                            # `test`, the dialogue called directly; redeliver/restart: `test` only)
     case:                   # the resident's latest case must have these fields
       category: dispute
       grid_code: QH01-C01-G01
@@ -27,6 +29,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -38,16 +41,16 @@ from bot.bootstrap import App, build_app
 from bot.dialogue_root import build_dialogue
 from bot.settings import Settings
 from flows.dialogue import Dialogue
-from flows.messages import Inbound, Location, Reply
+from flows.messages import Choice, Reply
 from handlers import commands as c
 from handlers.case import Case
 from handlers.errors import DomainError
 from nlu.retrain import ensure_model
 from storage.models import OutboxRow
 from tests.conversations.kit import ROOT, SAMPLE
+from tests.conversations.transports import CHANNELS, Transport, transport
 from tests.support import FakeClock
 
-CHANNEL = "test"
 FILED = "已为您登记"
 STAFF = "staff:测试"
 
@@ -80,43 +83,53 @@ class _Run:
     analyzer: Any
     clock: FakeClock
     user: str
+    channel: str = "test"
     app: App | None = None
     dialogue: Dialogue | None = None
-    sent: list[Inbound] = field(default_factory=list)
+    edge: Transport | None = None
+    offered: tuple[Choice, ...] = ()
+    said: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (message number, step) per turn sent
+    stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
     async def start(self) -> None:
         self.app = build_app(self.settings, clock=self.clock)
         self.dialogue = await build_dialogue(self.app, self.analyzer)
+        self.edge = await self.stack.enter_async_context(transport(self.channel, self.app, self.dialogue, self.user))
 
     async def stop(self) -> None:
+        await self.stack.aclose()
         if self.app is not None:
             await self.app.close()
 
     async def latest_case(self) -> Case | None:
         assert self.app is not None
         async with self.app.uow() as uow:
-            found = await uow.cases.find(channel=CHANNEL, user_ref=self.user, limit=1)
+            found = await uow.cases.find(channel=self.edge.channel, user_ref=self.edge.user_ref, limit=1)
             return await uow.cases.get(found[0].number) if found else None
 
     async def pending_pushes(self) -> list[str]:
         """The resident's status pushes still queued (what the dialogue said itself is not)."""
         assert self.app is not None
         async with self.app.sessions() as session:
-            query = select(OutboxRow.text).where(OutboxRow.recipient == self.user, OutboxRow.status == "pending")
+            query = select(OutboxRow.text).where(OutboxRow.recipient == self.edge.user_ref, OutboxRow.status == "pending")
             return list((await session.execute(query.order_by(OutboxRow.id))).scalars())
 
     async def all_cases(self) -> list[Case]:
         assert self.app is not None
         async with self.app.uow() as uow:
-            return await uow.cases.find(channel=CHANNEL, user_ref=self.user, limit=100)
+            return await uow.cases.find(channel=self.edge.channel, user_ref=self.edge.user_ref, limit=100)
 
 
 async def run_script(
-    script: dict[str, Any], settings: Settings, analyzer: Any, database_url: str, *, strict: bool = True
+    script: dict[str, Any], settings: Settings, analyzer: Any, database_url: str, *, strict: bool = True,
+    channel: str = "test",
 ) -> Measures:
-    """Play the script; raise ScriptFailed naming the turn and what was said if anything differs
-    (or, not `strict`, note the difference in the measures and play on)."""
-    run = _Run(replace(settings, database_url=database_url), analyzer, FakeClock(), str(script.get("user", "r1")))
+    """Play the script on `channel`; raise ScriptFailed naming the turn and what was said if anything
+    differs (or, not `strict`, note the difference in the measures and play on)."""
+    if channel not in channels_of(script):
+        raise ValueError(f"{script.get('name')}: not a script for channel {channel!r}")
+    run = _Run(replace(settings, database_url=database_url), analyzer, FakeClock(), str(script.get("user", "r1")),
+               channel)
     measures = Measures()
     await run.start()
     try:
@@ -162,26 +175,26 @@ async def _play(run: _Run, step: dict[str, Any], measures: Measures, strict: boo
                 raise
             measures.mismatches.append(str(failed))
         return None
-    if "redeliver" in step:
-        inbound = run.sent[int(step["redeliver"]) - 1]
-    else:
-        inbound = _inbound(run.user, len(run.sent) + 1, step)
-    run.sent.append(inbound)
-    assert run.dialogue is not None
+    index, sent = run.said[int(step["redeliver"]) - 1] if "redeliver" in step else (len(run.said) + 1, step)
+    run.said.append((index, sent))
+    assert run.edge is not None
     started = time.perf_counter()
-    replies = await run.dialogue.handle(inbound)
+    replies = await run.edge.turn(index, sent, run.offered)
     measures.turn_seconds.append(time.perf_counter() - started)
+    if replies:
+        run.offered = replies[-1].choices
     return replies
 
 
-def _inbound(user: str, index: int, step: dict[str, Any]) -> Inbound:
-    message_id = f"{user}-{index}"
-    if "location" in step:
-        latitude, longitude = step["location"]
-        return Inbound(CHANNEL, user, message_id, location=Location(float(latitude), float(longitude)))
-    if "choose" in step:
-        return Inbound(CHANNEL, user, message_id, choice=str(step["choose"]))
-    return Inbound(CHANNEL, user, message_id, text=str(step["say"]))
+def channels_of(script: dict[str, Any]) -> tuple[str, ...]:
+    """The channels a script may be played on: redeliveries and restarts need the direct one."""
+    if any("redeliver" in step or "restart" in step for step in script["turns"]):
+        return ("test",)
+    extra = tuple(script.get("channels", ()))
+    unknown = set(extra) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"{script.get('name')}: unknown channels {sorted(unknown)}")
+    return ("test", *extra)
 
 
 async def _staff(run: _Run, action: str | dict[str, Any]) -> None:

@@ -22,7 +22,14 @@ from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
 from storage.importers.district import District, validate_district
 from storage.importers.registry import import_district
-from tests.conversations.harness import config_for_tests, load_script, model_cache, run_script, trained_models
+from tests.conversations.harness import (
+    channels_of,
+    config_for_tests,
+    load_script,
+    model_cache,
+    run_script,
+    trained_models,
+)
 from tests.conversations.kit import SAMPLE
 from tests.support import FakeClock
 
@@ -90,6 +97,24 @@ async def test_conversation(
     target = tmp_path / "minsheng.db"
     shutil.copy(district_template, target)
     await run_script(load_script(path), script_settings, analyzer, f"sqlite:///{target}")
+
+
+ON_CHANNELS = [(path, channel) for path in SCRIPTS for channel in channels_of(load_script(path)) if channel != "test"]
+
+
+def test_every_resident_slip_is_played_on_the_web_telegram_and_terminal() -> None:
+    slips = [p for p in SCRIPTS if p.name.startswith("7")]
+    assert len(slips) >= 8
+    assert all(set(channels_of(load_script(p))) >= {"web", "telegram", "terminal"} for p in slips)
+
+
+@pytest.mark.parametrize(("path", "channel"), ON_CHANNELS, ids=lambda v: v if isinstance(v, str) else v.stem)
+async def test_conversation_through_a_channel_edge(
+    path: Path, channel: str, district_template: Path, tmp_path: Path, analyzer: Any, script_settings: Settings
+) -> None:
+    target = tmp_path / "minsheng.db"
+    shutil.copy(district_template, target)
+    await run_script(load_script(path), script_settings, analyzer, f"sqlite:///{target}", channel=channel)
 
 
 @pytest.mark.parametrize("path", [p for p in SCRIPTS if p.name in ON_BOTH], ids=lambda p: p.stem)

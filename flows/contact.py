@@ -150,7 +150,7 @@ def _on_edit(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
     if choice == "topic":
         return intake.ask_topic(replace(state, draft=replace(draft, class_done=False)), ctx)
     if choice == "location":
-        return location.ask_location(location.cleared(state), ctx)
+        return location.ask_where(location.cleared(state), ctx)
     if choice == "contact":
         return ask_contact(replace(state, draft=replace(draft, contact_done=False, phone=None, anonymous=False)))
     return miss(state, "请选择要修改的项目，回复序号就可以。")

@@ -150,6 +150,25 @@ class DistrictMap:
         return tuple(item for item in ranked[:5] if item.score >= ranked[0].score - 0.03)
 
 
+def misspelt_around(name: str, mention: str, text: str) -> bool:
+    """Whether a short name found in `text` sits inside a slip of the full one: 「请禾嘉园」 finds the
+    alias 嘉园 of 青禾嘉园 exactly, but the characters before it sound like (or are) the rest of
+    the name without being it. Such a match is not certain and must be confirmed."""
+    at, where = text.find(mention), name.find(mention)
+    if not mention or mention == name or at < 0 or where < 0:
+        return False
+    head, tail = name[:where], name[where + len(mention):]
+    before = text[max(0, at - len(head)):at] if head else ""
+    after = text[at + len(mention):at + len(mention) + len(tail)] if tail else ""
+    return _near_miss(before, head[len(head) - len(before):]) or _near_miss(after, tail[:len(after)])
+
+
+def _near_miss(said: str, meant: str) -> bool:
+    if not said or said == meant:
+        return False
+    return any(a == b or lazy_pinyin(a) == lazy_pinyin(b) for a, b in zip(said, meant, strict=True))
+
+
 def _sound(text: str) -> str:
     return "".join(lazy_pinyin(text))
 

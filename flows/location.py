@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
-from flows.district import AddressMatch
-from flows.messages import Inbound
+from flows.district import AddressMatch, misspelt_around
+from flows.messages import Inbound, Reply
 from flows.state import Candidate, ConversationState, Draft
 from flows.understanding import PlaceGuess, Understanding
 from nlu.answers import says_nothing
@@ -34,14 +34,19 @@ _CHATTER = re.compile(r"^(?:就是|就在|是在|在|是)|(?:啊|呀|吧|呢|嘛
 
 
 def ask_location(state: ConversationState, ctx: Context) -> Outcome:
-    """Start from what the description said about the place: a clear place is confirmed, a few
-    are offered, a street or community alone narrows the question, nothing asks where."""
+    """Start from what the description said about the place: a certain place is taken and said
+    (the resident may still correct it), an uncertain one confirmed, a few offered, a street or
+    community alone narrows the question, nothing asks where."""
     draft = _draft(state)
     places = tuple(PlaceGuess(c.grid_code, c.name, c.score, c.mention) for c in draft.candidates)
     found = _decide(places, ctx.district.match_address(draft.text), ctx)
-    if found.strong is not None:
-        return _ask_confirm(state, ctx, found.strong, "问题发生在")
-    return _narrow(state, ctx, found) or _ask_where(state, ctx)
+    strong = found.strong
+    if strong is not None and not misspelt_around(strong.name, strong.mention, draft.text):
+        outcome = _resolved(state, ctx, strong.grid_code, "text", address=strong.mention or strong.name)
+        return replace(outcome, replies=(Reply(f"{outcome.replies[0].text.rstrip('。')}（不对的话随时告诉我）。"),))
+    if strong is not None:
+        return _ask_confirm(state, ctx, strong, "问题发生在")
+    return _narrow(state, ctx, found) or ask_where(state, ctx)
 
 
 def where_label(draft: Draft, ctx: Context) -> str:
@@ -109,7 +114,7 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         rest = _SAID_NO.sub("", inbound.text).strip()
         if len(rest) >= 2:
             return _typed(state, replace(inbound, text=rest), u, ctx)
-        return _ask_where(state, ctx, "好的。")
+        return ask_where(state, ctx, "好的。")
     kind, _, code = choice.partition(":")
     if kind == "grid":
         named = next((c.name for c in _draft(state).candidates if c.grid_code == code), None)
@@ -126,6 +131,8 @@ def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Co
     """A typed address: a clear place is taken at once, the rest as when starting."""
     text = _CHATTER.sub("", inbound.text.strip()).strip(" ，,。.！!啊呀吧")
     found = _decide(u.places, ctx.district.match_address(text), ctx)
+    if found.strong is not None and misspelt_around(found.strong.name, found.strong.mention, text):
+        found = _Found(several=(found.strong,))  # 「请禾嘉园」: confirm 青禾嘉园, don't assume it
     if found.strong is not None:  # the place as named, not the sentence around it
         return _resolved(state, ctx, found.strong.grid_code, "address", address=found.strong.mention or text)
     narrowed = _narrow(state, ctx, found)  # a street or community alone is kept as codes, not words
@@ -232,7 +239,7 @@ def _failed(state: ConversationState, ctx: Context, why: str) -> Outcome:
     state = replace(state, draft=draft)
     if draft.location_tries >= ctx.config.max_location_tries:
         return _give_up(state, ctx, why)
-    return _ask_where(state, ctx, f"{why}请换个说法试试，比如小区名称、路名加门牌号。\n")
+    return ask_where(state, ctx, f"{why}请换个说法试试，比如小区名称、路名加门牌号。\n")
 
 
 def _give_up(state: ConversationState, ctx: Context, why: str) -> Outcome:
@@ -245,7 +252,8 @@ def _give_up(state: ConversationState, ctx: Context, why: str) -> Outcome:
     )
 
 
-def _ask_where(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
+def ask_where(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
+    """The open question, with streets to choose from and a map button."""
     text = (
         f"{prefix}请告诉我问题发生在哪里：小区名称、道路和门牌号都可以，也可以直接发送定位。\n"
         "不清楚具体地址的话，可以先选所在街道："

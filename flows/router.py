@@ -17,7 +17,7 @@ from flows.state import IDLE, ConversationState
 from flows.texts import CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, RESUME, mask_phone
 from flows.understanding import Understanding
 from handlers.status import Status
-from nlu.answers import read_praise
+from nlu.answers import read_answer, read_praise
 
 INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
 _ADDRESS_FIX = re.compile(r"(?:地址|地点|位置|地方)(?:应该|其实)?(?:是|在|改为|改成|为)[:：]?\s*(.+)")
@@ -64,7 +64,8 @@ def next_question(state: ConversationState, ctx: Context) -> Outcome:
             return next_question(settled, ctx).prefixed(intake.filed_as(draft))
         return intake.ask_classification(state, ctx)
     if not draft.location_done:
-        return location.ask_location(state, ctx)
+        asked = location.ask_location(state, ctx)
+        return asked.then(next_question(asked.state, ctx)) if asked.state.step == ADVANCE else asked
     if not draft.contact_done:
         if draft.phone:
             return contact.ask_summary(replace(state, draft=replace(draft, contact_done=True)), ctx)
@@ -133,6 +134,9 @@ def _correction(
     fixed_address = _ADDRESS_FIX.search(text)
     if fixed_address and state.step not in location.STEPS:
         return location.relocate(state, replace(inbound, text=fixed_address.group(1)), u, ctx)
+    elsewhere = replace(inbound, text=read_answer(text).rest)
+    if _SAID_NO.match(normalise(text)) and elsewhere.text and location.names_place(elsewhere, u, ctx):
+        return location.relocate(state, elsewhere, u, ctx)  # 「不对，在和平新村」 after the bot named a place
     phone = contact.find_phone(text)
     if phone and state.step != contact.CONTACT:
         state = replace(state, draft=contact.with_phone(draft, phone))

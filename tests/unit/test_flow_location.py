@@ -6,6 +6,7 @@ from flows.state import Candidate, ConversationState
 from tests.conversations.kit import at_step, context, said, turn, understood, values
 
 XINGFU = ("QH01-C01-G01", "幸福里小区", 0.95)
+WUTONG_HEARD = ("QH02-C01-G03", "梧桐苑", 0.85, "梧铜苑")  # a homophone slip: never certain
 
 
 def _asked(*places: tuple[str, str, float]) -> ConversationState:
@@ -14,12 +15,28 @@ def _asked(*places: tuple[str, str, float]) -> ConversationState:
     return turn(state, "对", u=understood("affirm")).state
 
 
-def test_one_strong_place_from_the_complaint_is_confirmed() -> None:
-    state = _asked(XINGFU)
-    assert state.step == location.CONFIRM and "幸福里小区附近（青禾街道幸福社区第1网格），对吗？" in state.question
+def test_a_certain_place_from_the_complaint_is_taken_and_said() -> None:
+    state = at_step(ConversationState(), intake.CONFIRM_CLASS, candidates=(Candidate(*XINGFU),))
     out = turn(state, "对", u=understood("affirm"))
+    assert "地点记为：青禾街道幸福社区第1网格（幸福里小区）（不对的话随时告诉我）" in said(out)
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G01"
     assert out.state.draft.location_by == "text" and out.state.step == contact.CONTACT
+
+
+def test_an_uncertain_place_from_the_complaint_is_confirmed() -> None:
+    state = _asked(WUTONG_HEARD)
+    assert state.step == location.CONFIRM and "梧桐苑附近（白溪街道白溪社区第3网格），对吗？" in state.question
+    out = turn(state, "对", u=understood("affirm"))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH02-C01-G03"
+    assert out.state.draft.location_by == "text" and out.state.step == contact.CONTACT
+
+
+def test_a_place_taken_from_the_complaint_is_corrected_at_the_next_question() -> None:
+    state = turn(at_step(ConversationState(), intake.CONFIRM_CLASS, candidates=(Candidate(*XINGFU),)), "对",
+                 u=understood("affirm")).state
+    out = turn(state, "不对，在和平新村", u=understood("deny", confidence=0.8))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"
+    assert out.state.step == contact.CONTACT
 
 
 def test_several_places_are_offered_as_choices() -> None:
@@ -104,6 +121,6 @@ def test_max_location_tries_is_configurable() -> None:
 
 
 def test_no_with_the_right_place_in_the_same_breath() -> None:
-    state = _asked(XINGFU)
+    state = _asked(WUTONG_HEARD)
     out = turn(state, "不对，在和平新村", u=understood("deny"))
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"

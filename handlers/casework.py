@@ -9,6 +9,7 @@ from handlers.directory import Department, DirectoryIndex
 from handlers.errors import DomainError
 from handlers.policies import Policies
 from handlers.ports import UnitOfWork
+from handlers.status import Status
 
 
 async def directory_index(uow: UnitOfWork) -> DirectoryIndex:
@@ -64,6 +65,14 @@ def assign(
 def escalate_to(case: Case, target: Department, policies: Policies, actor: str, reason: str) -> None:
     """Hand the case up the ladder to `target` (see routing.escalation_target), counting the step."""
     assign(case, "escalate", target, policies, actor, reason, escalation_count=case.escalation_count + 1)
+
+
+def note_action(case: Case, internal: bool) -> str:
+    """What a note does to `case`: the first one for the resident on an accepted case starts the
+    work (开始办理, pushed word for word); any other, and every internal note, is only recorded.
+
+    The staff page asks this too, to say on the form whether the note will reach the resident."""
+    return "start" if case.status is Status.ACCEPTED and not internal else "note"
 
 
 def required(value: str, message: str) -> str:

@@ -68,9 +68,11 @@ class AcceptCase(CaseCommand):
 
 @dataclass(frozen=True)
 class AddNote(CaseCommand):
-    """A 办理 note; the first one on an accepted case starts the work."""
+    """A 办理 note; the first one on an accepted case starts the work and tells the resident, word
+    for word. An `internal` note (内部备注) is for staff only: never pushed, and it starts nothing."""
 
     note: str
+    internal: bool = False
 
 
 RETURN_REASONS = ("属地不符", "职能不符", "信息不全", "重复诉求", "其他")

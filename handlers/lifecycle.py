@@ -31,6 +31,7 @@ from handlers.casework import (
     directory_index,
     escalate_to,
     load,
+    note_action,
     required,
     sign_deadline,
 )
@@ -184,8 +185,8 @@ async def add_note(cmd: AddNote, uow: UnitOfWork, policies: Policies) -> Case:
     note = required(cmd.note, "办理记录不能为空。")
     async with uow:
         case, index = await load(uow, cmd.number)
-        action = "start" if case.status is Status.ACCEPTED else "note"
-        case.record(action, policies.clock.now(), cmd.actor, note)
+        facts = {"internal": True} if cmd.internal else {}
+        case.record(note_action(case, cmd.internal), policies.clock.now(), cmd.actor, note, **facts)
         return await commit(case, uow, policies, index)
 
 

@@ -18,12 +18,16 @@ class Notices:
     timezone: str = "Asia/Shanghai"
     choices: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {"resolved": RATING_CHOICES})
 
+    def would_push(self, case: Case, kind: str) -> bool:
+        """Whether an event of `kind` reaches this case's resident: staff forms say so before they post."""
+        return kind in self.templates and bool(case.user_ref)
+
     def render(
         self, case: Case, event: Event, department_name: str = "", limit: str = ""
     ) -> Notification | None:
-        template = self.templates.get(event.kind)
-        if template is None or not case.user_ref:
+        if not self.would_push(case, event.kind) or event.changes.get("internal"):
             return None
+        template = self.templates[event.kind]
         deadline = case.resolve_deadline or case.sign_deadline
         text = template.format(
             number=case.number,

@@ -1,7 +1,7 @@
 """谁主管、谁负责: config-driven rules from (category, topic, grid level) to a department queue."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handlers.case import Case
 from handlers.directory import LEVEL_LABELS, Department, DirectoryIndex
@@ -54,6 +54,24 @@ def route(case: Case, policy: RoutingPolicy, index: DirectoryIndex) -> Assignmen
         return Assignment(None, "网格位置未确定，需人工分拨")
     dept = index.unit(rule.level, grid, window=rule.window, topic=case.topic)
     return _found(dept, f"未找到{LEVEL_LABELS.get(rule.level, rule.level)}级责任单位")
+
+
+def suggest(case: Case, policy: RoutingPolicy, index: DirectoryIndex) -> Department | None:
+    """Where the dispatcher should start: the rules' pick once a person vouches for the
+    classification, unless that department has already returned the case (属地/职能不符)."""
+    dept = route(replace(case, classification_confirmed=True), policy, index).department
+    return None if dept is None or dept.code in returned_by(case) else dept
+
+
+def returned_by(case: Case) -> set[str]:
+    """The departments that have sent this case back to the dispatcher."""
+    held: str | None = None
+    refused = set()
+    for event in case.events:
+        if event.kind == "returned" and held:
+            refused.add(held)
+        held = event.changes.get("department", held)
+    return refused
 
 
 def escalation_target(case: Case, policy: RoutingPolicy, index: DirectoryIndex) -> Department:

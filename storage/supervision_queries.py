@@ -1,7 +1,7 @@
 """Read-only queries for supervision: whole case files (scheduler, dashboard), case volumes by
-day and by grid, and case lists filtered the way the Open311 API asks for them."""
+day and by grid, case lists filtered the way the Open311 API asks for them, and queues no one works."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.case import Case
 from handlers.status import Status
 from storage.case_repository import to_case, to_event
+from storage.channel_models import StaffRow
 from storage.models import CaseEventRow, CaseRow
 
 _CHUNK = 500
@@ -112,6 +113,25 @@ async def volume_by_grid(
         .order_by(count.desc(), CaseRow.grid_code)
     )
     return [(grid, n) for grid, n in (await session.execute(query)).all()]
+
+
+async def unstaffed_queues(
+    session: AsyncSession, statuses: Collection[Status], working_roles: Collection[str]
+) -> list[tuple[str, int]]:
+    """(department, cases in `statuses`) for each department holding such cases that has no active
+    account in `working_roles`: cases there wait with nobody to see them. Fullest first."""
+    staffed = select(StaffRow.department).where(
+        StaffRow.active, StaffRow.role.in_(list(working_roles)), StaffRow.department.is_not(None)
+    )
+    count = func.count()
+    query = (
+        select(CaseRow.department, count)
+        .where(CaseRow.status.in_([s.value for s in statuses]), CaseRow.department.is_not(None),
+               CaseRow.department.not_in(staffed))
+        .group_by(CaseRow.department)
+        .order_by(count.desc(), CaseRow.department)
+    )
+    return [(department, n) for department, n in (await session.execute(query)).all()]
 
 
 def _local_day(session: AsyncSession, column: ColumnElement[datetime], tz: ZoneInfo) -> ColumnElement[date]:

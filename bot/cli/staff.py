@@ -1,4 +1,5 @@
-"""`minsheng staff`: accounts for the web console (hotline operators, clerks, supervisors, admins)."""
+"""`minsheng staff`: accounts for the web console and the department pages (hotline operators,
+clerks, dispatchers, supervisors, admins)."""
 
 import os
 import secrets
@@ -16,11 +17,14 @@ from storage.channel_models import all_staff
 staff_app = typer.Typer(help="工作人员账号（网页坐席工作台登录用）", no_args_is_help=True)
 PASSWORD_ENV = "MINSHENG_STAFF_PASSWORD"
 READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I to misread
+ROLE_HELP = ("operator 话务坐席 / clerk 部门办理 / dispatcher 分拨员（统一分拨） / supervisor 督办 / admin 管理员；"
+             "分拨中心部门（config.toml 的 routing.dispatcher）的 clerk 也按分拨员工作")
 
 
 class Role(str, Enum):
     operator = "operator"
     clerk = "clerk"
+    dispatcher = "dispatcher"
     supervisor = "supervisor"
     admin = "admin"
 
@@ -43,7 +47,7 @@ def _password(from_stdin: bool) -> str:
 async def add(
     ctx: typer.Context,
     username: str = typer.Argument(..., help="登录用户名"),
-    role: Role = typer.Option(..., "--role", "-r", help="operator 话务坐席 / clerk 部门办理 / supervisor 督办 / admin 管理员"),
+    role: Role = typer.Option(..., "--role", "-r", help=ROLE_HELP),
     dept: str | None = typer.Option(None, "--dept", "-d", help="所属部门代码（部门办理人员必填）"),
     reset: bool = typer.Option(False, "--reset", help="账号已存在时重设密码、角色和部门"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码"),

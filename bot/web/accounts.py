@@ -7,7 +7,7 @@ CSRF token that every staff form must echo back.
 import asyncio
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -24,7 +24,8 @@ from storage.channel_models import (
     staff_by_name,
 )
 
-ROLES = {"operator": "话务坐席", "clerk": "部门办理人员", "supervisor": "督办人员", "admin": "系统管理员"}
+ROLES = {"operator": "话务坐席", "clerk": "部门办理人员", "dispatcher": "分拨员", "supervisor": "督办人员",
+         "admin": "系统管理员"}
 CONSOLE_ROLES = frozenset({"operator", "supervisor", "admin"})
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
@@ -57,6 +58,15 @@ class StaffSession:
     staff: StaffMember
     csrf_token: str
     token_digest: str
+
+
+def on_duty(session: StaffSession, dispatch_centre: str) -> StaffSession:
+    """The session as its member works: a clerk of the dispatch centre ([routing] dispatcher) is a
+    dispatcher, since that department's only queue is the 统一分拨 list, not cases to 签收."""
+    staff = session.staff
+    if staff.role == "clerk" and staff.department == dispatch_centre:
+        return replace(session, staff=replace(staff, role="dispatcher"))
+    return session
 
 
 def digest(token: str) -> str:

@@ -12,7 +12,15 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from bot.web.accounts import CONSOLE_ROLES, StaffSession, authenticate, close_session, find_session, open_session
+from bot.web.accounts import (
+    CONSOLE_ROLES,
+    StaffSession,
+    authenticate,
+    close_session,
+    find_session,
+    on_duty,
+    open_session,
+)
 from bot.web.deps import WebDeps
 
 STAFF_COOKIE = "ms_staff"
@@ -36,7 +44,8 @@ async def signed_in(request: Request) -> StaffSession | None:
     """The visitor's staff session, if any: the guards need it, and so do the error pages to pick the way home."""
     deps: WebDeps = request.app.state.deps
     token = request.cookies.get(STAFF_COOKIE, "")
-    return await find_session(deps.app.sessions, token, deps.app.policies.clock.now()) if token else None
+    found = await find_session(deps.app.sessions, token, deps.app.policies.clock.now()) if token else None
+    return on_duty(found, deps.app.policies.routing.dispatcher) if found else None
 
 
 async def staff_session(request: Request) -> StaffSession:
@@ -115,7 +124,8 @@ async def login(
 
     target = _safe_next(next)
     if staff.role not in CONSOLE_ROLES and not target.startswith(WORK_HOME):
-        target = home_for(session)  # a clerk has no console: start at the department's queue
+        # a clerk or dispatcher has no console: start at the department's queue or the 分拨 list
+        target = home_for(on_duty(session, deps.app.policies.routing.dispatcher))
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(STAFF_COOKIE, token, max_age=int(deps.web.staff_session_hours * 3600), httponly=True,
                         samesite="strict", secure=deps.web.cookie_secure(request.url.scheme), path="/")

@@ -317,7 +317,8 @@ def test_sample_district_departments(sample) -> None:  # type: ignore[no-untyped
     bureaus = {t: d.name for d in sample.departments if d.level == "district" for t in d.topics}
     assert bureaus == {"城乡建设": "区住房和城乡建设局", "环境保护": "生态环境分局", "交通运输": "区交通运输局",
                        "教育文体": "区教育体育局", "劳动和社会保障": "区人力资源和社会保障局",
-                       "商贸旅游": "区市场监督管理局", "卫生计生": "区卫生健康局"}
+                       "商贸旅游": "区市场监督管理局", "卫生计生": "区卫生健康局",
+                       "政法": "区委政法委（区司法局）", "民政": "区民政局"}
     dispatcher = depts["QH-DISPATCH"]
     assert (dispatcher.name, dispatcher.level, dispatcher.area, dispatcher.window) == (
         "区综治中心统一分拨", "district", "QH", "统一分拨")

@@ -12,7 +12,7 @@ from nlu.registry import ModelMissing
 from nlu.segment import make_tokenizer
 from tests.fixtures.nlu import gazetteer, tiny_analyzer, tiny_examples
 
-TOPICS = {"城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生"}
+TOPICS = {"城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生", "政法", "民政"}
 
 
 def test_classifies_a_plain_complaint_with_alternatives():

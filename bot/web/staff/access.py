@@ -11,12 +11,13 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from bot.web.accounts import StaffSession, close_session, find_session
-from bot.web.auth import STAFF_COOKIE, Forbidden, LoginRequired
+from bot.web.accounts import StaffSession, close_session
+from bot.web.auth import STAFF_COOKIE, Forbidden, LoginRequired, signed_in
 from bot.web.deps import WebDeps
 from handlers.case import Case
 
-CLERK, DISPATCHER, SUPERVISOR = frozenset({"clerk"}), frozenset({"operator"}), frozenset({"supervisor"})
+# Hotline operators may dispatch too: they file on callers' behalf and know where a case belongs.
+CLERK, DISPATCHER, SUPERVISOR = frozenset({"clerk"}), frozenset({"dispatcher", "operator"}), frozenset({"supervisor"})
 ADMIN = frozenset({"admin"})
 QUEUE_ROLES = CLERK | SUPERVISOR | ADMIN
 DISPATCH_ROLES = DISPATCHER | SUPERVISOR | ADMIN
@@ -25,9 +26,8 @@ STAFF_ROLES = CLERK | DISPATCHER | SUPERVISOR | ADMIN
 
 
 async def any_staff(request: Request) -> StaffSession:
-    deps: WebDeps = request.app.state.deps
-    token = request.cookies.get(STAFF_COOKIE, "")
-    found = await find_session(deps.app.sessions, token, deps.app.policies.clock.now()) if token else None
+    """The signed-in member as they work (a dispatch-centre clerk is a dispatcher, see accounts.on_duty)."""
+    found = await signed_in(request)
     if found is None:
         raise LoginRequired(request.url.path)
     return found
@@ -58,11 +58,18 @@ def may_handle(session: StaffSession, case: Case) -> bool:
 
 
 def may_view(session: StaffSession, case: Case) -> bool:
-    """A clerk sees the files of cases their department holds or once held."""
-    if session.staff.role != "clerk":
+    """A clerk sees the files of cases their department holds or once held (the same rule as
+    storage.case_search for what a clerk's search finds)."""
+    if session.staff.role not in CLERK:
         return True
     mine = session.staff.department
     return case.department == mine or any(e.changes.get("department") == mine for e in case.events)
+
+
+def search_scope(session: StaffSession) -> str | None:
+    """The department a member's search is limited to: a clerk's own ("" for a clerk without one,
+    which finds nothing); None, every case, for the roles that already open any case file."""
+    return (session.staff.department or "") if session.staff.role in CLERK else None
 
 
 async def logout(request: Request, session: AnyStaff, form: CheckedForm) -> Response:

@@ -16,12 +16,14 @@ from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
 from bot.web.staff.access import DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view
 from bot.web.staff.pages import BASE, render
-from bot.web.staff.queues import departments_by_code
+from bot.web.staff.queues import departments_by_code, directory, dispatch_choices
 from handlers import commands as c
 from handlers.case import CATEGORY_LABELS, Case
+from handlers.casework import note_action
 from handlers.deadlines import Duration
 from handlers.errors import DomainError
-from handlers.status import TRANSITIONS
+from handlers.routing import suggest
+from handlers.status import EVENT_KINDS, TRANSITIONS
 from handlers.supervision import current_window, pending_extension, urgency
 from storage.queries import notifications_for_case
 
@@ -70,7 +72,8 @@ ACTIONS: dict[str, Action] = {
     "accept": Action("accept", "holder", lambda f, s, k: c.AcceptCase(
         s.staff.actor, k.number, s.staff.username), "已签收"),
     "return": Action("return", "holder", _return, "已退回分拨中心"),
-    "note": Action("note", "holder", lambda f, s, k: c.AddNote(s.staff.actor, k.number, _text(f, "note")), "已记录"),
+    "note": Action("note", "holder", lambda f, s, k: c.AddNote(
+        s.staff.actor, k.number, _text(f, "note"), internal=_text(f, "audience") == "internal"), "已记录"),
     "extension": Action("request_extension", "holder", _extension, "延期申请已提交，等待督办人员审批"),
     "transfer": Action("transfer", "holder", lambda f, s, k: c.TransferCase(
         s.staff.actor, k.number, _text(f, "department"), _text(f, "note")), "已转办"),
@@ -136,15 +139,15 @@ async def _page(request: Request, session: StaffSession, number: str, message: s
     async with app.sessions() as db:
         notices = await notifications_for_case(db, case.number)
     departments = await departments_by_code(app)
-    window = current_window(case)
+    can = {name: allowed(session, case, name) for name in ACTIONS}
+    suggested = suggest(case, app.policies.routing, await directory(app)) if can["dispatch"] else None
     return render(
         request, "work_case.html", session, status_code=status_code, case=case,
         departments=departments, notices=notices, filed=_filed(case), message=message, error=error,
-        can={name: allowed(session, case, name) for name in ACTIONS}, window=window,
-        urgency=urgency(case, app.policies.clock.now()), extension=pending_extension(case),
-        return_reasons=RETURN_REASONS, categories=CATEGORY_LABELS, corrections=_corrections(case),
-        choices=sorted((d for d in departments.values() if d.code != app.settings.routing.dispatcher),
-                       key=lambda d: d.code),
+        can=can, window=current_window(case), urgency=urgency(case, app.policies.clock.now()),
+        extension=pending_extension(case), return_reasons=RETURN_REASONS, categories=CATEGORY_LABELS,
+        corrections=_corrections(case), choices=dispatch_choices(departments, app), suggested=suggested,
+        note_reaches_resident=app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
     )
 
 

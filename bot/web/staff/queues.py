@@ -8,13 +8,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from bot.bootstrap import App
 from bot.web.auth import Forbidden
-from bot.web.staff.access import DISPATCH_ROLES, QUEUE_ROLES, SUPERVISE_ROLES, AnyStaff, require
+from bot.web.staff.access import CLERK, DISPATCH_ROLES, QUEUE_ROLES, SUPERVISE_ROLES, AnyStaff, require
 from bot.web.staff.pages import home_for, render
 from handlers.case import Case
-from handlers.directory import Department
+from handlers.casework import directory_index
+from handlers.directory import Department, DirectoryIndex
+from handlers.routing import suggest
 from handlers.status import AT_DEPARTMENT, AT_DISPATCHER, IN_HAND, Status
 from handlers.supervision import current_window, pending_extension, urgency
-from storage.supervision_queries import case_files
+from storage.supervision_queries import case_files, unstaffed_queues
 
 
 async def start(session: AnyStaff) -> RedirectResponse:
@@ -31,16 +33,19 @@ async def queue(request: Request, session: AnyStaff, dept: str = "") -> HTMLResp
     departments = await departments_by_code(app)
     cases = await _files(app, statuses=sorted(AT_DEPARTMENT), department=code) if code else []
     return render(request, "queue.html", session, rows=_by_deadline(cases, app), department=departments.get(code),
-                  code=code, departments=_choices(departments, app), can_choose=session.staff.role != "clerk")
+                  code=code, departments=dispatch_choices(departments, app), can_choose=session.staff.role != "clerk")
 
 
 async def dispatch_list(request: Request, session: AnyStaff) -> HTMLResponse:
+    """Cases waiting for a person to choose their department, oldest first, each with the routing
+    rules' suggestion already chosen in its form."""
     require(session, DISPATCH_ROLES, "统一分拨")
     app: App = request.app.state.deps.app
     cases = await _files(app, statuses=sorted(AT_DISPATCHER))
-    rows = [(case, _why_here(case)) for case in sorted(cases, key=lambda c: c.created_at or c.updated_at)]
-    departments = await departments_by_code(app)
-    return render(request, "dispatch.html", session, rows=rows, departments=_choices(departments, app))
+    index = await directory(app)
+    rows = [(case, _why_here(case), suggest(case, app.policies.routing, index))
+            for case in sorted(cases, key=lambda c: c.created_at or c.updated_at)]
+    return render(request, "dispatch.html", session, rows=rows, choices=dispatch_choices(index.departments, app))
 
 
 async def supervise(request: Request, session: AnyStaff) -> HTMLResponse:
@@ -49,12 +54,21 @@ async def supervise(request: Request, session: AnyStaff) -> HTMLResponse:
     cases = await _files(app, statuses=sorted(AT_DEPARTMENT))
     rows = [row for row in _by_deadline(cases, app) if row[2]]
     extensions = [(case, pending_extension(case)) for case in cases if case.status in IN_HAND]
+    async with app.sessions() as db:
+        unstaffed = await unstaffed_queues(db, AT_DEPARTMENT, CLERK)
     return render(request, "supervise.html", session, rows=rows, departments=await departments_by_code(app),
                   extensions=[(case, event) for case, event in extensions if event is not None],
-                  reopened=[case for case in cases if case.status is Status.REOPENED])
+                  reopened=[case for case in cases if case.status is Status.REOPENED], unstaffed=unstaffed)
+
+
+async def directory(app: App) -> DirectoryIndex:
+    """Grids and departments as routing reads them, for the suggestion on a dispatch form."""
+    async with app.uow() as uow:
+        return await directory_index(uow)
 
 
 async def departments_by_code(app: App) -> dict[str, Department]:
+    """The departments alone, for pages that show names and need no grids (directory() has both)."""
     async with app.uow() as uow:
         return {d.code: d for d in await uow.directory.departments()}
 
@@ -80,8 +94,10 @@ def _why_here(case: Case) -> str:
     return event.note if event else "新受理"
 
 
-def _choices(departments: dict[str, Department], app: App) -> list[Department]:
-    dispatcher = app.settings.routing.dispatcher
+def dispatch_choices(departments: dict[str, Department], app: App) -> list[Department]:
+    """Where a case can be sent (派单, 转办), and whose queues a supervisor may open: every department
+    but the dispatch centre, grids first."""
+    dispatcher = app.policies.routing.dispatcher
     order = {"grid": 0, "community": 1, "street": 2, "district": 3}
     return sorted((d for d in departments.values() if d.code != dispatcher),
                   key=lambda d: (order.get(d.level, 9), d.code))

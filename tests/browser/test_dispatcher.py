@@ -1,0 +1,62 @@
+"""A dispatcher's morning on a phone (390 px): signing in lands on the 分拨 list, a case the classifier
+was unsure of waits there as 待人工分拨 with the routing rules' department already chosen, one tap
+sends it, and it is in that department's queue. Screenshots go to tests/artifacts/."""
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, expect
+
+from bot.web.accounts import add_staff
+from handlers.status import Status
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_staff_phone import PHONE, assert_no_sideways_scroll
+from tests.browser.test_staff_work import filing, stack  # noqa: F401 - stack: this module's server
+from tests.fakes.web_stack import PASSWORD, WebStack
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
+    opened = await browser.new_context(**PHONE)
+    yield opened
+    await opened.close()
+
+
+async def test_a_dispatcher_sends_a_waiting_case_where_routing_suggests(phone: BrowserContext, stack: WebStack) -> None:
+    unsure = replace(filing("小区东门路灯坏了一周，晚上很黑"), category_confidence=0.3, topic_confidence=0.35,
+                     phone="13912345678")
+    number = (await stack.app.bus.handle(unsure)).number
+    await add_staff(stack.app.sessions, "fenbo", PASSWORD, "dispatcher", None, datetime.now(UTC))
+    page = await phone.new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
+    await page.goto(stack.url + "/console/login")
+    await page.get_by_label("用户名").fill("fenbo")
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await expect(page).to_have_url(re.compile(r"/console/work/dispatch$"))
+
+    row = page.locator(f'tr[data-number="{number}"]')
+    await expect(row).to_contain_text("待人工分拨")
+    await expect(row).to_contain_text("分类置信度较低")
+    picker = row.get_by_label("派往部门")
+    await expect(picker).to_have_value("C-T01-C01")  # 试验社区居委会, not the list's first entry (一网格)
+    await expect(row).to_contain_text("按分拨规则建议：试验社区居委会")
+    await assert_no_sideways_scroll(page)
+    await page.screenshot(path=ARTIFACTS / "dispatcher_390.png", full_page=True)
+
+    await row.get_by_role("button", name="派单").click()
+    await expect(page.locator("#done")).to_have_text("已派单")
+    await expect(page.locator("#case-department")).to_contain_text("试验社区居委会")
+    await expect(page.locator("#case-status")).to_have_text("已派单")
+    async with stack.app.uow() as uow:
+        case = await uow.cases.get(number)
+    assert case.status is Status.DISPATCHED and case.department == "C-T01-C01"
+    assert case.events[-1].kind == "dispatched" and case.events[-1].actor == "staff:fenbo"
+    await page.goto(stack.url + "/console/work/dispatch")
+    await expect(page.locator(f'tr[data-number="{number}"]')).to_have_count(0)

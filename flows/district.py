@@ -160,13 +160,15 @@ def misspelt_around(name: str, mention: str, text: str) -> bool:
     head, tail = name[:where], name[where + len(mention):]
     before = text[max(0, at - len(head)):at] if head else ""
     after = text[at + len(mention):at + len(mention) + len(tail)] if tail else ""
-    return _near_miss(before, head[len(head) - len(before):]) or _near_miss(after, tail[:len(after)])
+    return _near_miss(before, head) or _near_miss(after, tail)
 
 
 def _near_miss(said: str, meant: str) -> bool:
-    if not said or said == meant:
+    """`said` is not the rest of the name but shares a character or a sound with it."""
+    if not said or meant.endswith(said) or meant.startswith(said):
         return False
-    return any(a == b or lazy_pinyin(a) == lazy_pinyin(b) for a, b in zip(said, meant, strict=True))
+    sounds = {lazy_pinyin(c)[0] for c in meant}
+    return any(c in meant or lazy_pinyin(c)[0] in sounds for c in said)
 
 
 def _sound(text: str) -> str:

@@ -34,9 +34,9 @@ def button(message: Sent, label: str) -> str:
 
 async def test_a_conversation_files_a_case_and_the_resident_hears_of_progress(app: App, api: FakeBotApi) -> None:
     await api.say(CHAT, "一网格的小区门口路灯坏了一个多月了")
-    said, place = await api.wait_for_messages(CHAT, 2)
-    assert "便民服务诉求为您登记" in said.text  # a sure classification is said, not asked
-    await api.tap(CHAT, button(place, "对"), on=place)
+    classified, placed = (await api.wait_for_messages(CHAT, 2))[:2]
+    assert "便民服务诉求为您登记" in classified.text  # what is certain is said, not asked
+    assert "地点记为：试验街道试验社区一网格" in placed.text
     contact = await api.wait_for(lambda: next((m for m in api.sent(CHAT) if m.buttons and "电话" in m.text), None))
     await api.say(CHAT, "13812345678")
     summary = await api.wait_for(lambda: next((m for m in api.sent(CHAT) if "确认提交" in str(m.buttons)), None))

@@ -63,6 +63,7 @@ class Case:
     updated_at: datetime | None = None
     closed_at: datetime | None = None
     intake_key: str | None = None
+    original_text: str | None = None  # the resident's own words, where `text` is someone else's write-up of them
     events: list[Event] = field(default_factory=list)
     new_events: list[Event] = field(default_factory=list)
     version: int = 0

@@ -30,6 +30,7 @@ class FileCase(Command):
     department: str | None = None  # a person's pick (hotline operator), instead of the routing rules
     intake_key: str | None = None  # the conversation's draft: filing it twice yields the same case
     model_version: str | None = None  # the classifier that suggested category and topic, for accuracy by version
+    original_text: str | None = None  # what a hotline caller said, when `text` is the operator's write-up
 
 
 @dataclass(frozen=True)

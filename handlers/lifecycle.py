@@ -74,6 +74,7 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
             latitude=cmd.latitude,
             longitude=cmd.longitude,
             intake_key=cmd.intake_key,
+            original_text=(cmd.original_text or "").strip() or None,
             **_grid_fields(index.grid(cmd.grid_code)),
             **({"model_version": cmd.model_version} if cmd.model_version else {}),
         )

@@ -3,11 +3,15 @@
 Forms: `坐席：`/`话务员：`/`市民：`/`来电人：` labels, `A:`/`B:` (who is the caller is decided by
 what each side says), `[00:01:02]` timestamps, one turn per line or all run together. Text without
 any speaker label is taken as the caller's own words.
+
+The complaint an operator files is the caller's substance only: a department reads the problem,
+not 「喂，你好」 or 「好，谢谢啊」, and the phone number has a field of its own.
 """
 
 import re
 from dataclasses import dataclass, field
 
+from nlu.entities import phones
 from nlu.normalize import normalize
 
 OPERATOR_LABELS = ("坐席", "话务员", "接线员", "客服", "工作人员", "接线", "热线")
@@ -24,6 +28,26 @@ _OPERATOR_CUES = re.compile(r"这里是|12345|热线|工号|请问(?:您|你)|�
 _CALLER_CUES = re.compile(r"我家|我们家|我们小区|我们村|我要反映|我想反映|我要投诉|我想投诉|我住|帮我|你们|"
                           r"我想问|我想咨询|我是.{0,6}(?:居民|业主|村民|家长)|楼上|楼下|邻居|物业|老板")
 _FILLER = re.compile(r"^[\s喂嗯啊哦呃好的对是呀吧那个,.!?，。！？]*$")
+# A clause of a caller's turn, with the punctuation that ends it (on normalized text: ， is ,).
+_CLAUSE = re.compile(r"([^,.!?;。！？；\n]*)([,.!?;。！？；\n]*)")
+_PARTICLES = " ~啊呀吧哈啦呢嘛哦哟喽噢嘞呃额哎诶唉"
+_CONTACT = r"(?:我的?|本人|我们的?|我?家里?的?)?(?:联系)?(?:(?:电话|手机|座机|固话)(?:号码|号)?|号码|方式)(?:就|也)?(?:是|为)?:?"
+# Clauses made only of greetings, acknowledgements, thanks and goodbyes, openers that announce a
+# complaint without saying it, or what is left of "my number is …" once the number is taken out.
+# No alternative repeats itself or matches a particle: the outer `+` does the repeating, so a
+# clause has one way to match and 「好好好…」 cannot make the regex backtrack exponentially.
+_COURTESY = (
+    r"喂|[你您]好|你们好|哈喽|早上好|上午好|下午好|晚上好|在吗|在不在|听得[到见]吗|能听[到见]吗"
+    r"|是(?:不是)?(?:12345|市民热线|便民热线|热线)(?:吗|是吧|对吧)?|请问是.{0,8}(?:热线|12345)(?:吗)?"
+    r"|好的?|行|可以|嗯|对的?|是的?|没错|明白了?|知道了|了解|清楚了|收到|没问题|ok|OK"
+    r"|谢谢[你您]?们?|多谢|感谢[你您]?们?|非常感谢|太感谢了|麻烦[你您]?们?了?|辛苦[你您]?们?了?|拜托[你您]?们?了?"
+    r"|再见|拜拜|没有?了|没有?(?:别的|其他|其它)(?:事|问题)?了?|就(?:这些|这样|这个事)了?|先这样|等你们(?:的)?(?:消息|回复|电话)"
+    r"|是这样的?|是这样子|我(?:想|要|是想|是要)?(?:反映|投诉|咨询|问)(?:一下|个|一个)?(?:事情?|问题|情况)?"
+    r"|有个(?:事情?|问题|情况)(?:想)?(?:反映|说|问)?(?:一下)?|我说一下"
+    rf"|{_CONTACT}(?:这个(?:号码?|电话))?(?:就行|就可以)?"
+)
+_PLEASANTRY = re.compile(rf"(?:(?:那|那就|就)?(?:{_COURTESY})[{_PARTICLES}]*)+")
+_CONTACT_LEAD = re.compile(rf"{_CONTACT}\s*$")
 
 
 class TranscriptError(ValueError):
@@ -39,7 +63,8 @@ class Turn:
 @dataclass(frozen=True)
 class Transcript:
     turns: list[Turn] = field(default_factory=list)
-    caller_text: str = ""
+    caller_text: str = ""  # everything the caller said (the evidence the NLU reads)
+    complaint: str = ""  # the substance of it (what an operator files)
 
 
 def parse_transcript(text: str) -> Transcript:
@@ -49,7 +74,7 @@ def parse_transcript(text: str) -> Transcript:
     marks = list(_LABEL.finditer(canon))
     if not marks:
         words = _clean(text)
-        return Transcript([Turn("unknown", words)] if words else [], words)
+        return Transcript([Turn("unknown", words)] if words else [], words, substance(words))
     raw_turns = []
     for mark, following in zip(marks, [*marks[1:], None], strict=True):
         body = _clean(text[mark.end() : following.start() if following else len(text)])
@@ -60,7 +85,34 @@ def parse_transcript(text: str) -> Transcript:
     roles = _roles(raw_turns)
     turns = [Turn(roles[label], body) for label, body in raw_turns]
     caller = [t.text for t in turns if t.speaker == "caller" and not _FILLER.match(t.text)]
-    return Transcript(turns, _join(caller))
+    return Transcript(turns, _join(caller), _join([said for part in caller if (said := substance(part))]))
+
+
+def substance(words: str) -> str:
+    """The words without phone numbers and without clauses that are only courtesy (greetings,
+    thanks, 好的, goodbyes) or an opener like 「我想反映个问题」; a cut-off sentence ends with 。."""
+    words = _without_phones(words)
+    canon = normalize(words)
+    kept = "".join(words[c.start() : c.end(1)] + _stop(words[c.start(2) : c.end(2)]) for c in _CLAUSE.finditer(canon)
+                   if (core := c.group(1).strip(_PARTICLES)) and not _PLEASANTRY.fullmatch(core))
+    trimmed = kept.rstrip("，,、；; ")
+    return trimmed + "。" if trimmed and trimmed != kept.rstrip() else trimmed
+
+
+def _stop(punctuation: str) -> str:
+    """One mark where cutting left several (「了，。」): the full stop if there is one."""
+    return next((mark for mark in punctuation if mark in "。！？!?."), punctuation[:1])
+
+
+def _without_phones(words: str) -> str:
+    """Every phone number (written or spoken) cut out, with the 「我电话是」 that led to it."""
+    canon = normalize(words)
+    for phone in reversed(phones(words, canon)):
+        clause = max(canon.rfind(p, 0, phone.start) for p in ",.!?;。！？；\n") + 1
+        lead = _CONTACT_LEAD.search(canon, clause, phone.start)
+        start = lead.start() if lead else phone.start
+        words, canon = words[:start] + words[phone.end :], canon[:start] + canon[phone.end :]
+    return words
 
 
 def _label(raw: str) -> str:

@@ -69,6 +69,7 @@ class CaseRow(Base):
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     intake_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    original_text: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (

@@ -21,6 +21,7 @@ from handlers.status import EVENT_LABELS
 from storage.queries import notifications_for_case
 
 CHANNEL = "hotline"
+SMS_MISSING = "短信通知未配置：来电人的进度通知将暂存待发，请在 config.toml 的 [sms] 中设置 webhook_url。"
 CHANNEL_LABELS = {"hotline": "12345 热线（坐席代录）", "web": "网页在线受理", "telegram": "Telegram", "terminal": "终端"}
 MAX_TRANSCRIPT = 20_000
 
@@ -40,12 +41,17 @@ async def _index(deps: WebDeps) -> DirectoryIndex:
         return DirectoryIndex(await uow.directory.grids(), await uow.directory.departments())
 
 
+def _sms_warning(deps: WebDeps) -> str:
+    """Without an SMS notifier a caller's pushes wait in the outbox unseen: the operator should know."""
+    return "" if CHANNEL in deps.app.notifiers else SMS_MISSING
+
+
 async def home(request: Request, session: Staff) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
     async with deps.app.uow() as uow:
         recent = await uow.cases.find(channel=CHANNEL, limit=15)
     return deps.pages.render(request, "console.html", session=session, recent=recent, local=local,
-                             ready=deps.analyzer is not None, transcript="", error="")
+                             ready=deps.analyzer is not None, transcript="", error="", sms_warning=_sms_warning(deps))
 
 
 @dataclass
@@ -66,7 +72,7 @@ def _first(options: tuple[Option, ...]) -> str:
 
 
 def _draft(suggestion: Suggestion, form: FormData | None) -> Draft:
-    draft = Draft(suggestion.text, _first(suggestion.categories), _first(suggestion.topics),
+    draft = Draft(suggestion.complaint, _first(suggestion.categories), _first(suggestion.topics),
                   _first(suggestion.grids), _first(suggestion.phones), suggestion.address)
     if form is not None:
         for name in ("text", "category", "topic", "grid", "phone", "address", "department"):
@@ -95,7 +101,7 @@ async def _review_page(
         topics=data.topic_choices(suggestion.topics, index, routing),
         grids=data.grid_choices(suggestion.grids, index),
         departments=sorted(index.departments.values(), key=lambda d: d.code),
-        preview=department, preview_reason=why,
+        preview=department, preview_reason=why, sms_warning=_sms_warning(deps),
     )
 
 
@@ -105,15 +111,17 @@ async def review(request: Request, session: Staff, form: CheckedForm) -> Respons
     if deps.analyzer is None or not transcript or len(transcript) > MAX_TRANSCRIPT:
         error = "智能分析暂不可用。" if deps.analyzer is None else f"请粘贴通话记录（不超过 {MAX_TRANSCRIPT} 字）。"
         return deps.pages.render(request, "console.html", status_code=422, session=session, recent=[], local=local,
-                                 ready=deps.analyzer is not None, transcript=transcript[:MAX_TRANSCRIPT], error=error)
+                                 ready=deps.analyzer is not None, transcript=transcript[:MAX_TRANSCRIPT], error=error,
+                                 sms_warning=_sms_warning(deps))
     return await _review_page(request, session, transcript)
 
 
 async def create(request: Request, session: Staff, form: CheckedForm) -> Response:
     deps: WebDeps = request.app.state.deps
     transcript = str(form.get("transcript") or "")
-    values = {k: str(form.get(k) or "").strip() for k in ("text", "category", "topic", "grid", "phone", "address",
-                                                          "department", "suggested_category", "suggested_topic", "model_version")}
+    fields = ("text", "said", "category", "topic", "grid", "phone", "address", "department", "suggested_category",
+              "suggested_topic", "model_version")
+    values = {k: str(form.get(k) or "").strip() for k in fields}
     phone = data.normalise_phone(values["phone"])
     errors = [] if phone is not None else ["联系电话格式不正确（手机 11 位，座机请带区号）。"]
     if not values["text"]:
@@ -131,6 +139,7 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         category_confidence=confidence("category"), topic_confidence=confidence("topic"),
         classification_confirmed=True, grid_code=values["grid"] or None, address=values["address"] or None,
         department=values["department"] or None, model_version=values["model_version"] or None,
+        original_text=values["said"] or None,
     )
     try:
         case = await deps.app.bus.handle(command)
@@ -156,8 +165,10 @@ async def show(request: Request, number: str, session: Staff, created: int = 0) 
         return deps.pages.render(request, "refused.html", status_code=404, reason=exc.message)
     index = await _index(deps)
     dept = index.department(case.department)
+    waiting = any(n.channel == CHANNEL and n.status == "pending" for n in notices)
     return deps.pages.render(
         request, "case.html", session=session, case=case, created=bool(created), local=local,
+        sms_warning=_sms_warning(deps) if waiting else "",
         department=dept.name if dept else (case.department or "待分拨"), phone=masked_phone(case.phone),
         channel=CHANNEL_LABELS.get(case.channel, case.channel),
         grid=data.grid_label(index, case.grid_code) if case.grid_code else "未确定",

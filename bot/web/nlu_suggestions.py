@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.web.suggestions import Mark, Option, Span, Suggestion
+from bot.wording import masked_phone
 from handlers.case import CATEGORY_LABELS
 from nlu.analyzer import Analyzer
+from nlu.entities import national, phones, place_with_detail
 from nlu.transcripts import parse_transcript
 
 
@@ -26,9 +28,12 @@ class NluTranscriptAnalyzer:
 
     def read(self, transcript: str) -> Suggestion:
         try:
-            text = (self.parse(transcript).caller_text or transcript).strip()
-        except ValueError:  # speaker labels and nothing said: analyse what was pasted
-            text = transcript.strip()
+            parsed = self.parse(transcript)
+            text, complaint = parsed.caller_text.strip(), parsed.complaint
+        except ValueError:
+            text = complaint = ""
+        if not text:  # speaker labels and nothing said, or only the operator spoke: analyse what was pasted
+            text = complaint = transcript.strip()
         analysis = self.analyzer.analyze(text)
         entities = list(analysis.entities)
         grids = tuple(Option(c.grid_code, c.name, c.score, _spans(c)) for c in analysis.grid_candidates)
@@ -36,12 +41,15 @@ class NluTranscriptAnalyzer:
         emergency = analysis.emergency
         return Suggestion(
             text=text,
+            complaint=complaint,
+            said=_masked(text),
             categories=_ranked(analysis.category, analysis.category_confidence, analysis.category_alternatives,
                                CATEGORY_LABELS),
             topics=_ranked(analysis.topic, analysis.topic_confidence, analysis.topic_alternatives, {}),
             grids=grids,
-            phones=tuple(Option(str(e.value or e.text), e.text, None, _spans(e)) for e in entities if e.type == "phone"),
-            address=text[said_where.start : said_where.end] if said_where else "",
+            phones=tuple(Option(national(str(e.value or e.text)), e.text, None, _spans(e))
+                         for e in entities if e.type == "phone"),
+            address=place_with_detail(text, said_where.start, said_where.end) if said_where else "",
             emergency=f"来电可能涉及{EMERGENCIES.get(emergency.kind, '紧急情况')}，请立即提示来电人拨打 {emergency.number}！"
             if emergency is not None else "",
             marks=tuple(Mark(e.type, span) for e in entities if e.type != "phone" for span in _spans(e)),
@@ -61,3 +69,11 @@ def _spans(found: Any) -> tuple[Span, ...]:
     if found.start is None or found.end is None or found.end <= found.start:
         return ()
     return (Span(found.start, found.end),)
+
+
+def _masked(text: str) -> str:
+    """The words with each phone number masked as every staff page masks it; the number itself
+    is kept, whole, in the case's phone field."""
+    for phone in reversed(phones(text)):
+        text = text[: phone.start] + masked_phone(national(str(phone.value))) + text[phone.end :]
+    return text

@@ -36,6 +36,8 @@ class Mark:
 @dataclass(frozen=True)
 class Suggestion:
     text: str  # the caller's words as analysed; every span indexes into it
+    complaint: str  # their substance, without greetings, thanks or the phone number: the form's 诉求内容
+    said: str  # their words as said with phone numbers masked: what the case keeps as the caller's own
     categories: tuple[Option, ...] = ()  # best first, then the alternatives
     topics: tuple[Option, ...] = ()
     grids: tuple[Option, ...] = ()

@@ -25,6 +25,8 @@ class FakeTranscriptAnalyzer:
         marks = tuple(Mark("time", Span(m.start(), m.end())) for m in re.finditer(r"\d+天", caller))
         return Suggestion(
             text=caller,
+            complaint=PHONE.sub("", caller).strip("，。 "),  # the real reading drops courtesy too (nlu/transcripts.py)
+            said=PHONE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], caller),
             categories=(Option("service", "便民服务", 0.64), Option("dispute", "矛盾纠纷", 0.21)),
             topics=topics[:1] + (Option("劳动和社会保障", "劳动和社会保障", 0.12),) if topics else (),
             grids=grids,

@@ -1,13 +1,21 @@
-"""How every staff surface (CLI, console, department pages) words times, phones and push states,
-so a page and a terminal never disagree about the same fact."""
+"""How every staff surface (CLI, console, department pages) words times, phones, channels, actors,
+model versions, grids and durations, so a page and a terminal never disagree about the same fact
+and no stored code (`web`, `staff:op1`, `0001-20261203T190414Z`) reaches a member of staff."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flows.texts import mask_phone as _mask
+from handlers.directory import Grid
 
 TZ = ZoneInfo("Asia/Shanghai")
 OUTBOX_LABELS = {"pending": "待发送", "sent": "已送达", "failed": "发送失败", "unreachable": "无法送达"}
+CHANNEL_LABELS = {
+    "web": "网页", "telegram": "Telegram", "hotline": "12345热线", "terminal": "终端", "rasa": "Rasa 助手",
+    "import": "历史导入", "sms": "热线短信", "open311": "Open311 接口",
+}
+OTHER_CHANNEL = "其他渠道"
+DAY_HOURS = 48  # beyond two days a duration is said in days
 
 
 def local(value: datetime | None) -> str:
@@ -17,3 +25,49 @@ def local(value: datetime | None) -> str:
 def masked_phone(phone: str | None) -> str:
     """The residents' masking rule (flows.texts.mask_phone), with staff's word for no phone."""
     return _mask(phone) or "未留"
+
+
+def channel_label(code: str | None) -> str:
+    """A channel as staff call it; a code nobody has named yet reads as 其他渠道, never as the code."""
+    return CHANNEL_LABELS.get(code or "", OTHER_CHANNEL)
+
+
+def actor_label(actor: str | None) -> str:
+    """Who did it, from the actor id the case log stores (resident:web:web:<hash>, staff:op1, system)."""
+    kind, _, rest = (actor or "").partition(":")
+    if kind == "system" and not rest:
+        return "系统"
+    if kind == "resident":
+        return "匿名群众" if rest in ("", "anonymous") else f"群众（{channel_label(rest.partition(':')[0])}）"
+    if kind == "staff" and rest:
+        return f"工作人员 {rest}"
+    return actor or "—"
+
+
+def model_label(version: str | None) -> str:
+    """A classifier version (nlu.registry names them 0001-20261203T190414Z, in UTC) as 第 1 版 and
+    when it was trained, local time; anything else (未记录) is shown as it is."""
+    number, _, stamp = (version or "").partition("-")
+    try:
+        trained = datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return version or "—"
+    if not number.isdigit():
+        return version or "—"
+    return f"第 {int(number)} 版（{local(trained)} 训练）"
+
+
+def grid_label(grid: Grid) -> str:
+    """青禾街道幸福社区第1网格: a grid named after its community says the community once
+    (the form flows.district.DistrictMap.label gives residents)."""
+    return f"{grid.street}{grid.community}{grid.name.removeprefix(grid.community)}"
+
+
+def duration_label(hours: float) -> str:
+    """How long handling took: minutes under an hour (never 「0.0 小时」), days beyond two days."""
+    minutes = round(hours * 60)
+    if minutes < 60:
+        return f"约 {max(minutes, 1)} 分钟"
+    if hours <= DAY_HOURS:
+        return f"{hours:.1f} 小时"
+    return f"{hours / 24:.1f} 天"

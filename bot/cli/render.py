@@ -11,7 +11,7 @@ from handlers.case import Case
 from handlers.directory import LEVEL_LABELS, Department
 from handlers.status import EVENT_LABELS, Status
 from bot.cli.output import Column, Listing
-from bot.wording import OUTBOX_LABELS, local, masked_phone
+from bot.wording import OUTBOX_LABELS, actor_label, channel_label, local, masked_phone
 from storage.queries import SentNotice
 
 CASE_COLUMNS = (
@@ -39,11 +39,10 @@ def case_file(
         ("网格", " / ".join(x for x in (case.street, case.community, case.grid_code) if x) or "未确定"),
         ("地址", case.address or "—"),
         ("责任部门", f"{dept.name}（{dept.code}，{LEVEL_LABELS.get(dept.level, dept.level)}级）" if dept else (case.department or "—")),
-        ("经办人", case.handler or "—"),
+        ("经办人", actor_label(case.handler)),
         ("签收时限", local(case.sign_deadline)),
         ("办结时限", local(case.resolve_deadline)),
-        ("来源渠道", case.channel),
-        ("群众", "匿名" if case.anonymous else case.user_ref or "—"),
+        ("来源渠道", channel_label(case.channel) + ("（匿名）" if case.anonymous else "")),
         ("联系电话", (case.phone or "未留") if reveal_phone else masked_phone(case.phone)),
         ("退回/升级/重办", f"{case.return_count} / {case.escalation_count} / {case.reopen_count}"),
         ("答复", case.reply or "—"),
@@ -57,12 +56,12 @@ def case_file(
         events.add_column(column)
     for e in case.events:
         change = f"{e.from_status.label if e.from_status else ''}→{e.to_status.label}" if e.to_status else ""
-        events.add_row(str(e.seq), local(e.at), EVENT_LABELS.get(e.kind, e.kind), e.actor, change, Text(e.note))
+        events.add_row(str(e.seq), local(e.at), EVENT_LABELS.get(e.kind, e.kind), actor_label(e.actor), change, Text(e.note))
     sent = Table(title="给群众的回复", title_justify="left")
     for column in ("时间", "状态", "渠道", "内容"):
         sent.add_column(column)
     for n in notices:
-        sent.add_row(local(n.created_at), OUTBOX_LABELS.get(n.status, n.status), n.channel, Text(n.text))
+        sent.add_row(local(n.created_at), OUTBOX_LABELS.get(n.status, n.status), channel_label(n.channel), Text(n.text))
     header = Panel(facts, title=f"诉求 {case.number}（受理于 {local(case.created_at)}）", title_align="left",
                    expand=False)
     return Group(header, original, events, sent)

@@ -94,7 +94,7 @@ async def test_a_clerk_works_the_queue_and_every_action_lands_in_the_file(stack:
     assert (await clerk.client.post(f"{BASE}/cases/{late}/accept", data={"csrf_token": "forged"})).status_code == 403
 
     file = (await clerk.get(f"/cases/{fresh}", done="resolve")).text
-    assert "已办结，答复已发送给群众" in file and "已更换灯泡" in file and "staff:clerk" in file
+    assert "已办结，答复已发送给群众" in file and "已更换灯泡" in file and "工作人员 clerk" in file
     for label in ("签收", "开始办理", "申请延期", "办结"):
         assert f"<td>{label}</td>" in file
     async with stack.app.uow() as uow:

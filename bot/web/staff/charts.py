@@ -21,7 +21,7 @@ def stacked_bars(
     top = _nice(max(totals, default=0))
     plot_w, plot_h = width - LEFT - RIGHT, height - TOP - BOTTOM
     step = plot_w / max(len(labels), 1)
-    parts = _frame(title, width, height, top)
+    parts = _frame(title, width, height, top, counts=True)
     for i, label in enumerate(labels):
         x, base = LEFT + i * step, float(TOP + plot_h)
         for colour, (name, values) in zip(PALETTE, series, strict=False):
@@ -59,24 +59,33 @@ def line_chart(
     return Markup("".join(parts) + "</svg>")
 
 
-def _frame(title: str, width: int, height: int, top: float) -> list[str]:
+def _frame(title: str, width: int, height: int, top: float, counts: bool = False) -> list[str]:
     plot_h = height - TOP - BOTTOM
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}" class="chart"><title>{escape(title)}</title>',
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold" fill="#333">{escape(title)}</text>',
     ]
-    for fraction in (0, 0.5, 1):
-        y = TOP + plot_h * (1 - fraction)
+    for value in ticks(top, counts):
+        y = TOP + plot_h * (1 - value / top)
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{width - RIGHT}" y2="{y:.1f}" stroke="#ddd"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#666">'
-                     f"{_number(top * fraction)}</text>")
+                     f"{_number(value)}</text>")
     return parts
 
 
+def ticks(top: float, counts: bool = False) -> list[float]:
+    """Gridline values from 0 to `top` in halves, except that a count axis never shows 2.5 cases:
+    an odd maximum (1 or 5, see _nice) gets a line per whole case instead."""
+    if counts and top % 2:
+        return [float(v) for v in range(int(top) + 1)]
+    return [0.0, top / 2, top]
+
+
 def _x_label(i: int, count: int, x: float, height: int, label: str) -> str:
+    """Every n-th period is labelled, counted back from the last, so the current one always is."""
     every = math.ceil(count / MAX_X_LABELS) if count else 1
-    if i % every:
+    if (count - 1 - i) % every:
         return ""
     return (f'<text x="{x:.1f}" y="{height - BOTTOM + 16}" font-size="11" text-anchor="middle" fill="#666">'
             f"{escape(label)}</text>")

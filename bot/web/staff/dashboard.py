@@ -15,6 +15,7 @@ from bot.web.staff.access import SUPERVISE_ROLES, AnyStaff, require
 from bot.web.staff.charts import line_chart, stacked_bars
 from bot.web.staff.pages import render
 from bot.web.staff.queues import departments_by_code
+from bot.wording import grid_label, model_label
 from handlers.case import CATEGORY_LABELS
 from handlers.directory import Grid
 from handlers.statistics import (
@@ -33,6 +34,8 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 366
 TABLES = ("volume", "topics", "grids", "departments", "satisfaction", "accuracy")
 UNKNOWN = "未分类"
+MIN_PERIODS = 4  # an axis of fewer periods than this says too little about a trend
+CURRENT = {"day": "今天", "week": "本周", "month": "本月"}
 
 
 @dataclass
@@ -40,7 +43,8 @@ class Dashboard:
     since: date
     until: date  # inclusive
     unit: str
-    periods: list[date]
+    periods: list[date]  # from the first with any case (at least MIN_PERIODS) to the one holding `until`
+    current: date | None  # the period holding today, when it is on the axis
     volume: dict[str, list[int]]  # category label -> cases per period
     topics: list[tuple[str, str, int]]
     grids: list[tuple[str, str, int]]
@@ -51,6 +55,10 @@ class Dashboard:
     @property
     def total(self) -> int:
         return sum(sum(values) for values in self.volume.values())
+
+    def axis_label(self, period: date) -> str:
+        """A period as the page shows it: the current one as 本周 (今天, 本月), the rest by date."""
+        return CURRENT[self.unit] if period == self.current else _period_label(period, self.unit)
 
 
 async def gather(app: App, since: date, until: date) -> Dashboard:
@@ -75,12 +83,16 @@ async def gather(app: App, since: date, until: date) -> Dashboard:
         topics[(label, topic or UNKNOWN)] += count
     if not any(volume[UNKNOWN]):
         del volume[UNKNOWN]
+    satisfaction = satisfaction_trend(files, unit, tz)
+    first = _first_shown(periods, volume, {p.period for p in satisfaction})
+    today = bucket(app.policies.clock.now().astimezone(tz).date(), unit)
     return Dashboard(
-        since, until, unit, periods, volume,
+        since, until, unit, periods[first:], today if today in periods[first:] else None,
+        {label: values[first:] for label, values in volume.items()},
         sorted(((cat, topic, n) for (cat, topic), n in topics.items()), key=lambda row: -row[2]),
         [(code or "—", _grid_label(grid_rows, code), n) for code, n in grids],
         [(names.get(s.department, s.department), s) for s in department_stats(files)],
-        satisfaction_trend(files, unit, tz),
+        satisfaction,
         classifier_accuracy(files),
     )
 
@@ -108,7 +120,7 @@ async def page(request: Request, session: AnyStaff, since: str = "", until: str 
         since_day, until_day = period_range(app, "", "")
         error = str(exc)
     board = await gather(app, since_day, until_day)
-    labels = [_period_label(p, board.unit) for p in board.periods]
+    labels = [board.axis_label(p) for p in board.periods]
     points = {p.period: p for p in board.satisfaction}
     charts = {
         "volume": stacked_bars(labels, list(board.volume.items()), "诉求量（按类别）"),
@@ -117,8 +129,7 @@ async def page(request: Request, session: AnyStaff, since: str = "", until: str 
     }
     return render(request, "dashboard.html", session, status_code=422 if error else 200, error=error,
                   board=board, charts=charts, tables=TABLES,
-                  query=f"since={board.since.isoformat()}&until={board.until.isoformat()}",
-                  period_label=lambda p: _period_label(p, board.unit))
+                  query=f"since={board.since.isoformat()}&until={board.until.isoformat()}")
 
 
 async def export(request: Request, table: str, session: AnyStaff, since: str = "", until: str = "") -> Response:
@@ -160,7 +171,7 @@ def _rows(board: Dashboard, table: str) -> list[list[object]]:
              p.satisfied, p.unrated] for p in board.satisfaction
         ]
     return [["模型版本", "已归档件数", "类别正确", "主题正确", "准确率"]] + [
-        [a.version, a.closed, a.category_correct, a.topic_correct, f"{a.accuracy:.1%}"] for a in board.accuracy
+        [model_label(a.version), a.closed, a.category_correct, a.topic_correct, f"{a.accuracy:.1%}"] for a in board.accuracy
     ]
 
 
@@ -177,6 +188,13 @@ def _period_label(period: date, unit: str) -> str:
     return period.strftime("%m-%d") + ("起" if unit == "week" else "")
 
 
+def _first_shown(periods: list[date], volume: dict[str, list[int]], rated: set[date]) -> int:
+    """Where the axis starts: the first period with a case filed or rated, or MIN_PERIODS before the
+    end, whichever is earlier, so four cases in the last fortnight do not sit on a 14-week axis."""
+    filed = [i for i, period in enumerate(periods) if period in rated or any(v[i] for v in volume.values())]
+    return max(0, min([*filed[:1], len(periods) - MIN_PERIODS]))
+
+
 def _grid_label(grids: dict[str, Grid], code: str | None) -> str:
     grid = grids.get(code or "")
-    return f"{grid.street}{grid.community}{grid.name}" if grid else ("位置未确定" if code is None else code)
+    return grid_label(grid) if grid else ("位置未确定" if code is None else code)

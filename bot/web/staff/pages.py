@@ -11,8 +11,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from bot.wording import OUTBOX_LABELS, local, masked_phone
-from bot.web.accounts import StaffSession
+from bot.wording import OUTBOX_LABELS, actor_label, channel_label, duration_label, local, masked_phone, model_label
+from bot.web.accounts import CONSOLE_ROLES, StaffSession
 from bot.web.staff.access import DISPATCH_ROLES, QUEUE_ROLES, SUPERVISE_ROLES
 from bot.web.templating import TEMPLATES
 from handlers.directory import LEVEL_LABELS
@@ -22,7 +22,8 @@ HERE = Path(__file__).parent
 STATIC_FILES = {"staff.css": "text/css"}
 BASE = "/console/work"
 NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统一分拨", DISPATCH_ROLES),
-       (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES))
+       (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES),
+       ("/console", "热线坐席", CONSOLE_ROLES))  # the way back for those who also take calls
 CASE_NUMBER = re.compile(r"[A-Z]{1,8}-\d{8}-\d{4,}")
 
 
@@ -40,7 +41,8 @@ def environment() -> Environment:
     )
     env.filters["case_numbers"] = case_numbers
     env.globals.update(local=local, mask_phone=masked_phone, event_labels=EVENT_LABELS, status_labels=STATUS_LABELS,
-                       outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE)
+                       outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE, actor_label=actor_label,
+                       channel_label=channel_label, model_label=model_label, duration_label=duration_label)
     return env
 
 

@@ -3,12 +3,9 @@
 Runs in a worker thread (jieba and the classifier are CPU-bound), so it must stay synchronous.
 """
 
-import re
-
-import phonenumbers
-
 from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
 from nlu.analyzer import Analyzer
+from nlu.entities import national
 from nlu.intents import detect_intent
 
 
@@ -24,21 +21,12 @@ def understand(analyzer: Analyzer, text: str) -> Understanding:
         category=_guess(analysis.category, analysis.category_confidence),
         topic=_guess(analysis.topic, analysis.topic_confidence),
         places=tuple(PlaceGuess(c.grid_code, c.name, c.score, text[c.start : c.end]) for c in analysis.grid_candidates),
-        phones=tuple(_national(str(e.value or e.text)) for e in entities["phone"]),
+        phones=tuple(national(str(e.value or e.text)) for e in entities["phone"]),
         case_number=case_number,
         rating=intent.rating,
         emergency=Emergency(emergency.kind, emergency.number) if emergency is not None else None,
         model_version=analyzer.version,
     )
-
-
-def _national(number: str) -> str:
-    """+8613800138000 → 13800138000, +861088886666 → 01088886666: digits as residents write them."""
-    try:
-        parsed = phonenumbers.parse(number, "CN")
-    except phonenumbers.NumberParseException:
-        return re.sub(r"\D", "", number)
-    return re.sub(r"\D", "", phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
 
 
 def _guess(label: str | None, confidence: float | None) -> Guess | None:

@@ -48,6 +48,10 @@ class Understanding:
     rating: int | None = None
     emergency: Emergency | None = None
     model_version: str | None = None  # the classifier that made the guesses, for accuracy by version
+    party: Guess | None = None  # who the other side is (nlu.guide.PARTIES), from the resident's words
+    party_words: str = ""  # the words that showed it, to say back ("您提到了物业")
+    ask: Guess | None = None  # what is asked (nlu.guide.ASKS)
+    ask_words: str = ""
 
     def is_intent(self, name: str, threshold: float = 0.5) -> bool:
         return self.intent == name and self.intent_confidence >= threshold

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from nlu.emergency import Emergency
 from nlu.entities import Entity
 from nlu.gazetteer import GridCandidate
+from nlu.guide import Cue
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Analysis:
     grid_candidates: list[GridCandidate] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     emergency: Emergency | None = None
+    cues: list[Cue] = field(default_factory=list)  # who the other side is and what is asked (nlu.cues)
 
     def to_json(self) -> dict:
         """The `minsheng classify` record (the CLI adds `department` from the routing table)."""

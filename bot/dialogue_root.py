@@ -50,7 +50,8 @@ async def build_dialogue(
         uow_factory=app.uow,
         understand=understand,
         district=DistrictMap(grids, places, departments),
-        config=DialogueConfig.from_section(app.settings.section("dialogue"), app.settings.timezone),
+        config=DialogueConfig.from_section(app.settings.section("dialogue"), app.settings.timezone,
+                                           app.settings.category_guide),
         clock=app.policies.clock,
         time_limits={category: sla.resolve.label for category, sla in app.policies.sla.items()},
     )

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from handlers.deadlines import Sla, parse_sla_table
 from handlers.outbox import RetryPolicy
 from handlers.routing import Rule, RoutingPolicy
+from nlu.guide import GuideRules
 
 DEFAULT_CONFIG = Path("config.toml")
 CONFIG_ENV = "MINSHENG_CONFIG"
@@ -52,6 +53,7 @@ class Settings:
     outbox_poll_seconds: float
     rasa_push: RasaPush | None
     raw: Mapping[str, Any] = field(repr=False)
+    category_guide: GuideRules = field(default_factory=GuideRules)  # [category]: the guide's borderlines
 
     def section(self, name: str) -> Mapping[str, Any]:
         """A channel's own section ([telegram], [web], …), read by that channel's adapter."""
@@ -111,6 +113,7 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
         outbox_poll_seconds=float(outbox.get("poll_seconds", 2)),
         rasa_push=_rasa_push(raw.get("rasa", {})),
         raw=raw,
+        category_guide=GuideRules.from_section(raw.get("category", {})),
     )
 
 

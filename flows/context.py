@@ -12,6 +12,7 @@ from flows.state import ConversationState
 from flows.texts import ANOTHER_WAY, NOT_UNDERSTOOD, PERSON
 from handlers.case import Case
 from handlers.commands import Command
+from nlu.guide import GuideRules
 
 ADVANCE = "advance"
 
@@ -29,17 +30,21 @@ class DialogueConfig:
     max_choices: int = 6
     status_cases: int = 5
     timezone: str = "Asia/Shanghai"
+    # The `[category]` section: how an answer to 「和谁之间的问题？」 maps to a category.
+    guide: GuideRules = field(default_factory=GuideRules)
 
     @classmethod
-    def from_section(cls, section: Mapping[str, Any], timezone: str = "Asia/Shanghai") -> Self:
-        known = {f.name for f in fields(cls)}
+    def from_section(
+        cls, section: Mapping[str, Any], timezone: str = "Asia/Shanghai", guide: GuideRules | None = None
+    ) -> Self:
+        known = {f.name for f in fields(cls)} - {"guide"}
         unknown = set(section) - known
         if unknown:
             raise ValueError(f"[dialogue] 中有未知配置项：{', '.join(sorted(unknown))}")
         values = {"timezone": timezone, **section}
         if int(values.get("max_location_tries", 2)) < 1:
             raise ValueError("[dialogue] max_location_tries 至少为 1")
-        return cls(**values)
+        return cls(**values, guide=guide or GuideRules())
 
 
 @dataclass(frozen=True)

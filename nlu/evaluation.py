@@ -7,6 +7,7 @@ import jieba
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
+from nlu.classifier import TextClassifier
 from nlu.model import TASKS, NluModel
 from nlu.segment import make_tokenizer
 from nlu.training import Example, prepare
@@ -23,12 +24,26 @@ def evaluate(model: NluModel, examples: Sequence[Example], tokenizer: jieba.Toke
         rows = [i for i, example in enumerate(examples) if example[column]]
         if clf is None or not rows:
             continue
-        probs = clf.probabilities([texts[i] for i in rows], [token_lists[i] for i in rows])
-        predicted = [clf.classes[k] for k in probs.argmax(axis=1)]
-        metrics[task] = classification_metrics([examples[i][column] for i in rows], predicted)
+        metrics[task] = prepared_metrics(clf, [texts[i] for i in rows], [token_lists[i] for i in rows],
+                                         [examples[i][column] for i in rows])
     metrics["latency_ms"] = single_message_latency(model, [text for text, _, _ in examples[:latency_sample]],
                                                    tokenizer)
     return metrics
+
+
+def task_metrics(clf: TextClassifier, texts: Sequence[str], labels: Sequence[str],
+                 tokenizer: jieba.Tokenizer) -> dict | None:
+    """One classifier on labelled texts (None when there are none): the retrain gate's figures."""
+    if not texts:
+        return None
+    cut, token_lists = prepare(texts, tokenizer)
+    return prepared_metrics(clf, cut, token_lists, labels)
+
+
+def prepared_metrics(clf: TextClassifier, texts: Sequence[str], token_lists: Sequence[list[str]],
+                     labels: Sequence[str]) -> dict:
+    probs = clf.probabilities(list(texts), list(token_lists))
+    return classification_metrics(labels, [clf.classes[k] for k in probs.argmax(axis=1)])
 
 
 def classification_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict:

@@ -1,15 +1,21 @@
 """Model versions on disk: every trained model kept with its metrics, training-set fingerprint,
 creation time and notes; an `ACTIVE` file names the one in use (activate = roll back or forward).
 
-    models_dir/versions/0003-20261127T101500Z/{category.joblib, topic.joblib, *-textcat/, metrics.json, meta.json}
+    models_dir/versions/0003-20261127T101500Z/{category.joblib, topic.joblib, *-textcat/, metrics.json, meta.json,
+                                               trained_on.json, evaluations.json}
     models_dir/ACTIVE
+
+`trained_on.json` keeps a short hash of every text each classifier learned from, so that a later
+evaluation can leave those texts out: a figure shown for a version is always measured on data it
+was not trained on. `evaluations.json` collects such figures measured after the version was made
+(a retrain evaluates the active version on its new held-out cases).
 """
 
 import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +28,10 @@ class ModelMissing(RuntimeError):
     """No usable model: train one (ensure_model / minsheng nlu retrain)."""
 
 
+SEED_NOTE = "种子语料初始模型"
+TASK_FILES = ("category", "topic")  # the same names as nlu.model.TASKS, without loading the model stack
+
+
 @dataclass(frozen=True)
 class VersionInfo:
     name: str
@@ -31,6 +41,33 @@ class VersionInfo:
     metrics: dict
     notes: str
     active: bool
+    meta: dict = field(default_factory=dict)
+    evaluations: tuple[dict, ...] = ()
+    classifiers: tuple[str, ...] = TASK_FILES
+
+    @property
+    def seed_only(self) -> bool:
+        """Evaluated only on the seed corpus's own templates, which says nothing about real messages."""
+        return self.metrics.get("evaluated_on") == "seed" or (
+            "evaluated_on" not in self.metrics and self.notes.startswith(SEED_NOTE))
+
+    def task_source(self, task: str) -> dict:
+        """How this version got its classifier for `task`: trained, carried (and from which version) or absent."""
+        return self.meta.get("tasks", {}).get(task) or (
+            {"source": "trained"} if task in self.classifiers else {"source": "absent"})
+
+    def real_figures(self, task: str) -> dict | None:
+        """Metrics of this version's `task` classifier on real cases it never saw, or None: its own
+        held-out part when trained on real cases, else the latest later evaluation."""
+        if task not in self.classifiers:
+            return None
+        own = self.metrics.get("held_out", {}).get(task)
+        if own and not self.seed_only:
+            return own
+        for evaluation in reversed(self.evaluations):
+            if evaluation.get(task):
+                return evaluation[task]
+        return None
 
 
 class ModelRegistry:
@@ -66,11 +103,39 @@ class ModelRegistry:
             metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.exists() else {}
             found.append(VersionInfo(folder.name, meta.get("created", ""), meta.get("fingerprint", ""),
                                      int(meta.get("examples", 0)), metrics, meta.get("notes", ""),
-                                     folder.name == active))
+                                     folder.name == active, meta, tuple(self.evaluations(folder.name)),
+                                     tuple(t for t in TASK_FILES if (folder / f"{t}.joblib").exists())))
         return found
 
-    def save(self, model: "NluModel", metrics: dict, fingerprint: str, examples: int, notes: str = "") -> str:
-        """Store a new version (not activated) and return its name."""
+    def info(self, version: str) -> VersionInfo:
+        for found in self.list_versions():
+            if found.name == version:
+                return found
+        raise ModelMissing(f"没有模型版本 {version}")
+
+    def trained_on(self, version: str) -> dict[str, frozenset[str]]:
+        """Text hashes (see text_key) each classifier of `version` learned from; {} when not recorded."""
+        path = self.versions_dir / version / "trained_on.json"
+        if not path.exists():
+            return {}
+        return {task: frozenset(keys) for task, keys in json.loads(path.read_text(encoding="utf-8")).items()}
+
+    def evaluations(self, version: str) -> list[dict]:
+        path = self.versions_dir / version / "evaluations.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+    def record_evaluation(self, version: str, evaluation: dict) -> None:
+        """Keep a later figure for `version` (measured on cases it never saw), newest last."""
+        folder = self.versions_dir / version
+        found = [*self.evaluations(version), evaluation]
+        temporary = folder / "evaluations.json.tmp"
+        temporary.write_text(json.dumps(found, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(temporary, folder / "evaluations.json")
+
+    def save(self, model: "NluModel", metrics: dict, fingerprint: str, examples: int, notes: str = "", *,
+             tasks: dict | None = None, trained_on: dict[str, Iterable[str]] | None = None) -> str:
+        """Store a new version (not activated) and return its name; `tasks` says how each classifier
+        came to be (meta.json), `trained_on` which texts each learned from."""
         self.versions_dir.mkdir(parents=True, exist_ok=True)
         now = datetime.now(UTC)
         number = 1 + max((int(p.name.split("-")[0]) for p in self.versions_dir.iterdir()
@@ -81,8 +146,11 @@ class ModelRegistry:
         model.save(partial)
         (partial / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
         meta = {"created": now.isoformat(timespec="seconds"), "fingerprint": fingerprint, "examples": examples,
-                "notes": notes}
+                "notes": notes, **({"tasks": tasks} if tasks else {})}
         (partial / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        if trained_on is not None:
+            keys = {task: sorted(set(found)) for task, found in trained_on.items()}
+            (partial / "trained_on.json").write_text(json.dumps(keys), encoding="utf-8")
         partial.rename(folder)
         return name
 
@@ -109,6 +177,11 @@ def fingerprint(examples: Iterable[tuple[str, str | None, str | None]]) -> str:
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def text_key(text: str) -> str:
+    """A short hash of a training text, enough to tell whether a classifier has seen it."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
 def list_versions(models_dir: Path) -> list[VersionInfo]:

@@ -11,7 +11,7 @@ from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
-from flows.texts import ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_label, mask_phone
+from flows.texts import ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_plain, mask_phone
 from flows.understanding import Understanding
 from handlers.commands import FileCase
 
@@ -53,7 +53,7 @@ def summary_text(draft: Draft, ctx: Context) -> str:
     return (
         "请核对您要反映的内容：\n"
         f"问题：{body}\n"
-        f"类别：{category_label(draft.category)}{topic}\n"
+        f"类别：{category_plain(draft.category, draft.party, draft.party_words)}{topic}\n"
         f"地点：{location.where_label(draft, ctx)}\n"
         f"联系方式：{contact}"
     )
@@ -145,8 +145,8 @@ def _on_edit(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
                         category=None, category_confidence=None, topic=None, topic_confidence=None)
         return ask(replace(state, draft=draft), intake.DESCRIBE, "好的，请重新描述一下您的问题：")
     if choice == "category":
-        draft = replace(draft, class_done=False, classification_confirmed=False)
-        return intake.ask_category(replace(state, draft=draft))
+        draft = replace(draft, class_done=False, classification_confirmed=False, party=None, party_words="", want=None)
+        return intake.ask_party(replace(state, draft=draft), "好的。")
     if choice == "topic":
         return intake.ask_topic(replace(state, draft=replace(draft, class_done=False)), ctx)
     if choice == "location":

@@ -7,12 +7,18 @@ from dataclasses import replace
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
+from flows.parties import COMPANY, ENFORCE, PERSON, read_ask, read_party
 from flows.state import Candidate, ConversationState, Draft
-from flows.texts import CATEGORY_HINTS, CATEGORY_NOUNS, CATEGORY_WORDS, TOPIC_WORDS, category_label, gist
-from flows.understanding import Understanding
+from flows.texts import (ASK_OPTIONS, ASK_QUESTION, CATEGORY_NOUNS, CATEGORY_WORDS, DONT_KNOW, PARTY_OPTIONS,
+                         PARTY_QUESTION, TOPIC_WORDS, category_plain, gist)
+from flows.understanding import Guess, Understanding
+from nlu.guide import ASKS, PARTIES
 
-DESCRIBE, CONFIRM_CLASS, PICK_CATEGORY, PICK_TOPIC = "describe", "confirm_class", "pick_category", "pick_topic"
-STEPS = (DESCRIBE, CONFIRM_CLASS, PICK_CATEGORY, PICK_TOPIC)
+DESCRIBE, CONFIRM_CLASS, PICK_TOPIC = "describe", "confirm_class", "pick_topic"
+PICK_PARTY, PICK_WANT = "pick_party", "pick_want"  # who is on the other side; what the resident wants done
+PICK_CATEGORY = "pick_category"  # the old list of categories, still read if a stored conversation is at it
+STEPS = (DESCRIBE, CONFIRM_CLASS, PICK_PARTY, PICK_WANT, PICK_CATEGORY, PICK_TOPIC)
+CUE_CONFIDENCE = 0.5  # a party or request the NLU saw in the message is kept from this confidence
 UNKNOWN = "unknown"
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
@@ -45,6 +51,10 @@ def absorb(draft: Draft, text: str, u: Understanding) -> Draft:
             changes.update(category=u.category.label, category_confidence=u.category.confidence)
         if u.topic and u.topic.confidence >= (draft.topic_confidence or 0.0):
             changes.update(topic=u.topic.label, topic_confidence=u.topic.confidence)
+    if u.party and u.party.confidence >= CUE_CONFIDENCE and draft.party is None:
+        changes.update(party=u.party.label, party_words=u.party_words)
+    if u.ask and u.ask.confidence >= CUE_CONFIDENCE and draft.want is None:
+        changes["want"] = u.ask.label
     if u.places:
         known = {c.grid_code for c in draft.candidates}
         extra = tuple(Candidate(p.grid_code, p.name, p.score, p.mention) for p in u.places if p.grid_code not in known)
@@ -67,22 +77,75 @@ def filed_as(draft: Draft) -> str:
 
 
 def ask_classification(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
-    """Restate in the resident's words; a confident reading is confirmed, a weak one chosen."""
+    """Restate in the resident's words; a confident reading is confirmed. An unsure one is not put
+    as a choice of categories but as what the resident knows: who is on the other side (and, only
+    when that does not decide, what they want done). What the message already shows is not asked."""
     draft = _draft(state)
-    said = gist(max(draft.parts, key=len, default=""))
+    restated = f"{prefix}我理解一下：您反映的是“{gist(max(draft.parts, key=len, default=''))}”"
     confident = (draft.category_confidence or 0.0) >= ctx.config.classification_confidence
     if draft.category and (confident or draft.classification_confirmed):
-        topic = f"{draft.topic}方面的" if draft.topic else ""
-        text = f"{prefix}我理解一下：您反映的是“{said}”，属于{topic}{CATEGORY_NOUNS[draft.category]}，对吗？"
-        offered = (("对，没错", "yes"), ("类别不对", "fix_category"), ("主管部门不对", "fix_topic"))
-        return ask(state, CONFIRM_CLASS, text, offered)
-    return ask_category(state, f"{prefix}我理解一下：您反映的是“{said}”。")
+        return _confirm(state, restated)
+    implied, want_asked = _from_cues(draft, ctx)
+    if want_asked:
+        return ask_want(state, f"{restated}。{_saw(draft)}")
+    if implied is not None:  # the message names the other side: say the category it implies
+        kept = draft.category_confidence if implied == draft.category else None
+        draft = replace(draft, category=implied, category_confidence=kept)
+        return _confirm(replace(state, draft=draft), restated, plain=True)  # 「属于和物业之间的矛盾纠纷」
+    return ask_party(state, f"{restated}。")
 
 
-def ask_category(state: ConversationState, prefix: str = "") -> Outcome:
-    lines = "\n".join(f"{i}. {category_label(c)}：{hint}" for i, (c, hint) in enumerate(CATEGORY_HINTS.items(), 1))
-    offered = (*((category_label(c), c) for c in CATEGORY_HINTS), ("说不清", UNKNOWN))
-    return ask(state, PICK_CATEGORY, f"{prefix}请问这件事更接近哪一类？\n{lines}", offered)
+def _confirm(state: ConversationState, restated: str, *, plain: bool = False) -> Outcome:
+    draft = _draft(state)
+    assert draft.category is not None
+    if plain:
+        topic = f"（{draft.topic}方面）" if draft.topic else ""
+        what = f"{category_plain(draft.category, draft.party, draft.party_words)}{topic}"
+    else:
+        what = f"{draft.topic}方面的" if draft.topic else ""
+        what += CATEGORY_NOUNS[draft.category]
+    offered = (("对，没错", "yes"), ("类别不对", "fix_category"), ("主管部门不对", "fix_topic"))
+    return ask(state, CONFIRM_CLASS, f"{restated}，属于{what}，对吗？", offered)
+
+
+def ask_party(state: ConversationState, prefix: str = "") -> Outcome:
+    """「这件事主要是和谁之间的问题？」: the question the guide decides by, in a resident's words."""
+    offered = (*PARTY_OPTIONS, ("说不清", UNKNOWN))
+    return ask(state, PICK_PARTY, f"{prefix}{PARTY_QUESTION}", offered)
+
+
+ask_category = ask_party  # the category is always asked the resident's way (summary edits, 「类别不对」)
+
+
+def ask_want(state: ConversationState, prefix: str = "") -> Outcome:
+    """Asked only when the other side is a company or a person and the resident may want a public
+    body to act (a polluting factory, a neighbour's illegal building): that makes it a petition."""
+    offered = (*ASK_OPTIONS, ("说不清", UNKNOWN))
+    return ask(state, PICK_WANT, f"{prefix}{ASK_QUESTION}", offered)
+
+
+def _from_cues(draft: Draft, ctx: Context) -> tuple[str | None, bool]:
+    """The category the other side and the request seen in the message imply, and whether what
+    the resident wants must still be asked because the other side alone does not decide."""
+    if draft.party is None and draft.want is None:
+        return None, False
+    if _want_decides(draft, ctx):
+        return None, True
+    return ctx.config.guide.implied(draft.party, draft.want), False
+
+
+def _want_decides(draft: Draft, ctx: Context) -> bool:
+    """A company or a person on the other side makes it a dispute, unless the resident wants a
+    public body to enforce or correct: worth asking only when the model leans that way."""
+    if draft.want is not None or draft.party not in (PERSON, COMPANY):
+        return False
+    guide = ctx.config.guide
+    by_party, enforced = guide.implied(draft.party, None), guide.implied(draft.party, ENFORCE)
+    return by_party != enforced and draft.category == enforced
+
+
+def _saw(draft: Draft) -> str:
+    return f"您提到了“{draft.party_words}”，" if draft.party_words else ""
 
 
 def ask_topic(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
@@ -94,7 +157,9 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     handler = {
         DESCRIBE: _on_describe,
         CONFIRM_CLASS: _on_confirm,
-        PICK_CATEGORY: _on_category,
+        PICK_CATEGORY: _on_party,  # a question stored before the category was asked by the other side
+        PICK_PARTY: _on_party,
+        PICK_WANT: _on_want,
         PICK_TOPIC: _on_topic,
     }[state.step]
     return handler(state, inbound, u, ctx)
@@ -122,7 +187,7 @@ def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | No
         return ask_classification(_set_category(state, named), ctx, "好的，类别已更正。")
     mentioned = [t for t in ctx.district.topics if any(w in plain for w in TOPIC_WORDS.get(t, (t,)))]
     if not mentioned and not _TOPIC_WRONG.search(plain):
-        return ask_category(state, "好的，请帮我纠正一下。") if _CATEGORY_WRONG.search(plain) else None
+        return ask_party(state, "好的，请帮我纠正一下。") if _CATEGORY_WRONG.search(plain) else None
     after = plain.rsplit("是", 1)[-1] if "是" in plain else ""
     chosen = [t for t in mentioned if any(w in after for w in TOPIC_WORDS.get(t, (t,)))]
     if len(chosen) == 1:
@@ -142,7 +207,7 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if choice == "yes" or (choice is None and u.is_intent("affirm", ctx.config.intent_confidence)):
         return _settled(state, confirmed=True)
     if choice == "fix_category":
-        return ask_category(state)
+        return ask_party(state, "好的。")
     if choice == "fix_topic":
         return ask_topic(state, ctx)
     named = category_named(inbound.text)
@@ -152,27 +217,65 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if fixed is not None:
         return fixed
     if u.is_intent("deny", ctx.config.intent_confidence):
-        return ask_category(state, "好的，请帮我纠正一下。")
+        return ask_party(state, "好的，请帮我纠正一下。")
     if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:
         state = replace(state, draft=absorb(_draft(state), inbound.text, u))
         return ask_classification(state, ctx, "好的，已补充。")
     return miss(state, "请回复“对”或“不对”，也可以直接点选下面的选项。", lambda s: ask_classification(s, ctx))
 
 
-def _on_category(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    choice = picked(inbound, state.offered) or category_named(inbound.text)
+def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    """A button, its number or the resident's words (「跟楼上邻居」, 「街道办不管」); a category named
+    outright (「是信访」) is taken as said."""
+    draft = _draft(state)
+    choice = picked(inbound, state.offered) or _dont_know(inbound.text) or read_party(inbound.text)
+    choice = choice or category_named(inbound.text) or _cue(u.party, ctx)
     if choice == UNKNOWN:
         return _settled(state, confirmed=False, note="没关系，工作人员会帮您判断类别。")
-    if choice is None and len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:
-        state = replace(state, draft=absorb(_draft(state), inbound.text, u))
+    if choice in CATEGORY_NOUNS:
+        return _chosen(state, choice, ctx)
+    if choice in PARTIES:
+        state = replace(state, draft=replace(draft, party=choice, party_words=""))
+        if _want_decides(_draft(state), ctx):
+            return ask_want(state, "好的。")
+        return _chosen(state, ctx.config.guide.implied(choice, draft.want) or "service", ctx)
+    if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:
+        state = replace(state, draft=absorb(draft, inbound.text, u))
         return ask_classification(state, ctx, "好的，已补充。")
-    if choice not in CATEGORY_HINTS:
-        return miss(state, "请从下面的类别中选一个，回复序号就可以。", ask_category)
-    state = _set_category(state, choice)
+    return miss(state, "请说说对方是谁，比如“邻居”“物业”“街道办”，或者回复序号。", ask_party)
+
+
+def _on_want(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     draft = _draft(state)
+    choice = picked(inbound, state.offered) or _dont_know(inbound.text) or read_ask(inbound.text) or _cue(u.ask, ctx)
+    if choice == UNKNOWN:  # the other side alone decides, as the guide does by default
+        return _chosen(state, ctx.config.guide.implied(draft.party, None) or "dispute", ctx)
+    if choice in ASKS:
+        state = replace(state, draft=replace(draft, want=choice))
+        return _chosen(state, ctx.config.guide.implied(draft.party, choice) or "dispute", ctx)
+    if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:
+        state = replace(state, draft=absorb(draft, inbound.text, u))
+        return ask_classification(state, ctx, "好的，已补充。")
+    return miss(state, "是想让对方赔偿、改正，还是请有关部门来查处？回复序号就可以。", ask_want)
+
+
+def _chosen(state: ConversationState, category: str, ctx: Context) -> Outcome:
+    """The category the resident's answer gives: said back in plain words, then the topic if unsure."""
+    state = _set_category(state, category)
+    draft = _draft(state)
+    note = f"好的，这属于{category_plain(category, draft.party, draft.party_words)}。"
     if draft.topic and (draft.topic_confidence or 0.0) >= ctx.config.classification_confidence:
-        return _settled(state, confirmed=True, note=f"好的，已改为{category_label(choice)}。")
-    return ask_topic(state, ctx, f"好的，已改为{category_label(choice)}。")
+        return _settled(state, confirmed=True, note=note)
+    return ask_topic(state, ctx, note)
+
+
+def _dont_know(text: str) -> str | None:
+    plain = normalise(text)
+    return UNKNOWN if plain and len(plain) <= 8 and any(w in plain for w in DONT_KNOW) else None
+
+
+def _cue(guess: Guess | None, ctx: Context) -> str | None:
+    return guess.label if guess is not None and guess.confidence >= ctx.config.classification_confidence else None
 
 
 def _on_topic(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:

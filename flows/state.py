@@ -32,6 +32,9 @@ class Draft:
     topic: str | None = None
     topic_confidence: float | None = None
     classification_confirmed: bool = False
+    party: str | None = None  # the other side (nlu.guide.PARTIES), from the resident's words or answer
+    party_words: str = ""  # the resident's words that showed it, to say back
+    want: str | None = None  # what the resident wants done (nlu.guide.ASKS), likewise
     model_version: str | None = None
     class_done: bool = False
     candidates: tuple[Candidate, ...] = ()

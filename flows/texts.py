@@ -7,11 +7,26 @@ from zoneinfo import ZoneInfo
 from handlers.case import CATEGORY_LABELS
 
 CATEGORY_NOUNS = {"dispute": "矛盾纠纷", "service": "便民服务诉求", "petition": "信访事项"}
+# What each category means to a resident, for staff pages that offer the category as a choice.
 CATEGORY_HINTS = {
-    "dispute": "邻里、物业、家庭、劳资等纠纷",
-    "service": "办事、维修、咨询等日常服务",
-    "petition": "对政策或部门工作的意见、投诉、求决",
+    "dispute": "和邻居、家人，或公司、物业、商家、老板之间的矛盾，需要调解、赔偿或让对方履行",
+    "service": "没有对方，需要办事、维修、咨询或帮助",
+    "petition": "需要政府部门处理：对政府部门或公立学校、医院的意见，举报违法要求查处，建议出台政策",
 }
+# The question residents can answer instead of naming a category (CATEGORY_GUIDE.md: the other
+# side decides it), its options (labels, nlu.guide party labels), and the follow-up asked only
+# when a company or a person is on the other side but a public body may be wanted.
+PARTY_QUESTION = "这件事主要是和谁之间的问题？"
+PARTY_OPTIONS = (
+    ("邻居或家人", "person"),
+    ("公司、物业、商家或老板", "company"),
+    ("政府部门或公立学校、医院", "government"),
+    ("没有对方，需要办事、维修或咨询", "none"),
+)
+ASK_QUESTION = "您希望怎么解决？"
+ASK_OPTIONS = (("让对方赔偿、退钱或者停下、改正", "mediation"), ("请有关部门来查处、纠正", "enforcement"))
+PARTY_PHRASES = {"person": "邻居或家人", "company": "公司、物业或商家"}
+DONT_KNOW = ("说不清", "不知道", "不清楚", "不好说", "不确定", "搞不清", "不晓得", "讲不清", "说不好")
 # Words residents use for each category when they correct the bot.
 CATEGORY_WORDS = {
     "dispute": ("矛盾纠纷", "纠纷", "矛盾", "吵架", "邻里"),
@@ -61,6 +76,20 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 def category_label(category: str | None) -> str:
     return CATEGORY_LABELS.get(category or "", "未分类")
+
+
+def category_plain(category: str | None, party: str | None = None, party_words: str = "") -> str:
+    """The category in words a resident uses: who it is with, or who must act on it."""
+    if category == "dispute":
+        other = ""
+        if party in PARTY_PHRASES:
+            other = party_words if 0 < len(party_words) <= 8 else PARTY_PHRASES[party]
+        return f"和{other}之间的矛盾纠纷" if other else "需要调解的矛盾纠纷"
+    if category == "service":
+        return "需要办理的便民服务（办事、维修或咨询）"
+    if category == "petition":
+        return "需要政府部门处理的信访事项"
+    return "未分类（由工作人员判断）"
 
 
 def gist(text: str, limit: int = 40) -> str:

@@ -79,7 +79,7 @@ def test_every_edit_goes_back_to_its_question() -> None:
     edit = turn(_summary(), "修改").state
     assert edit.step == contact.EDIT
     assert turn(edit, "问题描述").state.step == intake.DESCRIBE
-    assert turn(edit, "类别").state.step == intake.PICK_CATEGORY
+    assert turn(edit, "类别").state.step == intake.PICK_PARTY
     assert turn(edit, "地点").state.step == location.ASK
     assert turn(edit, "联系方式").state.step == contact.CONTACT
 

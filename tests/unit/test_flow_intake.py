@@ -28,10 +28,13 @@ def test_a_vague_first_message_asks_for_more_then_restates_both() -> None:
     assert second.state.draft.category == "dispute"
 
 
-def test_a_weak_classification_lets_the_resident_choose_the_category() -> None:
+def test_a_weak_classification_asks_who_is_on_the_other_side_not_for_a_category() -> None:
     out = turn(ConversationState(), NOISE, u=understood(category="petition", category_confidence=0.3))
-    assert out.state.step == intake.PICK_CATEGORY
-    assert values(out) == ["dispute", "service", "petition", "unknown"]
+    assert out.state.step == intake.PICK_PARTY
+    assert "这件事主要是和谁之间的问题？" in said(out) and "信访" not in said(out) and "哪一类" not in said(out)
+    assert values(out) == ["person", "company", "government", "none", "unknown"]
+    assert [c.label for c in out.replies[-1].choices][:4] == [
+        "邻居或家人", "公司、物业、商家或老板", "政府部门或公立学校、医院", "没有对方，需要办事、维修或咨询"]
 
 
 def test_yes_confirms_and_moves_on_to_the_location() -> None:
@@ -47,9 +50,9 @@ def test_saying_which_category_it_is_corrects_it_and_restates() -> None:
     assert "信访事项" in said(out) and out.state.step == intake.CONFIRM_CLASS
 
 
-def test_a_plain_no_offers_the_categories() -> None:
+def test_a_plain_no_asks_who_is_on_the_other_side() -> None:
     out = turn(_described(), "不对", u=understood("deny"))
-    assert out.state.step == intake.PICK_CATEGORY
+    assert out.state.step == intake.PICK_PARTY
 
 
 def test_fixing_the_topic_offers_the_districts_topics_and_records_the_pick() -> None:
@@ -60,9 +63,9 @@ def test_fixing_the_topic_offers_the_districts_topics_and_records_the_pick() -> 
     assert picked.state.draft.classification_confirmed and picked.state.step in location.STEPS
 
 
-def test_picking_a_category_then_a_topic_when_the_topic_is_unsure() -> None:
+def test_answering_who_then_a_topic_when_the_topic_is_unsure() -> None:
     state = turn(at_step(_described(), intake.CONFIRM_CLASS, topic=None, topic_confidence=None), "2").state
-    assert state.step == intake.PICK_CATEGORY
+    assert state.step == intake.PICK_PARTY
     state = turn(state, "3").state
     assert state.step == intake.PICK_TOPIC and state.draft is not None and state.draft.category == "petition"
     done = turn(state, "说不清")
@@ -94,7 +97,7 @@ def test_gibberish_at_each_classification_step_is_asked_again() -> None:
 
 def test_more_description_instead_of_a_category_is_added_and_read_again() -> None:
     state = turn(ConversationState(), "我想问下小区停车的事", u=understood(category="petition", category_confidence=0.3)).state
-    assert state.step == intake.PICK_CATEGORY
+    assert state.step == intake.PICK_PARTY
     more = "物业把公共车位租给外面的人，业主自己没地方停，找物业理论还吵了起来"
     out = turn(state, more, u=understood(category="dispute", category_confidence=0.8, topic="城乡建设"))
     assert out.state.step == intake.CONFIRM_CLASS and "已补充" in said(out) and "矛盾纠纷" in said(out)

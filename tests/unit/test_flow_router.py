@@ -73,7 +73,7 @@ def test_correcting_the_phone_and_the_category_at_the_summary() -> None:
     out = turn(_summary(), "电话改成13912345678")
     assert out.state.draft is not None and out.state.draft.phone == "13912345678"
     out = turn(out.state, "不是纠纷，是信访")
-    assert out.state.draft is not None and out.state.draft.category == "petition" and "类别：信访事项" in said(out)
+    assert out.state.draft is not None and out.state.draft.category == "petition" and "类别：需要政府部门处理的信访事项" in said(out)
 
 
 def test_adding_to_the_description_mid_intake() -> None:

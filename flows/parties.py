@@ -37,7 +37,7 @@ PARTY_WORDS: dict[str, tuple[str, ...]] = {
         "社区", "居委会", "城管", "派出所", "公安", "警察", "民警", "执法", "住建", "环保局", "人社", "社保局",
         "劳动局", "劳动监察", "房管", "教育局", "卫健", "民政", "信访", "12345", "热线", "官员", "干部", "公务员",
         "当官的", "领导", "局里", "局长", "科长", "所长", "主任", "公立", "学校", "老师", "医院", "卫生院",
-        "区里", "市里", "县里", "国家", "政策", "规定", "不作为", "乱作为",
+        "区里", "市里", "县里", "国家", "不作为", "乱作为",
     ),
     NOBODY: (
         "没有对方", "没对方", "没有谁", "不跟谁", "没和谁", "没跟谁", "跟谁都没关系", "和谁都没关系", 
@@ -59,6 +59,8 @@ ASK_WORDS: dict[str, tuple[str, ...]] = {
         "出台", "政策", "规定", "处分", "举报", "查一查", "查查", "吊销", "取消资格", "整治", "治理", "监管",
     ),
 }
+# Where the other side lives, not who it is: 「楼下饭店」 is a restaurant, 「楼下」 alone a neighbour.
+_POSITIONS = ("楼上", "楼下", "隔壁", "对门")
 # Clauses that deny a side: 「不是邻居，是物业」 names the company only.
 _DENIED = re.compile(r"(?:不是|并非|不关|不怪|不找|不是跟|不是和)[^，,。；;是]*")
 _ANSWER_LIMIT = 30  # a longer message is more description, not an answer to this question
@@ -79,8 +81,17 @@ def _read(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
     plain = normalise(text)
     if not plain or len(plain) > _ANSWER_LIMIT:
         return None
-    found = _labels(_DENIED.sub("|", plain), vocabulary)  # 「不是邻居，是物业」: the denied clause drops out
+    plain = _DENIED.sub("|", plain)  # 「不是邻居，是物业」: the denied clause drops out
+    found = _labels(plain, vocabulary)
+    if len(found) > 1 and PERSON in found and vocabulary is PARTY_WORDS:
+        found = _labels(_without(plain, _POSITIONS), vocabulary) | (found - {PERSON})
     return found.pop() if len(found) == 1 else None
+
+
+def _without(plain: str, words: tuple[str, ...]) -> str:
+    for word in words:
+        plain = plain.replace(word, "|")
+    return plain
 
 
 def _labels(plain: str, vocabulary: dict[str, tuple[str, ...]]) -> set[str]:

@@ -86,7 +86,7 @@ def category_plain(category: str | None, party: str | None = None, party_words: 
             other = party_words if 0 < len(party_words) <= 8 else PARTY_PHRASES[party]
         return f"和{other}之间的矛盾纠纷" if other else "需要调解的矛盾纠纷"
     if category == "service":
-        return "需要办理的便民服务（办事、维修或咨询）"
+        return "需要办理的便民服务"
     if category == "petition":
         return "需要政府部门处理的信访事项"
     return "未分类（由工作人员判断）"

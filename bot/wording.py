@@ -1,12 +1,11 @@
 """How every staff surface (CLI, console, department pages) words times, phones, channels, actors,
-model versions, grids and durations, so a page and a terminal never disagree about the same fact
+model versions and durations (a grid by handlers.directory.Grid.label, as residents hear it), so a page and a terminal never disagree about the same fact
 and no stored code (`web`, `staff:op1`, `0001-20261203T190414Z`) reaches a member of staff."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flows.texts import mask_phone as _mask
-from handlers.directory import Grid
 
 TZ = ZoneInfo("Asia/Shanghai")
 OUTBOX_LABELS = {"pending": "待发送", "sent": "已送达", "failed": "发送失败", "unreachable": "无法送达"}
@@ -15,6 +14,7 @@ CHANNEL_LABELS = {
     "import": "历史导入", "sms": "热线短信", "open311": "Open311 接口",
 }
 OTHER_CHANNEL = "其他渠道"
+SAID, WRITTEN_UP = "群众原话", "诉求内容（坐席整理）"
 DAY_HOURS = 48  # beyond two days a duration is said in days
 
 
@@ -44,6 +44,15 @@ def actor_label(actor: str | None) -> str:
     return actor or "—"
 
 
+def case_texts(text: str, original: str | None) -> list[tuple[str, str, str]]:
+    """What the case file shows of what was said, as (key, heading, words): the resident's own words
+    (cases.original_text: a hotline caller's, as said) first, and beside them the write-up the case
+    was filed with when it differs; a resident who typed the complaint has one text, their own."""
+    if original and original.strip() != text.strip():
+        return [("original", SAID, original), ("text", WRITTEN_UP, text)]
+    return [("text", SAID, text)]
+
+
 def model_label(version: str | None) -> str:
     """A classifier version (nlu.registry names them 0001-20261203T190414Z, in UTC) as 第 1 版 and
     when it was trained, local time; anything else (未记录) is shown as it is."""
@@ -55,12 +64,6 @@ def model_label(version: str | None) -> str:
     if not number.isdigit():
         return version or "—"
     return f"第 {int(number)} 版（{local(trained)} 训练）"
-
-
-def grid_label(grid: Grid) -> str:
-    """青禾街道幸福社区第1网格: a grid named after its community says the community once
-    (the form flows.district.DistrictMap.label gives residents)."""
-    return f"{grid.street}{grid.community}{grid.name.removeprefix(grid.community)}"
 
 
 def duration_label(hours: float) -> str:

@@ -70,7 +70,7 @@ class DistrictMap:
     def label(self, code: str | None) -> str:
         """青禾街道幸福社区第1网格 — how a grid is said to a resident."""
         grid = self.grid(code)
-        return f"{grid.street}{grid.community}{grid.name.removeprefix(grid.community)}" if grid else ""
+        return grid.label if grid else ""
 
     def landmarks(self, code: str, limit: int = 2) -> list[str]:
         """A few estates or roads in the grid, so a resident recognises it in a list of choices."""

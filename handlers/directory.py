@@ -17,6 +17,12 @@ class Grid:
     polygon: list[list[tuple[float, float]]] = field(default_factory=list, compare=False)
     worker: str = ""
 
+    @property
+    def label(self) -> str:
+        """青禾街道幸福社区第1网格: how residents and staff alike are told a grid, the community said once
+        when the grid is named after it."""
+        return f"{self.street}{self.community}{self.name.removeprefix(self.community)}"
+
 
 @dataclass(frozen=True)
 class Place:

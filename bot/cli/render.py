@@ -11,7 +11,7 @@ from handlers.case import Case
 from handlers.directory import LEVEL_LABELS, Department
 from handlers.status import EVENT_LABELS, Status
 from bot.cli.output import Column, Listing
-from bot.wording import OUTBOX_LABELS, actor_label, channel_label, local, masked_phone
+from bot.wording import OUTBOX_LABELS, actor_label, case_texts, channel_label, local, masked_phone
 from storage.queries import SentNotice
 
 CASE_COLUMNS = (
@@ -50,7 +50,8 @@ def case_file(
     ]
     for name, value in rows:
         facts.add_row(name, value if isinstance(value, Text) else Text(str(value)))
-    original = Panel(Text(case.text), title="群众原话", title_align="left", expand=False)
+    said = [Panel(Text(words), title=heading, title_align="left", expand=False)
+            for _, heading, words in case_texts(case.text, case.original_text)]
     events = Table(title="办理记录", title_justify="left", show_lines=False)
     for column in ("序号", "时间", "操作", "操作人", "状态", "说明"):
         events.add_column(column)
@@ -64,7 +65,7 @@ def case_file(
         sent.add_row(local(n.created_at), OUTBOX_LABELS.get(n.status, n.status), channel_label(n.channel), Text(n.text))
     header = Panel(facts, title=f"诉求 {case.number}（受理于 {local(case.created_at)}）", title_align="left",
                    expand=False)
-    return Group(header, original, events, sent)
+    return Group(header, *said, events, sent)
 
 
 def status_text(case: Case, now: datetime | None = None) -> Text:

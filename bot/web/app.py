@@ -57,6 +57,7 @@ def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background:
 
     web = FastAPI(title="民声", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     web.state.deps = deps
+    deps.pages.environment.globals["console_nav"] = staff_pages.console_nav  # the console's menu links the workbench
     web.add_middleware(SecurityHeaders)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     for routes in (resident.router(), auth.router(), console.router(), open311.router(), staff.router(), *routers):

@@ -79,9 +79,10 @@ def router() -> APIRouter:
 
 
 def _safe_next(target: str | None) -> str:
+    """A page under the console asked for before signing in, or "" (then the member's own start page)."""
     if target and target.startswith(HOME) and not target.startswith("//") and "\\" not in target:
         return target
-    return HOME
+    return ""
 
 
 def _login_form(request: Request, next_url: str, error: str = "", status_code: int = 200) -> HTMLResponse:
@@ -95,7 +96,7 @@ def _login_form(request: Request, next_url: str, error: str = "", status_code: i
     return response
 
 
-async def login_page(request: Request, next: str = HOME) -> HTMLResponse:  # noqa: A002 - query name
+async def login_page(request: Request, next: str = "") -> HTMLResponse:  # noqa: A002 - query name
     return _login_form(request, next)
 
 
@@ -104,7 +105,7 @@ async def login(
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
     csrf_token: Annotated[str, Form(max_length=128)] = "",
-    next: Annotated[str, Form(max_length=512)] = HOME,  # noqa: A002 - form field name
+    next: Annotated[str, Form(max_length=512)] = "",  # noqa: A002 - form field name
 ) -> Response:
     deps: WebDeps = request.app.state.deps
     expected = request.cookies.get(LOGIN_COOKIE, "")
@@ -120,12 +121,12 @@ async def login(
     token, session = await open_session(
         deps.app.sessions, staff, deps.app.policies.clock.now(), deps.web.staff_session_hours
     )
-    from bot.web.staff.pages import BASE as WORK_HOME, home_for  # the staff pages import this module
+    from bot.web.staff.pages import BASE as WORK_HOME, landing  # the staff pages import this module
 
-    target = _safe_next(next)
+    working = on_duty(session, deps.app.policies.routing.dispatcher)
+    target = _safe_next(next) or landing(working)
     if staff.role not in CONSOLE_ROLES and not target.startswith(WORK_HOME):
-        # a clerk or dispatcher has no console: start at the department's queue or the 分拨 list
-        target = home_for(on_duty(session, deps.app.policies.routing.dispatcher))
+        target = landing(working)  # a clerk or dispatcher has no console: their queue or the 分拨 list
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(STAFF_COOKIE, token, max_age=int(deps.web.staff_session_hours * 3600), httponly=True,
                         samesite="strict", secure=deps.web.cookie_secure(request.url.scheme), path="/")

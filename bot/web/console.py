@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from bot.wording import OUTBOX_LABELS, local, masked_phone
+from bot.wording import OUTBOX_LABELS, channel_label, local, masked_phone
 from bot.web import console_data as data
 from bot.web.auth import CheckedForm, Staff
 from bot.web.deps import WebDeps
@@ -22,7 +22,6 @@ from storage.queries import notifications_for_case
 
 CHANNEL = "hotline"
 SMS_MISSING = "短信通知未配置：来电人的进度通知将暂存待发，请在 config.toml 的 [sms] 中设置 webhook_url。"
-CHANNEL_LABELS = {"hotline": "12345 热线（坐席代录）", "web": "网页在线受理", "telegram": "Telegram", "terminal": "终端"}
 MAX_TRANSCRIPT = 20_000
 
 
@@ -170,7 +169,7 @@ async def show(request: Request, number: str, session: Staff, created: int = 0) 
         request, "case.html", session=session, case=case, created=bool(created), local=local,
         sms_warning=_sms_warning(deps) if waiting else "",
         department=dept.name if dept else (case.department or "待分拨"), phone=masked_phone(case.phone),
-        channel=CHANNEL_LABELS.get(case.channel, case.channel),
+        channel=channel_label(case.channel),
         grid=data.grid_label(index, case.grid_code) if case.grid_code else "未确定",
         events=case.events, event_labels=EVENT_LABELS, notices=notices, outbox_labels=OUTBOX_LABELS,
     )

@@ -53,8 +53,9 @@ def grid_choices(suggested: tuple[Option, ...], index: DirectoryIndex) -> list[C
 
 
 def grid_label(index: DirectoryIndex, code: str) -> str:
+    """The grid as every page and the dialogue say it (Grid.label); an unknown code as it is."""
     grid = index.grid(code)
-    return f"{grid.street} / {grid.community} / {grid.name}" if grid else code
+    return grid.label if grid else code
 
 
 def preview(index: DirectoryIndex, routing: RoutingPolicy, category: str, topic: str, grid: str) -> tuple[str, str]:

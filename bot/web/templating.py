@@ -1,18 +1,31 @@
 """Jinja2 with autoescape on for every template: whatever a resident wrote renders as text."""
 
+import re
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
+from bot.wording import actor_label, case_texts
+
+CASE_NUMBER = re.compile(r"[A-Z]{1,8}-\d{8}-\d{4,}")
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
 
 
+def case_numbers(text: str | None) -> Markup:
+    """The text, escaped, with each case number in a nowrap span: a line never breaks inside MS-20261127-0001."""
+    return Markup(CASE_NUMBER.sub(lambda m: f'<span class="case-number">{m.group()}</span>', str(escape(text or ""))))
+
+
 def make_environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
+    env.filters["case_numbers"] = case_numbers
+    env.globals.update(actor_label=actor_label, case_texts=case_texts)
+    return env
 
 
 class Pages:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from bot.web.staff.charts import line_chart, stacked_bars, ticks
-from bot.wording import CHANNEL_LABELS, actor_label, channel_label, duration_label, grid_label, model_label
+from bot.wording import CHANNEL_LABELS, actor_label, case_texts, channel_label, duration_label, model_label
 from handlers.directory import Grid
 
 
@@ -48,8 +48,15 @@ def test_model_versions_read_as_an_edition_and_a_local_training_time() -> None:
 def test_a_grid_named_after_its_community_says_the_community_once() -> None:
     named = Grid("Q-X-01", "幸福社区第1网格", "Q-X", "幸福社区", "Q", "青禾街道")
     plain = Grid("T01-C01-G01", "一网格", "T01-C01", "试验社区", "T01", "试验街道")
-    assert grid_label(named) == "青禾街道幸福社区第1网格"
-    assert grid_label(plain) == "试验街道试验社区一网格"
+    assert named.label == "青禾街道幸福社区第1网格"
+    assert plain.label == "试验街道试验社区一网格"
+
+
+def test_a_callers_words_stand_beside_the_write_up_only_when_they_differ() -> None:
+    said, written = "喂你好，我们楼下路灯坏了，好谢谢", "楼下路灯损坏。"
+    assert case_texts(written, said) == [("original", "群众原话", said), ("text", "诉求内容（坐席整理）", written)]
+    assert case_texts(written, None) == [("text", "群众原话", written)]
+    assert case_texts(written, written + " ") == [("text", "群众原话", written)]
 
 
 @pytest.mark.parametrize(("hours", "label"), [

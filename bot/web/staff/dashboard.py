@@ -15,7 +15,7 @@ from bot.web.staff.access import SUPERVISE_ROLES, AnyStaff, require
 from bot.web.staff.charts import line_chart, stacked_bars
 from bot.web.staff.pages import render
 from bot.web.staff.queues import departments_by_code
-from bot.wording import grid_label, model_label
+from bot.wording import model_label
 from handlers.case import CATEGORY_LABELS
 from handlers.directory import Grid
 from handlers.statistics import (
@@ -197,4 +197,4 @@ def _first_shown(periods: list[date], volume: dict[str, list[int]], rated: set[d
 
 def _grid_label(grids: dict[str, Grid], code: str | None) -> str:
     grid = grids.get(code or "")
-    return grid_label(grid) if grid else ("位置未确定" if code is None else code)
+    return grid.label if grid else ("位置未确定" if code is None else code)

@@ -1,7 +1,6 @@
 """Rendering for the department pages: their own templates first, the channel edge's after, and the
 few values every page shows (who is signed in, which pages they may open, local times)."""
 
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -9,12 +8,21 @@ from typing import Any
 from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup, escape
 
-from bot.wording import OUTBOX_LABELS, actor_label, channel_label, duration_label, local, masked_phone, model_label
+from bot.wording import (
+    OUTBOX_LABELS,
+    actor_label,
+    case_texts,
+    channel_label,
+    duration_label,
+    local,
+    masked_phone,
+    model_label,
+)
 from bot.web.accounts import CONSOLE_ROLES, StaffSession
-from bot.web.staff.access import DISPATCH_ROLES, QUEUE_ROLES, SUPERVISE_ROLES
-from bot.web.templating import TEMPLATES
+from bot.web.auth import HOME as CONSOLE
+from bot.web.staff.access import DISPATCH_ROLES, QUEUE_ROLES, STAFF_ROLES, SUPERVISE_ROLES
+from bot.web.templating import TEMPLATES, case_numbers
 from handlers.directory import LEVEL_LABELS
 from handlers.status import EVENT_LABELS, STATUS_LABELS
 
@@ -23,13 +31,7 @@ STATIC_FILES = {"staff.css": "text/css"}
 BASE = "/console/work"
 NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统一分拨", DISPATCH_ROLES),
        (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES),
-       ("/console", "热线坐席", CONSOLE_ROLES))  # the way back for those who also take calls
-CASE_NUMBER = re.compile(r"[A-Z]{1,8}-\d{8}-\d{4,}")
-
-
-def case_numbers(text: str | None) -> Markup:
-    """The text, escaped, with each case number in a nowrap span: a line never breaks inside MS-20261127-0001."""
-    return Markup(CASE_NUMBER.sub(lambda m: f'<span class="case-number">{m.group()}</span>', str(escape(text or ""))))
+       (CONSOLE, "热线坐席", CONSOLE_ROLES))  # the way back for those who also take calls
 
 
 @cache
@@ -42,7 +44,8 @@ def environment() -> Environment:
     env.filters["case_numbers"] = case_numbers
     env.globals.update(local=local, mask_phone=masked_phone, event_labels=EVENT_LABELS, status_labels=STATUS_LABELS,
                        outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE, actor_label=actor_label,
-                       channel_label=channel_label, model_label=model_label, duration_label=duration_label)
+                       channel_label=channel_label, model_label=model_label, duration_label=duration_label,
+                       case_texts=case_texts)
     return env
 
 
@@ -75,3 +78,16 @@ def home_for(session: StaffSession) -> str:
     if role in DISPATCH_ROLES:
         return f"{BASE}/dispatch"
     return f"{BASE}/queue"
+
+
+def landing(session: StaffSession) -> str:
+    """Where signing in leads when no page was asked for: operators to the call console they work
+    from, everyone else (an admin too) to their start page on the workbench."""
+    return CONSOLE if session.staff.role == "operator" else home_for(session)
+
+
+def console_nav(session: StaffSession) -> list[tuple[str, str]]:
+    """The call console's menu: the console, and 工作台 for members who also work on the workbench
+    (its own menu links back with 热线坐席)."""
+    nav = [(CONSOLE, "受理来电")]
+    return [*nav, (home_for(session), "工作台")] if session.staff.role in STAFF_ROLES else nav

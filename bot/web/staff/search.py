@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse
 
 from bot.bootstrap import App
 from bot.web.staff.access import AnyStaff, search_scope
-from bot.web.staff.pages import CASE_NUMBER, render
+from bot.web.staff.pages import render
 from bot.web.staff.queues import departments_by_code
+from bot.web.templating import CASE_NUMBER
 from handlers.case import Case
 from storage.case_search import search_cases
 

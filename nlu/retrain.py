@@ -84,11 +84,12 @@ class _Row:
 
 def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool = False, seed: int = 0,
             held_out: float = 0.2, with_textcat: bool = False, notes: str = "", groups: Sequence[str] | None = None,
-            corrected: Sequence[frozenset[str]] | None = None, seed_corpus: bool = False,
+            corrected: Sequence[frozenset[str]] | None = None, seed_corpus: bool = False, carry_over: bool = True,
             report: Report = silent) -> RetrainResult:
     """`groups` (one per example) keep near-duplicates together when calibrating (see train);
     `corrected` (one per example) names the labels a person corrected; `seed_corpus` marks figures
-    measured on the shipped templates, which are never shown as the model's quality."""
+    measured on the shipped templates, which are never shown as the model's quality; without
+    `carry_over` the candidate holds only what these cases train, and the gate judges what it lacks."""
     rows = [_Row(e[0], e[1], e[2], groups[i] if groups is not None else f"#{i}",
                  frozenset(corrected[i]) if corrected is not None else frozenset())
             for i, e in enumerate(examples) if e[0] and (e[1] or e[2])]
@@ -100,7 +101,7 @@ def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool
     active_seen = registry.trained_on(previous) if previous is not None else {}
     active_sources = registry.info(previous).meta.get("tasks", {}) if previous is not None else {}
     plan = {task: _plan(task, [r.label(task) for r in rows if r.label(task)],
-                        active.classifier(task) if active else None) for task in TASKS}
+                        active.classifier(task) if active and carry_over else None) for task in TASKS}
     if all(source != "trained" for source in plan.values()):
         raise ValueError(_nothing_to_train(rows))
     tokenizer = make_tokenizer()

@@ -15,6 +15,8 @@ A script:
       - restart: true       # the process restarts: a new app and dialogue on the same database
       - wait_minutes: 180   # the clock moves on
       - staff: accept       # a department acts on the resident's latest case (accept|start|resolve)
+      - when: ["和谁之间的问题"]  # said only if the bot's last answer holds one of these (a path
+        say: 跟楼上邻居            # that depends on the model's reading); otherwise skipped
     channels: [web, telegram, terminal]   # also played through these channel edges (always on
                             # `test`, the dialogue called directly; redeliver/restart: `test` only)
     case:                   # the resident's latest case must have these fields
@@ -88,6 +90,7 @@ class _Run:
     dialogue: Dialogue | None = None
     edge: Transport | None = None
     offered: tuple[Choice, ...] = ()
+    last_text: str = ""  # what the bot said in answer to the last turn sent
     said: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (message number, step) per turn sent
     stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
@@ -175,6 +178,8 @@ async def _play(run: _Run, step: dict[str, Any], measures: Measures, strict: boo
                 raise
             measures.mismatches.append(str(failed))
         return None
+    if "when" in step and not any(w in run.last_text for w in step["when"]):
+        return None  # the bot took the other path: the resident has nothing to answer here
     index, sent = run.said[int(step["redeliver"]) - 1] if "redeliver" in step else (len(run.said) + 1, step)
     run.said.append((index, sent))
     assert run.edge is not None
@@ -183,6 +188,7 @@ async def _play(run: _Run, step: dict[str, Any], measures: Measures, strict: boo
     measures.turn_seconds.append(time.perf_counter() - started)
     if replies:
         run.offered = replies[-1].choices
+    run.last_text = "\n".join(r.text for r in replies)
     return replies
 
 

@@ -215,6 +215,6 @@ async def test_a_failing_nlu_degrades_to_choices(district_template: Path, tmp_pa
     app = build_app(replace(script_settings, database_url=f"sqlite:///{target}"), clock=FakeClock())
     dialogue = await build_dialogue(app, understand=broken)
     replies = await dialogue.handle(Inbound("test", "r8", "m1", text="对门邻居把杂物堆在公共楼道，说了不听，两家吵了好几回"))
-    assert "请问这件事更接近哪一类？" in replies[-1].text
-    assert [c.value for c in replies[-1].choices] == ["dispute", "service", "petition", "unknown"]
+    assert "这件事主要是和谁之间的问题？" in replies[-1].text
+    assert [c.value for c in replies[-1].choices] == ["person", "company", "government", "none", "unknown"]
     await app.close()

@@ -22,7 +22,13 @@ _SPOKEN_RUN = re.compile(  # seven or more digits, none glued to a 十/百 that 
 )
 _DIGIT_GROUP = re.compile(rf"[{_SPOKEN}\d]+")
 _LONGEST_NUMBER = 12  # a landline with a four-digit area code
-CASE_NUMBER = re.compile(r"(?<![A-Za-z0-9])MS[-_ ]?(\d{8})[-_ ]?(\d{1,6})(?!\d)", re.IGNORECASE)
+# Invisible characters a copied number may carry: word joiners (our Telegram replies glue the number with
+# them so it never breaks across lines), zero-width spaces and joiners, a byte-order mark.
+_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff]*"
+_CASE_SEPARATOR = rf"{_INVISIBLE}[-_ ]?{_INVISIBLE}"
+CASE_NUMBER = re.compile(
+    rf"(?<![A-Za-z0-9])MS{_CASE_SEPARATOR}(\d{{8}}){_CASE_SEPARATOR}(\d{{1,6}})(?!\d)", re.IGNORECASE
+)
 # The leading lookaheads name every character a match can start with, so the scan skips other
 # positions at once (times are found in a quarter of their former time on real messages).
 _MONEY = re.compile(rf"(?=[\d{_CN}])(\d+(?:\.\d+)?|[{_CN}]+)\s*(万元|万块|万|元|块钱|块)(?:钱)?")

@@ -10,7 +10,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 
-from bot.telegram.render import choice_keyboard, split_text
+from bot.telegram.render import choice_keyboard, message_texts
 from flows.messages import Choice
 from handlers.ports import DeliveryError, Notification, RecipientUnreachable
 
@@ -30,7 +30,7 @@ class TelegramNotifier:
         if notification.key in self._sent:
             return  # delivered by this process already; only recording it failed
         keyboard = choice_keyboard([Choice(label, label) for label in notification.choices])
-        pieces = split_text(notification.text)
+        pieces = message_texts(notification.text)
         try:
             for i, piece in enumerate(pieces):
                 await self.bot.send_message(chat_id, piece, reply_markup=keyboard if i == len(pieces) - 1 else None)

@@ -39,8 +39,15 @@ class Sent:
         return int(self.params["chat_id"])
 
     @property
-    def text(self) -> str:
+    def sent_text(self) -> str:
+        """The text exactly as the bot sent it."""
         return str(self.params.get("text", ""))
+
+    @property
+    def text(self) -> str:
+        """The text as the resident reads it: word joiners (U+2060, which keep a case number on one
+        line) are invisible, so a test that reads a number gets the number."""
+        return self.sent_text.replace("\u2060", "")
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -110,7 +117,7 @@ class FakeBotApi:
 
     async def tap(self, chat_id: int, data: str, on: Sent | None = None) -> int:
         message = {"message_id": on.params.get("_message_id", 1) if on else 1, "date": int(time.time()),
-                   "chat": self._chat(chat_id), "from": BOT_USER, "text": on.text if on else ""}
+                   "chat": self._chat(chat_id), "from": BOT_USER, "text": on.sent_text if on else ""}
         query = {"id": f"cq{next(self._message_ids)}", "from": self._user(chat_id), "chat_instance": "1",
                  "message": message, "data": data}
         return await self.push({"callback_query": query})

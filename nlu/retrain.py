@@ -217,9 +217,8 @@ def _judge(task: str, source: str, model: NluModel, active: NluModel | None, hel
 
 
 def _reason(tasks: dict[str, TaskResult], previous: str | None, refusals: list[str], force: bool) -> str:
-    carried = "；".join(f"{TASK_NAMES[t.task]}分类器沿用 {t.origin}（新数据不足以重新训练）"
-                       for t in tasks.values() if t.source == "carried")
-    carried = f"（{carried}）" if carried else ""
+    carried = "".join(f"；{TASK_NAMES[t.task]}分类器沿用 {t.origin}（新数据中{TASK_NAMES[t.task]}标注不足）"
+                      for t in tasks.values() if t.source == "carried")
     if previous is None:
         return f"尚无启用的模型，直接启用{carried}"
     if refusals and force:

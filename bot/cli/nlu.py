@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from bot.cli.common import console, err_console, fail, friendly_errors, open_app, run_async
+from bot.cli.nlu_report import CORRECTION_SECTIONS, corrected_metrics, figure, print_metrics, print_retrain, source
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, job_progress, print_listing
 from nlu.transcripts import TranscriptError, parse_transcript
 from storage.directory_repository import SqlDirectoryRepository
-from storage.queries import closed_case_examples, load_gazetteer_rows
+from storage.queries import labelled_cases, load_gazetteer_rows
 
 if TYPE_CHECKING:
     from nlu.analyzer import Analyzer
@@ -73,11 +73,12 @@ async def _directory(ctx: typer.Context) -> tuple[Path, list, list, dict[str, st
         return app.settings.models_dir, grids, places, {topic: d.name for d in departments for topic in d.topics}
 
 
-@nlu_app.command("eval", help="在带标注的文件（CSV 或 JSONL，含 text 及 topic/category）上评估当前模型")
+@nlu_app.command("eval", help="在带标注的文件（CSV 或 JSONL，含 text 及 topic/category）上评估当前模型，"
+                             "并单列工作人员和群众更正过类别的诉求")
 @run_async
 async def eval_command(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="CSV 或 JSONL 文件"),
+    file: Path | None = typer.Argument(None, help="CSV 或 JSONL 文件；省略时只评估数据库中更正过类别的诉求"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出指标"),
     out: Path = typer.Option(Path("."), "--out", help="混淆矩阵 PNG 的保存目录"),
 ) -> None:
@@ -85,22 +86,39 @@ async def eval_command(
     from nlu.registry import ModelRegistry
     from nlu.report import confusion_png
 
-    examples = read_labelled(file)
-    if not examples:
+    examples = read_labelled(file) if file is not None else []
+    if file is not None and not examples:
         raise fail(f"{file} 中没有带 text 和 topic/category 标注的记录")
     async with open_app(ctx) as app:
+        async with app.sessions() as session:
+            cases = await labelled_cases(session)
         models_dir = app.settings.models_dir
     registry = ModelRegistry(models_dir)
     version = _required(registry)
-    metrics = await asyncio.to_thread(evaluate, registry.load(version), examples)
+    model = registry.load(version)
+    corrected = await asyncio.to_thread(corrected_metrics, model, cases, registry.trained_on(version))
+    if file is None and not any(found["category"] for found in corrected.values()):
+        raise fail("数据库中还没有可用于评估的更正过类别的诉求（未被当前模型训练过的）；请指定带标注的文件")
+    metrics = await asyncio.to_thread(evaluate, model, examples) if examples else {}
     metrics["model_version"] = version
     pictures = {task: str(confusion_png(metrics[task]["confusion"], out / f"nlu-eval-{task}.png", task))
                 for task in ("category", "topic") if task in metrics}
     metrics["confusion_png"] = pictures
+    metrics["corrected"] = corrected
     if as_json:
         sys.stdout.write(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n")
-    else:
-        print_metrics(console, metrics)
+        return
+    print_metrics(console, metrics)
+    for who, title in CORRECTION_SECTIONS.items():
+        if who not in corrected:
+            continue
+        found = corrected[who]
+        if found["category"] is None:
+            console.print(f"\n[bold]{title}[/]：{found['skipped']} 条都已用于训练当前模型 {version}，无法如实评估")
+            continue
+        skipped = f"，另有 {found['skipped']} 条已用于训练、未计入" if found["skipped"] else ""
+        console.print(f"\n[bold]{title}[/]（当前模型 {version}{skipped}）")
+        print_metrics(console, {"category": found["category"]})
 
 
 @nlu_app.command("models", help="列出全部模型版本及其指标")
@@ -116,12 +134,12 @@ async def models(ctx: typer.Context, form: Format | None = FORMAT_OPTION) -> Non
         return
     columns = (Column("active", "启用"), Column("version", "版本"), Column("created", "创建时间"),
                Column("examples", "样本数"), Column("category_macro_f1", "类别 macro-F1"),
-               Column("topic_macro_f1", "主题 macro-F1"), Column("fingerprint", "训练集指纹"), Column("notes", "说明"))
-    listing = Listing("NLU 模型版本", columns)
+               Column("category_source", "类别分类器"), Column("topic_macro_f1", "主题 macro-F1"),
+               Column("topic_source", "主题分类器"), Column("fingerprint", "训练集指纹"), Column("notes", "说明"))
+    listing = Listing("NLU 模型版本（指标均在模型未训练过的真实诉求上测得）", columns)
     for v in versions:
-        held = v.metrics.get("held_out", {})
-        listing.add("★" if v.active else "", v.name, v.created, str(v.examples), _f1(held, "category"),
-                    _f1(held, "topic"), v.fingerprint[:12], v.notes)
+        listing.add("★" if v.active else "", v.name, v.created, str(v.examples), figure(v, "category"),
+                    source(v, "category"), figure(v, "topic"), source(v, "topic"), v.fingerprint[:12], v.notes)
     print_listing(console, listing, form)
 
 
@@ -139,30 +157,38 @@ async def activate(ctx: typer.Context, version: str = typer.Argument(..., help="
     console.print(f"[green]✓[/] 已启用模型版本 {version}")
 
 
-@nlu_app.command("retrain", help="用已归档诉求（工作人员确认的类别和主题）重新训练，不差于当前模型才启用")
+@nlu_app.command("retrain", help="用已归档诉求和工作人员、群众更正过的分类重新训练，逐项不差于当前模型才启用")
 @run_async
 async def retrain(
     ctx: typer.Context,
     force: bool = typer.Option(False, "--force", help="无论评估结果如何都启用新模型"),
     seed: int = typer.Option(0, "--seed", help="随机种子（数据划分）"),
+    fresh: bool = typer.Option(False, "--fresh", help="只用本次数据训练，不沿用当前模型的分类器"
+                                                      "（缺少的分类器会让比较不通过，除非 --force）"),
 ) -> None:
     from nlu.registry import ModelRegistry
     from nlu.retrain import retrain as run_retrain
 
     async with open_app(ctx) as app:
         async with app.sessions() as session:
-            examples = await closed_case_examples(session)
+            cases = await labelled_cases(session)
         registry = ModelRegistry(app.settings.models_dir)
-    console.print(f"已归档且有标注的诉求：{len(examples)} 条")
+    closed = sum(1 for c in cases if c.closed)
+    fixed = {who: sum(1 for c in cases if who in c.corrected.values()) for who in ("staff", "resident")}
+    still_open = sum(1 for c in cases if not c.closed)
+    corrections = (f"；其中分类经更正的：工作人员 {fixed['staff']} 条、群众 {fixed['resident']} 条"
+                   f"{f'（含未办结 {still_open} 条，只用其更正的标注）' if still_open else ''}，训练时加权"
+                   if any(fixed.values()) else "")
+    console.print(f"已归档且有标注的诉求：{closed} 条{corrections}")
     try:
         with job_progress(err_console, "重新训练") as report:
-            result = await asyncio.to_thread(run_retrain, examples, registry, force=force, seed=seed,
-                                             with_textcat=app.settings.spacy_textcat, report=report)
+            result = await asyncio.to_thread(
+                run_retrain, [c.example for c in cases], registry, force=force, seed=seed,
+                corrected=[frozenset(c.corrected) for c in cases], carry_over=not fresh,
+                with_textcat=app.settings.spacy_textcat, report=report)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    mark = "[green]✓[/]" if result.promoted else "[yellow]![/]"
-    console.print(f"{mark} 新版本 {result.version}：{result.reason}")
-    print_metrics(console, {k: v for k, v in result.new_metrics.items()})
+    print_retrain(result)
 
 
 def read_labelled(path: Path) -> list[tuple[str, str | None, str | None]]:
@@ -230,40 +256,6 @@ def _required(registry: "ModelRegistry") -> str:
         return registry.require_active()
     except ModelMissing as exc:
         raise fail(str(exc)) from None
-
-
-def print_metrics(out, metrics: dict) -> None:
-    """Accuracy, macro-F1, per-class table and confusion matrix per task, then latency."""
-    names = {"category": "类别", "topic": "主题"}
-    for task in ("category", "topic"):
-        if task not in metrics:
-            continue
-        m = metrics[task]
-        out.print(f"[bold]{names[task]}[/]（{m['n']} 条）：accuracy {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}")
-        table = Table(show_header=True)
-        for column in ("标签", "精确率", "召回率", "F1", "样本数"):
-            table.add_column(column)
-        for label, row in m["per_class"].items():
-            table.add_row(label, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
-                          str(row["support"]))
-        out.print(table)
-        labels, matrix = m["confusion"]["labels"], m["confusion"]["matrix"]
-        confusion = Table(title="混淆矩阵（行：真实，列：预测）")
-        confusion.add_column("")
-        for label in labels:
-            confusion.add_column(label[:4])
-        for label, row in zip(labels, matrix, strict=True):
-            confusion.add_row(label, *(str(v) for v in row))
-        out.print(confusion)
-        if metrics.get("confusion_png", {}).get(task):
-            out.print(f"混淆矩阵图片：{metrics['confusion_png'][task]}")
-    latency = metrics.get("latency_ms")
-    if latency:
-        out.print(f"单条延迟：p50 {latency['p50']:.2f} ms，p99 {latency['p99']:.2f} ms")
-
-
-def _f1(held: dict, task: str) -> str:
-    return f"{held[task]['macro_f1']:.4f}" if task in held else "—"
 
 
 class _progress:

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 from handlers.case import CATEGORY_LABELS
 
 CATEGORY_NOUNS = {"dispute": "矛盾纠纷", "service": "便民服务诉求", "petition": "信访事项"}
-# What each category means to a resident, for staff pages that offer the category as a choice.
+# What each category means in a resident's words, for staff pages that offer it as a choice.
 CATEGORY_HINTS = {
-    "dispute": "和邻居、家人，或公司、物业、商家、老板之间的矛盾，需要调解、赔偿或让对方履行",
-    "service": "没有对方，需要办事、维修、咨询或帮助",
-    "petition": "需要政府部门处理：对政府部门或公立学校、医院的意见，举报违法要求查处，建议出台政策",
+    "dispute": "和邻居、家人或公司、物业、商家、老板之间的矛盾",
+    "service": "没有对方：办事、维修、咨询、求助",
+    "petition": "要政府部门处理：对部门或公立学校、医院的意见，举报要求查处，建议",
 }
 # The question residents can answer instead of naming a category (CATEGORY_GUIDE.md: the other
 # side decides it), its options (labels, nlu.guide party labels), and the follow-up asked only

@@ -91,12 +91,16 @@ async def _review_page(
     suggestion = replace(suggestion, grids=named)
     routing = deps.app.settings.routing
     draft = _draft(suggestion, form)
+    guide = deps.app.settings.category_guide
+    party = str(form.get("party") or "") if form is not None else ""
+    draft.category = data.category_by_party(guide, party, draft.category, _first(suggestion.categories))
     department, why = data.preview(index, routing, draft.category, draft.topic, draft.grid)
     return deps.pages.render(
         request, "review.html", status_code=422 if errors else 200, session=session, transcript=transcript,
         suggestion=suggestion, draft=draft, errors=errors or [],
         pieces=segments(suggestion, data.MARK_KINDS),
         categories=data.category_choices(suggestion.categories),
+        parties=data.party_choices(guide) if _unsure(deps, suggestion) else [], party=party,
         topics=data.topic_choices(suggestion.topics, index, routing),
         grids=data.grid_choices(suggestion.grids, index),
         departments=sorted(index.departments.values(), key=lambda d: d.code),
@@ -121,6 +125,8 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     fields = ("text", "said", "category", "topic", "grid", "phone", "address", "department", "suggested_category",
               "suggested_topic", "model_version")
     values = {k: str(form.get(k) or "").strip() for k in fields}
+    values["category"] = data.category_by_party(deps.app.settings.category_guide, str(form.get("party") or ""),
+                                                values["category"], values["suggested_category"])
     phone = data.normalise_phone(values["phone"])
     errors = [] if phone is not None else ["联系电话格式不正确（手机 11 位，座机请带区号）。"]
     if not values["text"]:
@@ -145,6 +151,13 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     except DomainError as exc:
         return await _review_page(request, session, transcript, form, [exc.message])
     return RedirectResponse(f"/console/cases/{quote(case.number)}?created=1", status_code=303)
+
+
+def _unsure(deps: WebDeps, suggestion: Suggestion) -> bool:
+    """Below the dialogue's `classification_confidence` the operator is offered the resident's question."""
+    floor = float(deps.app.settings.section("dialogue").get("classification_confidence", 0.5))
+    best = suggestion.categories[0] if suggestion.categories else None
+    return best is None or (best.confidence or 0.0) < floor
 
 
 def _float(value: Any) -> float | None:

@@ -1,12 +1,14 @@
 """What the console's forms offer and check: categories, topics, grids, departments, phones, routing preview."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handlers.case import CATEGORY_LABELS, Case
 from handlers.directory import DirectoryIndex
 from handlers.routing import RoutingPolicy, route
 from bot.web.suggestions import Option
+from flows.texts import CATEGORY_HINTS, PARTY_OPTIONS
+from nlu.guide import GuideRules
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
@@ -39,7 +41,30 @@ def _merge(suggested: tuple[Option, ...], known: list[tuple[str, str]]) -> list[
 
 
 def category_choices(suggested: tuple[Option, ...]) -> list[Choice]:
-    return _merge(suggested, list(CATEGORY_LABELS.items()))
+    """Each category with what it means in a caller's words (「和邻居…之间的矛盾」)."""
+    choices = _merge(suggested, list(CATEGORY_LABELS.items()))
+    return [replace(c, label=f"{c.label}：{CATEGORY_HINTS[c.value]}") if c.value in CATEGORY_HINTS else c for c in choices]
+
+
+@dataclass(frozen=True)
+class Party:
+    """An answer to 「这件事主要是和谁之间的问题？」 and the category the district's guide gives it."""
+
+    value: str
+    label: str
+    category: str
+
+
+def party_choices(guide: GuideRules) -> list[Party]:
+    """The resident dialogue's question, offered to the operator when the model is unsure."""
+    return [Party(value, label, guide.implied(value) or "") for label, value in PARTY_OPTIONS]
+
+
+def category_by_party(guide: GuideRules, party: str, category: str, suggested: str) -> str:
+    """The operator's answer to 「和谁之间的问题？」 decides unless they chose a category themselves."""
+    if party in {p for _, p in PARTY_OPTIONS} and category in ("", suggested):
+        return guide.implied(party) or category
+    return category
 
 
 def topic_choices(suggested: tuple[Option, ...], index: DirectoryIndex, routing: RoutingPolicy) -> list[Choice]:

@@ -35,6 +35,16 @@
     }
   }
 
+  // The caller's answer to "who is on the other side?" picks the category the district's guide gives it.
+  Array.prototype.forEach.call(form.querySelectorAll("input[name=party]"), function (radio) {
+    radio.addEventListener("change", function () {
+      var select = form.elements.category;
+      select.value = radio.dataset.category;
+      markChanged(select);
+      refresh();
+    });
+  });
+
   Array.prototype.forEach.call(form.querySelectorAll("[data-route]"), function (select) {
     markChanged(select);
     select.addEventListener("change", function () { markChanged(select); refresh(); });

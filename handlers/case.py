@@ -64,6 +64,8 @@ class Case:
     closed_at: datetime | None = None
     intake_key: str | None = None
     original_text: str | None = None  # the resident's own words, where `text` is someone else's write-up of them
+    suggested_category: str | None = None  # the model's reading at filing, whatever a person chose instead
+    suggested_topic: str | None = None
     events: list[Event] = field(default_factory=list)
     new_events: list[Event] = field(default_factory=list)
     version: int = 0

@@ -77,6 +77,7 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
             original_text=(cmd.original_text or "").strip() or None,
             **_grid_fields(index.grid(cmd.grid_code)),
             **({"model_version": cmd.model_version} if cmd.model_version else {}),
+            **_suggestions(cmd),
         )
         if cmd.department:
             assign(case, "dispatch", _department(index, cmd.department), policies, cmd.actor, "受理人员指定责任部门")
@@ -311,6 +312,18 @@ async def reclassify(cmd: ReclassifyCase, uow: UnitOfWork, policies: Policies) -
             changes["topic"] = cmd.topic
         case.record("reclassify", policies.clock.now(), cmd.actor, **changes)
         return await commit(case, uow, policies, index)
+
+
+def _suggestions(cmd: FileCase) -> dict[str, str]:
+    """The model's reading kept beside the final labels (what retraining weighs as a correction):
+    as given, or the label itself where its confidence shows the model's reading was left as it was."""
+    found = {}
+    for task, label, confidence, given in (("category", cmd.category, cmd.category_confidence, cmd.suggested_category),
+                                           ("topic", cmd.topic, cmd.topic_confidence, cmd.suggested_topic)):
+        suggested = given or (label if confidence is not None else None)
+        if suggested:
+            found[f"suggested_{task}"] = suggested
+    return found
 
 
 def _auto_route(case: Case, index: DirectoryIndex, policies: Policies) -> None:

@@ -70,6 +70,8 @@ class CaseRow(Base):
     closed_at: Mapped[datetime | None]
     intake_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     original_text: Mapped[str | None] = mapped_column(Text)
+    suggested_category: Mapped[str | None] = mapped_column(String(16))
+    suggested_topic: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (

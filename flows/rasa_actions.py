@@ -18,11 +18,13 @@ from rasa_sdk.types import DomainDict
 from flows import cases, contact, intake
 from flows.context import Context
 from flows.dialogue import Dialogue
+from flows.parties import read_party
 from flows.results import filed_text
 from flows.state import ConversationState, Draft
 from flows.texts import ANONYMOUS_EXPLAINED, CATEGORY_NOUNS, gist
 from flows.understanding import Understanding
 from handlers.errors import DomainError
+from nlu.guide import PARTIES
 
 CHANNEL = "rasa"
 UNKNOWN = "unknown"
@@ -68,12 +70,15 @@ class ValidatePetitionForm(FormValidationAction):
     def validate_category(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
+        """Asked as 「这件事主要是和谁之间的问题？」: a party (button or words) gives the category by the
+        district's guide; a category named outright is taken as said."""
         text = str(value or "")
         if text in CATEGORY_NOUNS or text == UNKNOWN:
             return {"category": text, "category_confidence": None}
-        named = intake.category_named(text)
+        party = text if text in PARTIES else read_party(text)
+        named = self.provide().config.guide.implied(party) if party else intake.category_named(text)
         if named is None:
-            dispatcher.utter_message(text="请选择：矛盾纠纷、便民服务或信访事项。")
+            dispatcher.utter_message(text="请说说对方是谁，比如“邻居”“物业”“街道办”；没有对方、只是办事或咨询的话，回复“没有对方”。")
             return {"category": None}
         return {"category": named, "category_confidence": None}
 

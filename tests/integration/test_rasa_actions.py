@@ -146,6 +146,13 @@ def test_a_category_in_words_is_normalised(server: str) -> None:
     assert _slots(response)["category"] == "petition"
 
 
+@pytest.mark.parametrize(("answer", "category"), [("person", "dispute"), ("物业公司", "dispute"), ("街道办不管", "petition"),
+                                                  ("就是想问问怎么办", "service")])
+def test_who_is_on_the_other_side_gives_the_category(server: str, answer: str, category: str) -> None:
+    response = _call(server, "validate_petition_form", "r1", slots={"complaint": "x"}, candidates={"category": answer})
+    assert _slots(response)["category"] == category
+
+
 def test_street_by_name_and_a_full_address_at_the_street_question(server: str) -> None:
     by_name = _call(server, "validate_petition_form", "r1", candidates={"street": "白溪街道"})
     assert _slots(by_name) == {"street": "QH02"}

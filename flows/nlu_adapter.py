@@ -5,8 +5,13 @@ Runs in a worker thread (jieba and the classifier are CPU-bound), so it must sta
 
 from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
 from nlu.analyzer import Analyzer
+from nlu.cues import main_ask, main_party
+from nlu.guide import DEFAULT_OVERRIDING_ASKS, Cue
 from nlu.entities import national
 from nlu.intents import detect_intent
+
+
+CUE_CONFIDENCE = 0.8
 
 
 def understand(analyzer: Analyzer, text: str) -> Understanding:
@@ -15,6 +20,7 @@ def understand(analyzer: Analyzer, text: str) -> Understanding:
     entities = {kind: [e for e in analysis.entities if e.type == kind] for kind in ("phone", "case_number")}
     case_number = intent.case_number or next((str(e.value or e.text) for e in entities["case_number"]), None)
     emergency = analysis.emergency
+    party, ask = main_party(analysis.cues), main_ask(analysis.cues, DEFAULT_OVERRIDING_ASKS)
     return Understanding(
         intent=intent.name,
         intent_confidence=intent.confidence,
@@ -26,7 +32,16 @@ def understand(analyzer: Analyzer, text: str) -> Understanding:
         rating=intent.rating,
         emergency=Emergency(emergency.kind, emergency.number) if emergency is not None else None,
         model_version=analyzer.version,
+        party=_cue(party),
+        party_words=party.text if party else "",
+        ask=_cue(ask),
+        ask_words=ask.text if ask else "",
     )
+
+
+def _cue(cue: Cue | None) -> Guess | None:
+    """A cue is the resident's own word for the party or the ask: sure of the word, not of the reading."""
+    return Guess(cue.label, CUE_CONFIDENCE) if cue else None
 
 
 def _guess(label: str | None, confidence: float | None) -> Guess | None:

@@ -11,12 +11,14 @@ import os
 import re
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import jieba
 import numpy as np
 
 from nlu.analysis import Analysis
+from nlu.cues import shared_reader
 from nlu.emergency import detect_emergency
 from nlu.entities import Entity, extract_entities
 from nlu.gazetteer import Gazetteer
@@ -54,7 +56,8 @@ class Analyzer:
         canon = normalize(text)
         clf_text, words = prepare_normalized(canon, self.tokenizer)
         probs = self.model.predict_one(clf_text, words)
-        return self._finish(text[:EXTRACT_CHARS], canon[:EXTRACT_CHARS], clf_text, probs)
+        return replace(self._finish(text[:EXTRACT_CHARS], canon[:EXTRACT_CHARS], clf_text, probs),
+                       cues=shared_reader().read(clf_text, words))
 
     def analyze_many(self, texts: Sequence[str], workers: int | None = None) -> list[Analysis]:
         """Many texts in order; `workers` > 1 forks that many processes sharing the loaded model.

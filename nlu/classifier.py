@@ -6,7 +6,7 @@ training data, so the decisions and confidences hold on unseen messages without 
 labelled set.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,7 +52,7 @@ class TextClassifier:
 
     def probabilities_one(self, grams: Grams, tokens: list[str]) -> np.ndarray:
         """Same as `probabilities` for one message, without scikit-learn's per-call overhead."""
-        linear = softmax(self.scorer.score_one(*self.features.one(grams))[None, :] / self.temperature)[0]
+        linear = softmax(self.scorer.score_one(*self.features.one(grams, tokens))[None, :] / self.temperature)[0]
         if self.textcat is None or self.textcat_weight <= 0.0:
             return linear
         spacy_probs = textcat_probabilities(self.textcat, [tokens], self.classes)[0]
@@ -61,10 +61,11 @@ class TextClassifier:
 
 def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Sequence[str], *, seed: int = 0,
                    folds: int = 3, with_textcat: bool = False, groups: Sequence[str] | None = None,
+                   make_features: Callable[[], TextFeatures] = TextFeatures,
                    report: Report = silent) -> TextClassifier:
     """Train on everything; class offsets, temperature and textcat weight from `folds`-fold
     out-of-fold predictions (whole `groups` held out together when given, e.g. the seed corpus's
-    scenarios)."""
+    scenarios). `make_features` builds the feature blocks (the category's are not the topic's)."""
     texts, labels = list(texts), list(labels)
     classes = sorted(set(labels))
     y = np.array([classes.index(label) for label in labels])
@@ -79,7 +80,7 @@ def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Se
         for fold, (train_idx, held_idx) in enumerate(splitter.split(texts, y, groups)):
             report(f"交叉验证 {fold + 1}/{folds}", fold / (folds + 1))
             member = _fit_linear([texts[i] for i in train_idx], [tokens[i] for i in train_idx],
-                                 [labels[i] for i in train_idx], seed)
+                                 [labels[i] for i in train_idx], seed, make_features)
             held_texts, held_tokens = [texts[i] for i in held_idx], [tokens[i] for i in held_idx]
             scores[held_idx] = member.scorer.scores(member.features.transform(held_texts, held_tokens))
             if with_textcat:
@@ -95,7 +96,7 @@ def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Se
         info["oof_macro_f1"] = macro_f1(y, linear.argmax(1), len(classes))
         info["class_offsets"] = {label: float(o) for label, o in zip(classes, offsets, strict=True)}
     report("全量训练", folds / (folds + 1) if folds >= 2 else 0.0)
-    model = _fit_linear(texts, tokens, labels, seed)
+    model = _fit_linear(texts, tokens, labels, seed, make_features)
     model.scorer.intercept = model.scorer.intercept + offsets
     textcat = train_textcat(tokens, labels, seed) if with_textcat else None
     info.update(temperature=temperature, textcat_weight=weight)
@@ -103,8 +104,9 @@ def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Se
     return TextClassifier(model.features, model.scorer, temperature, textcat, weight, info)
 
 
-def _fit_linear(texts: list[str], tokens: Sequence[list[str]], labels: list[str], seed: int) -> TextClassifier:
-    features = TextFeatures()
+def _fit_linear(texts: list[str], tokens: Sequence[list[str]], labels: list[str], seed: int,
+                make_features: Callable[[], TextFeatures]) -> TextClassifier:
+    features = make_features()
     matrix = features.fit_transform(texts, tokens)
     return TextClassifier(features, fit_scorer(matrix, labels, seed=seed))
 

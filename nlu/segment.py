@@ -11,6 +11,7 @@ from math import log
 
 import jieba
 
+from nlu.cue_lexicon import Lexicon
 from nlu.lexicon import DOMAIN_WORDS
 
 _WORD_FREQ = 20000
@@ -20,11 +21,12 @@ _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 
 
 def make_tokenizer(extra_words: Iterable[str] = ()) -> jieba.Tokenizer:
-    """Initialised tokenizer (~0.7 s: loads jieba's dictionary) knowing the domain and `extra_words`."""
+    """Initialised tokenizer (~0.7 s: loads jieba's dictionary) knowing the domain, the category
+    cue words (nlu/cues.toml, matched whole) and `extra_words`."""
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    for word in (*DOMAIN_WORDS, *extra_words):
+    for word in (*DOMAIN_WORDS, *Lexicon.load().words(), *extra_words):
         word = word.strip()
         if len(word) > 1 and " " not in word:
             tokenizer.add_word(word, freq=_WORD_FREQ)

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import jieba
 
 from nlu.classifier import fit_classifier
+from nlu.features import TextFeatures, category_features
 from nlu.model import NluModel, prepare as prepare_one
 from nlu.progress import Report, part, silent
 from nlu.segment import make_tokenizer
@@ -44,6 +45,7 @@ def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = Fa
         trained[task] = fit_classifier([texts[i] for i in rows], [token_lists[i] for i in rows], labels,
                                        seed=seed, with_textcat=with_textcat,
                                        groups=[groups[i] for i in rows] if groups is not None else None,
+                                       make_features=category_features if task == "category" else TextFeatures,
                                        report=part(report, done, done + share, f"{TASK_LABELS[task]}："))
         done += share
     if not any(trained.values()):

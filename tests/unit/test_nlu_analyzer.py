@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from nlu.analyzer import Analyzer
-from nlu.features import TextFeatures, count_grams
+from nlu.cues import FEATURES as CUE_FEATURES
+from nlu.features import TextFeatures, category_features, count_grams
 from nlu.model import NluModel, prepare
 from nlu.registry import ModelMissing
 from nlu.segment import make_tokenizer
@@ -74,15 +75,18 @@ def test_analyze_many_in_worker_processes_keeps_order():
     assert tiny_analyzer().analyze_many(texts, workers=3) == one_by_one
 
 
-def test_fast_single_message_features_equal_scikit_learn():
+@pytest.mark.parametrize("make_features", [TextFeatures, category_features], ids=["topic", "category"])
+def test_fast_single_message_features_equal_scikit_learn(make_features):
+    """The one-message path gives the batch matrix's row, tail and cue blocks included."""
     texts = [t for t, _, _ in tiny_examples()]
     tokenizer = make_tokenizer()
     prepared = [prepare(t, tokenizer) for t in texts]
-    features = TextFeatures()
+    features = make_features()
     features.fit_transform([p[0] for p in prepared[:200]], [p[1] for p in prepared[:200]])
     matrix = features.transform([p[0] for p in prepared[200:]], [p[1] for p in prepared[200:]]).toarray()
+    assert matrix[:, -len(CUE_FEATURES):].any() or make_features is TextFeatures
     for row, (text, words) in zip(matrix, prepared[200:], strict=True):
-        indices, values = features.one(count_grams(text, words))
+        indices, values = features.one(count_grams(text, words), words)
         fast = np.zeros_like(row)
         fast[indices] = values
         np.testing.assert_allclose(fast, row, atol=1e-6)
@@ -97,7 +101,7 @@ def test_fast_features_equal_scikit_learn_beyond_the_basic_plane():
     matrix = features.fit_transform([p[0] for p in prepared], [p[1] for p in prepared]).toarray()
     assert any("😡" in gram for gram in features.chars.vocabulary_)
     for row, (text, words) in zip(matrix, prepared, strict=True):
-        indices, values = features.one(count_grams(text, words))
+        indices, values = features.one(count_grams(text, words), words)
         fast = np.zeros_like(row)
         fast[indices] = values
         np.testing.assert_allclose(fast, row, atol=1e-6)
@@ -109,8 +113,8 @@ def test_saved_features_rebuild_their_lookup_tables(tmp_path):
     loaded = NluModel.load(tmp_path / "m")
     assert "_char_codes" not in loaded.topic.features.__getstate__()
     text, words = prepare("小区路灯坏了", make_tokenizer())
-    np.testing.assert_allclose(loaded.topic.features.one(count_grams(text, words))[1],
-                               model.topic.features.one(count_grams(text, words))[1])
+    np.testing.assert_allclose(loaded.topic.features.one(count_grams(text, words), words)[1],
+                               model.topic.features.one(count_grams(text, words), words)[1])
 
 
 def test_model_round_trips_through_disk(tmp_path):

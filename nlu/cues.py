@@ -1,0 +1,120 @@
+"""Who the other side is and what is asked, read as explained spans by a spaCy PhraseMatcher.
+
+CATEGORY_GUIDE.md decides a category by the party on the other side and by the request, not by
+the subject; n-grams learn subjects from whatever they were trained on. The matcher runs over the
+analyzer's own jieba words (every lexicon word is in the jieba dictionary, so it is cut whole) and
+finds party words, ask words and the words of two frames: a public body as addressee (「请有关部门…」, the
+usual opening of a message to the government, which says nothing about the other side) and a
+public body as the other side of a grievance (「街道办一直不管」). The spans are shown to staff
+and residents as the reason for a reading, and their presence is a small feature vector the
+category classifier combines with its n-gram scores (nlu/classifier.py).
+"""
+
+from collections.abc import Iterable
+from functools import cache
+
+import numpy as np
+import spacy
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from nlu.cue_lexicon import Lexicon
+from nlu.guide import ASKS, Cue
+
+_GAP = 4  # words allowed between a public body and the grievance or the addressee word
+_PUNCT = "，。！？；：、,.!?;:（）()【】“”\"'…"
+PARTY_FEATURES = ("person", "company", "government", "government_named", "government_addressed")
+FEATURES = (*(f"party:{p}" for p in PARTY_FEATURES), *(f"ask:{a}" for a in ASKS))
+
+
+class CueReader:
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon or Lexicon.load()
+        self.nlp = spacy.blank("zh")  # its vocabulary only: Docs are built from the analyzer's jieba words
+        self.matcher = PhraseMatcher(self.nlp.vocab)
+        for kind, table in (("party", self.lexicon.parties), ("ask", self.lexicon.asks),
+                            ("frame", {"addressee": self.lexicon.addressee, "grievance": self.lexicon.grievance})):
+            for label, words in table.items():
+                self.matcher.add(f"{kind}:{label}", [Doc(self.nlp.vocab, words=[word]) for word in words])
+        self._punct = {self.nlp.vocab.strings.add(p) for p in _PUNCT}
+
+    def read(self, text: str, words: list[str]) -> list[Cue]:
+        """The cues in `words` (jieba's cut of `text`, whitespace dropped), with offsets into `text`."""
+        starts = _offsets(text, words)
+        cues = [Cue(*name.split(":"), words[at], starts[at], starts[at] + len(words[at])) for name, at in self._found(words)]
+        return sorted(cues, key=lambda c: (c.start, c.kind))
+
+    def labels(self, words: list[str]) -> set[str]:
+        """The FEATURES `words` show ("party:company", "ask:repair"…), for the classifier."""
+        return {name for name, _ in self._found(words)}
+
+    def _found(self, words: list[str]) -> list[tuple[str, int]]:
+        if not words:
+            return []
+        doc = Doc(self.nlp.vocab, words=words, spaces=[False] * len(words))
+        strings = self.nlp.vocab.strings
+        found = [(strings[key], start) for key, start, _ in self.matcher(doc)]
+        frames = {kind: {start for name, start in found if name == f"frame:{kind}"} for kind in ("addressee", "grievance")}
+        return [(f"party:{self._government(doc, at, frames)}" if name == "party:government" else name, at)
+                for name, at in found if not name.startswith("frame:")]
+
+    def _government(self, doc: Doc, at: int, frames: dict[str, set[int]]) -> str:
+        """A public body is the other side when a grievance word follows it within the clause, the
+        addressee when an addressee word comes just before it, and only named otherwise."""
+        if any(j in frames["grievance"] for j in self._clause(doc, at, 1)):
+            return "government"
+        if any(j in frames["addressee"] for j in self._clause(doc, at, -1)):
+            return "government_addressed"
+        return "government_named"
+
+    def _clause(self, doc: Doc, at: int, step: int) -> list[int]:
+        """Up to _GAP + 1 word positions after (step 1) or before (-1) `at`, stopping at punctuation."""
+        positions = []
+        j = at + step
+        while 0 <= j < len(doc) and len(positions) <= _GAP and doc[j].orth not in self._punct:
+            positions.append(j)
+            j += step
+        return positions
+
+    def words(self) -> list[str]:
+        return self.lexicon.words()
+
+
+@cache
+def shared_reader() -> CueReader:
+    """One reader per process (the matcher takes a moment to build; it is only read afterwards)."""
+    return CueReader()
+
+
+def vector(found: set[str]) -> np.ndarray:
+    """Which FEATURES a message shows (0/1 each), the classifier's cue block."""
+    return np.fromiter((name in found for name in FEATURES), np.float64, len(FEATURES))
+
+
+def main_party(cues: Iterable[Cue]) -> Cue | None:
+    """The other side a message names most often (a public body only as the target of a grievance);
+    on a tie the first named."""
+    parties = [c for c in cues if c.kind == "party" and c.label in ("person", "company", "government")]
+    if not parties:
+        return None
+    counts = {label: sum(c.label == label for c in parties) for label in {c.label for c in parties}}
+    return max(parties, key=lambda c: (counts[c.label], -c.start))
+
+
+def main_ask(cues: Iterable[Cue], overriding: Iterable[str] = ()) -> Cue | None:
+    """What a message asks for: an ask that decides the category by itself (see GuideRules) first,
+    otherwise the last one named (residents end with what they want done)."""
+    asks = [c for c in cues if c.kind == "ask"]
+    strong = [c for c in asks if c.label in set(overriding)]
+    return (strong or asks)[-1] if asks else None
+
+
+def _offsets(text: str, words: list[str]) -> list[int]:
+    """Where each word starts in `text` (the words are its non-space pieces, in order)."""
+    starts, position = [], 0
+    for word in words:
+        found = text.find(word, position)
+        position = found if found >= 0 else position
+        starts.append(position)
+        position += len(word) if found >= 0 else 0
+    return starts

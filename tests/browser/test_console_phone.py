@@ -1,0 +1,69 @@
+"""An administrator on a phone (390 px): signing in lands on the workbench, its menu leads to the call
+console and the console's menu back to 工作台; the console's case file fits the screen, names who acted
+in words, keeps the caller's words beside the write-up and its case number on one line.
+Screenshots go to tests/artifacts/."""
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, expect
+
+from bot.web.accounts import add_staff
+from handlers import commands as c
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_staff_phone import PHONE, assert_no_sideways_scroll, lines
+from tests.fakes.analyzer import FakeTranscriptAnalyzer
+from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+SAID = "喂，你好，我们幸福里3号楼地下车库入口积水一个星期了，车都开不进去，物业也不管。159****4567。好，谢谢啊。"
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def stack(sqlite_template, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:  # type: ignore[no-untyped-def]
+    url = await scratch_database("sqlite", tmp_path_factory.mktemp("console-phone"), sqlite_template, None)
+    async with web_stack(url, FakeTranscriptAnalyzer()) as running:
+        await add_staff(running.app.sessions, "root", PASSWORD, "admin", None, datetime.now(UTC))
+        yield running
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
+    opened = await browser.new_context(**PHONE)
+    yield opened
+    await opened.close()
+
+
+async def test_an_admin_finds_both_workplaces_and_reads_a_hotline_case(phone: BrowserContext, stack: WebStack) -> None:
+    number = (await stack.app.bus.handle(c.FileCase(
+        actor="staff:op1", text="幸福里3号楼地下车库入口积水一周，车辆无法进出，物业未处理。", channel="hotline",
+        user_ref="hotline:15901234567", phone="15901234567", grid_code="T01-C01-G01", original_text=SAID))).number
+    page = await phone.new_page()
+    await page.goto(stack.url + "/console/login")
+    await page.get_by_label("用户名").fill("root")
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await expect(page).to_have_url(re.compile(r"/console/work/supervise$"))
+
+    await page.get_by_role("link", name="热线坐席").click()
+    await expect(page.get_by_role("heading", name="受理来电")).to_be_visible()
+    menu = page.get_by_role("navigation", name="工作菜单")
+    await expect(menu.get_by_role("link")).to_have_text(["受理来电", "工作台"])
+    await assert_no_sideways_scroll(page)
+    for item in await menu.get_by_role("link").all():
+        assert await lines(item) == 1
+
+    await page.goto(f"{stack.url}/console/cases/{number}")
+    shown = page.locator("h2 .case-number")
+    await expect(shown).to_have_text(number)
+    await expect(page.locator("#case-original")).to_have_text(SAID)
+    await expect(page.get_by_role("cell", name="工作人员 op1")).to_be_visible()
+    await assert_no_sideways_scroll(page)
+    assert await lines(shown) == 1
+    await page.screenshot(path=ARTIFACTS / "console_case_390.png", full_page=True)
+
+    await menu.get_by_role("link", name="工作台").click()
+    await expect(page).to_have_url(re.compile(r"/console/work/supervise$"))

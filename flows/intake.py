@@ -12,7 +12,7 @@ from flows.state import Candidate, ConversationState, Draft
 from flows.texts import (ASK_OPTIONS, ASK_QUESTION, CATEGORY_NOUNS, CATEGORY_WORDS, DONT_KNOW, PARTY_OPTIONS,
                          PARTY_QUESTION, TOPIC_WORDS, category_plain, gist)
 from flows.understanding import Guess, Understanding
-from nlu.guide import ASKS, PARTIES
+from nlu.guide import ASKS, PARTIES, GuideRules
 
 DESCRIBE, CONFIRM_CLASS, PICK_TOPIC = "describe", "confirm_class", "pick_topic"
 PICK_PARTY, PICK_WANT = "pick_party", "pick_want"  # who is on the other side; what the resident wants done
@@ -23,6 +23,7 @@ UNKNOWN = "unknown"
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
 _NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
+_DENIED_CLAUSE = re.compile(r"不是[^，,。；;]*")
 _CATEGORY_WRONG = re.compile(r"(?:类别|分类|类型|性质)")
 _TOPIC_WRONG = re.compile(r"(?:方面|部门|领域|归口|管的|来管)")
 
@@ -144,6 +145,14 @@ def _want_decides(draft: Draft, ctx: Context) -> bool:
     return by_party != enforced and draft.category == enforced
 
 
+def _want_disagrees(draft: Draft, ctx: Context) -> bool:
+    """What the message seemed to ask (a cue: 「没人管」 read as a correction) would overrule the
+    other side the resident just named: ask rather than overrule them."""
+    if draft.want is None or draft.party not in (PERSON, COMPANY):
+        return False
+    return ctx.config.guide.implied(draft.party, draft.want) != ctx.config.guide.implied(draft.party, None)
+
+
 def _saw(draft: Draft) -> str:
     return f"您提到了“{draft.party_words}”，" if draft.party_words else ""
 
@@ -165,14 +174,23 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     return handler(state, inbound, u, ctx)
 
 
-def category_named(text: str) -> str | None:
-    """The category a correction names ("不对，是邻里纠纷"; in "不是纠纷，是信访" the last one)."""
+def category_named(text: str, guide: GuideRules | None = None) -> str | None:
+    """The category a correction names ("不对，是邻里纠纷"; in "不是纠纷，是信访" the last one), or the
+    one the other side it names gives ("不是纠纷，是要政府管"), unless those words name a topic."""
     plain = normalise(text)
-    for part in (plain.rsplit("是", 1)[-1], plain):
+    before, _, after = plain.rpartition("是")
+    parts = ([] if before.endswith("不") else [after]) + [_DENIED_CLAUSE.sub("|", plain)]
+    for part in parts:
         named = {c for c, words in CATEGORY_WORDS.items() if any(w in part for w in words)}
         if len(named) == 1:
             return named.pop()
-    return None
+    said_is = "是" in plain and not before.endswith("不")  # 「是要政府管」, not 「管的部门不对」
+    party = read_party(after) if said_is and not _names_topic(after) else None
+    return (guide or GuideRules()).implied(party) if party else None
+
+
+def _names_topic(text: str) -> bool:
+    return any(w in text for words in TOPIC_WORDS.values() for w in words)
 
 
 def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | None:
@@ -182,7 +200,7 @@ def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | No
     place = ctx.district.match_address(text)
     if not _NEGATED.search(plain) or place.grids or place.community_code or place.street_code:
         return None  # 「不是在学校，是在幸福里小区」 corrects the place, not the topic
-    named = category_named(text)
+    named = category_named(text, ctx.config.guide)
     if named is not None and _NEGATED.match(plain):
         return ask_classification(_set_category(state, named), ctx, "好的，类别已更正。")
     mentioned = [t for t in ctx.district.topics if any(w in plain for w in TOPIC_WORDS.get(t, (t,)))]
@@ -210,7 +228,7 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_party(state, "好的。")
     if choice == "fix_topic":
         return ask_topic(state, ctx)
-    named = category_named(inbound.text)
+    named = category_named(inbound.text, ctx.config.guide)
     if named is not None:
         return ask_classification(_set_category(state, named), ctx, "好的。")
     fixed = corrected(state, inbound.text, ctx)
@@ -229,14 +247,15 @@ def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     outright (「是信访」) is taken as said."""
     draft = _draft(state)
     choice = picked(inbound, state.offered) or _dont_know(inbound.text) or read_party(inbound.text)
-    choice = choice or category_named(inbound.text) or _cue(u.party, ctx)
+    choice = choice or category_named(inbound.text, ctx.config.guide) or _cue(u.party, ctx)
     if choice == UNKNOWN:
         return _settled(state, confirmed=False, note="没关系，工作人员会帮您判断类别。")
     if choice in CATEGORY_NOUNS:
         return _chosen(state, choice, ctx)
     if choice in PARTIES:
-        state = replace(state, draft=replace(draft, party=choice, party_words=""))
-        if _want_decides(_draft(state), ctx):
+        draft = replace(draft, party=choice, party_words="")
+        state = replace(state, draft=draft)
+        if _want_decides(draft, ctx) or _want_disagrees(draft, ctx):
             return ask_want(state, "好的。")
         return _chosen(state, ctx.config.guide.implied(choice, draft.want) or "service", ctx)
     if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:

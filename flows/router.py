@@ -141,7 +141,7 @@ def _correction(
     if phone and state.step != contact.CONTACT:
         state = replace(state, draft=contact.with_phone(draft, phone))
         return _carry_on(state, ctx, f"好的，联系电话改为 {mask_phone(phone)}。")
-    named = intake.category_named(text)
+    named = intake.category_named(text, ctx.config.guide)
     if named and _SAID_NO.match(normalise(text)):
         fixed = replace(draft, category=named, category_confidence=None, classification_confirmed=True, class_done=True)
         return _carry_on(replace(state, draft=fixed), ctx, "好的，类别已更正。")

@@ -167,3 +167,30 @@ def test_a_conversation_stored_at_the_old_category_list_still_reads_its_answer()
                     offered=(("矛盾纠纷", "dispute"), ("便民服务", "service"), ("信访事项", "petition"), ("说不清", "unknown")))
     out = turn(state, "3")
     assert out.state.draft is not None and out.state.draft.category == "petition"
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("不是纠纷，是要政府管", "petition"), ("不对，这是信访", "petition"), ("不是信访，是便民服务", "service"),
+    ("不对，是邻里纠纷", "dispute"), ("不是纠纷", None), ("不是环保吧，是邻居之间的事", None),  # the last: a topic
+])
+def test_a_category_corrected_in_words_may_name_the_other_side_instead(text: str, category: str | None) -> None:
+    assert intake.category_named(text) == category
+
+
+def test_not_a_dispute_but_for_the_government_at_the_summary_files_a_petition() -> None:
+    state = turn(_asked(), "邻居").state
+    summary = turn(turn(state, "幸福里").state, "不留").state
+    out = turn(summary, "不是纠纷，是要政府管")
+    assert out.state.draft is not None and out.state.draft.category == "petition"
+    assert "类别：需要政府部门处理的信访事项" in said(out)
+
+
+def test_a_request_only_seen_in_the_message_does_not_overrule_the_side_the_resident_named() -> None:
+    u = replace(understood(category="dispute", category_confidence=0.3, topic="城乡建设"), ask=Guess("correction", 0.8),
+                ask_words="没人管")
+    state = turn(ConversationState(), "地下车库的灯坏了一大半，交了钱没人管", u=u).state
+    assert state.step == intake.CONFIRM_CLASS and state.draft is not None and state.draft.category == "petition"
+    asked = turn(turn(state, "类别不对").state, "物业公司")
+    assert asked.state.step == intake.PICK_WANT
+    out = turn(asked.state, "让他们赶紧修好")
+    assert out.state.draft is not None and out.state.draft.category == "dispute"

@@ -111,3 +111,17 @@ async def test_a_page_asked_for_before_signing_in_still_wins(stack: WebStack) ->
     client, landed = await sign_in(stack, "clerk", "/console")  # a clerk has no console: their queue instead
     await client.aclose()
     assert landed == "/console/work/queue"
+
+
+async def test_the_workbench_names_grids_as_everyone_says_them(stack: WebStack) -> None:
+    routed = await hotline_case(stack)  # 城乡建设 in 一网格: the community's queue
+    waiting = (await stack.app.bus.handle(c.FileCase(
+        actor="resident:web:web:9f86d081", text="说不清是什么事", channel="web", user_ref="web:web:9f86d081",
+        grid_code="T01-C01-G01"))).number  # no classification: waits for 分拨
+    client, _ = await sign_in(stack, "root", "/console/work/supervise")
+    pages = {path: (await client.get(path)).text for path in (
+        "/console/work/queue?dept=C-T01-C01", "/console/work/dispatch", f"/console/work/cases/{routed}")}
+    await client.aclose()
+    assert waiting in pages["/console/work/dispatch"] and routed in pages["/console/work/queue?dept=C-T01-C01"]
+    for path, html in pages.items():
+        assert "试验街道试验社区一网格" in html and not re.search(r">[^<]*T01-C01-G01", html), path

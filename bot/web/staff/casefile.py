@@ -16,7 +16,7 @@ from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
 from bot.web.staff.access import DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view
 from bot.web.staff.pages import BASE, render
-from bot.web.staff.queues import departments_by_code, directory, dispatch_choices
+from bot.web.staff.queues import departments_by_code, directory, dispatch_choices, grid_labels
 from handlers import commands as c
 from handlers.case import CATEGORY_LABELS, Case
 from handlers.casework import note_action
@@ -147,6 +147,7 @@ async def _page(request: Request, session: StaffSession, number: str, message: s
         can=can, window=current_window(case), urgency=urgency(case, app.policies.clock.now()),
         extension=pending_extension(case), return_reasons=RETURN_REASONS, categories=CATEGORY_LABELS,
         corrections=_corrections(case), choices=dispatch_choices(departments, app), suggested=suggested,
+        grids=await grid_labels(app),
         note_reaches_resident=app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
     )
 

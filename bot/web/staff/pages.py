@@ -34,6 +34,11 @@ NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统
        (CONSOLE, "热线坐席", CONSOLE_ROLES))  # the way back for those who also take calls
 
 
+def grid_said(code: str | None, grids: dict[str, str], unknown: str = "未确定") -> str:
+    """A case's grid by name (codes → Grid.label, from queues.grid_labels); a code the registry lacks as it is."""
+    return grids.get(code, code) if code else unknown
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -45,7 +50,7 @@ def environment() -> Environment:
     env.globals.update(local=local, mask_phone=masked_phone, event_labels=EVENT_LABELS, status_labels=STATUS_LABELS,
                        outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE, actor_label=actor_label,
                        channel_label=channel_label, model_label=model_label, duration_label=duration_label,
-                       case_texts=case_texts)
+                       case_texts=case_texts, grid_said=grid_said)
     return env
 
 

@@ -33,7 +33,8 @@ async def queue(request: Request, session: AnyStaff, dept: str = "") -> HTMLResp
     departments = await departments_by_code(app)
     cases = await _files(app, statuses=sorted(AT_DEPARTMENT), department=code) if code else []
     return render(request, "queue.html", session, rows=_by_deadline(cases, app), department=departments.get(code),
-                  code=code, departments=dispatch_choices(departments, app), can_choose=session.staff.role != "clerk")
+                  code=code, departments=dispatch_choices(departments, app), can_choose=session.staff.role != "clerk",
+                  grids=await grid_labels(app))
 
 
 async def dispatch_list(request: Request, session: AnyStaff) -> HTMLResponse:
@@ -45,7 +46,8 @@ async def dispatch_list(request: Request, session: AnyStaff) -> HTMLResponse:
     index = await directory(app)
     rows = [(case, _why_here(case), suggest(case, app.policies.routing, index))
             for case in sorted(cases, key=lambda c: c.created_at or c.updated_at)]
-    return render(request, "dispatch.html", session, rows=rows, choices=dispatch_choices(index.departments, app))
+    return render(request, "dispatch.html", session, rows=rows, choices=dispatch_choices(index.departments, app),
+                  grids={code: grid.label for code, grid in index.grids.items()})
 
 
 async def supervise(request: Request, session: AnyStaff) -> HTMLResponse:
@@ -65,6 +67,12 @@ async def directory(app: App) -> DirectoryIndex:
     """Grids and departments as routing reads them, for the suggestion on a dispatch form."""
     async with app.uow() as uow:
         return await directory_index(uow)
+
+
+async def grid_labels(app: App) -> dict[str, str]:
+    """Each grid's code → its name as everyone says it (Grid.label), for pages that list cases."""
+    async with app.uow() as uow:
+        return {g.code: g.label for g in await uow.directory.grids()}
 
 
 async def departments_by_code(app: App) -> dict[str, Department]:

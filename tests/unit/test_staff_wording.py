@@ -2,12 +2,15 @@
 never get a half-case tick, and the current period is always labelled."""
 
 import re
+from pathlib import Path
 
 import pytest
 
 from bot.web.staff.charts import line_chart, stacked_bars, ticks
 from bot.wording import CHANNEL_LABELS, actor_label, case_texts, channel_label, duration_label, model_label
 from handlers.directory import Grid
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("code", "label"), [
@@ -91,3 +94,20 @@ def test_the_last_period_is_labelled_even_when_labels_are_thinned() -> None:
     labels = [f"W{i}" for i in range(13)] + ["本周"]
     shown = re.findall(r'text-anchor="middle" fill="#666">([^<]*)</text>', str(stacked_bars(labels, [("a", [1] * 14)], "t")))
     assert shown[-1] == "本周" and len(shown) == 7
+
+
+def _sources(*packages: str) -> dict[str, str]:
+    return {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
+            for package in packages for path in sorted((ROOT / package).rglob("*.py"))}
+
+
+def test_one_rule_each_for_channel_names_phone_masks_and_grid_names() -> None:
+    code = _sources("bot", "flows", "handlers", "storage", "nlu")
+    assert [p for p, s in code.items() if re.search(r"^CHANNEL_LABELS\s*=", s, re.M)] == ["bot/wording.py"]
+    assert [p for p, s in code.items() if '"****"' in s] == ["flows/texts.py"]  # wording.masked_phone wraps it
+    full_grid_name = re.compile(r"street\}\s*\{[^}]*community|street\}\s*/\s*\{[^}]*community")  # 街道+社区+网格
+    assert [p for p, s in code.items() if full_grid_name.search(s)] == ["handlers/directory.py"]
+
+
+def test_web_pages_do_not_import_the_terminals_rendering() -> None:
+    assert [p for p, s in _sources("bot/web").items() if re.search(r"^\s*(?:from|import)\s+bot\.cli", s, re.M)] == []

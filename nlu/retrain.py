@@ -121,7 +121,10 @@ def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool
     reason = _reason(tasks, previous, refusals, force)
     warnings = tuple(f"新的{TASK_NAMES[t.task]}分类器没有见过这些标签：{'、'.join(t.missing_labels)}"
                      f"（当前模型认识），这类诉求会被归到其他{TASK_NAMES[t.task]}"
-                     for t in tasks.values() if t.missing_labels)
+                     for t in tasks.values() if t.missing_labels) + tuple(
+        f"留出的{TASK_NAMES[t.task]}标注案件都已被当前模型训练过，这一项无法比较，新分类器未经比较即采用"
+        for t in tasks.values() if t.source == "trained" and t.new and active is not None
+        and active.classifier(t.task) is not None and t.active is None)
     new_metrics = {"n": len(held), **{t.task: t.new for t in tasks.values() if t.new},
                    "latency_ms": single_message_latency(model, [r.text for r in held[:300]], tokenizer)}
     active_metrics = ({"n": len(held), **{t.task: t.active for t in tasks.values() if t.active}}

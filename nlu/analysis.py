@@ -36,6 +36,8 @@ class Analysis:
             "grid_candidates": [_grid(c) for c in self.grid_candidates],
             "entities": [{"type": e.type, "text": e.text, "start": e.start, "end": e.end, "value": e.value}
                          for e in self.entities],
+            "cues": [{"kind": c.kind, "label": c.label, "text": c.text, "start": c.start, "end": c.end}
+                     for c in self.cues],
             "emergency": {"kind": self.emergency.kind, "number": self.emergency.number, "text": self.emergency.text,
                           "start": self.emergency.start, "end": self.emergency.end} if self.emergency else None,
         }

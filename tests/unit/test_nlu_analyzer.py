@@ -40,6 +40,15 @@ def test_to_json_shape():
     json.dumps(record, ensure_ascii=False)
 
 
+def test_the_analysis_shows_the_words_behind_the_category():
+    """Operators and residents see why: the other side and the ask, as spans of the message."""
+    text = "楼上邻居装修把我家天花板弄漏水了，找他协商赔偿他不肯"
+    record = tiny_analyzer().analyze(text).to_json()
+    cues = {(c["kind"], c["label"], c["text"]) for c in record["cues"]}
+    assert ("party", "person", "楼上邻居") in cues and ("ask", "mediation", "赔偿") in cues
+    assert all(text[c["start"] : c["end"]] == c["text"] for c in record["cues"])
+
+
 @pytest.mark.parametrize("text", ["", "   \n\t", "😀😡🙏", "hello, my street light is broken", "？？？", "你好"])
 def test_no_content_gives_an_answer_with_low_confidence(text):
     analysis = tiny_analyzer().analyze(text)

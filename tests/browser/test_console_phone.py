@@ -1,6 +1,7 @@
 """An administrator on a phone (390 px): signing in lands on the workbench, its menu leads to the call
-console and the console's menu back to 工作台; the console's case file fits the screen, names who acted
-in words, keeps the caller's words beside the write-up and its case number on one line.
+console and the console's menu back to 工作台; the console's case file fits the screen (its log a timeline
+as on the workbench), names who acted in words, keeps the caller's words beside the write-up and its case
+number on one line.
 Screenshots go to tests/artifacts/."""
 
 import re
@@ -63,6 +64,8 @@ async def test_an_admin_finds_both_workplaces_and_reads_a_hotline_case(phone: Br
     await expect(page.get_by_role("cell", name="工作人员 op1")).to_be_visible()
     await assert_no_sideways_scroll(page)
     assert await lines(shown) == 1
+    notice = page.locator("#notices td", has_text="您的诉求已受理")
+    assert (await notice.bounding_box() or {"width": 0})["width"] > 300  # the log reads as a timeline, not slivers
     await page.screenshot(path=ARTIFACTS / "console_case_390.png", full_page=True)
 
     await menu.get_by_role("link", name="工作台").click()

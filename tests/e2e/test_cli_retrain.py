@@ -79,6 +79,10 @@ def test_topic_only_archive_keeps_categories_and_figures_stay_honest(env: dict[s
     assert rows[seed_version]["topic_macro_f1"][0] in "01"  # measured on the new held-out cases
     assert rows[seed_version]["category_macro_f1"] == "尚无真实数据评估"
 
+    on_archive = json.loads(minsheng(env, "nlu", "eval", str(archive), "--json", "--out", str(tmp_path)))
+    left_out = on_archive["left_out_as_trained"]["topic"]  # the rows the new topic classifier learned from
+    assert left_out > 200 and on_archive["topic"]["n"] + left_out == len(load_seed()[3::10])
+
 
 def test_staff_corrections_are_learned_from_and_reported(env: dict[str, str], tmp_path: Path) -> None:
     archive = tmp_path / "archive.csv"

@@ -57,3 +57,13 @@ def test_an_sms_gateway_address_may_carry_its_key_in_the_query(tmp_path: Path) -
                         'webhook_url = "https://sms.example.cn/send?key=abc"\ntoken_env = "MINSHENG_SMS_TOKEN"')
     sms = SmsSettings.from_settings(load_settings(write(tmp_path, text)))
     assert sms is not None and sms.webhook_url == "https://sms.example.cn/send?key=abc" and sms.timeout_seconds == 10
+
+
+def test_the_category_section_changes_a_borderline_and_names_a_mistake(tmp_path: Path) -> None:
+    assert load_settings(ROOT / "config.toml").category_guide.implied("company") == "dispute"
+    changed = GOOD.replace("[category]\n", "[category]\nparty_category = { company = \"petition\" }\n")
+    assert changed != GOOD
+    assert load_settings(write(tmp_path, changed)).category_guide.implied("company") == "petition"
+    wrong = GOOD.replace("[category]\n", "[category]\nparty_category = { company = \"complaint\" }\n")
+    with pytest.raises(ConfigError, match="party_category 的取值必须是"):
+        load_settings(write(tmp_path, wrong))

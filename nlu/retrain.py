@@ -119,12 +119,7 @@ def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool
     refusals = [t.verdict for t in tasks.values() if t.verdict]
     promoted = force or active is None or not refusals
     reason = _reason(tasks, previous, refusals, force)
-    warnings = tuple(f"新的{TASK_NAMES[t.task]}分类器没有见过这些标签：{'、'.join(t.missing_labels)}"
-                     f"（当前模型认识），这类诉求会被归到其他{TASK_NAMES[t.task]}"
-                     for t in tasks.values() if t.missing_labels) + tuple(
-        f"留出的{TASK_NAMES[t.task]}标注案件都已被当前模型训练过，这一项无法比较，新分类器未经比较即采用"
-        for t in tasks.values() if t.source == "trained" and t.new and active is not None
-        and active.classifier(t.task) is not None and t.active is None)
+    warnings = _warnings(tasks, active)
     new_metrics = {"n": len(held), **{t.task: t.new for t in tasks.values() if t.new},
                    "latency_ms": single_message_latency(model, [r.text for r in held[:300]], tokenizer)}
     active_metrics = ({"n": len(held), **{t.task: t.active for t in tasks.values() if t.active}}
@@ -231,6 +226,19 @@ def _reason(tasks: dict[str, TaskResult], previous: str | None, refusals: list[s
     compared = "；".join(f"{TASK_NAMES[t.task]} {t.new_compared['macro_f1']:.4f} vs {t.active['macro_f1']:.4f}"
                          for t in tasks.values() if t.source == "trained" and t.active and t.new_compared)
     return f"新模型各项不差于当前模型{f'（{compared}）' if compared else ''}，已启用{carried}"
+
+
+def _warnings(tasks: dict[str, TaskResult], active: NluModel | None) -> tuple[str, ...]:
+    """What an administrator should know even when the gate lets the candidate through."""
+    found = []
+    for t in tasks.values():
+        name = TASK_NAMES[t.task]
+        if t.missing_labels:
+            found.append(f"新的{name}分类器没有见过这些标签：{'、'.join(t.missing_labels)}（当前模型认识），"
+                         f"这类诉求会被归到其他{name}")
+        if t.source == "trained" and t.new and active is not None and active.classifier(t.task) and not t.active:
+            found.append(f"留出的{name}标注案件都已被当前模型训练过，这一项无法比较，新分类器未经比较即采用")
+    return tuple(found)
 
 
 def _task_record(t: TaskResult) -> dict:

@@ -118,3 +118,8 @@ def test_corrected_labels_weigh_more(registry: ModelRegistry) -> None:
     assert 0 < task.corrected < task.train_examples and CORRECTION_WEIGHT > 1
     record = json.loads((registry.versions_dir / result.version / "metrics.json").read_text(encoding="utf-8"))
     assert record["tasks"]["category"]["corrected"] == task.corrected
+
+
+def test_labels_the_new_cases_never_show_are_named(registry: ModelRegistry) -> None:
+    result = retrain([row for row in archive(3, category=False) if row[2] != "政法"], registry)
+    assert result.promoted and any("政法" in warning for warning in result.warnings)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
-from flows.parties import COMPANY, ENFORCE, PERSON, read_ask, read_party
+from flows.parties import from_cues, read_ask, read_party, want_decides, want_disagrees
 from flows.state import Candidate, ConversationState, Draft
 from flows.texts import (ASK_OPTIONS, ASK_QUESTION, CATEGORY_NOUNS, CATEGORY_WORDS, DONT_KNOW, PARTY_OPTIONS,
                          PARTY_QUESTION, TOPIC_WORDS, category_plain, gist)
@@ -86,7 +86,7 @@ def ask_classification(state: ConversationState, ctx: Context, prefix: str = "")
     confident = (draft.category_confidence or 0.0) >= ctx.config.classification_confidence
     if draft.category and (confident or draft.classification_confirmed):
         return _confirm(state, restated)
-    implied, want_asked = _from_cues(draft, ctx)
+    implied, want_asked = from_cues(draft, ctx.config.guide)
     if want_asked:
         return ask_want(state, f"{restated}。{_saw(draft)}")
     if implied is not None:  # the message names the other side: say the category it implies
@@ -123,34 +123,6 @@ def ask_want(state: ConversationState, prefix: str = "") -> Outcome:
     body to act (a polluting factory, a neighbour's illegal building): that makes it a petition."""
     offered = (*ASK_OPTIONS, ("说不清", UNKNOWN))
     return ask(state, PICK_WANT, f"{prefix}{ASK_QUESTION}", offered)
-
-
-def _from_cues(draft: Draft, ctx: Context) -> tuple[str | None, bool]:
-    """The category the other side and the request seen in the message imply, and whether what
-    the resident wants must still be asked because the other side alone does not decide."""
-    if draft.party is None and draft.want is None:
-        return None, False
-    if _want_decides(draft, ctx):
-        return None, True
-    return ctx.config.guide.implied(draft.party, draft.want), False
-
-
-def _want_decides(draft: Draft, ctx: Context) -> bool:
-    """A company or a person on the other side makes it a dispute, unless the resident wants a
-    public body to enforce or correct: worth asking only when the model leans that way."""
-    if draft.want is not None or draft.party not in (PERSON, COMPANY):
-        return False
-    guide = ctx.config.guide
-    by_party, enforced = guide.implied(draft.party, None), guide.implied(draft.party, ENFORCE)
-    return by_party != enforced and draft.category == enforced
-
-
-def _want_disagrees(draft: Draft, ctx: Context) -> bool:
-    """What the message seemed to ask (a cue: 「没人管」 read as a correction) would overrule the
-    other side the resident just named: ask rather than overrule them."""
-    if draft.want is None or draft.party not in (PERSON, COMPANY):
-        return False
-    return ctx.config.guide.implied(draft.party, draft.want) != ctx.config.guide.implied(draft.party, None)
 
 
 def _saw(draft: Draft) -> str:
@@ -255,7 +227,7 @@ def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     if choice in PARTIES:
         draft = replace(draft, party=choice, party_words="")
         state = replace(state, draft=draft)
-        if _want_decides(draft, ctx) or _want_disagrees(draft, ctx):
+        if want_decides(draft, ctx.config.guide) or want_disagrees(draft, ctx.config.guide):
             return ask_want(state, "好的。")
         return _chosen(state, ctx.config.guide.implied(choice, draft.want) or "service", ctx)
     if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:

@@ -1,4 +1,5 @@
-"""Reading the resident's answer to 「这件事主要是和谁之间的问题？」 and 「您希望怎么解决？」 in their own words.
+"""Reading the resident's answer to 「这件事主要是和谁之间的问题？」 and 「您希望怎么解决？」 in their own words,
+and whether a message's own cues leave either question to ask.
 
 These are the two questions CATEGORY_GUIDE.md decides by (who the other side is, what is asked),
 put as a resident can answer them; `nlu.guide.GuideRules` maps the answers to a category. The
@@ -10,6 +11,8 @@ A word that is denied (「不是邻居」) does not count, and an answer naming 
 import re
 
 from flows.choices import normalise
+from flows.state import Draft
+from nlu.guide import GuideRules
 
 # Party labels are nlu.guide.PARTIES; ask labels a subset of nlu.guide.ASKS.
 PERSON, COMPANY, GOVERNMENT, NOBODY = "person", "company", "government", "none"
@@ -104,3 +107,30 @@ def _labels(plain: str, vocabulary: dict[str, tuple[str, ...]]) -> set[str]:
             found.add(label)
             rest = rest.replace(word, "|")
     return found
+
+
+def from_cues(draft: Draft, guide: GuideRules) -> tuple[str | None, bool]:
+    """The category the other side and the request seen in the message imply, and whether what
+    the resident wants must still be asked because the other side alone does not decide."""
+    if draft.party is None and draft.want is None:
+        return None, False
+    if want_decides(draft, guide):
+        return None, True
+    return guide.implied(draft.party, draft.want), False
+
+
+def want_decides(draft: Draft, guide: GuideRules) -> bool:
+    """A company or a person on the other side makes it a dispute, unless the resident wants a
+    public body to enforce or correct: worth asking only when the model leans that way."""
+    if draft.want is not None or draft.party not in (PERSON, COMPANY):
+        return False
+    by_party, enforced = guide.implied(draft.party, None), guide.implied(draft.party, ENFORCE)
+    return by_party != enforced and draft.category == enforced
+
+
+def want_disagrees(draft: Draft, guide: GuideRules) -> bool:
+    """What the message seemed to ask (a cue: 「没人管」 read as a correction) would overrule the
+    other side the resident just named: ask rather than overrule them."""
+    if draft.want is None or draft.party not in (PERSON, COMPANY):
+        return False
+    return guide.implied(draft.party, draft.want) != guide.implied(draft.party, None)

@@ -24,7 +24,7 @@ PARTY_OPTIONS = (
     ("没有对方，需要办事、维修或咨询", "none"),
 )
 ASK_QUESTION = "您希望怎么解决？"
-ASK_OPTIONS = (("让对方赔偿、退钱或者停下、改正", "mediation"), ("请有关部门来查处、纠正", "enforcement"))
+ASK_OPTIONS = (("让对方改正、赔偿或退钱", "mediation"), ("请有关部门来查处、纠正", "enforcement"))
 PARTY_PHRASES = {"person": "邻居或家人", "company": "公司、物业或商家"}
 DONT_KNOW = ("说不清", "不知道", "不清楚", "不好说", "不确定", "搞不清", "不晓得", "讲不清", "说不好")
 # Words residents use for each category when they correct the bot.

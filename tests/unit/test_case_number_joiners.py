@@ -4,6 +4,7 @@
 import pytest
 
 from bot.telegram.render import message_texts, unbroken
+from bot.web.staff.search import CaseQuery, parse_query
 from nlu.entities import extract_entities
 from nlu.intents import detect_intent
 
@@ -41,3 +42,7 @@ def test_a_copied_number_with_invisible_joiners_is_still_the_number(copied: str)
 @pytest.mark.parametrize("not_a_number", [f"MS{WJ}-{WJ}2026120-0001", f"XMS{WJ}-20261204-0001", "MS--20261204-0001"])
 def test_joiners_do_not_make_a_number_of_what_is_not_one(not_a_number: str) -> None:
     assert detect_intent(f"{not_a_number} 到哪一步了").case_number is None
+
+
+def test_staff_search_finds_a_number_pasted_from_a_telegram_chat() -> None:
+    assert parse_query(f" {unbroken(NUMBER)} ") == CaseQuery(number=NUMBER)

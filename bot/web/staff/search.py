@@ -18,6 +18,7 @@ from storage.case_search import search_cases
 LIMIT = 50
 MAX_QUERY = 100
 PHONE_PUNCTUATION = re.compile(r"[\s\-()（）]")
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # a number copied from a Telegram chat carries joiners
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class CaseQuery:
 def parse_query(text: str) -> CaseQuery:
     """A case number as staff see it (any case), a run of 4+ digits as a phone or its end (+86 and
     separators dropped), anything else as words that must all appear in the complaint or address."""
-    text = text.strip()[:MAX_QUERY]
+    text = INVISIBLE.sub("", text).strip()[:MAX_QUERY]
     if CASE_NUMBER.fullmatch(text.upper()):
         return CaseQuery(number=text.upper())
     digits = PHONE_PUNCTUATION.sub("", text).removeprefix("+86")

@@ -224,10 +224,12 @@ def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return _settled(state, confirmed=False, note="没关系，工作人员会帮您判断类别。")
     if choice in CATEGORY_NOUNS:
         return _chosen(state, choice, ctx)
-    if choice in PARTIES:
-        draft = replace(draft, party=choice, party_words="")
+    if choice in PARTIES:  # what the answer itself asks (「跟房东，押金一直不退」) outranks a cue of the message
+        said_want = read_ask(inbound.text)
+        draft = replace(draft, party=choice, party_words="", want=said_want or draft.want)
         state = replace(state, draft=draft)
-        if want_decides(draft, ctx.config.guide) or want_disagrees(draft, ctx.config.guide):
+        guide = ctx.config.guide
+        if said_want is None and (want_decides(draft, guide) or want_disagrees(draft, guide)):
             return ask_want(state, "好的。")
         return _chosen(state, ctx.config.guide.implied(choice, draft.want) or "service", ctx)
     if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:

@@ -52,7 +52,8 @@ PARTY_WORDS: dict[str, tuple[str, ...]] = {
 # What the resident wants done, when a company or a person is on the other side.
 ASK_WORDS: dict[str, tuple[str, ...]] = {
     SETTLE: (
-        "赔", "赔偿", "赔钱", "退钱", "退款", "退费", "还钱", "给钱", "结清", "工资", "补偿", "道歉", "调解",
+        "赔", "赔偿", "赔钱", "退钱", "退款", "退费", "押金", "不退", "还钱", "给钱", "欠款", "工钱", "要回", "结清", "工资",
+        "补偿", "道歉", "调解",
         "协调", "说和", "和解", "谈谈", "商量", "履行", "别再", "不要再", "停止", "修好",
         "对方", "让他", "让她", "让他们", "让物业", "让老板", "让公司", "给个说法", "按合同", "按约定",
     ),
@@ -62,8 +63,9 @@ ASK_WORDS: dict[str, tuple[str, ...]] = {
         "出台", "政策", "规定", "处分", "举报", "查一查", "查查", "吊销", "取消资格", "整治", "治理", "监管",
     ),
 }
-# Where the other side lives, not who it is: 「楼下饭店」 is a restaurant, 「楼下」 alone a neighbour.
-_POSITIONS = ("楼上", "楼下", "隔壁", "对门")
+# Words that name a side only when nothing else does: where the other side lives (「楼下饭店」 is a
+# restaurant, 「楼下」 alone a neighbour), and the body asked to act (「工厂，希望有关部门查处」).
+_WEAK = ("楼上", "楼下", "隔壁", "对门", "有关部门", "相关部门")
 # Clauses that deny a side: 「不是邻居，是物业」 names the company only.
 _DENIED = re.compile(r"(?:不是|并非|不关|不怪|不找|不是跟|不是和)[^，,。；;是]*")
 _ANSWER_LIMIT = 30  # a longer message is more description, not an answer to this question
@@ -86,8 +88,8 @@ def _read(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
         return None
     plain = _DENIED.sub("|", plain)  # 「不是邻居，是物业」: the denied clause drops out
     found = _labels(plain, vocabulary)
-    if len(found) > 1 and PERSON in found and vocabulary is PARTY_WORDS:
-        found = _labels(_without(plain, _POSITIONS), vocabulary) | (found - {PERSON})
+    if len(found) > 1 and vocabulary is PARTY_WORDS:
+        found = _labels(_without(plain, _WEAK), vocabulary)
     return found.pop() if len(found) == 1 else None
 
 

@@ -112,6 +112,13 @@ def test_a_company_when_the_model_leans_to_a_public_body_asks_what_is_wanted_onc
     assert unsure.state.draft is not None and unsure.state.draft.category == "dispute"
 
 
+def test_what_the_answer_itself_asks_is_not_asked_again() -> None:
+    out = turn(_asked("petition", 0.3), "跟房东，押金一直不退")
+    assert out.state.draft is not None and out.state.draft.category == "dispute" and out.state.step in location.STEPS
+    out = turn(_asked("petition", 0.3), "隔壁工厂，希望有关部门查处")
+    assert out.state.draft is not None and out.state.draft.category == "petition" and out.state.step in location.STEPS
+
+
 def test_a_company_without_a_lean_to_a_public_body_is_a_dispute_at_once() -> None:
     out = turn(_asked("service", 0.4), "物业")
     assert out.state.draft is not None and out.state.draft.category == "dispute"

@@ -74,7 +74,11 @@ def print_retrain(result: "RetrainResult") -> None:
         else:
             said = "无（数据中没有这项标注）"
         figures = f"；留出 {task.new['n']} 条上 macro-F1 {task.new['macro_f1']:.4f}" if task.new else ""
-        versus = (f"（当前模型 {task.active['macro_f1']:.4f}）" if task.active and task.source == "trained" else "")
+        versus = ""
+        if task.active and task.new_compared and task.source == "trained":
+            versus = (f"（当前模型 {task.active['macro_f1']:.4f}）" if task.active["n"] == task.new["n"] else
+                      f"（两者都没训练过的 {task.active['n']} 条上：新 {task.new_compared['macro_f1']:.4f}，"
+                      f"当前 {task.active['macro_f1']:.4f}）")
         console.print(f"{name}分类器：{said}{figures}{versus}")
     for warning in result.warnings:
         console.print(f"[yellow]注意：[/]{warning}")

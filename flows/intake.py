@@ -231,7 +231,7 @@ def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         guide = ctx.config.guide
         if said_want is None and (want_decides(draft, guide) or want_disagrees(draft, guide)):
             return ask_want(state, "好的。")
-        return _chosen(state, ctx.config.guide.implied(choice, draft.want) or "service", ctx)
+        return _chosen(state, guide.implied(choice, said_want) or "service", ctx)  # a cue's request was asked above
     if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:
         state = replace(state, draft=absorb(draft, inbound.text, u))
         return ask_classification(state, ctx, "好的，已补充。")

@@ -114,8 +114,9 @@ def _labels(plain: str, vocabulary: dict[str, tuple[str, ...]]) -> set[str]:
 def from_cues(draft: Draft, guide: GuideRules) -> tuple[str | None, bool]:
     """The category the other side and the request seen in the message imply, and whether what
     the resident wants must still be asked because the other side alone does not decide."""
-    if draft.party is None and draft.want is None:
-        return None, False
+    if draft.party is None:  # a request alone says who is on the other side only if it says nobody is
+        implied = guide.implied(None, draft.want) if draft.want else None
+        return (implied, False) if implied is not None and implied == guide.implied(NOBODY) else (None, False)
     if want_decides(draft, guide):
         return None, True
     return guide.implied(draft.party, draft.want), False

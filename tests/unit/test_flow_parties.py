@@ -149,6 +149,17 @@ def test_a_request_for_enforcement_in_the_message_decides_whoever_the_other_side
     assert out.state.step == intake.CONFIRM_CLASS and "需要政府部门处理的信访事项" in said(out)
 
 
+def test_a_request_alone_skips_the_question_only_when_it_says_nobody_is_on_the_other_side() -> None:
+    repair = replace(understood(category=None, topic="城乡建设"), ask=Guess("repair", 0.8), ask_words="坏了")
+    out = turn(ConversationState(), "小区门口的路灯坏了一个星期了", u=repair)
+    assert out.state.step == intake.CONFIRM_CLASS and "属于需要办理的便民服务（城乡建设方面），对吗？" in said(out)
+    blame = replace(understood(category=None, topic="城乡建设"), ask=Guess("correction", 0.8), ask_words="没人管")
+    out = turn(ConversationState(), "地下车库的灯坏了一大半，交了钱没人管", u=blame)
+    assert out.state.step == intake.PICK_PARTY
+    nobody = turn(out.state, "4")
+    assert nobody.state.draft is not None and nobody.state.draft.category == "service"
+
+
 def test_a_district_may_decide_a_borderline_differently_in_configuration() -> None:
     guide = GuideRules.from_section({"party_category": {"company": "petition"}})
     ctx = context()
@@ -196,8 +207,8 @@ def test_a_request_only_seen_in_the_message_does_not_overrule_the_side_the_resid
     u = replace(understood(category="dispute", category_confidence=0.3, topic="城乡建设"), ask=Guess("correction", 0.8),
                 ask_words="没人管")
     state = turn(ConversationState(), "地下车库的灯坏了一大半，交了钱没人管", u=u).state
-    assert state.step == intake.CONFIRM_CLASS and state.draft is not None and state.draft.category == "petition"
-    asked = turn(turn(state, "类别不对").state, "物业公司")
+    assert state.step == intake.PICK_PARTY
+    asked = turn(state, "物业公司")
     assert asked.state.step == intake.PICK_WANT
     out = turn(asked.state, "让他们赶紧修好")
     assert out.state.draft is not None and out.state.draft.category == "dispute"

@@ -30,16 +30,6 @@ async def notifications_for_case(session: AsyncSession, number: str) -> list[Sen
     return [SentNotice(r.created_at, r.status, r.channel, r.text, r.attempts, r.last_error) for r in rows]
 
 
-async def closed_case_examples(session: AsyncSession) -> list[tuple[str, str | None, str | None]]:
-    """(text, category, topic) of closed cases, the labels staff confirmed; either label may be missing."""
-    query = (
-        select(CaseRow.text, CaseRow.category, CaseRow.topic)
-        .where(CaseRow.status == "closed", or_(CaseRow.category.is_not(None), CaseRow.topic.is_not(None)))
-        .order_by(CaseRow.id)
-    )
-    return [(text, category, topic) for text, category, topic in (await session.execute(query)).all()]
-
-
 LABEL_TASKS = ("category", "topic")
 
 

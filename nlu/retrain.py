@@ -15,6 +15,7 @@ from pathlib import Path
 import jieba
 from sklearn.model_selection import train_test_split
 
+from nlu.classifier import MIN_TEMPERATURE, SEED_MIN_TEMPERATURE
 from nlu.evaluation import single_message_latency, task_metrics
 from nlu.model import TASKS, NluModel
 from nlu.progress import Report, part, silent
@@ -107,6 +108,7 @@ def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool
     tokenizer = make_tokenizer()
     training_share = 0.85 if active is not None else 0.92
     fitted = _fit(train_rows, plan, seed, with_textcat, tokenizer, keep_groups=groups is not None,
+                  category_min_temperature=SEED_MIN_TEMPERATURE if seed_corpus else MIN_TEMPERATURE,
                   report=part(report, 0.0, training_share, "训练新模型 · "))
     model = NluModel(**{task: fitted.classifier(task) if plan[task] == "trained"
                         else active.classifier(task) if plan[task] == "carried" and active else None
@@ -162,7 +164,7 @@ def _plan(task: str, labels: list[str], active_clf: object | None) -> str:
 
 
 def _fit(rows: list[_Row], plan: dict[str, str], seed: int, with_textcat: bool, tokenizer: jieba.Tokenizer, *,
-         keep_groups: bool, report: Report) -> NluModel:
+         keep_groups: bool, category_min_temperature: float, report: Report) -> NluModel:
     """Train the planned tasks only; a corrected label is repeated CORRECTION_WEIGHT times in its group."""
     examples: list[Example] = []
     groups: list[str] = []
@@ -176,7 +178,8 @@ def _fit(rows: list[_Row], plan: dict[str, str], seed: int, with_textcat: bool, 
             groups.extend([row.group] * (CORRECTION_WEIGHT - 1))
     repeated = len(examples) > len(rows)
     return train(examples, seed=seed, with_textcat=with_textcat, tokenizer=tokenizer,
-                 groups=groups if keep_groups or repeated else None, report=report)
+                 groups=groups if keep_groups or repeated else None,
+                 category_min_temperature=category_min_temperature, report=report)
 
 
 def _judge(task: str, source: str, model: NluModel, active: NluModel | None, held: list[_Row],

@@ -308,7 +308,7 @@ def trained_models(cache: Path) -> Path:
     and trained afresh (about half a minute) whenever anything in nlu/ changes."""
     digest = hashlib.sha256()
     for path in sorted((ROOT / "nlu").rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".cfg", ".jsonl"):
+        if path.is_file() and path.suffix in (".py", ".cfg", ".jsonl", ".toml"):
             digest.update(path.read_bytes())
     models = cache / f"nlu-{digest.hexdigest()[:12]}"
     for stale in cache.glob("nlu-*"):

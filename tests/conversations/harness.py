@@ -11,7 +11,7 @@ A script:
         expect_re: ["MS-\\d{8}-\\d{4}"]          # patterns, likewise
         not_expect: ["已为您登记"]
         choices: ["对，没错"]                    # labels the last reply must offer
-      - redeliver: 1        # the channel sends turn 1 again, same message id
+      - redeliver: 1        # the channel sends message 1 again, same message id (-1: the last one sent)
       - restart: true       # the process restarts: a new app and dialogue on the same database
       - wait_minutes: 180   # the clock moves on
       - staff: accept       # a department acts on the resident's latest case (accept|start|resolve)
@@ -201,7 +201,11 @@ async def _play(run: _Run, step: dict[str, Any], measures: Measures, strict: boo
         return None
     if "when" in step and not any(w in run.last_text for w in step["when"]):
         return None  # the bot took the other path: the resident has nothing to answer here
-    index, sent = run.said[int(step["redeliver"]) - 1] if "redeliver" in step else (len(run.said) + 1, step)
+    if "redeliver" in step:  # by its number among the messages sent, or -1: the last one sent
+        which = int(step["redeliver"])
+        index, sent = run.said[which - 1 if which > 0 else which]
+    else:
+        index, sent = len(run.said) + 1, step
     run.said.append((index, sent))
     assert run.edge is not None
     started = time.perf_counter()

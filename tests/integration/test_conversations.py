@@ -174,7 +174,8 @@ def test_minsheng_chat_holds_a_piped_conversation_and_shows_pushes(
     shutil.copy(district_template, target)
     monkeypatch.setenv("MINSHENG_DATABASE_URL", f"sqlite:///{target}")
     config = config_for_tests(models, tmp_path)
-    lines = "楼上邻居天天半夜装修，电钻声吵得我们全家睡不着，我住幸福里小区\n2\n确认提交\n"
+    # 「对」 confirms the category when the model asks it (when it just says it, 「对」 is one answer not understood)
+    lines = "楼上邻居天天半夜装修，电钻声吵得我们全家睡不着，我住幸福里小区\n对\n2\n确认提交\n"
     first = CliRunner().invoke(cli, ["--config", str(config), "chat", "--user", "t1"], input=lines)
     assert first.exit_code == 0, first.output
     assert "    2. 不留电话" in first.output and "我：2" in first.output

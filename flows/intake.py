@@ -1,5 +1,6 @@
 """Intake, first half: the resident describes the problem, we restate it and settle its category
-and topic (the resident may correct either)."""
+and topic (the resident may correct either). An unsure category is asked the way a resident can
+answer it: who is on the other side, and only if that does not decide, what they want done."""
 
 import re
 from dataclasses import replace

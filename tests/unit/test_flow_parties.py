@@ -212,3 +212,11 @@ def test_a_request_only_seen_in_the_message_does_not_overrule_the_side_the_resid
     assert asked.state.step == intake.PICK_WANT
     out = turn(asked.state, "让他们赶紧修好")
     assert out.state.draft is not None and out.state.draft.category == "dispute"
+
+
+def test_the_answers_survive_a_restart() -> None:
+    asked = turn(_asked("petition", 0.4), "工厂").state
+    stored = ConversationState.from_dict(asked.to_dict())
+    assert stored == asked and stored.draft is not None and stored.draft.party == "company"
+    out = turn(stored, "2")
+    assert out.state.draft is not None and out.state.draft.category == "petition" and out.state.draft.want == "enforcement"

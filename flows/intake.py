@@ -93,19 +93,16 @@ def ask_classification(state: ConversationState, ctx: Context, prefix: str = "")
     if implied is not None:  # the message names the other side: say the category it implies
         kept = draft.category_confidence if implied == draft.category else None
         draft = replace(draft, category=implied, category_confidence=kept)
-        return _confirm(replace(state, draft=draft), restated, plain=True)  # 「属于和物业之间的矛盾纠纷」
+        return _confirm(replace(state, draft=draft), restated)
     return ask_party(state, f"{restated}。")
 
 
-def _confirm(state: ConversationState, restated: str, *, plain: bool = False) -> Outcome:
+def _confirm(state: ConversationState, restated: str) -> Outcome:
+    """The category in plain words (「属于和楼上邻居之间的矛盾纠纷（环境保护方面）」), to confirm or correct."""
     draft = _draft(state)
     assert draft.category is not None
-    if plain:
-        topic = f"（{draft.topic}方面）" if draft.topic else ""
-        what = f"{category_plain(draft.category, draft.party, draft.party_words)}{topic}"
-    else:
-        what = f"{draft.topic}方面的" if draft.topic else ""
-        what += CATEGORY_NOUNS[draft.category]
+    topic = f"（{draft.topic}方面）" if draft.topic else ""
+    what = f"{category_plain(draft.category, draft.party, draft.party_words)}{topic}"
     offered = (("对，没错", "yes"), ("类别不对", "fix_category"), ("主管部门不对", "fix_topic"))
     return ask(state, CONFIRM_CLASS, f"{restated}，属于{what}，对吗？", offered)
 

@@ -15,7 +15,7 @@ def _described(category: str = "dispute", confidence: float = 0.8) -> Conversati
 def test_a_clear_complaint_is_restated_and_confirmed_with_buttons() -> None:
     out = turn(ConversationState(), NOISE, u=understood(category="dispute", topic="城乡建设"))
     assert out.state.step == intake.CONFIRM_CLASS
-    assert "您反映的是“楼上邻居天天半夜装修，吵得睡不着觉”，属于城乡建设方面的矛盾纠纷，对吗？" in said(out)
+    assert "您反映的是“楼上邻居天天半夜装修，吵得睡不着觉”，属于需要调解的矛盾纠纷（城乡建设方面），对吗？" in said(out)
     assert values(out) == ["yes", "fix_category", "fix_topic"]
 
 

@@ -1,9 +1,10 @@
-"""The category cue words (nlu/cues.toml), apart from the matcher: the jieba dictionary needs the
-words without loading spaCy."""
+"""The category cue words of nlu/cues.toml, readable without spaCy: the jieba dictionary takes the
+ask words (nlu/segment.py), the matcher all of them (nlu/cues.py)."""
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from nlu.guide import ASKS
@@ -33,7 +34,8 @@ class Lexicon:
             raise ValueError(f"线索词表 {path} 中有未知的类别：{', '.join(sorted(unknown))}")
         return lexicon
 
-    def words(self) -> list[str]:
-        """Every word of the lexicon, for the jieba dictionary."""
-        groups: Iterable[Iterable[str]] = (*self.parties.values(), *self.asks.values(), self.addressee, self.grievance)
-        return sorted({word for group in groups for word in group})
+
+@cache
+def ask_words() -> tuple[str, ...]:
+    """Every ask word of the shipped lexicon."""
+    return tuple(word for words in Lexicon.load().asks.values() for word in words)

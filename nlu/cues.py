@@ -2,8 +2,9 @@
 
 CATEGORY_GUIDE.md decides a category by the party on the other side and by the request, not by
 the subject; n-grams learn subjects from whatever they were trained on. The matcher runs over the
-analyzer's own jieba words (every lexicon word is in the jieba dictionary, so it is cut whole) and
-finds party words, ask words and the words of two frames: a public body as addressee (「请有关部门…」, the
+analyzer's own jieba words, each lexicon word a phrase of the words jieba cuts it into (see
+nlu/segment.py for which of them jieba keeps whole), and finds party
+words, ask words and the words of two frames: a public body as addressee (「请有关部门…」, the
 usual opening of a message to the government, which says nothing about the other side) and a
 public body as the other side of a grievance (「街道办一直不管」). The spans are shown to staff
 and residents as the reason for a reading, and their presence is a small feature vector the
@@ -13,6 +14,8 @@ category classifier combines with its n-gram scores (nlu/classifier.py).
 from collections.abc import Iterable
 from functools import cache
 
+import jieba
+
 import numpy as np
 import spacy
 from spacy.matcher import PhraseMatcher
@@ -20,6 +23,7 @@ from spacy.tokens import Doc
 
 from nlu.cue_lexicon import Lexicon
 from nlu.guide import ASKS, Cue
+from nlu.segment import make_tokenizer, tokens
 
 _GAP = 4  # words allowed between a public body and the grievance or the addressee word
 _PUNCT = "，。！？；：、,.!?;:（）()【】“”\"'…"
@@ -28,42 +32,48 @@ FEATURES = (*(f"party:{p}" for p in PARTY_FEATURES), *(f"ask:{a}" for a in ASKS)
 
 
 class CueReader:
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, tokenizer: jieba.Tokenizer | None = None) -> None:
+        """Each lexicon word becomes a phrase of the words `tokenizer` cuts it into (the analyzer's
+        own cut, so a message's words line up with the patterns)."""
         self.lexicon = lexicon or Lexicon.load()
+        tokenizer = tokenizer or make_tokenizer()
         self.nlp = spacy.blank("zh")  # its vocabulary only: Docs are built from the analyzer's jieba words
         self.matcher = PhraseMatcher(self.nlp.vocab)
         for kind, table in (("party", self.lexicon.parties), ("ask", self.lexicon.asks),
                             ("frame", {"addressee": self.lexicon.addressee, "grievance": self.lexicon.grievance})):
             for label, words in table.items():
-                self.matcher.add(f"{kind}:{label}", [Doc(self.nlp.vocab, words=[word]) for word in words])
+                self.matcher.add(f"{kind}:{label}", [Doc(self.nlp.vocab, words=tokens(tokenizer, word)) for word in words])
         self._punct = {self.nlp.vocab.strings.add(p) for p in _PUNCT}
 
     def read(self, text: str, words: list[str]) -> list[Cue]:
         """The cues in `words` (jieba's cut of `text`, whitespace dropped), with offsets into `text`."""
         starts = _offsets(text, words)
-        cues = [Cue(*name.split(":"), words[at], starts[at], starts[at] + len(words[at])) for name, at in self._found(words)]
+        cues = [Cue(*name.split(":"), text[starts[start] : starts[end - 1] + len(words[end - 1])], starts[start],
+                    starts[end - 1] + len(words[end - 1])) for name, start, end in self._found(words)]
         return sorted(cues, key=lambda c: (c.start, c.kind))
 
     def labels(self, words: list[str]) -> set[str]:
         """The FEATURES `words` show ("party:company", "ask:repair"…), for the classifier."""
-        return {name for name, _ in self._found(words)}
+        return {name for name, _, _ in self._found(words)}
 
-    def _found(self, words: list[str]) -> list[tuple[str, int]]:
+    def _found(self, words: list[str]) -> list[tuple[str, int, int]]:
+        """(feature name, first word, end word) of every match, longest first where they overlap."""
         if not words:
             return []
         doc = Doc(self.nlp.vocab, words=words, spaces=[False] * len(words))
         strings = self.nlp.vocab.strings
-        found = [(strings[key], start) for key, start, _ in self.matcher(doc)]
-        frames = {kind: {start for name, start in found if name == f"frame:{kind}"} for kind in ("addressee", "grievance")}
-        return [(f"party:{self._government(doc, at, frames)}" if name == "party:government" else name, at)
-                for name, at in found if not name.startswith("frame:")]
+        found = [(strings[key], start, end) for key, start, end in self.matcher(doc)]
+        frames = {kind: {start for name, start, _ in found if name == f"frame:{kind}"} for kind in ("addressee", "grievance")}
+        frames["grievance_end"] = {end for name, _, end in found if name == "frame:grievance"}
+        return _longest([(f"party:{self._government(doc, start, end, frames)}" if name == "party:government" else name,
+                          start, end) for name, start, end in found if not name.startswith("frame:")])
 
-    def _government(self, doc: Doc, at: int, frames: dict[str, set[int]]) -> str:
+    def _government(self, doc: Doc, start: int, end: int, frames: dict[str, set[int]]) -> str:
         """A public body is the other side when a grievance word follows it within the clause, the
         addressee when an addressee word comes just before it, and only named otherwise."""
-        if any(j in frames["grievance"] for j in self._clause(doc, at, 1)):
+        if any(j in frames["grievance"] for j in self._clause(doc, end - 1, 1)):
             return "government"
-        if any(j in frames["addressee"] for j in self._clause(doc, at, -1)):
+        if any(j in frames["addressee"] for j in self._clause(doc, start, -1)):
             return "government_addressed"
         return "government_named"
 
@@ -75,9 +85,6 @@ class CueReader:
             positions.append(j)
             j += step
         return positions
-
-    def words(self) -> list[str]:
-        return self.lexicon.words()
 
 
 @cache
@@ -107,6 +114,16 @@ def main_ask(cues: Iterable[Cue], overriding: Iterable[str] = ()) -> Cue | None:
     asks = [c for c in cues if c.kind == "ask"]
     strong = [c for c in asks if c.label in set(overriding)]
     return (strong or asks)[-1] if asks else None
+
+
+def _longest(found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Within one kind, a match inside a longer one is dropped (「拖欠」 inside 「拖欠工资」)."""
+    kept = []
+    for name, start, end in sorted(found, key=lambda f: (f[1] - f[2], f[1])):
+        kind = name.split(":")[0]
+        if not any(k.split(":")[0] == kind and s <= start and end <= e for k, s, e in kept):
+            kept.append((name, start, end))
+    return sorted(kept, key=lambda f: (f[1], f[2]))
 
 
 def _offsets(text: str, words: list[str]) -> list[int]:

@@ -25,7 +25,7 @@ from nlu.cue_lexicon import Lexicon
 from nlu.guide import ASKS, Cue
 from nlu.segment import make_tokenizer, tokens
 
-_GAP = 4  # words allowed between a public body and the grievance or the addressee word
+_GAP = 6  # words allowed between a public body and the grievance or the addressee word, within a clause
 _PUNCT = "，。！？；：、,.!?;:（）()【】“”\"'…"
 PARTY_FEATURES = ("person", "company", "government", "government_named", "government_addressed")
 FEATURES = (*(f"party:{p}" for p in PARTY_FEATURES), *(f"ask:{a}" for a in ASKS))

@@ -24,6 +24,8 @@ def labels(cues, kind):
     ("工地的包工头欠我们三个月的钱", "company"),
     ("街道办一直不管楼下的违建", "government"),
     ("举报给城管三个月了，城管推诿扯皮", "government"),
+    ("我向街道办反映了好几次都没人管", "government"),
+    ("物业说没钱修", "company"),
 ])
 def test_the_other_side_is_read_from_the_words(read, text, party):
     assert main_party(read(text)).label == party
@@ -53,6 +55,13 @@ def test_a_public_body_merely_named_is_told_apart_from_one_complained_of(read):
 ])
 def test_what_is_asked_is_read_from_the_words(read, text, ask):
     assert main_ask(read(text), GuideRules().overriding_asks).label == ask
+
+
+def test_a_repair_nobody_did_names_no_other_side(read):
+    """「没人管」 after a broken light names nobody, and the old people it bothers are not a party."""
+    cues = read("路灯坏了好久没人管，家里老人晚上出门不方便")
+    assert main_party(cues) is None
+    assert "repair" in {c.label for c in cues if c.kind == "ask"}
 
 
 def test_spans_point_at_the_residents_words(read):

@@ -1,5 +1,9 @@
-"""Intake, second half: a contact phone (or anonymity, explained), the summary, edits, and the
-FileCase command the confirmation produces."""
+"""Intake, second half: the summary (which also offers a contact phone or anonymity), edits, and
+the FileCase command the confirmation produces.
+
+The phone is not a question of its own: every resident would pay a turn for what most answer
+「不留」 (bench/dialogue.py). The summary says none is left and how to add one; a number typed at
+any point is taken, and 修改 → 联系方式 asks for it explicitly."""
 
 import re
 from dataclasses import replace
@@ -20,6 +24,7 @@ STEPS = (CONTACT, SUMMARY, EDIT)
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
 _DIGITS = re.compile(r"\d{5,}")
 _NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
+WRONG_NUMBER = "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。"
 
 
 def ask_contact(state: ConversationState, prefix: str = "") -> Outcome:
@@ -47,8 +52,12 @@ def summary_text(draft: Draft, ctx: Context) -> str:
     topic = f"（{draft.topic}）" if draft.topic else ""
     if draft.anonymous:
         contact = "匿名反映"
+    elif draft.phone:
+        contact = mask_phone(draft.phone)
+    elif draft.contact_done:
+        contact = "未留电话（进度在这里通知您）"
     else:
-        contact = mask_phone(draft.phone) or "未留电话（进度在这里通知您）"
+        contact = "未留电话（进度在这里通知您；想让办理人员打电话核实的话，直接回复手机号即可）"
     body = draft.text if len(draft.text) <= 200 else draft.text[:199] + "…"
     return (
         "请核对您要反映的内容：\n"
@@ -62,7 +71,10 @@ def summary_text(draft: Draft, ctx: Context) -> str:
 def ask_summary(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
     assert state.draft is not None
     text = f"{prefix}{summary_text(state.draft, ctx)}\n确认无误请点“确认提交”。"
-    return ask(state, SUMMARY, text, (("确认提交", "submit"), ("修改", "edit"), ("取消", "cancel")))
+    offered = (("确认提交", "submit"), ("修改", "edit"), ("取消", "cancel"))
+    if not (state.draft.anonymous or state.draft.phone or state.draft.contact_done):
+        offered = (*offered[:1], ("匿名反映", "anonymous"), *offered[1:])
+    return ask(state, SUMMARY, text, offered)
 
 
 def file_command(draft: Draft, channel: str, user_ref: str, ctx: Context) -> FileCase:
@@ -97,23 +109,36 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
 
 
 def _on_contact(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    answered = _contact_answer(state, inbound, u, ctx)
+    if answered is not None:
+        draft, note = answered
+        return advance(replace(state, draft=draft), note)
+    if "匿名" in normalise(inbound.text):
+        return ask_contact(state, ANONYMOUS_EXPLAINED + "\n")
+    if _DIGITS.search(inbound.text):
+        return miss(state, WRONG_NUMBER)
+    return miss(state, "请输入手机号码，或选择下面的选项。")
+
+
+def _contact_answer(state: ConversationState, inbound: Inbound, u: Understanding,
+                    ctx: Context) -> tuple[Draft, str] | None:
+    """A phone, anonymity or 「不留」 in the answer, at the phone question or at the summary; None
+    when it is none of them (or a question about what 匿名 means)."""
     draft = _draft(state)
     choice = picked(inbound, state.offered)
     plain = normalise(inbound.text)
     phone = (u.phones[0] if u.phones else None) or find_phone(inbound.text)
     if phone and choice is None:
-        return advance(replace(state, draft=with_phone(draft, phone)), f"好的，已记下电话 {mask_phone(phone)}。")
+        return with_phone(draft, phone), f"好的，已记下电话 {mask_phone(phone)}。"
     if "匿名" in plain and ("什么" in plain or "意思" in plain or "?" in inbound.text or "？" in inbound.text):
-        return ask_contact(state, ANONYMOUS_EXPLAINED + "\n")
+        return None
     if choice == "anonymous" or (choice is None and "匿名" in plain):
-        draft = replace(draft, anonymous=True, phone=None, contact_done=True)
-        return advance(replace(state, draft=draft), f"好的，按匿名反映登记。{ANONYMOUS_EXPLAINED}")
-    if choice == "skip" or any(w in plain for w in _NO_PHONE) or u.is_intent("deny", ctx.config.intent_confidence):
-        draft = replace(draft, anonymous=False, phone=None, contact_done=True)
-        return advance(replace(state, draft=draft), "好的，不留电话也可以受理，办理进度会在这里通知您。")
-    if _DIGITS.search(inbound.text):
-        return miss(state, "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。")
-    return miss(state, "请输入手机号码，或选择下面的选项。")
+        return replace(draft, anonymous=True, phone=None, contact_done=True), f"好的，按匿名反映登记。{ANONYMOUS_EXPLAINED}"
+    if choice == "skip" or any(w in plain for w in _NO_PHONE) or (
+            state.step == CONTACT and u.is_intent("deny", ctx.config.intent_confidence)):
+        return (replace(draft, anonymous=False, phone=None, contact_done=True),
+                "好的，不留电话也可以受理，办理进度会在这里通知您。")
+    return None
 
 
 def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -126,8 +151,16 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         )
     if choice == "cancel":
         return Outcome(ConversationState()).prefixed(CANCELLED_DRAFT)
+    answered = _contact_answer(state, inbound, u, ctx)
+    if answered is not None:
+        draft, note = answered
+        return ask_summary(replace(state, draft=draft), ctx, note + "\n")
     if choice == "edit" or u.is_intent("deny", ctx.config.intent_confidence):
         return _ask_edit(state)
+    if "匿名" in normalise(inbound.text):
+        return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
+    if _DIGITS.search(inbound.text):
+        return miss(state, WRONG_NUMBER)
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
 
 

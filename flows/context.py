@@ -25,7 +25,7 @@ class DialogueConfig:
     max_location_tries: int = 2
     place_confidence: float = 0.9
     classification_confidence: float = 0.5
-    confirm_class_below: float = 0.9
+    confirm_class_below: float = 0.6
     intent_confidence: float = 0.6
     max_choices: int = 6
     status_cases: int = 5

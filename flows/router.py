@@ -66,10 +66,6 @@ def next_question(state: ConversationState, ctx: Context) -> Outcome:
     if not draft.location_done:
         asked = location.ask_location(state, ctx)
         return asked.then(next_question(asked.state, ctx)) if asked.state.step == ADVANCE else asked
-    if not draft.contact_done:
-        if draft.phone:
-            return contact.ask_summary(replace(state, draft=replace(draft, contact_done=True)), ctx)
-        return contact.ask_contact(state)
     return contact.ask_summary(state, ctx)
 
 

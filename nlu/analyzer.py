@@ -30,7 +30,7 @@ from nlu.segment import make_tokenizer
 EXTRACT_CHARS = 1000  # places and entities are looked for in the first 1,000 characters (where residents say where)
 _READ_CHARS = max(EXTRACT_CHARS, MAX_CHARS)  # no step reads further into a text
 _CONTENT = re.compile(r"[\u4e00-\u9fff]")
-FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence
+FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence (trust falls with the square: two characters, 「你好」, carry a ninth)
 PARALLEL_MIN = 400  # a smaller batch ends before forking and collecting results pay off
 CHUNKS_PER_WORKER = 8
 _WORKER: "Analyzer | None" = None
@@ -98,7 +98,7 @@ class Analyzer:
     def _finish(self, head: str, canon: str, clf_text: str, probs: dict) -> Analysis:
         """Everything but the classifiers' probabilities, from the text's first EXTRACT_CHARS (and
         their normalized form)."""
-        information = min(1.0, len(_CONTENT.findall(clf_text[:50])) / FULL_INFORMATION_CHARS)
+        information = min(1.0, len(_CONTENT.findall(clf_text[:50])) / FULL_INFORMATION_CHARS) ** 2
         category = self._ranked("category", probs.get("category"), information)
         topic = self._ranked("topic", probs.get("topic"), information)
         candidates = self.gazetteer.resolve(canon, normalized=True)

@@ -57,13 +57,14 @@ async def lines(element: Locator) -> int:
 
 async def test_a_filing_with_buttons_fits_a_phone_and_its_number_stays_whole(page: Page) -> None:
     await say(page, "一网格的小区门口路灯坏了一个多月了，晚上出门很不方便，老人孩子都容易摔倒")
-    await expect(page.get_by_role("button", name="不留电话")).to_be_visible()
+    await expect(page.get_by_role("button", name="匿名反映")).to_be_visible()
     await assert_no_sideways_scroll(page)
-    await page.get_by_role("button", name="不留电话").click()
-    await expect(page.get_by_role("button", name="确认提交")).to_be_enabled()
+    await page.get_by_role("button", name="匿名反映").click()
+    await expect(page.locator(".msg.bot .bubble", has_text="按匿名反映登记")).to_be_visible()
+    await expect(page.get_by_role("button", name="确认提交").last).to_be_enabled()
     await assert_no_sideways_scroll(page)
-    await page.get_by_role("button", name="确认提交").click()
-    filed = page.locator(".msg.bot .bubble", has_text="诉求编号").last
+    await page.get_by_role("button", name="确认提交").last.click()
+    filed = page.locator(".msg.bot .bubble", has_text=NUMBER).last
     await expect(filed).to_be_visible()
     number = NUMBER.search(await filed.inner_text()).group()  # type: ignore[union-attr]
     shown = filed.locator(".case-number", has_text=number)

@@ -174,11 +174,11 @@ def test_minsheng_chat_holds_a_piped_conversation_and_shows_pushes(
     shutil.copy(district_template, target)
     monkeypatch.setenv("MINSHENG_DATABASE_URL", f"sqlite:///{target}")
     config = config_for_tests(models, tmp_path)
-    # 「对」 confirms the category when the model asks it (when it just says it, 「对」 is one answer not understood)
-    lines = "楼上邻居天天半夜装修，电钻声吵得我们全家睡不着，我住幸福里小区\n对\n2\n确认提交\n"
+    # the model is sure enough of this one to say how it files it; the summary's second choice is 匿名反映
+    lines = "楼上邻居天天半夜装修，电钻声吵得我们全家睡不着，我住幸福里小区\n2\n1\n"
     first = CliRunner().invoke(cli, ["--config", str(config), "chat", "--user", "t1"], input=lines)
     assert first.exit_code == 0, first.output
-    assert "    2. 不留电话" in first.output and "我：2" in first.output
+    assert "    2. 匿名反映" in first.output and "我：2" in first.output and "按匿名反映登记" in first.output
     assert "地点记为：青禾街道幸福社区第1网格" in first.output and "已为您登记" in first.output
     number = re.search(r"MS-\d{8}-\d{4}", first.output)
     assert number is not None

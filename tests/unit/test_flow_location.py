@@ -20,7 +20,7 @@ def test_a_certain_place_from_the_complaint_is_taken_and_said() -> None:
     out = turn(state, "对", u=understood("affirm"))
     assert "地点记为：青禾街道幸福社区第1网格（幸福里小区）（不对的话随时告诉我）" in said(out)
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G01"
-    assert out.state.draft.location_by == "text" and out.state.step == contact.CONTACT
+    assert out.state.draft.location_by == "text" and out.state.step == contact.SUMMARY
 
 
 def test_an_uncertain_place_from_the_complaint_is_confirmed() -> None:
@@ -28,7 +28,7 @@ def test_an_uncertain_place_from_the_complaint_is_confirmed() -> None:
     assert state.step == location.CONFIRM and "梧桐苑附近（白溪街道白溪社区第3网格），对吗？" in state.question
     out = turn(state, "对", u=understood("affirm"))
     assert out.state.draft is not None and out.state.draft.grid_code == "QH02-C01-G03"
-    assert out.state.draft.location_by == "text" and out.state.step == contact.CONTACT
+    assert out.state.draft.location_by == "text" and out.state.step == contact.SUMMARY
 
 
 def test_a_place_taken_from_the_complaint_is_corrected_at_the_next_question() -> None:
@@ -36,7 +36,7 @@ def test_a_place_taken_from_the_complaint_is_corrected_at_the_next_question() ->
                  u=understood("affirm")).state
     out = turn(state, "不对，在和平新村", u=understood("deny", confidence=0.8))
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"
-    assert out.state.step == contact.CONTACT
+    assert out.state.step == contact.SUMMARY
 
 
 def test_several_places_are_offered_as_choices() -> None:
@@ -97,7 +97,7 @@ def test_two_failed_tries_file_with_the_address_as_typed() -> None:
     draft = second.state.draft
     assert draft is not None and draft.location_done and draft.grid_code is None
     assert draft.location_by == "manual" and draft.address == "月亮湾"
-    assert "人工确定" in said(second) and second.state.step == contact.CONTACT
+    assert "人工确定" in said(second) and second.state.step == contact.SUMMARY
 
 
 def test_a_map_point_outside_the_district_counts_as_a_failed_try() -> None:

@@ -98,7 +98,8 @@ def test_idle_greeting_thanks_location_and_gibberish() -> None:
 def test_a_restart_mid_intake_resumes_from_the_stored_state() -> None:
     state = _summary()
     restored = ConversationState.from_dict(state.to_dict())
-    assert turn(restored, "2").state.step == contact.EDIT
+    number = 1 + [value for _, value in restored.offered].index("edit")  # the numbered choices survive
+    assert turn(restored, str(number)).state.step == contact.EDIT
 
 
 
@@ -106,3 +107,32 @@ def test_a_map_point_shared_at_the_summary_moves_the_place() -> None:
     out = turn(_summary(), location=(28.21167, 112.95507))
     assert out.state.draft is not None and out.state.draft.grid_code == "QH02-C02-G01"
     assert out.state.step == contact.SUMMARY and "白溪街道桃源社区第1网格" in said(out)
+
+
+def test_the_summary_offers_a_phone_without_a_question_of_its_own() -> None:
+    """No turn is spent on the phone: the summary says how to add one, or to stay anonymous."""
+    state = _summary_without_contact()
+    assert state.step == contact.SUMMARY and "直接回复手机号" in state.question
+    assert ("匿名反映", "anonymous") in state.offered
+    given = turn(state, "13800138000")
+    assert given.state.draft.phone == "13800138000" and given.state.step == contact.SUMMARY
+    assert "138****8000" in said(given) and "直接回复手机号" not in said(given)
+    hidden = turn(state, "匿名反映")
+    assert hidden.state.draft.anonymous and "联系方式：匿名反映" in said(hidden)
+    declined = turn(state, "不留")
+    assert declined.state.step == contact.SUMMARY and declined.state.draft.phone is None
+    assert "不留电话也可以受理" in said(declined) and "直接回复手机号" not in said(declined)
+    filed = turn(state, "确认提交")
+    assert filed.state.step == contact.SUBMITTED and filed.commands[0].phone is None
+
+
+def test_contact_can_still_be_asked_from_the_edit_menu() -> None:
+    edit = turn(_summary_without_contact(), "修改").state
+    number = 1 + [value for _, value in edit.offered].index("contact")
+    asked = turn(edit, str(number))
+    assert asked.state.step == contact.CONTACT and "请留下手机号码" in said(asked)
+
+
+def _summary_without_contact() -> ConversationState:
+    fields = {**SUMMARY_FIELDS, "contact_done": False}
+    return contact.ask_summary(at_step(IDLE, contact.SUMMARY, **fields), context()).state

@@ -65,8 +65,11 @@ def parse_line(line: str, user: str, new_id: Callable[[], str]) -> Inbound | Non
 
 
 def print_reply(reply: Reply) -> None:
-    """The bot's words as plain text (a resident's text may contain markup characters)."""
-    console.print(Text.assemble(("民声：", "bold cyan"), reply.text), highlight=False, soft_wrap=True)
+    """The bot's words as plain text (a resident's text may contain markup characters). The reply
+    is wrapped by Rich at the terminal's width, between words, so that a case number (「诉求编号
+    MS-20261204-0001」) moves to the next line whole instead of being cut by the terminal; off a
+    terminal the console does not wrap at all (bot/cli/output.py)."""
+    console.print(Text.assemble(("民声：", "bold cyan"), reply.text), highlight=False, soft_wrap=False)
     for number, choice in enumerate(reply.choices, 1):
         console.print(Text(f"    {number}. {choice.label}"), highlight=False, soft_wrap=True)
     if reply.request_location:

@@ -44,6 +44,7 @@ class CueReader:
             for label, words in table.items():
                 self.matcher.add(f"{kind}:{label}", [Doc(self.nlp.vocab, words=tokens(tokenizer, word)) for word in words])
         self._punct = {self.nlp.vocab.strings.add(p) for p in _PUNCT}
+        self._last: tuple[list[str], list[tuple[str, int, int]]] | None = None
 
     def read(self, text: str, words: list[str]) -> list[Cue]:
         """The cues in `words` (jieba's cut of `text`, whitespace dropped), with offsets into `text`."""
@@ -57,7 +58,18 @@ class CueReader:
         return {name for name, _, _ in self._found(words)}
 
     def _found(self, words: list[str]) -> list[tuple[str, int, int]]:
-        """(feature name, first word, end word) of every match, longest first where they overlap."""
+        """(feature name, first word, end word) of every match, longest first where they overlap.
+
+        The analyzer asks twice about the same word list (the category's features, then the spans it
+        shows), so the last answer is kept for that very list (compared by identity, never mutated)."""
+        last = self._last
+        if last is not None and last[0] is words:
+            return last[1]
+        found = self._match(words)
+        self._last = (words, found)
+        return found
+
+    def _match(self, words: list[str]) -> list[tuple[str, int, int]]:
         if not words:
             return []
         doc = Doc(self.nlp.vocab, words=words, spaces=[False] * len(words))

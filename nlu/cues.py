@@ -32,6 +32,8 @@ FEATURES = (*(f"party:{p}" for p in PARTY_FEATURES), *(f"ask:{a}" for a in ASKS)
 
 
 class CueReader:
+    """The matcher over one lexicon; `read` gives spans to show, `labels` the classifier's features."""
+
     def __init__(self, lexicon: Lexicon | None = None, tokenizer: jieba.Tokenizer | None = None) -> None:
         """Each lexicon word becomes a phrase of the words `tokenizer` cuts it into (the analyzer's
         own cut, so a message's words line up with the patterns)."""
@@ -58,7 +60,7 @@ class CueReader:
         return {name for name, _, _ in self._found(words)}
 
     def _found(self, words: list[str]) -> list[tuple[str, int, int]]:
-        """(feature name, first word, end word) of every match, longest first where they overlap.
+        """(feature name, first word, end word) of every match but those inside a longer one of its kind.
 
         The analyzer asks twice about the same word list (the category's features, then the spans it
         shows), so the last answer is kept for that very list (compared by identity, never mutated)."""
@@ -76,7 +78,6 @@ class CueReader:
         strings = self.nlp.vocab.strings
         found = [(strings[key], start, end) for key, start, end in self.matcher(doc)]
         frames = {kind: {start for name, start, _ in found if name == f"frame:{kind}"} for kind in ("addressee", "grievance")}
-        frames["grievance_end"] = {end for name, _, end in found if name == "frame:grievance"}
         return _longest([(f"party:{self._government(doc, start, end, frames)}" if name == "party:government" else name,
                           start, end) for name, start, end in found if not name.startswith("frame:")])
 

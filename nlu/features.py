@@ -51,19 +51,21 @@ class TextFeatures:
     def fit_transform(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> sp.csr_matrix:
         for vectorizer in self._char_blocks():
             vectorizer.min_df = 2 if len(texts) >= 50 else 1
-        blocks = [self.words.fit_transform(tokens), self.chars.fit_transform(texts),
-                  self.head.fit_transform([t[: self.head_chars] for t in texts]) * self.head_weight]
-        if self.tail is not None:
-            blocks.append(self.tail.fit_transform([t[-TAIL_CHARS:] for t in texts]) * self.head_weight)
-        matrix = sp.hstack([*blocks, *self._cue_block(tokens)], format="csr")
+        matrix = self._stack(texts, tokens, fit=True)
         self._index()
         return matrix
 
     def transform(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> sp.csr_matrix:
-        blocks = [self.words.transform(tokens), self.chars.transform(texts),
-                  self.head.transform([t[: self.head_chars] for t in texts]) * self.head_weight]
+        return self._stack(texts, tokens, fit=False)
+
+    def _stack(self, texts: Sequence[str], tokens: Sequence[list[str]], *, fit: bool) -> sp.csr_matrix:
+        def block(vectorizer: TfidfVectorizer, documents: Sequence) -> sp.csr_matrix:
+            return vectorizer.fit_transform(documents) if fit else vectorizer.transform(documents)
+
+        blocks = [block(self.words, tokens), block(self.chars, texts),
+                  block(self.head, [t[: self.head_chars] for t in texts]) * self.head_weight]
         if self.tail is not None:
-            blocks.append(self.tail.transform([t[-TAIL_CHARS:] for t in texts]) * self.head_weight)
+            blocks.append(block(self.tail, [t[-TAIL_CHARS:] for t in texts]) * self.head_weight)
         return sp.hstack([*blocks, *self._cue_block(tokens)], format="csr")
 
     def one(self, grams: "Grams", tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:

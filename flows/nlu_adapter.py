@@ -6,10 +6,9 @@ Runs in a worker thread (jieba and the classifier are CPU-bound), so it must sta
 from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
 from nlu.analyzer import Analyzer
 from nlu.cues import main_ask, main_party
-from nlu.guide import DEFAULT_OVERRIDING_ASKS, Cue
 from nlu.entities import national
+from nlu.guide import DEFAULT_OVERRIDING_ASKS, Cue
 from nlu.intents import detect_intent
-
 
 CUE_CONFIDENCE = 0.8
 

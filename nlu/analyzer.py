@@ -30,7 +30,9 @@ from nlu.segment import make_tokenizer
 EXTRACT_CHARS = 1000  # places and entities are looked for in the first 1,000 characters (where residents say where)
 _READ_CHARS = max(EXTRACT_CHARS, MAX_CHARS)  # no step reads further into a text
 _CONTENT = re.compile(r"[\u4e00-\u9fff]")
-FULL_INFORMATION_CHARS = 6  # fewer Chinese characters than this say too little to classify with confidence (trust falls with the square: two characters, 「你好」, carry a ninth)
+# Fewer Chinese characters than this say too little to classify with confidence; trust falls with
+# the square of the share (two characters, 「你好」, carry a ninth).
+FULL_INFORMATION_CHARS = 6
 PARALLEL_MIN = 400  # a smaller batch ends before forking and collecting results pay off
 CHUNKS_PER_WORKER = 8
 _WORKER: "Analyzer | None" = None

@@ -20,6 +20,7 @@ from flows.understanding import Understanding
 from handlers.directory import Grid, Place
 from nlu.analyzer import Analyzer
 from nlu.gazetteer import Gazetteer
+from nlu.guide import GuideRules
 from nlu.retrain import ensure_model
 from storage.conversation_store import SqlConversationStore
 from storage.directory_repository import SqlDirectoryRepository
@@ -41,7 +42,7 @@ async def build_dialogue(
     if understand is None:
         loaded = analyzer or await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places,
                                                             with_textcat=app.settings.spacy_textcat)
-        understand = functools.partial(_understand, loaded)
+        understand = functools.partial(_understand, loaded, app.settings.category_guide)
     store = SqlConversationStore(app.sessions)
     await store.forget_processed(app.policies.clock.now() - PROCESSED_KEPT)
     return Dialogue(
@@ -57,9 +58,9 @@ async def build_dialogue(
     )
 
 
-async def _understand(analyzer: Analyzer, text: str) -> Understanding:
+async def _understand(analyzer: Analyzer, rules: GuideRules, text: str) -> Understanding:
     """The NLU is CPU-bound: run it in a worker thread so the event loop keeps serving."""
-    return await asyncio.to_thread(nlu_adapter.understand, analyzer, text)
+    return await asyncio.to_thread(nlu_adapter.understand, analyzer, text, rules)
 
 
 def load_analyzer(models_dir: Path, grids: list[Grid], places: list[Place], *, with_textcat: bool = False) -> Analyzer:

@@ -7,19 +7,21 @@ from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
 from nlu.analyzer import Analyzer
 from nlu.cues import main_ask, main_party
 from nlu.entities import national
-from nlu.guide import DEFAULT_OVERRIDING_ASKS, Cue
+from nlu.guide import Cue, GuideRules
 from nlu.intents import detect_intent
 
 CUE_CONFIDENCE = 0.8
 
 
-def understand(analyzer: Analyzer, text: str) -> Understanding:
+def understand(analyzer: Analyzer, text: str, rules: GuideRules | None = None) -> Understanding:
+    """`rules` (the district's `[category]`) say which asks decide the category by themselves, and
+    so which of a message's asks is its main one."""
     analysis = analyzer.analyze(text)
     intent = detect_intent(text)
     entities = {kind: [e for e in analysis.entities if e.type == kind] for kind in ("phone", "case_number")}
     case_number = intent.case_number or next((str(e.value or e.text) for e in entities["case_number"]), None)
     emergency = analysis.emergency
-    party, ask = main_party(analysis.cues), main_ask(analysis.cues, DEFAULT_OVERRIDING_ASKS)
+    party, ask = main_party(analysis.cues), main_ask(analysis.cues, (rules or GuideRules()).overriding_asks)
     return Understanding(
         intent=intent.name,
         intent_confidence=intent.confidence,

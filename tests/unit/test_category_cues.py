@@ -2,9 +2,11 @@
 
 import pytest
 
+from flows.nlu_adapter import understand
 from nlu.cues import FEATURES, main_ask, main_party, shared_reader, vector
 from nlu.guide import GuideRules
 from nlu.segment import make_tokenizer, tokens
+from tests.fixtures.nlu import tiny_analyzer
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +113,12 @@ def test_a_district_changes_a_borderline_rule_in_configuration():
 def test_invalid_category_configuration_is_refused_in_chinese(section, words):
     with pytest.raises(ValueError, match=words):
         GuideRules.from_section(section)
+
+
+def test_the_districts_rules_pick_the_main_ask_the_dialogue_hears():
+    """Under the shipped guide enforcement decides by itself; a district that says it does not gets
+    the ask the resident ended with."""
+    text = "隔壁饭店油烟很大，请依法查处，希望他们赔偿我家的损失"
+    assert understand(tiny_analyzer(), text).ask.label == "enforcement"
+    local = GuideRules.from_section({"overriding_asks": ["policy"]})
+    assert understand(tiny_analyzer(), text, local).ask.label == "mediation"

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, expect
+from playwright.async_api import BrowserContext, expect
 
 from bot.web.accounts import add_staff
 from handlers import commands as c
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.test_staff_phone import PHONE, assert_no_sideways_scroll, lines
+from tests.browser.test_staff_phone import assert_no_sideways_scroll, lines, phone  # noqa: F401 - phone: a fixture
 from tests.fakes.analyzer import FakeTranscriptAnalyzer
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
 
@@ -29,13 +29,6 @@ async def stack(sqlite_template, tmp_path_factory: pytest.TempPathFactory) -> As
     async with web_stack(url, FakeTranscriptAnalyzer()) as running:
         await add_staff(running.app.sessions, "root", PASSWORD, "admin", None, datetime.now(UTC))
         yield running
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
-    opened = await browser.new_context(**PHONE)
-    yield opened
-    await opened.close()
 
 
 async def test_an_admin_finds_both_workplaces_and_reads_a_hotline_case(phone: BrowserContext, stack: WebStack) -> None:

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_resident_page import PHONE, say
+from tests.browser.test_staff_phone import lines
 from tests.fakes.web_stack import WebStack, scratch_database, web_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -44,15 +45,6 @@ async def assert_no_sideways_scroll(page: Page) -> None:
                 Math.max(...right)];
     }""")
     assert page_wide <= window and log_wide <= log_box and widest <= window, (page_wide, log_wide, log_box, widest)
-
-
-async def lines(element: Locator) -> int:
-    """How many lines the element's text takes (one box per line fragment)."""
-    return int(await element.evaluate("""el => {
-        const text = document.createRange();
-        text.selectNodeContents(el);
-        return new Set([...text.getClientRects()].map(box => Math.round(box.top))).size;
-    }"""))
 
 
 async def test_a_filing_with_buttons_fits_a_phone_and_its_number_stays_whole(page: Page) -> None:

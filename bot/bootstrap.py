@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import logsafe
 from bot.settings import Settings
 from handlers.bus import MessageBus
 from handlers.deadlines import WorkCalendar
@@ -57,6 +58,7 @@ def build_app(
     cache_directory: bool = True,
 ) -> App:
     """Wire one process. Tests that rewrite the registry mid-test pass cache_directory=False."""
+    logsafe.install()  # every process logs residents' and staff's words: one record stays one line
     engine = engine or make_engine(settings.database_url)
     sessions = session_factory(engine)
     policies = build_policies(settings, clock)

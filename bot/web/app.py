@@ -29,6 +29,7 @@ from bot.web.settings import WebSettings
 from bot.web.staff import pages as staff_pages
 from bot.web.suggestions import TranscriptAnalyzer
 from bot.web.templating import STATIC
+from handlers.errors import CaseNotFound
 
 Loop = Callable[[asyncio.Event], Awaitable[None]]
 JSON_PATHS = ("/open311",)  # machine clients: their errors stay JSON
@@ -65,6 +66,7 @@ def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background:
     web.add_exception_handler(auth.LoginRequired, auth.on_login_required)
     web.add_exception_handler(auth.Forbidden, refused)
     web.add_exception_handler(HTTPException, not_found)
+    web.add_exception_handler(CaseNotFound, case_not_found)
     web.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
     return web
 
@@ -92,15 +94,23 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def _missing_page(request: Request, status_code: int) -> HTMLResponse:
+async def case_not_found(request: Request, exc: Exception) -> Response:
+    """A case number nobody filed, on any page or action that takes one: a 404 that names the number,
+    so a mistyped or stale link never reaches the visitor as a server error."""
+    reason = exc.message if isinstance(exc, CaseNotFound) else MISSING
+    return await _missing_page(request, 404, "诉求不存在", reason)
+
+
+async def _missing_page(request: Request, status_code: int, title: str = "页面不存在",
+                        reason: str = MISSING) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
     if not _under(request.url.path, auth.HOME):
-        return deps.pages.render(request, "missing.html", status_code=status_code, reason=MISSING)
+        return deps.pages.render(request, "missing.html", status_code=status_code, reason=reason)
     session = await auth.signed_in(request)
     if session is None:
-        return deps.pages.render(request, "refused.html", status_code=status_code, title="页面不存在",
-                                 reason=MISSING, home=staff_pages.BASE, home_label="返回工作台")
-    return _staff_page(request, session, "页面不存在", MISSING, status_code)
+        return deps.pages.render(request, "refused.html", status_code=status_code, title=title,
+                                 reason=reason, home=staff_pages.BASE, home_label="返回工作台")
+    return _staff_page(request, session, title, reason, status_code)
 
 
 def _staff_page(request: Request, session: StaffSession, title: str, reason: str, status_code: int) -> HTMLResponse:

@@ -169,12 +169,9 @@ def _float(value: Any) -> float | None:
 
 async def show(request: Request, number: str, session: Staff, created: int = 0) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
-    try:
-        async with deps.app.uow() as uow:
-            case = await uow.cases.get(number.strip().upper())
-            notices = await notifications_for_case(uow.session, case.number)
-    except DomainError as exc:
-        return deps.pages.render(request, "refused.html", status_code=404, reason=exc.message)
+    async with deps.app.uow() as uow:  # an unknown number is the app's 404 page (bot/web/app.py)
+        case = await uow.cases.get(number.strip().upper())
+        notices = await notifications_for_case(uow.session, case.number)
     index = await _index(deps)
     dept = index.department(case.department)
     waiting = any(n.channel == CHANNEL and n.status == "pending" for n in notices)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -111,8 +111,10 @@ async def show(request: Request, number: str, session: AnyStaff, done: str = "")
 
 async def act(request: Request, number: str, action: str, session: AnyStaff, form: CheckedForm) -> Response:
     app: App = request.app.state.deps.app
+    if action not in ACTIONS:
+        raise HTTPException(status_code=404)
     case = await _load(app, number)
-    if action not in ACTIONS or not allowed(session, case, action):
+    if not allowed(session, case, action):
         raise Forbidden("您不能对这件诉求执行此操作（可能已被他人处理，请刷新页面）。")
     try:
         await app.bus.handle(ACTIONS[action].build(form, session, case))
@@ -123,6 +125,7 @@ async def act(request: Request, number: str, action: str, session: AnyStaff, for
 
 
 async def _load(app: App, number: str) -> Case:
+    """The case, or CaseNotFound, which the app answers with a 404 page naming the number."""
     async with app.uow() as uow:
         return await uow.cases.get(number.strip().upper())
 
@@ -130,10 +133,7 @@ async def _load(app: App, number: str) -> Case:
 async def _page(request: Request, session: StaffSession, number: str, message: str = "", error: str = "",
                 status_code: int = 200) -> HTMLResponse:
     app: App = request.app.state.deps.app
-    try:
-        case = await _load(app, number)
-    except DomainError as exc:
-        raise Forbidden(exc.message) from None
+    case = await _load(app, number)  # an unknown number is the app's 404 page (bot/web/app.py)
     if not may_view(session, case):
         raise Forbidden("这件诉求不在您所在部门办理。")
     async with app.sessions() as db:

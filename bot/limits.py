@@ -74,29 +74,83 @@ class RateLimiter:
     def allow(self, sender: str) -> bool:
         return self.check(sender) == "ok"
 
-    def exhausted(self, sender: str) -> bool:
-        """Would the next message be refused? Asks without spending a token."""
+    def wait(self, sender: str) -> float:
+        """Seconds until the sender's next message would pass (0 if it would now); spends nothing."""
         bucket = self._buckets.get(sender)
         if bucket is None:
-            return False
-        return bucket.tokens + (self.clock() - bucket.updated) * self.rate < 1
+            return 0.0
+        missing = 1 - (bucket.tokens + (self.clock() - bucket.updated) * self.rate)
+        return round(missing / self.rate, 6) if missing > 1e-9 else 0.0  # to the microsecond: no 7.000000000000001
+
+    def forget(self, sender: str) -> None:
+        """Start the sender afresh with a full bucket."""
+        self._buckets.pop(sender, None)
 
 
 class LoginThrottle:
-    """Failed staff logins are limited per username and, more loosely, per address (a call
-    centre shares one address); successful logins cost nothing."""
+    """Failed staff logins, limited three ways; a success costs nothing.
 
-    def __init__(self, per_minute: float, clock: Callable[[], float] = time.monotonic) -> None:
+    - One member from one address: `per_minute` failures after a burst of as many. This is the
+      limit a mistyped or guessed password meets, and a success there starts it afresh.
+    - One member from anywhere: twenty times that burst, refilled at the same rate, so one
+      address, held by the first limit, can never empty it; only guessing spread over many
+      addresses does, and is then held to one address's pace. It does not hold at an address
+      the member has signed in from, so even then the member is not locked out.
+    - One address for any name: ten times the first limit, against one machine trying many
+      names. It too spares members who have signed in from that address before: colleagues
+      behind a call centre's one address who type their right password are not locked out.
+    """
+
+    BACKSTOP_BURST, ADDRESS_FACTOR = 20, 10
+
+    def __init__(
+        self,
+        per_minute: float,
+        clock: Callable[[], float] = time.monotonic,
+        remember_seconds: float = 30 * 86_400,
+        max_known: int = 100_000,
+    ) -> None:
         burst = max(1, int(per_minute))
-        self.users = RateLimiter(per_minute, burst, clock=clock)
-        self.addresses = RateLimiter(per_minute * 10, burst * 10, clock=clock)
+        self.pairs = RateLimiter(per_minute, burst, clock=clock)
+        self.users = RateLimiter(per_minute, burst * self.BACKSTOP_BURST, clock=clock)
+        self.addresses = RateLimiter(per_minute * self.ADDRESS_FACTOR, burst * self.ADDRESS_FACTOR, clock=clock)
+        self.clock, self.remember_seconds, self.max_known = clock, remember_seconds, max_known
+        self._known: OrderedDict[str, float] = OrderedDict()  # "user address" -> last successful sign-in
 
-    def blocked(self, address: str, username: str) -> bool:
-        return self.users.exhausted(username) or self.addresses.exhausted(address)
+    def wait(self, address: str, username: str) -> float:
+        """Seconds until this member may try again from this address (0: now)."""
+        user, pair = self._user(username), self._pair(address, username)
+        waits = [self.pairs.wait(pair)]
+        if not self._known_here(pair):
+            waits += [self.users.wait(user), self.addresses.wait(address)]
+        return max(waits)
 
     def failed(self, address: str, username: str) -> None:
-        self.users.check(username)
-        self.addresses.check(address)
+        pair = self._pair(address, username)
+        self.pairs.check(pair)
+        if not self._known_here(pair):
+            self.users.check(self._user(username))
+            self.addresses.check(address)
+
+    def succeeded(self, address: str, username: str) -> None:
+        """Remember where the member signs in from, and forgive the failures before it at that address."""
+        pair = self._pair(address, username)
+        self.pairs.forget(pair)
+        self._known.pop(pair, None)
+        self._known[pair] = self.clock()
+        if len(self._known) > self.max_known:
+            self._known.popitem(last=False)
+
+    def _known_here(self, pair: str) -> bool:
+        seen = self._known.get(pair)
+        return seen is not None and self.clock() - seen <= self.remember_seconds
+
+    @staticmethod
+    def _user(username: str) -> str:
+        return username.strip().casefold()
+
+    def _pair(self, address: str, username: str) -> str:
+        return f"{self._user(username)} {address}"
 
 
 class SenderGate:

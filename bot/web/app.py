@@ -39,9 +39,12 @@ MISSING = "您要打开的页面不存在，可能是地址有误，或页面已
 def web_deps(
     app: App, dialogue: Dialogue, history: History, hub: LiveHub, analyzer: TranscriptAnalyzer | None = None
 ) -> WebDeps:
+    """The web edge's dependencies. Logins are throttled on the app's clock, the one staff sessions
+    expire by, so a test that moves that clock moves both."""
     limits = Limits.from_section(app.settings.section("limits"))
+    logins = LoginThrottle(limits.login_attempts_per_minute, clock=lambda: app.policies.clock.now().timestamp())
     return WebDeps(app, dialogue, history, hub, SenderGate(limits), WebSettings.from_settings(app.settings),
-                   LoginThrottle(limits.login_attempts_per_minute), analyzer)
+                   logins, analyzer)
 
 
 def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background: Sequence[Loop] = ()) -> FastAPI:

@@ -4,6 +4,7 @@ Anonymous GETs are sent to the login page; anything else without a valid session
 """
 
 import hmac
+import math
 import secrets
 from typing import Annotated
 from urllib.parse import quote
@@ -112,12 +113,16 @@ async def login(
     if not expected or not hmac.compare_digest(csrf_token.encode(), expected.encode()):
         return _login_form(request, next, "页面已过期，请重新输入。", 403)
     address, name = (request.client.host if request.client else "?"), username.strip()
-    if deps.logins.blocked(address, name):
-        return _login_form(request, next, "尝试次数过多，请稍等一分钟后再试。", 429)
+    wait = math.ceil(deps.logins.wait(address, name))
+    if wait > 0:
+        response = _login_form(request, next, f"登录尝试过多，请在 {_after(wait)}后再试。", 429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     staff = await authenticate(deps.app.sessions, username, password)
     if staff is None:
         deps.logins.failed(address, name)
         return _login_form(request, next, "用户名或密码不正确。", 401)
+    deps.logins.succeeded(address, name)
     token, session = await open_session(
         deps.app.sessions, staff, deps.app.policies.clock.now(), deps.web.staff_session_hours
     )
@@ -132,6 +137,11 @@ async def login(
                         samesite="strict", secure=deps.web.cookie_secure(request.url.scheme), path="/")
     response.delete_cookie(LOGIN_COOKIE, path=HOME)
     return response
+
+
+def _after(seconds: int) -> str:
+    """A wait as a clerk would say it: seconds up to a minute, then whole minutes rounded up."""
+    return f"{seconds} 秒" if seconds < 60 else f"{math.ceil(seconds / 60)} 分钟"
 
 
 async def logout(request: Request, session: Staff, form: CheckedForm) -> Response:

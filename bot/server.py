@@ -1,53 +1,39 @@
-"""The server process: web chat, operator console, Telegram and the outbox loop, wired together.
+"""The server process: web chat, operator console, every configured channel and the outbox loop,
+wired together. Channels come from the registry (`bot.channels`); nothing here names one.
 
 Kept apart from the CLI so that `minsheng case list` does not pay for aiogram, spaCy and uvicorn.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 
 import uvicorn
-from fastapi import APIRouter
 
 from bot.bootstrap import App, build_app
+from bot.channels import Live, Loop, Opened, Stage, open_channels
 from bot.cli.common import console
 from bot.dialogue_root import build_dialogue, load_analyzer
-from bot.rasa_notifier import RasaNotifier
 from bot.scheduler import run_scheduler
-from bot.settings import Settings
-from bot.sms import SmsNotifier, SmsSettings
-from bot.telegram.settings import TelegramSettings
+from bot.settings import ConfigError, Settings
 from bot.web.app import create_web_app, web_deps
 from bot.web.hub import LiveHub
 from bot.web.nlu_suggestions import NluTranscriptAnalyzer
-from bot.web.notifier import WebNotifier
 from bot.web.settings import WebSettings
-from handlers.ports import Notifier
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
 from storage.queries import load_gazetteer_rows
 
-Loop = Callable[[asyncio.Event], Awaitable[None]]
 
-
-async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings | None,
-                sms: SmsSettings | None) -> None:
+async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = ()) -> None:
     engine = make_engine(settings.database_url)
     store, hub = SqlConversationStore(session_factory(engine)), LiveHub()
-    notifiers: dict[str, Notifier] = {"web": WebNotifier(store, hub)}
-    bot = None
-    if telegram is not None:  # aiogram takes seconds to import: only when a token is configured
-        from bot.telegram import runner
-        from bot.telegram.notifier import TelegramNotifier
-
-        bot = runner.make_bot(telegram)
-        notifiers["telegram"] = TelegramNotifier(bot)
-    sms_notifier = SmsNotifier(sms) if sms else None
-    if sms_notifier is not None:
-        notifiers["hotline"] = sms_notifier
-    rasa_notifier = RasaNotifier(settings.rasa_push) if settings.rasa_push else None
-    if rasa_notifier is not None:
-        notifiers["rasa"] = rasa_notifier
+    try:
+        opened = open_channels(Stage(settings, store, hub), skipped)
+    except (TypeError, ValueError) as exc:
+        await engine.dispose()
+        raise ConfigError(f"配置文件有误：{exc}") from None
+    running = [o.channel for o in opened if o.channel is not None]
+    notifiers = {o.entry.code: o.channel.notifier for o in opened if o.channel is not None and o.channel.notifier}
     app = build_app(settings, notifiers=notifiers, engine=engine)
     try:
         console.print("正在加载语义模型和辖区数据（约需数秒）……")
@@ -58,23 +44,19 @@ async def serve(settings: Settings, web: WebSettings, telegram: TelegramSettings
             lambda stop: app.deliverer().run(stop, settings.outbox_poll_seconds),
             lambda stop: run_scheduler(app, stop),  # every worker stands by; the lease picks one
         ]
-        routers: list[APIRouter] = []
-        if bot is not None and telegram is not None:
-            telegram_routers, telegram_loops = await runner.attach(telegram, bot, dialogue, deps.gate)
-            routers += telegram_routers
-            loops += telegram_loops
+        routers = []
+        for channel in running:
+            attached = await channel.attach(Live(app, dialogue, deps.gate))
+            routers += attached.routers
+            loops += attached.loops
         web_app = create_web_app(deps, routers, loops)
-        _announce(web, telegram, sms is not None, rasa_notifier is not None)
+        _announce(web, opened)
         config = uvicorn.Config(web_app, host=web.host, port=web.port, ws="websockets-sansio", ws_max_size=65_536,
                                 proxy_headers=True, log_level="info", access_log=False)
         await uvicorn.Server(config).serve()
     finally:
-        if bot is not None:
-            await bot.session.close()
-        if sms_notifier is not None:
-            await sms_notifier.close()
-        if rasa_notifier is not None:
-            await rasa_notifier.close()
+        for channel in running:
+            await channel.close()
         await app.close()
 
 
@@ -85,17 +67,12 @@ async def _load_analyzer(app: App):  # type: ignore[no-untyped-def]
                                    with_textcat=app.settings.spacy_textcat)
 
 
-def _announce(web: WebSettings, telegram: TelegramSettings | None, sms: bool, rasa: bool) -> None:
-    console.print(f"[bold green]民声已启动[/]。请用浏览器打开：")
+def _announce(web: WebSettings, opened: Sequence[Opened]) -> None:
+    console.print("[bold green]民声已启动[/]。请用浏览器打开：")
     console.print(f"  群众在线受理：[link={web.url}/]{web.url}/[/link]")
     console.print(f"  热线坐席工作台：[link={web.url}/console]{web.url}/console[/link]（账号用 minsheng staff add 创建）")
     console.print(f"  部门工作台（签收、办结、督办、统计）：{web.url}/console/work")
-    if telegram is None:
-        console.print("  Telegram：未配置令牌，未启动。")
-    else:
-        console.print(f"  Telegram：已启动（{'Webhook' if telegram.mode == 'webhook' else '长轮询'}模式）。")
-    if not sms:
-        console.print("  短信通知：未配置 \\[sms] webhook_url，热线来电人的进度通知将暂存待发。")
-    if not rasa:
-        console.print("  Rasa 进度推送：未配置 \\[rasa] server_url，经 Rasa 助手反映的群众的进度通知将暂存待发。")
+    for line in (o.channel.status if o.channel is not None else o.off for o in opened):
+        if line:
+            console.print(f"  {line}")
     console.print("按 Ctrl+C 停止。")

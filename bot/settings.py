@@ -17,20 +17,10 @@ from nlu.guide import GuideRules
 DEFAULT_CONFIG = Path("config.toml")
 CONFIG_ENV = "MINSHENG_CONFIG"
 DATABASE_ENV = "MINSHENG_DATABASE_URL"
-RASA_TOKEN_ENV = "MINSHENG_RASA_TOKEN"
 
 
 class ConfigError(Exception):
     pass
-
-
-@dataclass(frozen=True)
-class RasaPush:
-    """Where status pushes for cases filed through a Rasa assistant go (its HTTP API, `--enable-api`)."""
-
-    server_url: str
-    token: str = ""
-    timeout_seconds: float = 10
 
 
 @dataclass(frozen=True)
@@ -51,7 +41,6 @@ class Settings:
     templates: Mapping[str, str]
     outbox_retry: RetryPolicy
     outbox_poll_seconds: float
-    rasa_push: RasaPush | None
     raw: Mapping[str, Any] = field(repr=False)
     category_guide: GuideRules = field(default_factory=GuideRules)  # [category]: the guide's borderlines
 
@@ -111,7 +100,6 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
         templates=dict(raw.get("templates", {})),
         outbox_retry=RetryPolicy(**{k: v for k, v in outbox.items() if k != "poll_seconds"}),
         outbox_poll_seconds=float(outbox.get("poll_seconds", 2)),
-        rasa_push=_rasa_push(raw.get("rasa", {})),
         raw=raw,
         category_guide=GuideRules.from_section(raw.get("category", {})),
     )
@@ -122,17 +110,6 @@ def _flag(section: Mapping[str, Any], name: str, key: str, default: bool) -> boo
     if not isinstance(value, bool):
         raise ValueError(f"[{name}] {key} 应为 true 或 false，而不是 {value!r}")
     return value
-
-
-def _rasa_push(section: Mapping[str, Any]) -> RasaPush | None:
-    """None without a server_url: pushes for Rasa cases then wait in the outbox until one is set."""
-    url = str(section.get("server_url", "")).strip().rstrip("/")
-    if not url:
-        return None
-    if not is_http_url(url):
-        raise ValueError(f"rasa 部分的 server_url 应是 Rasa 服务的地址，如 http://127.0.0.1:5005，而不是 {url!r}")
-    token = os.environ.get(str(section.get("token_env", RASA_TOKEN_ENV)), "").strip()
-    return RasaPush(server_url=url, token=token, timeout_seconds=timeout_seconds(section, "rasa"))
 
 
 def timeout_seconds(section: Mapping[str, Any], name: str, default: float = 10) -> float:

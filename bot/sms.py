@@ -8,9 +8,11 @@ from typing import Any
 
 import httpx
 
+from bot.channels import PushOnly, Stage
 from bot.settings import Settings, is_http_url, timeout_seconds
 from handlers.ports import DeliveryError, Notification, RecipientUnreachable
 
+OFF = "短信通知：未配置 \\[sms] webhook_url，热线来电人的进度通知将暂存待发。"
 PHONE = re.compile(r"^\+?\d{7,15}$")
 PERMANENT = {400, 404, 410, 422}
 
@@ -38,6 +40,14 @@ class SmsSettings:
             signature=str(section.get("signature", "【民声】")),
             timeout_seconds=timeout,
         )
+
+
+def configure(stage: Stage) -> PushOnly | None:
+    config = SmsSettings.from_settings(stage.settings)
+    if config is None:
+        return None
+    notifier = SmsNotifier(config)
+    return PushOnly(notifier, "短信通知：已启用，热线来电人的进度将以短信发送。", notifier.close)
 
 
 class SmsNotifier:

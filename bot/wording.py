@@ -5,15 +5,11 @@ and no stored code (`web`, `staff:op1`, `0001-20261203T190414Z`) reaches a membe
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot import channels
 from flows.texts import mask_phone as _mask
 
 TZ = ZoneInfo("Asia/Shanghai")
 OUTBOX_LABELS = {"pending": "待发送", "sent": "已送达", "failed": "发送失败", "unreachable": "无法送达"}
-CHANNEL_LABELS = {
-    "web": "网页", "telegram": "Telegram", "hotline": "12345热线", "terminal": "终端", "rasa": "Rasa 助手",
-    "import": "历史导入", "sms": "热线短信", "open311": "Open311 接口",
-}
-OTHER_CHANNEL = "其他渠道"
 SAID, WRITTEN_UP = "群众原话", "诉求内容（坐席整理）"
 DAY_HOURS = 48  # beyond two days a duration is said in days
 
@@ -28,8 +24,8 @@ def masked_phone(phone: str | None) -> str:
 
 
 def channel_label(code: str | None) -> str:
-    """A channel as staff call it; a code nobody has named yet reads as 其他渠道, never as the code."""
-    return CHANNEL_LABELS.get(code or "", OTHER_CHANNEL)
+    """A channel as staff call it (bot.channels holds the labels); never the stored code."""
+    return channels.label(code)
 
 
 def actor_label(actor: str | None) -> str:

@@ -9,11 +9,13 @@ from collections.abc import Callable
 import typer
 from rich.text import Text
 
+from bot.channels import channel
 from bot.cli.common import console, open_app, run_async
+from bot.converse import converse
 from flows.messages import Choice, Inbound, Location, Reply
 from storage.conversation_store import HistoryEntry, SqlConversationStore
 
-CHANNEL = "terminal"
+CHANNEL = channel("terminal").code
 _QUIT = ("退出", "/quit", "/exit", "exit", "quit")
 _LOCATION_PREFIXES = ("/位置", "/loc")
 
@@ -45,7 +47,7 @@ async def chat(
                 continue
             if not interactive:
                 console.print(Text.assemble(("我：", "bold"), line.strip()), highlight=False, soft_wrap=True)
-            for reply in await dialogue.handle(inbound):
+            for reply in (await converse(dialogue, inbound)).replies:
                 print_reply(reply)
 
 

@@ -6,7 +6,6 @@ The cookie holds a random token; the resident is known to the system only by a d
 
 import hashlib
 import json
-import logging
 import math
 import secrets
 from typing import Any
@@ -15,21 +14,21 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse
 
+from bot.channels import channel
+from bot.converse import converse
 from bot.limits import TOO_LONG
 from bot.web.deps import WebDeps
 from flows.messages import Inbound, Location, Reply
 
-log = logging.getLogger(__name__)
-CHANNEL = "web"
+CHANNEL = channel("web").code
 COOKIE = "ms_resident"
 COOKIE_DAYS = 180
 MAX_FRAME = 16_384
-BROKEN = "抱歉，系统刚才出了点问题，您的这条消息没有处理成功，请稍后再发一次。"
 NO_COOKIE = "请允许本网站使用 Cookie，然后刷新页面再试。"
 
 
 def user_ref_for(token: str) -> str:
-    return f"{CHANNEL}:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+    return channel(CHANNEL).user_ref(hashlib.sha256(token.encode()).hexdigest()[:32])
 
 
 def router() -> APIRouter:
@@ -91,17 +90,14 @@ async def _turn(socket: WebSocket, deps: WebDeps, ref: str, raw: str) -> None:
         await socket.send_json({"type": "notice", "text": "没有看懂这条消息，请重新输入。"})
         return
     message_id, content, shown = message
-    passed, answer = deps.gate.screen(ref, shown)
-    if not passed:
-        await socket.send_json({"type": "refused", "id": message_id, "text": answer or ""})
+    turn = await converse(deps.dialogue, Inbound(CHANNEL, ref, message_id, **content), deps.gate, shown)
+    if turn.outcome == "refused":
+        await socket.send_json({"type": "refused", "id": message_id, "text": turn.replies[0].text if turn.replies else ""})
         return
-    try:
-        replies = await deps.dialogue.handle(Inbound(CHANNEL, ref, message_id, **content))
-    except Exception:  # noqa: BLE001 - the resident gets an answer, the log gets the trace
-        log.exception("dialogue failed on a web message")
-        await socket.send_json({"type": "error", "id": message_id, "text": BROKEN})
+    if turn.outcome == "failed":
+        await socket.send_json({"type": "error", "id": message_id, "text": turn.replies[0].text})
         return
-    for reply in replies:
+    for reply in turn.replies:
         await socket.send_json(reply_payload(reply))
     await socket.send_json({"type": "ack", "id": message_id})
 

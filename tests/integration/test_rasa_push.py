@@ -8,7 +8,7 @@ import pytest
 
 from bot.bootstrap import App
 from bot.rasa_notifier import RasaNotifier
-from bot.settings import RasaPush
+from bot.rasa_notifier import RasaPush
 from flows.rasa_actions import CHANNEL
 from handlers import commands as c
 from handlers.ports import Notification
@@ -136,7 +136,7 @@ async def test_a_conversation_whose_channel_cannot_push_is_unreachable(wired: Ap
 
 
 async def test_without_a_rasa_server_configured_pushes_wait_in_the_outbox(app: App) -> None:
-    assert app.settings.rasa_push is None and CHANNEL not in app.notifiers
+    assert RasaPush.from_settings(app.settings) is None and CHANNEL not in app.notifiers
     await seed_registry(app.sessions)
     await file_rasa_case(app)
     assert (await app.deliverer().deliver_due()).sent == 0

@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from bot.rasa_notifier import INTENT, NUMBER_ENTITY, TEXT_ENTITY
-from bot.settings import ConfigError, RasaPush, load_settings
+from bot.rasa_notifier import RasaPush
+from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = (ROOT / "config.toml").read_text(encoding="utf-8")
@@ -26,7 +27,7 @@ def with_rasa(tmp_path: Path, **values: object) -> Path:
 
 def test_the_shipped_config_leaves_the_push_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MINSHENG_DATABASE_URL", raising=False)
-    assert load_settings(ROOT / "config.toml").rasa_push is None
+    assert RasaPush.from_settings(load_settings(ROOT / "config.toml")) is None
 
 
 def test_a_server_url_turns_it_on_with_the_token_from_the_environment(
@@ -34,7 +35,7 @@ def test_a_server_url_turns_it_on_with_the_token_from_the_environment(
 ) -> None:
     monkeypatch.setenv("MINSHENG_RASA_TOKEN", "thisismysecret")
     settings = load_settings(with_rasa(tmp_path, server_url="http://rasa.internal:5005/"))
-    assert settings.rasa_push == RasaPush("http://rasa.internal:5005", "thisismysecret", 10.0)
+    assert RasaPush.from_settings(settings) == RasaPush("http://rasa.internal:5005", "thisismysecret", 10.0)
 
 
 @pytest.mark.parametrize(
@@ -47,8 +48,8 @@ def test_a_server_url_turns_it_on_with_the_token_from_the_environment(
     ],
 )
 def test_a_bad_value_is_named_in_chinese(tmp_path: Path, values: dict[str, object], fragment: str) -> None:
-    with pytest.raises(ConfigError, match=fragment):
-        load_settings(with_rasa(tmp_path, **values))
+    with pytest.raises(ValueError, match=fragment):
+        RasaPush.from_settings(load_settings(with_rasa(tmp_path, **values)))
 
 
 def test_the_assistant_knows_the_pushed_intent_and_utters_its_text() -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.web.staff.charts import line_chart, stacked_bars, ticks
-from bot.wording import CHANNEL_LABELS, actor_label, case_texts, channel_label, duration_label, model_label
+from bot.channels import CHANNELS
+from bot.wording import actor_label, case_texts, channel_label, duration_label, model_label
 from handlers.directory import Grid
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,14 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(("code", "label"), [
     ("web", "网页"), ("telegram", "Telegram"), ("hotline", "12345热线"), ("terminal", "终端"),
-    ("rasa", "Rasa 助手"), ("import", "历史导入"), ("sms", "热线短信"), ("carrier-pigeon", "其他渠道"), (None, "其他渠道"),
+    ("rasa", "Rasa 助手"), ("import", "历史导入"), ("open311", "Open311 接口"), ("carrier-pigeon", "其他渠道"), (None, "其他渠道"),
 ])
 def test_channels_are_named_never_coded(code: str | None, label: str) -> None:
     assert channel_label(code) == label
 
 
 def test_every_named_channel_is_chinese_or_a_product_name() -> None:
-    assert all(not re.fullmatch(r"[a-z0-9]+", label) for label in CHANNEL_LABELS.values())
+    assert all(not re.fullmatch(r"[a-z0-9]+", label) for label in (entry.label for entry in CHANNELS))
 
 
 @pytest.mark.parametrize(("actor", "label"), [
@@ -103,7 +104,7 @@ def _sources(*packages: str) -> dict[str, str]:
 
 def test_one_rule_each_for_channel_names_phone_masks_and_grid_names() -> None:
     code = _sources("bot", "flows", "handlers", "storage", "nlu")
-    assert [p for p, s in code.items() if re.search(r"^CHANNEL_LABELS\s*=", s, re.M)] == ["bot/wording.py"]
+    assert [p for p, s in code.items() if re.search(r'ChannelEntry\("web", "网页"|"网页"', s)] == ["bot/channels.py"]
     assert [p for p, s in code.items() if '"****"' in s] == ["flows/texts.py"]  # wording.masked_phone wraps it
     full_grid_name = re.compile(r"street\}\s*\{[^}]*community|street\}\s*/\s*\{[^}]*community")  # 街道+社区+网格
     assert [p for p, s in code.items() if full_grid_name.search(s)] == ["handlers/directory.py"]

@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from bot.wording import OUTBOX_LABELS, channel_label, local, masked_phone
 from bot.web import console_data as data
 from bot.web.auth import CheckedForm, Staff
+from bot.web.case_fields import MAX_ADDRESS, MAX_TEXT, filing_errors
 from bot.web.deps import WebDeps
 from bot.web.suggestions import Option, Suggestion, segments
 from handlers import commands as c
@@ -22,7 +23,6 @@ from storage.queries import notifications_for_case
 
 CHANNEL = "hotline"
 SMS_MISSING = "短信通知未配置：来电人的进度通知将暂存待发，请在 config.toml 的 [sms] 中设置 webhook_url。"
-MAX_TRANSCRIPT = 20_000
 
 
 def router() -> APIRouter:
@@ -49,7 +49,7 @@ async def home(request: Request, session: Staff) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
     async with deps.app.uow() as uow:
         recent = await uow.cases.find(channel=CHANNEL, limit=15)
-    return deps.pages.render(request, "console.html", session=session, recent=recent, local=local,
+    return deps.pages.render(request, "console.html", session=session, recent=recent, local=local, max_text=MAX_TEXT,
                              ready=deps.analyzer is not None, transcript="", error="", sms_warning=_sms_warning(deps))
 
 
@@ -104,35 +104,35 @@ async def _review_page(
         topics=data.topic_choices(suggestion.topics, index, routing),
         grids=data.grid_choices(suggestion.grids, index),
         departments=sorted(index.departments.values(), key=lambda d: d.code),
-        preview=department, preview_reason=why, sms_warning=_sms_warning(deps),
+        preview=department, preview_reason=why, sms_warning=_sms_warning(deps), max_text=MAX_TEXT,
+        max_address=MAX_ADDRESS,
     )
 
 
 async def review(request: Request, session: Staff, form: CheckedForm) -> Response:
     deps: WebDeps = request.app.state.deps
     transcript = str(form.get("transcript") or "").strip()
-    if deps.analyzer is None or not transcript or len(transcript) > MAX_TRANSCRIPT:
-        error = "智能分析暂不可用。" if deps.analyzer is None else f"请粘贴通话记录（不超过 {MAX_TRANSCRIPT} 字）。"
+    if deps.analyzer is None or not transcript or len(transcript) > MAX_TEXT:
+        error = "智能分析暂不可用。" if deps.analyzer is None else f"请粘贴通话记录（不超过 {MAX_TEXT} 字）。"
         return deps.pages.render(request, "console.html", status_code=422, session=session, recent=[], local=local,
-                                 ready=deps.analyzer is not None, transcript=transcript[:MAX_TRANSCRIPT], error=error,
-                                 sms_warning=_sms_warning(deps))
+                                 ready=deps.analyzer is not None, transcript=transcript[:MAX_TEXT], error=error,
+                                 sms_warning=_sms_warning(deps), max_text=MAX_TEXT)
     return await _review_page(request, session, transcript)
 
 
 async def create(request: Request, session: Staff, form: CheckedForm) -> Response:
     deps: WebDeps = request.app.state.deps
-    transcript = str(form.get("transcript") or "")
-    fields = ("text", "said", "category", "topic", "grid", "phone", "address", "department", "suggested_category",
-              "suggested_topic", "model_version")
+    fields = ("transcript", "text", "said", "category", "topic", "grid", "phone", "address", "department",
+              "suggested_category", "suggested_topic", "model_version")
     values = {k: str(form.get(k) or "").strip() for k in fields}
+    transcript = values["transcript"]
     values["category"] = data.category_by_party(deps.app.settings.category_guide, str(form.get("party") or ""),
                                                 values["category"], values["suggested_category"])
     phone = data.normalise_phone(values["phone"])
     errors = [] if phone is not None else ["联系电话格式不正确（手机 11 位，座机请带区号）。"]
-    if not values["text"]:
-        errors.append("诉求内容不能为空。")
-    if errors:
-        return await _review_page(request, session, transcript, form, errors)
+    errors += filing_errors(values, await _index(deps), deps.app.settings.routing)
+    if errors:  # checked before anything is written: a refused form files nothing
+        return await _review_page(request, session, transcript[:MAX_TEXT], form, errors)
     def confidence(name: str) -> float | None:
         """The model's confidence is kept only where the operator left its suggestion as it was."""
         return _float(form.get(f"{name}_confidence")) if values[name] == values[f"suggested_{name}"] else None
@@ -161,10 +161,12 @@ def _unsure(deps: WebDeps, suggestion: Suggestion) -> bool:
 
 
 def _float(value: Any) -> float | None:
+    """A confidence the review page carried along: a probability, or None for anything else (nan, 1e999)."""
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if 0.0 <= number <= 1.0 else None
 
 
 async def show(request: Request, number: str, session: Staff, created: int = 0) -> HTMLResponse:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from handlers.case import CATEGORY_LABELS, Case
 from handlers.directory import DirectoryIndex
 from handlers.routing import RoutingPolicy, route
+from bot.web.case_fields import known_topics
 from bot.web.suggestions import Option
 from flows.texts import CATEGORY_HINTS, PARTY_OPTIONS
 from nlu.guide import GuideRules
@@ -68,13 +69,15 @@ def category_by_party(guide: GuideRules, party: str, category: str, suggested: s
 
 
 def topic_choices(suggested: tuple[Option, ...], index: DirectoryIndex, routing: RoutingPolicy) -> list[Choice]:
-    topics = {t for d in index.departments.values() for t in d.topics} | {r.topic for r in routing.rules if r.topic != "*"}
-    return _merge(suggested, [(t, t) for t in sorted(topics)])
+    """The taxonomy's topics, the model's suggestions among them first: only what the server accepts is offered."""
+    topics = known_topics(index, routing)
+    return _merge(tuple(o for o in suggested if o.value in topics), [(t, t) for t in topics])
 
 
 def grid_choices(suggested: tuple[Option, ...], index: DirectoryIndex) -> list[Choice]:
     known = [(g.code, grid_label(index, g.code)) for g in sorted(index.grids.values(), key=lambda g: g.code)]
-    return _merge(tuple(Option(o.value, grid_label(index, o.value), o.confidence) for o in suggested), known)
+    registered = tuple(Option(o.value, grid_label(index, o.value), o.confidence) for o in suggested if index.grid(o.value))
+    return _merge(registered, known)
 
 
 def grid_label(index: DirectoryIndex, code: str) -> str:

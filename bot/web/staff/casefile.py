@@ -14,6 +14,7 @@ from bot.bootstrap import App
 from handlers.commands import RETURN_REASONS
 from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
+from bot.web.case_fields import classification_errors, known_topics
 from bot.web.staff.access import DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view
 from bot.web.staff.pages import BASE, render
 from bot.web.staff.queues import departments_by_code, directory, dispatch_choices, grid_labels
@@ -21,13 +22,15 @@ from handlers import commands as c
 from handlers.case import CATEGORY_LABELS, Case
 from handlers.casework import note_action
 from handlers.deadlines import Duration
+from handlers.directory import DirectoryIndex
 from handlers.errors import DomainError
-from handlers.routing import suggest
+from handlers.routing import RoutingPolicy, suggest
 from handlers.status import EVENT_KINDS, TRANSITIONS
 from handlers.supervision import current_window, pending_extension, urgency
 from storage.queries import notifications_for_case
 
 Build = Callable[[FormData, StaffSession, Case], c.Command]
+Check = Callable[[FormData, DirectoryIndex, RoutingPolicy], list[str]]
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Action:
     who: str  # "holder", "dispatcher" or "supervisor"
     build: Build
     done: str
+    check: Check | None = None  # what the form must hold beyond what the command itself refuses
 
 
 def _text(form: FormData, name: str) -> str:
@@ -68,6 +72,11 @@ def _reclassify(form: FormData, s: StaffSession, case: Case) -> c.Command:
     return c.ReclassifyCase(s.staff.actor, case.number, category or None, topic or None)
 
 
+def _classification(form: FormData, index: DirectoryIndex, routing: RoutingPolicy) -> list[str]:
+    """A correction teaches retraining and feeds the dashboard: only our categories and topics."""
+    return classification_errors(_text(form, "category"), _text(form, "topic"), known_topics(index, routing))
+
+
 ACTIONS: dict[str, Action] = {
     "accept": Action("accept", "holder", lambda f, s, k: c.AcceptCase(
         s.staff.actor, k.number, s.staff.username), "已签收"),
@@ -81,7 +90,7 @@ ACTIONS: dict[str, Action] = {
                       "已办结，答复已发送给群众"),
     "dispatch": Action("dispatch", "dispatcher", lambda f, s, k: c.DispatchCase(
         s.staff.actor, k.number, _text(f, "department"), _text(f, "note")), "已派单"),
-    "reclassify": Action("reclassify", "dispatcher", _reclassify, "分类已更正"),
+    "reclassify": Action("reclassify", "dispatcher", _reclassify, "分类已更正", _classification),
     "supervise": Action("supervise", "supervisor", lambda f, s, k: c.SuperviseCase(
         s.staff.actor, k.number, _text(f, "note")), "督办意见已记录"),
     "approve": Action("extend", "supervisor", lambda f, s, k: c.DecideExtension(
@@ -116,6 +125,10 @@ async def act(request: Request, number: str, action: str, session: AnyStaff, for
     case = await _load(app, number)
     if not allowed(session, case, action):
         raise Forbidden("您不能对这件诉求执行此操作（可能已被他人处理，请刷新页面）。")
+    check = ACTIONS[action].check
+    errors = check(form, await directory(app), app.policies.routing) if check else []
+    if errors:
+        return await _page(request, session, number, error="".join(errors), status_code=422)
     try:
         await app.bus.handle(ACTIONS[action].build(form, session, case))
     except (DomainError, ValueError) as exc:
@@ -140,14 +153,15 @@ async def _page(request: Request, session: StaffSession, number: str, message: s
         notices = await notifications_for_case(db, case.number)
     departments = await departments_by_code(app)
     can = {name: allowed(session, case, name) for name in ACTIONS}
-    suggested = suggest(case, app.policies.routing, await directory(app)) if can["dispatch"] else None
+    index = await directory(app)
+    suggested = suggest(case, app.policies.routing, index) if can["dispatch"] else None
     return render(
         request, "work_case.html", session, status_code=status_code, case=case,
         departments=departments, notices=notices, filed=_filed(case), message=message, error=error,
         can=can, window=current_window(case), urgency=urgency(case, app.policies.clock.now()),
         extension=pending_extension(case), return_reasons=RETURN_REASONS, categories=CATEGORY_LABELS,
         corrections=_corrections(case), choices=dispatch_choices(departments, app), suggested=suggested,
-        grids=await grid_labels(app),
+        grids=await grid_labels(app), topics=known_topics(index, app.policies.routing),
         note_reaches_resident=app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
     )
 

@@ -29,6 +29,8 @@ class DialogueConfig:
     intent_confidence: float = 0.6
     max_choices: int = 6
     status_cases: int = 5
+    # A turn not finished after this long was lost with its process: a redelivery runs it again.
+    turn_lease_seconds: float = 20
     timezone: str = "Asia/Shanghai"
     # The `[category]` section: how an answer to 「和谁之间的问题？」 maps to a category.
     guide: GuideRules = field(default_factory=GuideRules)
@@ -44,6 +46,8 @@ class DialogueConfig:
         values = {"timezone": timezone, **section}
         if int(values.get("max_location_tries", 2)) < 1:
             raise ValueError("[dialogue] max_location_tries 至少为 1")
+        if not float(values.get("turn_lease_seconds", 20)) > 0:
+            raise ValueError("[dialogue] turn_lease_seconds 应是大于 0 的秒数")
         return cls(**values, guide=guide or GuideRules())
 
 

@@ -2,32 +2,38 @@
 the step issued, and save it all. Channels call `handle(inbound)` and render the replies.
 
 A channel message id is claimed before anything happens, so a redelivered message has its
-effect once and gets the first answer again.
+effect once and gets the first answer again. The claim is a lease: if the process dies mid-turn,
+the next delivery of the message after `[dialogue] turn_lease_seconds` runs the turn again, and
+the commands it issues are keyed by the message, so filing, rating, cancelling or adding words
+happen once however often the turn runs.
 """
 
 import asyncio
 import logging
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any
 
 from flows.context import Context, DialogueConfig
 from flows.district import DistrictMap
 from flows.messages import Choice, Inbound, Reply
-from flows.ports import ConversationStore, Understand
+from flows.ports import Claim, ConversationStore, Understand
 from flows.results import after
 from flows.router import step, with_resume
 from flows.state import ConversationState
 from flows.understanding import Understanding
 from handlers.bus import MessageBus
 from handlers.case import Case
+from handlers.commands import CaseCommand, Command
 from handlers.errors import DomainError
 from handlers.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 STILL_WORKING = "已收到您的消息，正在处理，请稍候。"
 _RECENT_CASES = 20
+_LEASE_POLLS = 8  # looks at a claim held elsewhere this many times per lease, at most every half second
 
 
 @dataclass
@@ -51,33 +57,47 @@ class Dialogue:
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         async with lock:
-            previous, data, version = await self.store.begin(
-                inbound.channel, inbound.message_id, inbound.user_ref, self.clock.now()
-            )
-            if previous is not None:
-                return [reply_from_dict(r) for r in previous] or [Reply(STILL_WORKING)]
+            claim = await self._claim(inbound)
+            if not claim.attempt:
+                return [reply_from_dict(r) for r in claim.replies or []] or [Reply(STILL_WORKING)]
             try:
-                return await self._turn(inbound, ConversationState.from_dict(data), version)
+                return await self._turn(inbound, claim)
             except BaseException:
-                await self.store.release(inbound.channel, inbound.message_id)
+                await self.store.release(inbound.channel, inbound.message_id, claim.attempt)
                 raise
 
-    async def _turn(self, inbound: Inbound, before: ConversationState, version: int) -> list[Reply]:
+    async def _claim(self, inbound: Inbound) -> Claim:
+        """A redelivery while another process holds the turn waits, for its replies or for its
+        lease to lapse (that process died) to take it over; channels drop a message once it is
+        answered, so answering "still working" at once would lose it. Only a lease held for a
+        whole lease time more (taken over again elsewhere) is answered as still working."""
+        lease = timedelta(seconds=self.config.turn_lease_seconds)
+        loop = asyncio.get_running_loop()
+        until = loop.time() + lease.total_seconds()
+        while True:
+            claim = await self.store.begin(
+                inbound.channel, inbound.message_id, inbound.user_ref, self.clock.now(), lease
+            )
+            if claim.attempt or claim.replies is not None or loop.time() >= until:
+                return claim
+            await asyncio.sleep(min(0.5, lease.total_seconds() / _LEASE_POLLS))
+
+    async def _turn(self, inbound: Inbound, claim: Claim) -> list[Reply]:
         now = self.clock.now()
+        before = ConversationState.from_dict(claim.state)
         said = inbound.text or inbound.choice or ""
         understanding = await self._understand(said)
         ctx = Context(self.district, self.config, now, await self._cases(inbound), self.time_limits)
         outcome = step(before, inbound, understanding, ctx)
         state, replies = outcome.state, list(outcome.replies)
-        for command in outcome.commands:
-            mark = await self.store.outbox_mark()
+        for index, command in enumerate(outcome.commands):
             result: Case | DomainError
             try:
-                result = await self.bus.handle(command)
+                result = await self.bus.handle(_keyed(command, inbound, index))
             except DomainError as exc:
                 result = exc
-            else:
-                await self.store.mark_answered(result.number, mark, self.clock.now())
+            else:  # pushes queued since the turn first ran say what the reply says
+                await self.store.mark_answered(result.number, claim.outbox_mark, self.clock.now())
             followed = after(before, state, command, result, ctx)
             state, replies = followed.state, replies + list(followed.replies)
         replies = with_resume(state, replies)
@@ -86,7 +106,7 @@ class Dialogue:
             user_ref=inbound.user_ref,
             message_id=inbound.message_id,
             state=state.touched(now).to_dict(),
-            version=version,
+            version=claim.version,
             said=_said(inbound, before),
             replies=[reply_to_dict(r) for r in replies],
             at=now,
@@ -123,6 +143,14 @@ def reply_to_dict(reply: Reply) -> dict[str, Any]:
 def reply_from_dict(data: Mapping[str, Any]) -> Reply:
     choices = tuple(Choice(str(label), str(value)) for label, value in data.get("choices", ()))
     return Reply(str(data["text"]), choices, bool(data.get("request_location", False)))
+
+
+def _keyed(command: Command, inbound: Inbound, index: int) -> Command:
+    """A command on a filed case carries the message that issued it, so a re-run applies it once
+    (a filing is keyed by its draft instead)."""
+    if isinstance(command, CaseCommand):
+        return replace(command, request=f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}#{index}")
+    return command
 
 
 def _said(inbound: Inbound, before: ConversationState) -> str:

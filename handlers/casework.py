@@ -5,6 +5,7 @@ sign deadline" is written once.
 """
 
 from handlers.case import Case
+from handlers.commands import CaseCommand
 from handlers.directory import Department, DirectoryIndex
 from handlers.errors import DomainError
 from handlers.policies import Policies
@@ -19,6 +20,17 @@ async def directory_index(uow: UnitOfWork) -> DirectoryIndex:
 async def load(uow: UnitOfWork, number: str) -> tuple[Case, DirectoryIndex]:
     case = await uow.cases.get(number)
     return case, await directory_index(uow)
+
+
+def already_done(case: Case, cmd: CaseCommand) -> bool:
+    """A resident's message is delivered again when its turn died before it was saved: the
+    command it issued then is not applied twice (a rating, a cancel, the same words added)."""
+    return cmd.request is not None and any(e.changes.get("request") == cmd.request for e in case.events)
+
+
+def request_fact(cmd: CaseCommand) -> dict[str, str]:
+    """The fact `already_done` looks for, recorded on the command's first event."""
+    return {"request": cmd.request} if cmd.request is not None else {}
 
 
 async def commit(case: Case, uow: UnitOfWork, policies: Policies, index: DirectoryIndex) -> Case:

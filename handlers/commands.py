@@ -1,6 +1,6 @@
 """What people and jobs ask of a case: small frozen records, one per action."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.deadlines import Duration
@@ -56,6 +56,8 @@ class ImportCase(Command):
 @dataclass(frozen=True)
 class CaseCommand(Command):
     number: str
+    # The resident's message that issued it: a message run again after a crash has its effect once.
+    request: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)

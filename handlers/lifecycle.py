@@ -26,12 +26,14 @@ from handlers.commands import (
     TransferCase,
 )
 from handlers.casework import (
+    already_done,
     assign,
     commit,
     directory_index,
     escalate_to,
     load,
     note_action,
+    request_fact,
     required,
     sign_deadline,
 )
@@ -264,7 +266,9 @@ async def close(cmd: CloseCase, uow: UnitOfWork, policies: Policies) -> Case:
 async def cancel(cmd: CancelCase, uow: UnitOfWork, policies: Policies) -> Case:
     async with uow:
         case, index = await load(uow, cmd.number)
-        case.record("cancel", policies.clock.now(), cmd.actor, cmd.reason)
+        if already_done(case, cmd):
+            return case
+        case.record("cancel", policies.clock.now(), cmd.actor, cmd.reason, **request_fact(cmd))
         return await commit(case, uow, policies, index)
 
 
@@ -272,7 +276,9 @@ async def add_info(cmd: AddInfo, uow: UnitOfWork, policies: Policies) -> Case:
     text = required(cmd.text, "补充内容不能为空。")
     async with uow:
         case, index = await load(uow, cmd.number)
-        case.record("add_info", policies.clock.now(), cmd.actor, text)
+        if already_done(case, cmd):
+            return case
+        case.record("add_info", policies.clock.now(), cmd.actor, text, **request_fact(cmd))
         return await commit(case, uow, policies, index)
 
 
@@ -282,8 +288,11 @@ async def rate(cmd: RateCase, uow: UnitOfWork, policies: Policies) -> Case:
         raise DomainError("评价请在 1 到 5 分之间选择。")
     async with uow:
         case, index = await load(uow, cmd.number)
+        if already_done(case, cmd):
+            return case
         now = policies.clock.now()
-        case.record("rate", now, cmd.actor, cmd.comment, rating=cmd.rating, rating_comment=cmd.comment or None)
+        case.record("rate", now, cmd.actor, cmd.comment, rating=cmd.rating, rating_comment=cmd.comment or None,
+                    **request_fact(cmd))
         if cmd.rating <= 2:
             case.record(
                 "reopen",

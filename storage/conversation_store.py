@@ -1,21 +1,37 @@
-"""Conversations in SQL: per-resident dialogue state, the inbound ids already handled, and the
+"""Conversations in SQL: per-resident dialogue state, the inbound ids claimed or handled, and the
 message history a channel shows back (the web chat page, the terminal).
 
 Each method is its own short transaction, so the dialogue never holds a lock while the NLU or
 a case command runs.
 """
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import dialect_insert, from_db, to_utc
 from storage.dialogue_models import ConversationMessageRow, ConversationRow, ProcessedInboundRow
 from storage.models import OutboxRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InboundClaim:
+    """What `begin` found for a message id. `attempt` > 0: this call holds the turn (with the
+    resident's `state` and its `version`; `attempt` > 1 when it took over a dead one). Otherwise
+    `replies` is what the finished turn answered, or None while another delivery still runs it."""
+
+    attempt: int = 0
+    state: dict[str, Any] | None = None
+    version: int = 0
+    outbox_mark: int = 0
+    replies: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -35,41 +51,73 @@ class SqlConversationStore:
         self.sessions = sessions
 
     async def begin(
-        self, channel: str, message_id: str, user_ref: str, now: datetime
-    ) -> tuple[list[dict[str, Any]] | None, dict[str, Any] | None, int]:
+        self, channel: str, message_id: str, user_ref: str, now: datetime, lease: timedelta
+    ) -> InboundClaim:
         """Start a turn in one transaction: claim the channel message id and read the resident's
-        state. Returns (None, state, version) for a new message id; for one already claimed,
-        (the replies it got the first time — empty while that turn still runs, None, 0)."""
+        state. A new id, or one whose turn has not finished within `lease` (its process died),
+        is held by this call; a finished one gives back its replies; one whose lease is still
+        live gives neither, and the caller waits or says it is still working."""
+        at = to_utc(now)
         async with self.sessions() as session:
-            stmt = (
+            mark = select(func.coalesce(func.max(OutboxRow.id), 0)).scalar_subquery()
+            new = (
                 dialect_insert(session, ProcessedInboundRow)
-                .values(channel=channel, message_id=message_id, user_ref=user_ref, replies=[], created_at=to_utc(now))
+                .values(channel=channel, message_id=message_id, user_ref=user_ref, replies=[], created_at=at,
+                        taken_at=at, attempt=1, outbox_mark=mark)
                 .on_conflict_do_nothing(index_elements=["channel", "message_id"])
-                .returning(ProcessedInboundRow.id)
+                .returning(ProcessedInboundRow.attempt, ProcessedInboundRow.outbox_mark)
             )
-            if (await session.execute(stmt)).scalar_one_or_none() is None:
-                replies = await session.scalar(
-                    select(ProcessedInboundRow.replies).where(
-                        ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id
+            held = (await session.execute(new)).one_or_none()
+            if held is None:
+                held = await self._take_over(session, channel, message_id, at, lease)
+            if held is None:
+                replies, finished = (
+                    await session.execute(
+                        select(ProcessedInboundRow.replies, ProcessedInboundRow.finished_at).where(
+                            ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id
+                        )
                     )
-                )
+                ).one()
                 await session.commit()
-                return list(replies or []), None, 0
+                return InboundClaim(replies=list(replies or []) if finished is not None else None)
             row = await session.get(ConversationRow, (channel, user_ref))
             state, version = (dict(row.state), row.version) if row is not None else (None, 0)
             await session.commit()
-            return None, state, version
+            return InboundClaim(state=state, version=version, attempt=held[0], outbox_mark=held[1])
 
-    async def release(self, channel: str, message_id: str) -> None:
-        """Forget a claim whose turn failed, so the channel's retry is handled afresh."""
+    async def _take_over(
+        self, session: AsyncSession, channel: str, message_id: str, at: datetime, lease: timedelta
+    ) -> Row[tuple[int, int]] | None:
+        """Hold an unfinished turn whose lease ran out; one statement, so two redeliveries cannot both."""
+        stale = (
+            update(ProcessedInboundRow)
+            .where(
+                ProcessedInboundRow.channel == channel,
+                ProcessedInboundRow.message_id == message_id,
+                ProcessedInboundRow.finished_at.is_(None),
+                ProcessedInboundRow.taken_at <= at - lease,
+            )
+            .values(taken_at=at, attempt=ProcessedInboundRow.attempt + 1)
+            .returning(ProcessedInboundRow.attempt, ProcessedInboundRow.outbox_mark)
+        )
+        held = (await session.execute(stale)).one_or_none()
+        if held is not None:
+            log.warning("message %s/%s: its turn did not finish within %s; running it again (attempt %d)",
+                        channel, message_id, lease, held[0])
+        return held
+
+    async def release(self, channel: str, message_id: str, attempt: int) -> None:
+        """Forget a claim whose turn failed, so the channel's retry is handled afresh; only while
+        it is still this attempt's and unfinished, so a slow failing turn cannot drop a later one's."""
         async with self.sessions() as session:
-            row = await session.scalar(
-                select(ProcessedInboundRow).where(
-                    ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id
+            await session.execute(
+                delete(ProcessedInboundRow).where(
+                    ProcessedInboundRow.channel == channel,
+                    ProcessedInboundRow.message_id == message_id,
+                    ProcessedInboundRow.attempt == attempt,
+                    ProcessedInboundRow.finished_at.is_(None),
                 )
             )
-            if row is not None:
-                await session.delete(row)
             await session.commit()
 
     async def forget_processed(self, before: datetime) -> int:
@@ -118,7 +166,7 @@ class SqlConversationStore:
             await session.execute(
                 update(ProcessedInboundRow)
                 .where(ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id)
-                .values(replies=replies)
+                .values(replies=replies, finished_at=at)
             )
             lines = [("in", said, [])] if said else []
             lines += [("out", r["text"], _choices(r.get("choices", []))) for r in replies]

@@ -23,7 +23,11 @@ class ConversationRow(Base):
 
 
 class ProcessedInboundRow(Base):
-    """A channel message id already acted on, with the replies it got, so a redelivery repeats them."""
+    """A channel message id claimed for a turn: a lease while the turn runs (`finished_at` empty),
+    then the replies it got, so a redelivery repeats them. A lease older than the configured
+    timeout belongs to a process that died, and the next delivery takes it over (`attempt` + 1);
+    `outbox_mark` is the newest outbox row when the turn first ran, so a re-run still knows
+    which pushes its replies already say."""
 
     __tablename__ = "processed_inbound"
 
@@ -33,6 +37,10 @@ class ProcessedInboundRow(Base):
     user_ref: Mapped[str] = mapped_column(String(128))
     replies: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
+    taken_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    outbox_mark: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
         UniqueConstraint("channel", "message_id", name="uq_processed_inbound_channel_message"),

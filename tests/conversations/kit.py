@@ -13,20 +13,29 @@ from flows.router import step
 from flows.state import ConversationState
 from flows.understanding import Emergency, Guess, PlaceGuess, Understanding
 from handlers.case import Case
+from storage.db import make_engine, session_factory
 from storage.importers.district import validate_district
+from storage.importers.registry import import_district
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_district"
+SAMPLE_FILES = (SAMPLE / "grids.geojson", SAMPLE / "places.csv", SAMPLE / "departments.csv")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 LIMITS = {"service": "5 个工作日", "dispute": "15 天", "petition": "60 天"}
 
 
 @lru_cache(maxsize=1)
 def sample_district() -> DistrictMap:
-    grids, places, departments = validate_district(
-        SAMPLE / "grids.geojson", SAMPLE / "places.csv", SAMPLE / "departments.csv", district_code="QH"
-    )
+    grids, places, departments = validate_district(*SAMPLE_FILES, district_code="QH")
     return DistrictMap(grids, places, departments)
+
+
+async def load_sample_district(url: str) -> None:
+    """Import the sample district into a migrated database, as `minsheng district import` does."""
+    engine = make_engine(url)
+    async with session_factory(engine)() as session:
+        await import_district(session, *SAMPLE_FILES, district_code="QH")
+    await engine.dispose()
 
 
 def understood(

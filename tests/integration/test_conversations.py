@@ -14,23 +14,19 @@ from typer.testing import CliRunner
 
 from bot.bootstrap import build_app
 from bot.cli.main import app as cli
-from bot.dialogue_root import build_dialogue, load_analyzer
-from bot.settings import Settings, load_settings
+from bot.dialogue_root import build_dialogue
+from bot.settings import Settings
 from flows.messages import Inbound
 from flows.understanding import Understanding
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
-from storage.importers.district import District, validate_district
-from storage.importers.registry import import_district
 from tests.conversations.harness import (
     channels_of,
     config_for_tests,
     load_script,
-    model_cache,
     run_script,
-    trained_models,
 )
-from tests.conversations.kit import SAMPLE
+from tests.conversations.kit import load_sample_district
 from tests.support import FakeClock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,44 +39,6 @@ ON_BOTH = {
     "40_cancel_before_acceptance.yaml",
     "14_correct_address_at_summary.yaml",
 }
-FILES = (SAMPLE / "grids.geojson", SAMPLE / "places.csv", SAMPLE / "departments.csv")
-
-
-@pytest.fixture(scope="session")
-def registry() -> District:
-    return validate_district(*FILES, district_code="QH")
-
-
-@pytest.fixture(scope="session")
-def script_settings() -> Settings:
-    return load_settings(ROOT / "config.toml")
-
-
-@pytest.fixture(scope="session")
-def models(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return trained_models(model_cache(request.config, tmp_path_factory.mktemp("models")))
-
-
-@pytest.fixture(scope="session")
-def analyzer(registry: District, models: Path) -> Any:
-    """Loaded once for the whole session, as a process loads it once at start-up."""
-    return load_analyzer(models, registry.grids, registry.places)
-
-
-@pytest.fixture(scope="session")
-def district_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The migrated template with the sample district loaded, copied for each script."""
-    path = tmp_path_factory.mktemp("district") / "minsheng.db"
-    shutil.copy(sqlite_template, path)
-    asyncio.run(_load_district(f"sqlite:///{path}"))
-    return path
-
-
-async def _load_district(url: str) -> None:
-    engine = make_engine(url)
-    async with session_factory(engine)() as session:
-        await import_district(session, *FILES, district_code="QH")
-    await engine.dispose()
 
 
 def test_there_are_enough_scripts_and_each_is_well_formed() -> None:
@@ -121,30 +79,34 @@ async def test_conversation_through_a_channel_edge(
 async def test_conversation_on_both_databases(
     path: Path, db_url: str, analyzer: Any, script_settings: Settings
 ) -> None:
-    await _load_district(db_url)
+    await load_sample_district(db_url)
     await run_script(load_script(path), script_settings, analyzer, db_url)
 
 
 async def test_the_store_claims_a_message_id_once_and_keeps_its_replies(db_url: str) -> None:
     engine = make_engine(db_url)
     store = SqlConversationStore(session_factory(engine))
-    now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
-    assert await store.begin("web", "m1", "w-1", now) == (None, None, 0)
-    assert await store.begin("web", "m1", "w-1", now) == ([], None, 0)
+    now, lease = datetime(2026, 11, 27, 2, 0, tzinfo=UTC), timedelta(seconds=20)
+    first = await store.begin("web", "m1", "w-1", now, lease)
+    assert (first.attempt, first.state, first.version) == (1, None, 0)
+    assert (await store.begin("web", "m1", "w-1", now, lease)).replies is None  # still running
     replies = [{"text": "您好", "choices": [["对", "yes"]], "request_location": False}]
     saved = await store.finish(channel="web", user_ref="w-1", message_id="m1", state={"step": "idle"}, version=0,
                                said="你好", replies=replies, at=now)
     assert saved
-    assert (await store.begin("web", "m1", "w-1", now))[0] == replies
-    previous, state, version = await store.begin("web", "m2", "w-1", now)
-    assert (previous, state, version) == (None, {"step": "idle"}, 1)
+    assert (await store.begin("web", "m1", "w-1", now, lease)).replies == replies
+    second = await store.begin("web", "m2", "w-1", now, lease)
+    assert (second.attempt, second.state, second.version) == (1, {"step": "idle"}, 1)
     stale = await store.finish(channel="web", user_ref="w-1", message_id="m2", state={"step": "x"}, version=0,
                                said="", replies=[], at=now)
     assert not stale
-    await store.release("web", "m2")
-    assert (await store.begin("web", "m2", "w-1", now))[0] is None
-    assert await store.forget_processed(now + timedelta(days=8)) == 2
-    assert (await store.begin("web", "m1", "w-1", now))[0] is None
+    await store.release("web", "m2", 1)  # finished: a late failure does not drop it
+    assert (await store.begin("web", "m2", "w-1", now, lease)).replies == []
+    third = await store.begin("web", "m3", "w-1", now, lease)
+    await store.release("web", "m3", third.attempt)
+    assert (await store.begin("web", "m3", "w-1", now, lease)).attempt == 1
+    assert await store.forget_processed(now + timedelta(days=8)) == 3
+    assert (await store.begin("web", "m1", "w-1", now, lease)).attempt == 1
     await engine.dispose()
 
 
@@ -152,7 +114,7 @@ async def test_history_records_both_sides_and_each_push_once(db_url: str) -> Non
     engine = make_engine(db_url)
     store = SqlConversationStore(session_factory(engine))
     now = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
-    await store.begin("web", "m1", "w-1", now)
+    await store.begin("web", "m1", "w-1", now, timedelta(seconds=20))
     await store.finish(channel="web", user_ref="w-1", message_id="m1", state={}, version=0, said="路灯坏了",
                        replies=[{"text": "对吗？", "choices": [["对", "yes"]]}], at=now)
     assert await store.append_outbound("web", "w-1", "已签收", ["5 非常满意"], "MS-1/3", now)

@@ -8,8 +8,6 @@ any point is taken, and 修改 → 联系方式 asks for it explicitly."""
 import re
 from dataclasses import replace
 
-import phonenumbers
-
 from flows import intake, location
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
@@ -18,10 +16,11 @@ from flows.state import ConversationState, Draft
 from flows.texts import ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_plain, mask_phone
 from flows.understanding import Understanding
 from handlers.commands import FileCase
+from handlers.phones import SEPARATORS, SHAPE, phone_digits
 
 CONTACT, SUMMARY, EDIT, SUBMITTED = "contact", "summary", "edit", "submitted"
 STEPS = (CONTACT, SUMMARY, EDIT)
-_PHONE = re.compile(r"(?<!\d)(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})(?!\d)")
+_PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a message, separators dropped
 _DIGITS = re.compile(r"\d{5,}")
 _NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
 WRONG_NUMBER = "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。"
@@ -37,14 +36,9 @@ def ask_contact(state: ConversationState, prefix: str = "") -> Outcome:
 
 def find_phone(text: str) -> str | None:
     """A valid Chinese mobile or landline number in the text, digits only."""
-    compact = re.sub(r"[\s\-—()（）]", "", text)
-    for match in _PHONE.finditer(compact):
-        number = match.group(1).replace("-", "")
-        try:
-            if phonenumbers.is_valid_number(phonenumbers.parse(number, "CN")):
-                return number
-        except phonenumbers.NumberParseException:
-            continue
+    for match in _PHONE.finditer(SEPARATORS.sub("", text)):
+        if number := phone_digits(match.group(1)):
+            return number
     return None
 
 

@@ -1,7 +1,9 @@
 """Open311 GeoReport v2 records: the spec's shapes, our services, and a case as a service request.
 
-Anyone may read statuses; the resident's words, address and position are filled in only for a
-client holding an API key (`trusted`).
+A client holding an API key reads everything but the resident's phone. What a client without one
+may read is the district's choice (`[open311] keyless`): nothing, the status of a number it
+already knows (the default), or also the listing with each case's service and department. The
+resident's words, address and position are only ever for key holders.
 """
 
 import hmac
@@ -65,10 +67,15 @@ class Error(BaseModel):
     description: str
 
 
+View = Literal["key", "list", "status"]  # what one answer shows: everything, service and department, status only
+KEYLESS = ("none", "status", "list")  # [open311] keyless, from least to most
+
+
 @dataclass(frozen=True)
 class Open311Settings:
     keys: Mapping[str, str]  # API key -> client name, for the case file
     jurisdiction_id: str = ""
+    keyless: str = "status"
 
     @classmethod
     def from_settings(cls, section: Mapping[str, Any], environ: Mapping[str, str]) -> "Open311Settings":
@@ -78,7 +85,21 @@ class Open311Settings:
         for item in filter(None, (part.strip() for part in raw.split(","))):
             name, _, key = item.rpartition(":")
             keys[key] = name or "open311"
-        return cls(keys, str(section.get("jurisdiction_id", "")))
+        keyless = str(section.get("keyless", "status"))
+        if keyless not in KEYLESS:
+            raise ValueError(f"open311 部分的 keyless 只能是 {'、'.join(KEYLESS)} 之一，而不是 {keyless!r}")
+        return cls(keys, str(section.get("jurisdiction_id", "")), keyless)
+
+    def view(self, api_key: str | None, listing: bool) -> View:
+        """What this client may see, or Refusal(403) when the district shows it nothing of the kind."""
+        if self.client(api_key) is not None:
+            return "key"
+        if self.keyless == "list":
+            return "list"
+        if self.keyless == "status" and not listing:
+            return "status"
+        wanted = "按编号查询状态" if self.keyless == "none" else "按日期、服务或状态列出诉求"
+        raise Refusal(403, f"api_key 无效或缺失：没有 API 密钥不能{wanted}")
 
     def client(self, api_key: str | None) -> str | None:
         """The client an API key belongs to; every key is compared, in constant time."""
@@ -115,9 +136,10 @@ def notice(app: App, case: Case) -> str:
     return f"已受理，办理时限 {sla.resolve.label}" if sla else "已受理"
 
 
-def service_request(app: App, case: Case, names: Mapping[str, str], trusted: bool) -> ServiceRequest:
+def service_request(app: App, case: Case, names: Mapping[str, str], view: View) -> ServiceRequest:
     tz = app.policies.calendar.tz
-    known = case.category in CATEGORY_LABELS and case.topic
+    trusted = view == "key"
+    known = case.category in CATEGORY_LABELS and case.topic and view != "status"
     expected = case.resolve_deadline or case.sign_deadline
     notes = case.status.label + (f"：{case.reply}" if trusted and case.reply else "")
     return ServiceRequest(
@@ -127,8 +149,8 @@ def service_request(app: App, case: Case, names: Mapping[str, str], trusted: boo
         service_name=f"{CATEGORY_LABELS[case.category or '']}·{case.topic}" if known else None,
         service_code=service_code(case.category or "", case.topic or "") if known else None,
         description=case.text if trusted else None,
-        agency_responsible=names.get(case.department or ""),
-        service_notice=notice(app, case),
+        agency_responsible=names.get(case.department or "") if view != "status" else None,
+        service_notice=notice(app, case) if view != "status" else None,
         requested_datetime=w3c(case.created_at, tz),
         updated_datetime=w3c(case.updated_at, tz),
         expected_datetime=w3c(expected, tz) if case.status not in FINAL else None,

@@ -19,6 +19,7 @@ from bot.open311.records import (
     Service,
     ServiceDefinition,
     ServiceRequest,
+    View,
     notice,
     service,
     service_code,
@@ -29,6 +30,7 @@ from handlers import commands as c
 from handlers.case import Case
 from handlers.errors import DomainError
 from handlers.lifecycle import CATEGORIES
+from handlers.phones import phone_digits
 from handlers.status import FINAL, Status
 from storage.supervision_queries import find_cases
 
@@ -104,12 +106,15 @@ async def create_request(
         text = (description or "").strip()
         if not text or len(text) > MAX_DESCRIPTION:
             raise Refusal(400, f"description 不能为空，且不超过 {MAX_DESCRIPTION} 字")
+        number = phone_digits(phone)
+        if number is None:
+            raise Refusal(400, "phone 须为中国大陆手机号（11 位）或带区号的座机号，不留可省略")
         grid = await _grid_at(app, point) if point else None
         case = await app.bus.handle(c.FileCase(
             actor=f"open311:{client}", text=text, channel=CHANNEL, user_ref="", category=category, topic=topic,
             classification_confirmed=True, grid_code=grid, address=address,
             latitude=point[0] if point else None, longitude=point[1] if point else None,
-            phone=(phone or "").strip()[:32] or None,
+            phone=number or None,
         ))
     except Refusal as refusal:
         return refusal.response()
@@ -131,8 +136,9 @@ async def list_requests(
     app = _app(request)
     try:
         _check_jurisdiction(request, jurisdiction_id)
-        catalogue = await _catalogue(app)
         numbers = _split(service_request_id)
+        view = _settings(request).view(api_key, listing=not numbers)
+        catalogue = await _catalogue(app)
         codes = _split(service_code)
         unknown = [code for code in codes if code not in catalogue]
         if unknown:
@@ -145,7 +151,7 @@ async def list_requests(
                 session, numbers=numbers, services=[catalogue[code] for code in codes],
                 statuses=_statuses(status), created_from=start, created_to=end, limit=MAX_RESULTS,
             )
-        return await _requests(request, app, cases, api_key)
+        return await _requests(app, cases, view)
     except Refusal as refusal:
         return refusal.response()
 
@@ -156,11 +162,12 @@ async def get_request(
     app = _app(request)
     try:
         _check_jurisdiction(request, jurisdiction_id)
+        view = _settings(request).view(api_key, listing=False)
         async with app.sessions() as session:
             cases = await find_cases(session, numbers=[service_request_id.strip().upper()], limit=1)
         if not cases:
             raise Refusal(404, f"未找到服务请求 {service_request_id}")
-        return await _requests(request, app, cases, api_key)
+        return await _requests(app, cases, view)
     except Refusal as refusal:
         return refusal.response()
 
@@ -239,8 +246,7 @@ def _statuses(value: str | None) -> list[Status]:
     return result
 
 
-async def _requests(request: Request, app: App, cases: list[Case], api_key: str | None) -> list[ServiceRequest]:
-    trusted = _settings(request).client(api_key) is not None
+async def _requests(app: App, cases: list[Case], view: View) -> list[ServiceRequest]:
     async with app.uow() as uow:
         names = {d.code: d.name for d in await uow.directory.departments()}
-    return [service_request(app, case, names, trusted) for case in cases]
+    return [service_request(app, case, names, view) for case in cases]

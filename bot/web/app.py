@@ -7,6 +7,7 @@ the staff member's own menu for staff.
 """
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
@@ -19,9 +20,11 @@ from starlette.exceptions import HTTPException
 from bot import open311
 from bot.bootstrap import App
 from bot.limits import Limits, LoginThrottle, SenderGate
+from bot.open311.records import Open311Settings
 from bot.ports import Dialogue
 from bot.web import auth, console, resident, staff
 from bot.web.accounts import CONSOLE_ROLES, StaffSession
+from bot.web.admission import Admission, AdmissionLimits, ResidentIds, web_secret
 from bot.web.deps import History, WebDeps
 from bot.web.headers import SecurityHeaders
 from bot.web.hub import LiveHub
@@ -39,12 +42,17 @@ MISSING = "您要打开的页面不存在，可能是地址有误，或页面已
 def web_deps(
     app: App, dialogue: Dialogue, history: History, hub: LiveHub, analyzer: TranscriptAnalyzer | None = None
 ) -> WebDeps:
-    """The web edge's dependencies. Logins are throttled on the app's clock, the one staff sessions
-    expire by, so a test that moves that clock moves both."""
-    limits = Limits.from_section(app.settings.section("limits"))
-    logins = LoginThrottle(limits.login_attempts_per_minute, clock=lambda: app.policies.clock.now().timestamp())
+    """The web edge's dependencies. Logins are throttled, and resident ids issued and admitted, on the
+    app's clock, the one staff sessions expire by, so a test that moves that clock moves them all.
+    The Open311 settings are read on each request (keys live in the environment) and checked here first, so a mistyped value stops the start."""
+    Open311Settings.from_settings(app.settings.section("open311"), os.environ)  # a mistyped [open311] fails here, once
+    section = app.settings.section("limits")
+    limits = Limits.from_section(section)
+    clock = lambda: app.policies.clock.now().timestamp()  # noqa: E731 - one clock for logins and resident ids
+    logins = LoginThrottle(limits.login_attempts_per_minute, clock=clock)
+    admission = Admission(ResidentIds(web_secret(app.settings), clock), AdmissionLimits.from_section(section), clock)
     return WebDeps(app, dialogue, history, hub, SenderGate(limits), WebSettings.from_settings(app.settings),
-                   logins, analyzer)
+                   logins, admission, analyzer)
 
 
 def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background: Sequence[Loop] = ()) -> FastAPI:

@@ -18,6 +18,7 @@ from bot.web.suggestions import Option, Suggestion, segments
 from handlers import commands as c
 from handlers.directory import DirectoryIndex
 from handlers.errors import DomainError
+from handlers.phones import phone_digits
 from handlers.status import EVENT_LABELS
 from storage.queries import notifications_for_case
 
@@ -128,7 +129,7 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     transcript = values["transcript"]
     values["category"] = data.category_by_party(deps.app.settings.category_guide, str(form.get("party") or ""),
                                                 values["category"], values["suggested_category"])
-    phone = data.normalise_phone(values["phone"])
+    phone = phone_digits(values["phone"])
     errors = [] if phone is not None else ["联系电话格式不正确（手机 11 位，座机请带区号）。"]
     errors += filing_errors(values, await _index(deps), deps.app.settings.routing)
     if errors:  # checked before anything is written: a refused form files nothing

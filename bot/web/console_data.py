@@ -1,6 +1,5 @@
-"""What the console's forms offer and check: categories, topics, grids, departments, phones, routing preview."""
+"""What the console's forms offer: categories, topics, grids, departments, the routing preview."""
 
-import re
 from dataclasses import dataclass, replace
 
 from handlers.case import CATEGORY_LABELS, Case
@@ -11,8 +10,6 @@ from bot.web.suggestions import Option
 from flows.texts import CATEGORY_HINTS, PARTY_OPTIONS
 from nlu.guide import GuideRules
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 MARK_KINDS = {"grid": "网格", "phone": "电话", "topic": "主题", "category": "类别", "time": "时间",
               "money": "金额", "place": "地点", "case_number": "诉求编号"}
 
@@ -23,15 +20,6 @@ class Choice:
     label: str
     confidence: float | None = None
     suggested: bool = False
-
-
-def normalise_phone(raw: str) -> str | None:
-    """Digits of a mainland mobile or landline number, '' for none given, None if it is not a number."""
-    digits = re.sub(r"[\s\-()（）]", "", raw or "")
-    digits = digits.removeprefix("+86").removeprefix("0086")
-    if not digits:
-        return ""
-    return digits if MOBILE.match(digits) or LANDLINE.match(digits) else None
 
 
 def _merge(suggested: tuple[Option, ...], known: list[tuple[str, str]]) -> list[Choice]:

@@ -1,5 +1,6 @@
 """Open311 GeoReport v2 on the real web app: the spec's field names, our statuses projected onto
-open/closed, refusals as [{"code", "description"}], and private fields only for key holders."""
+open/closed, refusals as [{"code", "description"}], private fields only for key holders, and for a
+client without a key only what `[open311] keyless` allows (by default the status of a known number)."""
 
 from collections.abc import AsyncIterator
 
@@ -79,7 +80,8 @@ async def test_a_filed_request_is_routed_and_read_back(api: httpx.AsyncClient, s
 
     [public] = (await api.get(f"/requests/{number}.json")).json()
     assert public["description"] is None and public["address"] is None and public["lat"] is None
-    assert public["status"] == "open"
+    assert (public["status"], public["status_notes"]) == ("open", "已派单")
+    assert public["service_code"] is None and public["agency_responsible"] is None  # only the status
 
     for command in (c.AcceptCase("w", number), c.ResolveCase("w", number, "已协调施工时间"),
                     c.RateCase("r", number, 4)):
@@ -100,11 +102,14 @@ async def test_filing_refusals_use_the_spec_error_shape(api: httpx.AsyncClient) 
         ({"lat": "95"}, 400, "超出范围"),
         ({"description": "  "}, 400, "description"),
         ({"description": "长" * 4001}, 400, "description"),
+        ({"phone": "12345"}, 400, "phone"),
+        ({"phone": "13800138000\r\nX-Forged: 1"}, 400, "phone"),
+        ({"phone": "=HYPERLINK(1)"}, 400, "phone"),
         ({"jurisdiction_id": "elsewhere"}, 404, "jurisdiction_id"),
     ]
     for changes, code, fragment in cases:
         assert fragment in refused(await api.post("/requests.json", data={**FILING, **changes}), code), changes
-    assert (await api.get("/requests.json")).json() == []
+    assert (await api.get("/requests.json", params={"api_key": KEY})).json() == []
 
 
 async def test_listing_filters(api: httpx.AsyncClient, stack: WebStack) -> None:
@@ -115,7 +120,7 @@ async def test_listing_filters(api: httpx.AsyncClient, stack: WebStack) -> None:
     await stack.app.bus.handle(c.CancelCase("r", numbers[0], "已自行解决"))
 
     async def ids(**params: str) -> list[str]:
-        response = await api.get("/requests.json", params=params)
+        response = await api.get("/requests.json", params={"api_key": KEY, **params})
         assert response.status_code == 200, response.text
         return [r["service_request_id"] for r in response.json()]
 
@@ -126,6 +131,44 @@ async def test_listing_filters(api: httpx.AsyncClient, stack: WebStack) -> None:
     assert await ids(service_request_id=f"{numbers[1]},{numbers[2]}") == numbers[:0:-1]
     assert await ids(start_date="2099-01-01T00:00:00+08:00") == []
     assert await ids(end_date="2000-01-01T00:00:00Z") == []
-    assert "status" in refused(await api.get("/requests.json", params={"status": "pending"}), 400)
-    assert "start_date" in refused(await api.get("/requests.json", params={"start_date": "yesterday"}), 400)
-    assert "service_code" in refused(await api.get("/requests.json", params={"service_code": "x"}), 400)
+    assert "status" in refused(await api.get("/requests.json", params={"api_key": KEY, "status": "pending"}), 400)
+    assert "start_date" in refused(await api.get("/requests.json", params={"api_key": KEY, "start_date": "yesterday"}), 400)
+    assert "service_code" in refused(await api.get("/requests.json", params={"api_key": KEY, "service_code": "x"}), 400)
+
+
+async def test_a_phone_is_kept_by_the_project_s_one_rule(api: httpx.AsyncClient, stack: WebStack) -> None:
+    for given, kept in (("+86 138-1234-5678", "13812345678"), ("010 1234 5678", "01012345678"), ("", None)):
+        response = await api.post("/requests.json", data={**FILING, "phone": given})
+        assert response.status_code == 201, response.text
+        async with stack.app.uow() as uow:
+            case = await uow.cases.get(response.json()[0]["service_request_id"])
+        assert case.phone == kept
+
+
+async def test_without_a_key_only_a_known_number_s_status_by_default(api: httpx.AsyncClient) -> None:
+    number = (await api.post("/requests.json", data=FILING)).json()[0]["service_request_id"]
+    assert "api_key" in refused(await api.get("/requests.json"), 403)
+    assert "api_key" in refused(await api.get("/requests.json", params={"status": "open"}), 403)
+    [known] = (await api.get("/requests.json", params={"service_request_id": number})).json()
+    assert (known["service_request_id"], known["status"]) == (number, "open")
+    assert {k for k, v in known.items() if v is not None} == {
+        "service_request_id", "status", "status_notes", "requested_datetime", "updated_datetime", "expected_datetime"}
+    [keyed] = (await api.get("/requests.json", params={"api_key": KEY, "service_request_id": number})).json()
+    assert keyed["agency_responsible"] == "试验社区一网格"
+
+
+@pytest.mark.parametrize(("keyless", "listed", "read"), [("none", 403, 403), ("list", 200, 200)])
+async def test_the_district_decides_what_a_keyless_client_sees(
+    api: httpx.AsyncClient, stack: WebStack, keyless: str, listed: int, read: int,
+) -> None:
+    number = (await api.post("/requests.json", data=FILING)).json()[0]["service_request_id"]
+    stack.app.settings.raw["open311"]["keyless"] = keyless  # read on each request, as the keys are
+    listing = await api.get("/requests.json")
+    one = await api.get(f"/requests/{number}.json")
+    assert (listing.status_code, one.status_code) == (listed, read)
+    if keyless == "list":
+        [row] = listing.json()
+        assert row["agency_responsible"] == "试验社区一网格" and row["description"] is None and row["lat"] is None
+    else:
+        assert "按编号查询状态" in refused(one, 403)
+    assert (await api.get(f"/requests/{number}.json", params={"api_key": KEY})).status_code == 200

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.web.console_data import normalise_phone
+from handlers.phones import phone_digits
 from bot.web.nlu_suggestions import NluTranscriptAnalyzer
 from handlers.case import replay
 from handlers.ports import Notification
@@ -71,7 +71,7 @@ def test_a_number_said_in_chinese_digits_fills_the_phone_field() -> None:
 def test_a_spoken_landline_is_offered_as_the_digits_the_form_accepts() -> None:
     suggestion = reader().read("市民：幸福里路灯不亮了，我家座机零幺零，一二三四，五六七八")
     assert [o.value for o in suggestion.phones] == ["01012345678"]
-    assert normalise_phone(suggestion.phones[0].value) == "01012345678"
+    assert phone_digits(suggestion.phones[0].value) == "01012345678"
 
 
 def test_the_address_keeps_what_the_caller_said_after_the_place() -> None:

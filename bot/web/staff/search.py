@@ -13,11 +13,11 @@ from bot.web.staff.pages import render
 from bot.web.staff.queues import departments_by_code
 from bot.web.templating import CASE_NUMBER
 from handlers.case import Case
+from handlers.phones import SEPARATORS
 from storage.case_search import search_cases
 
 LIMIT = 50
 MAX_QUERY = 100
-PHONE_PUNCTUATION = re.compile(r"[\s\-()（）]")
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # a number copied from a Telegram chat carries joiners
 
 
@@ -40,7 +40,7 @@ def parse_query(text: str) -> CaseQuery:
     text = INVISIBLE.sub("", text).strip()[:MAX_QUERY]
     if CASE_NUMBER.fullmatch(text.upper()):
         return CaseQuery(number=text.upper())
-    digits = PHONE_PUNCTUATION.sub("", text).removeprefix("+86")
+    digits = SEPARATORS.sub("", text).removeprefix("+86")
     if digits.isdigit() and len(digits) >= 4:
         return CaseQuery(phone_tail=digits)
     return CaseQuery(words=tuple(text.split()))

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 from bot.bootstrap import App
 from bot.limits import LoginThrottle, SenderGate
 from bot.ports import Dialogue
+from bot.web.admission import Admission
 from bot.web.hub import LiveHub
 from bot.web.settings import WebSettings
 from bot.web.templating import Pages
@@ -25,5 +26,6 @@ class WebDeps:
     gate: SenderGate
     web: WebSettings
     logins: LoginThrottle
+    admission: Admission
     analyzer: Any = None
     pages: Pages = field(default_factory=Pages)

@@ -1,13 +1,15 @@
 """The resident chat: a page in Chinese and one WebSocket per tab, resumed from a cookie.
 
-The cookie holds a random token; the resident is known to the system only by a digest of it
-(`web:<digest>`), so nobody reading a case file can take over a resident's conversation.
+The cookie holds an id the server issued and signed (`bot.web.admission`) around a random token;
+the resident is known to the system only by a digest of the token (`web:<digest>`), so nobody
+reading a case file can take over a resident's conversation. Whatever a frame holds, the resident
+gets an answer in Chinese and the socket stays open.
 """
 
 import hashlib
 import json
 import math
-import secrets
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,17 +19,30 @@ from fastapi.responses import HTMLResponse
 from bot.channels import channel
 from bot.converse import converse
 from bot.limits import TOO_LONG
+from bot.web.admission import KNOWN_BEFORE_SIGNING, ResidentId, unsigned_token
 from bot.web.deps import WebDeps
 from flows.messages import Inbound, Location, Reply
 
 CHANNEL = channel("web").code
 COOKIE = "ms_resident"
 COOKIE_DAYS = 180
-MAX_FRAME = 16_384
+MAX_FRAME = 16_384  # a frame longer than this that does not parse is called too long, not unreadable
+WS_MAX_BYTES = 1_048_576  # uvicorn's ws_max_size: room for a page's longest message, escaped, answered politely
+MAX_INT_DIGITS = 20  # no field needs a longer integer; a longer one is a malformed frame, not an OverflowError
+MESSAGE_ID = re.compile(r"[\x21-\x7e]{8,64}")  # printable ASCII: ids are stored as the claim's key
 NO_COOKIE = "请允许本网站使用 Cookie，然后刷新页面再试。"
+STALE = "页面已过期，请刷新页面后继续。"
+ADDRESS_BUSY = "您所在网络的新访客过多，请 {minutes} 分钟后刷新页面再试，也可以拨打 12345 热线反映。"
+NEWCOMERS_BUSY = "当前新访客较多，这条消息没有发出，请稍等一两分钟再发送。也可以拨打 12345 热线反映。"
+UNREADABLE = "没有看懂这条消息，请重新输入。"
+BINARY = "只能发送文字消息，请直接输入文字。"
+RELOAD, TRY_LATER = 4401, 4429  # close codes chat.js acts on: reload the page once / wait
 
 
-def user_ref_for(token: str) -> str:
+def user_ref_for(cookie: str) -> str:
+    """The resident's reference from their cookie, signed or a bare token from before ids were
+    signed: a digest of the token alone, so signing an old token keeps its history and cases."""
+    token = cookie.split(".", 1)[0]
     return channel(CHANNEL).user_ref(hashlib.sha256(token.encode()).hexdigest()[:32])
 
 
@@ -42,13 +57,30 @@ async def chat_page(request: Request) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
     response = deps.pages.render(request, "chat.html", district=deps.app.settings.district_name,
                                  max_chars=deps.gate.limits.max_message_chars)
-    token = request.cookies.get(COOKIE)
-    if not token or len(token) > 64:
-        response.set_cookie(
-            COOKIE, secrets.token_urlsafe(24), max_age=COOKIE_DAYS * 86400, httponly=True,
-            samesite="lax", secure=deps.web.cookie_secure(request.url.scheme),
-        )
+    cookie = request.cookies.get(COOKIE)
+    if deps.admission.ids.read(cookie) is None:
+        issued = await _migrated(deps, cookie) or _new_id(deps, _address(request.client))
+        if issued:
+            response.set_cookie(COOKIE, issued, max_age=COOKIE_DAYS * 86400, httponly=True, samesite="lax",
+                                secure=deps.web.cookie_secure(request.url.scheme))
     return response
+
+
+async def _migrated(deps: WebDeps, cookie: str | None) -> str | None:
+    """A token from before ids were signed, signed now if it has a conversation: the resident keeps
+    it (and so their history and cases); an invented token has none and gains nothing."""
+    token = unsigned_token(cookie)
+    if token is None or not await deps.history.history(CHANNEL, user_ref_for(token), 1):
+        return None
+    return deps.admission.ids.issue(token, KNOWN_BEFORE_SIGNING)
+
+
+def _new_id(deps: WebDeps, address: str) -> str | None:
+    return deps.admission.ids.issue() if deps.admission.may_issue(address) else None
+
+
+def _address(client: Any) -> str:
+    return client.host if client else "?"
 
 
 def _same_origin(socket: WebSocket) -> bool:
@@ -63,55 +95,89 @@ async def chat_socket(socket: WebSocket) -> None:
         await socket.close(code=1008)
         return
     await socket.accept()
-    token = socket.cookies.get(COOKIE)
-    if not token or len(token) > 64:
-        await socket.send_json({"type": "error", "text": NO_COOKIE})
-        await socket.close(code=4401)
+    cookie = socket.cookies.get(COOKIE)
+    resident = deps.admission.ids.read(cookie)
+    if resident is None:
+        await _turn_away(socket, deps, cookie)
         return
-    ref = user_ref_for(token)
+    ref = user_ref_for(resident.token)
     deps.hub.join(ref, socket)
     try:
         items = await deps.history.history(CHANNEL, ref, deps.web.history_limit)
-        await socket.send_json({"type": "history", "items": [history_item(i) for i in items]})
-        while True:
-            await _turn(socket, deps, ref, await socket.receive_text())
-    except WebSocketDisconnect:
-        pass
+        open_ = await _send(socket, {"type": "history", "items": [history_item(i) for i in items]})
+        while open_ and (frame := await _receive(socket)) is not None:
+            open_ = await _turn(socket, deps, resident, ref, frame)
     finally:
         deps.hub.leave(ref, socket)
 
 
-async def _turn(socket: WebSocket, deps: WebDeps, ref: str, raw: str) -> None:
-    if len(raw) > MAX_FRAME:
-        await socket.send_json({"type": "notice", "text": TOO_LONG.format(limit=deps.gate.limits.max_message_chars)})
-        return
-    message = _parse(raw)
+async def _turn_away(socket: WebSocket, deps: WebDeps, cookie: str | None) -> None:
+    """No id the server signed: the page reloads once to be given one (or to have an old one signed),
+    unless this address may not be given a new id yet; then it is told when to come back."""
+    wait = deps.admission.issue_wait(_address(socket.client))
+    if wait > 0 and await _migrated(deps, cookie) is None:
+        text, code = ADDRESS_BUSY.format(minutes=math.ceil(wait / 60)), TRY_LATER
+    else:
+        text, code = (STALE if cookie else NO_COOKIE), RELOAD
+    if await _send(socket, {"type": "error", "text": text}):
+        await socket.close(code=code)
+
+
+async def _receive(socket: WebSocket) -> str | bytes | None:
+    """The next frame's text or bytes; None once the resident has gone."""
+    message = await socket.receive()
+    if message["type"] == "websocket.disconnect":
+        return None
+    text = message.get("text")
+    return text if text is not None else message.get("bytes") or b""
+
+
+async def _send(socket: WebSocket, payload: dict[str, Any]) -> bool:
+    """Send if the resident is still there. A tab closed mid-turn is normal (the turn is stored and
+    shows in the history on their next visit): uvicorn then raises RuntimeError, Starlette
+    WebSocketDisconnect; neither is an error."""
+    try:
+        await socket.send_json(payload)
+    except (WebSocketDisconnect, RuntimeError):
+        return False
+    return True
+
+
+async def _turn(socket: WebSocket, deps: WebDeps, resident: ResidentId, ref: str, frame: str | bytes) -> bool:
+    """Answer one frame; False once the socket is gone."""
+    if isinstance(frame, bytes):
+        return await _send(socket, {"type": "notice", "text": BINARY})
+    message = _parse(frame)
     if message is None:
-        await socket.send_json({"type": "notice", "text": "没有看懂这条消息，请重新输入。"})
-        return
+        too_long = len(frame) > MAX_FRAME
+        limit = deps.gate.limits.max_message_chars
+        return await _send(socket, {"type": "notice", "text": TOO_LONG.format(limit=limit) if too_long else UNREADABLE})
     message_id, content, shown = message
+    if not deps.admission.admit(resident):
+        return await _send(socket, {"type": "refused", "id": message_id, "text": NEWCOMERS_BUSY})
     turn = await converse(deps.dialogue, Inbound(CHANNEL, ref, message_id, **content), deps.gate, shown)
     if turn.outcome == "refused":
-        await socket.send_json({"type": "refused", "id": message_id, "text": turn.replies[0].text if turn.replies else ""})
-        return
+        return await _send(socket, {"type": "refused", "id": message_id,
+                                    "text": turn.replies[0].text if turn.replies else ""})
     if turn.outcome == "failed":
-        await socket.send_json({"type": "error", "id": message_id, "text": turn.replies[0].text})
-        return
+        return await _send(socket, {"type": "error", "id": message_id, "text": turn.replies[0].text})
     for reply in turn.replies:
-        await socket.send_json(reply_payload(reply))
-    await socket.send_json({"type": "ack", "id": message_id})
+        if not await _send(socket, reply_payload(reply)):
+            return False
+    return await _send(socket, {"type": "ack", "id": message_id})
 
 
 def _parse(raw: str) -> tuple[str, dict[str, Any], str] | None:
-    """(message id, Inbound fields, text to size-check) from the page's JSON, or None if malformed."""
+    """(message id, Inbound fields, text to size-check) from the page's JSON, or None if malformed:
+    not JSON, nested past Python's recursion limit, an over-long integer, or fields of the wrong kind."""
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = json.loads(raw, parse_int=_bounded_int)
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict):
         return None
     message_id = data.get("id")
-    if not isinstance(message_id, str) or not 8 <= len(message_id) <= 64:
+    if not isinstance(message_id, str) or not MESSAGE_ID.fullmatch(message_id):
         return None
     kind = data.get("type")
     if kind == "text" and isinstance(data.get("text"), str) and data["text"].strip():
@@ -123,6 +189,12 @@ def _parse(raw: str) -> tuple[str, dict[str, Any], str] | None:
         if _coordinate(lat, 90) and _coordinate(lon, 180):
             return message_id, {"location": Location(float(lat), float(lon))}, ""
     return None
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits) > MAX_INT_DIGITS:
+        raise ValueError("integer too long")
+    return int(digits)
 
 
 def _coordinate(value: Any, bound: float) -> bool:

@@ -5,7 +5,6 @@ over HTTP). Each turn returns the bot's replies as the channel delivered them.""
 
 import asyncio
 import json
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -143,8 +142,9 @@ async def transport(channel: str, app: App, dialogue: Dialogue, user: str) -> As
         async with AsyncExitStack() as stack:
             store, hub = SqlConversationStore(app.sessions), LiveHub()
             app.notifiers["web"] = WebNotifier(store, hub)
-            url = await stack.enter_async_context(serving(create_web_app(web_deps(app, dialogue, store, hub))))
-            token = secrets.token_urlsafe(24)
+            deps = web_deps(app, dialogue, store, hub)
+            url = await stack.enter_async_context(serving(create_web_app(deps)))
+            token = deps.admission.ids.issue()  # as the chat page issues it
             socket = await stack.enter_async_context(connect(
                 url.replace("http", "ws", 1) + "/ws", additional_headers={"Cookie": f"{COOKIE}={token}", "Origin": url}))
             await socket.recv()  # the history the page draws first

@@ -9,12 +9,14 @@ import uvicorn
 from aiohttp import web
 from fastapi import FastAPI
 
+from bot.web.resident import WS_MAX_BYTES
+
 
 @asynccontextmanager
 async def serving(web: FastAPI, host: str = "127.0.0.1") -> AsyncIterator[str]:
     """Run uvicorn in this event loop on a free port; yields the base URL."""
     config = uvicorn.Config(web, host=host, port=0, log_level="warning", ws="websockets-sansio",
-                            ws_max_size=65_536, lifespan="on", access_log=False)
+                            ws_max_size=WS_MAX_BYTES, lifespan="on", access_log=False)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -12,6 +12,8 @@
   var delay = 1000;
   var seenKeys = {};
   var STORE = "minsheng.pending";
+  var RELOADED = "minsheng.reloaded";
+  var RELOAD = 4401, TRY_LATER = 4429;  // close codes: no id the server signed / no new id for this address yet
 
   function pending() {
     try { return JSON.parse(sessionStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
@@ -122,8 +124,11 @@
     locate.classList.toggle("wanted", !!item.request_location);
   }
 
+  // `shown` is for this page only (the bubble redrawn after a reload); the server is sent the rest.
   function transmit(payload) {
-    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(payload)); }
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(payload, function (key, value) { return key === "shown" ? undefined : value; }));
+    }
   }
 
   function send(payload, shown) {
@@ -180,13 +185,31 @@
     } else if (msg.type === "notice") { system(msg.text); }
   }
 
+  // The server issues the resident's id with the page: reload to get one (or have an old one signed),
+  // but only once a minute, so a browser that refuses cookies does not reload forever.
+  function reloadOnce() {
+    try {
+      var last = Number(sessionStorage.getItem(RELOADED) || 0);
+      if (Date.now() - last < 60000) { return false; }
+      sessionStorage.setItem(RELOADED, String(Date.now()));
+    } catch (e) { return false; }
+    setStatus("正在刷新…", "offline");
+    location.reload();
+    return true;
+  }
+
   function connect() {
     setStatus("连接中…", "offline");
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     socket = new WebSocket(scheme + location.host + "/ws");
     socket.addEventListener("open", function () { delay = 1000; setStatus("在线", "online"); });
     socket.addEventListener("message", onMessage);
-    socket.addEventListener("close", function () {
+    socket.addEventListener("close", function (event) {
+      if (event.code === RELOAD && reloadOnce()) { return; }
+      if (event.code === RELOAD || event.code === TRY_LATER) {
+        setStatus("未连接", "offline");  // the server said why; a reload later is the resident's call
+        return;
+      }
       setStatus("连接中断，正在重连…", "offline");
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 15000);

@@ -2,7 +2,6 @@
 or a relay's). Each push carries its idempotency key, so a gateway can drop a retried duplicate."""
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,10 +9,10 @@ import httpx
 
 from bot.channels import PushOnly, Stage
 from bot.settings import Settings, is_http_url, timeout_seconds
+from handlers.phones import phone_digits
 from handlers.ports import DeliveryError, Notification, RecipientUnreachable
 
 OFF = "短信通知：未配置 \\[sms] webhook_url，热线来电人的进度通知将暂存待发。"
-PHONE = re.compile(r"^\+?\d{7,15}$")
 PERMANENT = {400, 404, 410, 422}
 
 
@@ -59,7 +58,7 @@ class SmsNotifier:
 
     async def send(self, notification: Notification) -> None:
         phone = notification.recipient.partition(":")[2]
-        if not PHONE.match(phone):
+        if not phone_digits(phone):  # the rule every channel files phones by
             raise RecipientUnreachable(f"没有可用的手机号码：{notification.recipient or '未留电话'}")
         headers = {"Idempotency-Key": notification.key}
         if self.config.token:

@@ -44,8 +44,9 @@ def web_deps(
 ) -> WebDeps:
     """The web edge's dependencies. Logins are throttled, and resident ids issued and admitted, on the
     app's clock, the one staff sessions expire by, so a test that moves that clock moves them all.
-    The Open311 settings are read on each request (keys live in the environment) and checked here first, so a mistyped value stops the start."""
-    Open311Settings.from_settings(app.settings.section("open311"), os.environ)  # a mistyped [open311] fails here, once
+    The Open311 settings are read on each request (keys live in the environment); checking them here
+    first makes a mistyped [open311] stop the start instead of failing every request."""
+    Open311Settings.from_settings(app.settings.section("open311"), os.environ)
     section = app.settings.section("limits")
     limits = Limits.from_section(section)
     clock = lambda: app.policies.clock.now().timestamp()  # noqa: E731 - one clock for logins and resident ids

@@ -51,7 +51,8 @@ def filing_errors(values: Mapping[str, str], index: DirectoryIndex, routing: Rou
         errors.append(f"诉求内容不能超过 {MAX_TEXT} 字（现为 {len(text)} 字），请精简后再登记。")
     if department and index.department(department) is None:
         errors.append(f"指定部门“{_shown(department)}”不存在，请从列表中选择，或选“按规则自动分派”。")
-    if any(len(values[k]) > MAX_TEXT for k in ("said", "transcript")) or any(len(values[k]) > MAX_HIDDEN for k in HIDDEN):
+    oversized = [k for k in ("said", "transcript") if len(values[k]) > MAX_TEXT]
+    if oversized or any(len(values[k]) > MAX_HIDDEN for k in HIDDEN):
         errors.append("表单内容异常，请重新粘贴通话记录后再登记。")
     return errors
 

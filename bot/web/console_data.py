@@ -64,7 +64,8 @@ def topic_choices(suggested: tuple[Option, ...], index: DirectoryIndex, routing:
 
 def grid_choices(suggested: tuple[Option, ...], index: DirectoryIndex) -> list[Choice]:
     known = [(g.code, grid_label(index, g.code)) for g in sorted(index.grids.values(), key=lambda g: g.code)]
-    registered = tuple(Option(o.value, grid_label(index, o.value), o.confidence) for o in suggested if index.grid(o.value))
+    registered = tuple(Option(o.value, grid_label(index, o.value), o.confidence)
+                       for o in suggested if index.grid(o.value))
     return _merge(registered, known)
 
 

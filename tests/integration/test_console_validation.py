@@ -19,7 +19,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 HYPERLINK = '=HYPERLINK("http://evil.example","点我")'
 GOOD = {"transcript": TRANSCRIPT, "text": "幸福里3号楼楼上漏水十天，物业不管。", "said": "", "category": "service",
         "topic": "城乡建设", "grid": "T01-C01-G01", "address": "幸福里3号楼", "phone": "13812345678",
-        "department": "", "suggested_category": "service", "suggested_topic": "城乡建设", "model_version": "0007-fake"}
+        "department": "", "suggested_category": "service", "suggested_topic": "城乡建设",
+        "model_version": "0007-fake"}
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")

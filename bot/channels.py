@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from bot.ports import Dialogue
     from bot.settings import Settings
     from bot.web.hub import LiveHub
-    from handlers.ports import Notifier
+    from handlers.ports import Clock, Notifier
     from storage.conversation_store import SqlConversationStore
 
 Loop = Callable[[asyncio.Event], Awaitable[None]]
@@ -41,6 +41,7 @@ class ChannelEntry:
 CHANNELS: tuple[ChannelEntry, ...] = (
     ChannelEntry("web", "网页", "web", "bot.web.channel", optional=False),
     ChannelEntry("telegram", "Telegram", "tg", "bot.telegram.channel"),
+    ChannelEntry("wechat", "微信公众号", "wx", "bot.wechat.channel"),
     ChannelEntry("hotline", "12345热线", "hotline", "bot.sms"),
     ChannelEntry("rasa", "Rasa 助手", "", "bot.rasa_notifier"),
     ChannelEntry("terminal", "终端"),
@@ -72,6 +73,7 @@ class Stage:
     settings: "Settings"
     store: "SqlConversationStore"
     hub: "LiveHub"
+    clock: "Clock | None" = None  # the app's clock (tests pass a fake); None: the system's
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from bot.bootstrap import App, build_app
 from bot.leases import open_lease
@@ -36,6 +35,7 @@ from handlers.case import Case
 from handlers.errors import DomainError
 from handlers.status import AT_DEPARTMENT, Status
 from handlers.supervision import KINDS, SupervisionPolicy, TimedJob, timed_command, timed_jobs
+from storage.db import make_sync_engine as jobstore_engine  # the job table lives in the app's database
 from storage.supervision_queries import case_files, last_event_id
 
 log = logging.getLogger(__name__)
@@ -191,14 +191,6 @@ async def run_scheduler(app: App, stop: asyncio.Event, settings: SchedulerSettin
                 await _sleep(stop, settings.standby_seconds)
     finally:
         await lease.release()
-
-
-def jobstore_engine(database_url: str) -> Engine:
-    """A synchronous engine on the app's database for APScheduler's job table."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "postgresql":
-        return create_engine(url.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
-    return create_engine(url.set(drivername="sqlite"), connect_args={"timeout": 30})
 
 
 def build_scheduler(engine: Engine) -> BackgroundScheduler:

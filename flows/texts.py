@@ -109,3 +109,16 @@ def local_date(value: datetime | None, timezone: str) -> str:
         return ""
     local = value.astimezone(ZoneInfo(timezone))
     return f"{local.year}年{local.month}月{local.day}日"
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """A text in pieces of at most `limit` characters (a channel's message size), cut at line breaks where possible."""
+    text = text or "…"
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    pieces.append(text)
+    return pieces

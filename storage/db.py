@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, overload
 
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -50,6 +50,15 @@ def make_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(target, **kwargs)
+
+
+def make_sync_engine(url: str | URL) -> Engine:
+    """A synchronous engine on the same database, for libraries that call it from their own threads
+    (APScheduler's job store, wechatpy's token storage)."""
+    target = async_url(url)
+    if target.get_backend_name() == "postgresql":
+        return create_engine(target.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
+    return create_engine(target.set(drivername="sqlite"), connect_args={"timeout": 30})
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:

@@ -19,6 +19,7 @@ from aiogram.types import (
 )
 
 from flows.messages import Choice, Reply
+from flows.texts import split_text
 
 MAX_TEXT = 4096
 MAX_CALLBACK_BYTES = 64
@@ -79,16 +80,3 @@ def unbroken(text: str) -> str:
 def message_texts(text: str, limit: int = MAX_TEXT) -> list[str]:
     """What one reply or push is sent as: its case numbers unbroken, in pieces Telegram accepts."""
     return split_text(unbroken(text), limit)
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Telegram refuses messages over 4,096 characters; cut at line breaks where possible."""
-    text = text or "…"
-    pieces: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    pieces.append(text)
-    return pieces

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(("code", "label"), [
     ("web", "网页"), ("telegram", "Telegram"), ("hotline", "12345热线"), ("terminal", "终端"),
-    ("rasa", "Rasa 助手"), ("import", "历史导入"), ("open311", "Open311 接口"), ("carrier-pigeon", "其他渠道"), (None, "其他渠道"),
+    ("rasa", "Rasa 助手"), ("import", "历史导入"), ("wechat", "微信公众号"), ("open311", "Open311 接口"), ("carrier-pigeon", "其他渠道"), (None, "其他渠道"),
 ])
 def test_channels_are_named_never_coded(code: str | None, label: str) -> None:
     assert channel_label(code) == label

@@ -2,11 +2,12 @@
 
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text, update
 
@@ -58,10 +59,12 @@ async def scratch_database(kind: str, folder: Path, sqlite_template: Path | None
 
 @asynccontextmanager
 async def web_stack(
-    database_url: str, analyzer: TranscriptAnalyzer | None = None, real_dialogue: bool = False
+    database_url: str, analyzer: TranscriptAnalyzer | None = None, real_dialogue: bool = False,
+    limits: Mapping[str, Any] | None = None,
 ) -> AsyncIterator[WebStack]:
     """Staff accounts `operator` and `clerk` exist, both with PASSWORD. The dialogue is the tests'
-    scripted one, or with `real_dialogue` the real flows/ dialogue with keyword understanding."""
+    scripted one, or with `real_dialogue` the real flows/ dialogue with keyword understanding.
+    `limits` overrides keys of config.toml's [limits], for tests that reach a limit in a few turns."""
     previous = os.environ.get("MINSHENG_DATABASE_URL")
     os.environ["MINSHENG_DATABASE_URL"] = database_url
     try:
@@ -71,6 +74,8 @@ async def web_stack(
             os.environ.pop("MINSHENG_DATABASE_URL")
         else:
             os.environ["MINSHENG_DATABASE_URL"] = previous
+    if limits:
+        settings = replace(settings, raw={**settings.raw, "limits": {**settings.section("limits"), **limits}})
     app = build_app(settings)
     await seed_registry(app.sessions)
     async with app.sessions() as session:  # a map square for 一网格, so a shared location finds it

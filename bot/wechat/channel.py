@@ -4,17 +4,19 @@ wechatpy is imported only here, when the channel is on; `minsheng case list` nev
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels import Attachment, Live, Stage
 from bot.wechat.settings import WeChatSettings
 from bot.wording import local
 from handlers.ports import SystemClock
-from storage.db import make_sync_engine
 from storage.uow import SqlUnitOfWork
 from storage.wechat_store import WeChatFollowers
+
+if TYPE_CHECKING:
+    from bot.wechat.sender import WeChatSender
 
 OFF = "微信公众号：未配置 AppID，未启动。"
 
@@ -24,31 +26,28 @@ class WeChatChannel:
     config: WeChatSettings
     notifier: object
     status: str
-    sender: object
+    sender: "WeChatSender"
     followers: WeChatFollowers
-    engine: Engine
 
     async def attach(self, live: Live) -> Attachment:
         from bot.wechat.endpoint import WeChatEndpoint
 
-        endpoint = WeChatEndpoint(self.config, live.dialogue, live.gate, self.sender,  # type: ignore[arg-type]
+        endpoint = WeChatEndpoint(self.config, live.dialogue, live.gate, self.sender,
                                   self.followers, live.app.policies.clock, live.app.settings.district_name)
         return Attachment([endpoint.router()])
 
     async def close(self) -> None:
-        self.engine.dispose()
+        self.sender.close()
 
 
 def configure(stage: Stage) -> WeChatChannel | None:
     config = WeChatSettings.from_settings(stage.settings)
     if config is None:
         return None
-    from bot.wechat.client import SharedTokenClient, SharedTokens
     from bot.wechat.notifier import CaseLine, WeChatNotifier
     from bot.wechat.sender import WeChatSender
 
-    engine = make_sync_engine(stage.settings.database_url)
-    sender = WeChatSender(SharedTokenClient(config.app_id, config.secret, config.api_base, SharedTokens(engine)))
+    sender = WeChatSender.open(config, stage.settings.database_url)
     followers = WeChatFollowers(stage.store.sessions)
     sessions: async_sessionmaker[AsyncSession] = stage.store.sessions
 
@@ -60,4 +59,4 @@ def configure(stage: Stage) -> WeChatChannel | None:
     notifier = WeChatNotifier(config, sender, followers, stage.clock or SystemClock(), case_line)
     mode = "安全模式" if config.encryption == "safe" else "明文模式"
     return WeChatChannel(config, notifier, f"微信公众号：已启动（{mode}，服务器地址路径 {config.path}）。",
-                         sender, followers, engine)
+                         sender, followers)

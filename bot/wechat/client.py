@@ -23,6 +23,7 @@ from storage.wechat_models import WeChatTokenRow
 
 EARLY_SECONDS = 60  # a token this close to expiry is treated as expired, as wechatpy does
 _REFRESH_LOCK = 0x6D73_7778  # "msxw": the PostgreSQL advisory lock that serialises refreshes
+_REFRESHING = threading.Lock()  # and within one process, across threads and clients
 
 
 class SharedTokens(SessionStorage):  # type: ignore[misc]
@@ -53,7 +54,7 @@ class SharedTokens(SessionStorage):  # type: ignore[misc]
     @contextmanager
     def refreshing(self) -> Iterator[None]:
         """Held while one worker fetches: a PostgreSQL advisory lock across processes (SQLite
-        serves one process, where the thread lock suffices)."""
+        serves one process, where the module's lock suffices)."""
         with self.engine.connect() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _REFRESH_LOCK})
@@ -73,7 +74,6 @@ class SharedTokenClient(WeChatClient):  # type: ignore[misc]
         super().__init__(app_id, secret, session=tokens, timeout=timeout)
         self.API_BASE_URL = api_base
         self.tokens = tokens
-        self._thread_lock = threading.Lock()
         self._handed = threading.local()  # the token this thread's request carries
 
     def fetch_access_token(self) -> dict[str, Any]:
@@ -81,7 +81,7 @@ class SharedTokenClient(WeChatClient):  # type: ignore[misc]
         token this thread sent (40001/42001). If another worker has stored a different valid token
         meanwhile, that one is taken; otherwise this worker fetches, holding the lock."""
         rejected = getattr(self._handed, "token", None)
-        with self._thread_lock, self.tokens.refreshing():
+        with _REFRESHING, self.tokens.refreshing():
             row = self.tokens.row(self.access_token_key)
             now = time.time()
             if row is not None and row.value != rejected and row.expires_at - EARLY_SECONDS > now:

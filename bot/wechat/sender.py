@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 import requests
 from wechatpy.exceptions import WeChatClientException
 
-from bot.wechat.client import SharedTokenClient
+from bot.wechat.client import SharedTokenClient, SharedTokens
 from bot.wechat.render import Outgoing
+from bot.wechat.settings import WeChatSettings
+from storage.db import make_sync_engine
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +27,15 @@ class WeChatUnavailable(Exception):
 class WeChatSender:
     def __init__(self, client: SharedTokenClient) -> None:
         self.client = client
+
+    @classmethod
+    def open(cls, config: WeChatSettings, database_url: str) -> "WeChatSender":
+        """A sender whose token lives in the app's database; `close()` releases its connections."""
+        engine = make_sync_engine(database_url)
+        return cls(SharedTokenClient(config.app_id, config.secret, config.api_base, SharedTokens(engine)))
+
+    def close(self) -> None:
+        self.client.tokens.engine.dispose()
 
     async def deliver(self, open_id: str, messages: Sequence[Outgoing]) -> None:
         """In order; a 菜单消息 WeChat refuses (an account without that permission) goes as numbered text."""

@@ -26,9 +26,9 @@ class MenuItem:
 @dataclass(frozen=True)
 class WeChatSettings:
     app_id: str
-    secret: str
-    token: str
-    aes_key: str = ""
+    secret: str = field(repr=False)
+    token: str = field(repr=False)
+    aes_key: str = field(default="", repr=False)
     path: str = "/wechat"
     encryption: str = "safe"
     api_base: str = API_BASE

@@ -28,6 +28,8 @@ async def stack(sqlite_template, tmp_path_factory: pytest.TempPathFactory) -> As
     url = await scratch_database("sqlite", tmp_path_factory.mktemp("console-checks"), sqlite_template, None)
     async with web_stack(url, FakeTranscriptAnalyzer()) as running:
         yield running
+        for client in running.__dict__.pop("clients", []):  # sign_in's browsers
+            await client.aclose()
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")

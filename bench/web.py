@@ -1,9 +1,14 @@
-"""Web chat figures: N concurrent residents, each filing a case over the WebSocket on loopback.
+"""Web chat figures: N concurrent residents, each filing a case over the WebSocket on loopback, and
+known residents' latency while invented and freshly issued ids flood the chat (issue 12, item 2).
 
 The server runs in its own process (as `minsheng serve` would), the residents in this one.
-Prints turns/s and p50/p95 turn latency (message sent → its ack) for each database and N.
+Prints turns/s and p50/p95 turn latency (message sent → its ack) for each database and N. Each
+resident comes from an address of its own (X-Forwarded-For, which uvicorn trusts from loopback);
+the waves measure capacity, so their server admits any number of new residents, while the flood's
+server keeps config.toml's [limits]. Known residents there hold ids issued a day earlier.
 
-Run: python bench/web.py [--residents 50,200] [--db sqlite,postgresql] [--dialogue real|keyword]
+Run: python bench/web.py [--residents 50,200] [--flood 300] [--db sqlite,postgresql] [--dialogue real|keyword]
+(--residents 0 or --flood 0 skips that part.)
 (MINSHENG_CONFIG picks another config.toml, e.g. one whose models_dir holds a freshly trained model.)
 `keyword` runs the real dialogue with the tests' keyword understanding instead of the NLU models,
 to measure the channel and the dialogue without classification cost.
@@ -15,9 +20,14 @@ import json
 import multiprocessing
 import os
 import re
+import secrets
+import statistics
 import socket
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,20 +36,26 @@ import httpx  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 from bench.common import ROOT, percentiles, scratch_database  # noqa: E402
+from bot.web.resident import COOKIE, WS_MAX_BYTES  # noqa: E402
 
 COMPLAINTS = ["幸福里小区门口的路灯坏了一个多月了", "楼上卫生间漏水，天花板都泡坏了", "工地晚上十一点还在施工，吵得睡不着",
               "小区垃圾好几天没人清运了", "公司拖欠我三个月工资不给"]
 AFFIRM = ("是", "对", "确认", "提交", "不留", "匿名", "跳过")
 CASE_NUMBER = re.compile(r"[A-Z]+-\d{8}-\d{4}")
 MAX_TURNS = 14
+UNLIMITED_NEWCOMERS = {"new_residents_per_address": 10**9, "new_resident_messages_per_minute": 10**9}
+FLOOD_MESSAGES = 8
+KNOWN_RESIDENTS, KNOWN_PACE, QUIET_SECONDS = 20, 3.2, 15.0  # 3.2 s a turn: under 20 a minute, never refused
 
 
-def serve(url: str, port: int, dialogue_kind: str) -> None:
+def serve(url: str, port: int, dialogue_kind: str, limits: dict[str, Any]) -> None:
     """The server process: the whole web edge on `url`, as `minsheng serve` wires it."""
-    asyncio.run(_serve(url, port, dialogue_kind))
+    asyncio.run(_serve(url, port, dialogue_kind, limits))
 
 
-async def _serve(url: str, port: int, dialogue_kind: str) -> None:
+async def _serve(url: str, port: int, dialogue_kind: str, limits: dict[str, Any]) -> None:
+    from dataclasses import replace
+
     import uvicorn
 
     from bot.bootstrap import build_app
@@ -51,7 +67,8 @@ async def _serve(url: str, port: int, dialogue_kind: str) -> None:
     from storage.importers.registry import import_district
 
     os.environ["MINSHENG_DATABASE_URL"] = url
-    app = build_app(load_settings(os.environ.get("MINSHENG_CONFIG") or ROOT / "config.toml"))
+    settings = load_settings(os.environ.get("MINSHENG_CONFIG") or ROOT / "config.toml")
+    app = build_app(replace(settings, raw={**settings.raw, "limits": {**settings.section("limits"), **limits}}))
     files = app.settings.district_files
     async with app.sessions() as session:
         await import_district(session, files["grids"], files["places"], files["departments"])
@@ -69,7 +86,7 @@ async def _serve(url: str, port: int, dialogue_kind: str) -> None:
         dialogue = await keyword_dialogue(app)
     web = create_web_app(web_deps(app, dialogue, store, hub))
     config = uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio",
-                            access_log=False, backlog=2048)
+                            ws_max_size=WS_MAX_BYTES, access_log=False, backlog=4096)
     await uvicorn.Server(config).serve()
     await app.close()
 
@@ -92,25 +109,48 @@ def next_move(replies: list[dict]) -> dict:
 LOCATION = (0.0, 0.0)
 
 
+def address(index: int) -> str:
+    """A resident's own address, as the reverse proxy would forward it."""
+    return f"10.{index // 65_536 % 256}.{index // 256 % 256}.{index % 256}"
+
+
+async def issued_id(base: str, index: int) -> str | None:
+    """The id the chat page issues to a resident at its own address (None if it issues none)."""
+    # Plain http on loopback: skipping certificate loading keeps the client's CPU for the test.
+    async with httpx.AsyncClient(base_url=base, verify=False, trust_env=False, timeout=60,
+                                 headers={"X-Forwarded-For": address(index)}) as browser:
+        return (await browser.get("/")).cookies.get(COOKIE)
+
+
+def chat(base: str, cookie: str) -> Any:
+    return connect(base.replace("http", "ws") + "/ws", additional_headers={"Cookie": f"{COOKIE}={cookie}"},
+                   open_timeout=60)
+
+
+async def send(ws: Any, move: dict, tag: str) -> tuple[str, list[dict], float]:
+    """One turn: (how it ended: ack, refused or error; the replies; milliseconds to that end)."""
+    move["id"] = f"bench-{tag}-{time.monotonic_ns()}"
+    started = time.perf_counter()
+    await ws.send(json.dumps(move))
+    replies = []
+    while (message := json.loads(await ws.recv()))["type"] not in ("ack", "refused", "error"):
+        if message["type"] == "reply":
+            replies.append(message)
+    return message["type"], replies, (time.perf_counter() - started) * 1000
+
+
 async def resident(base: str, index: int, latencies: list[float]) -> bool:
     """One resident filing one case; True once the bot has answered with a case number."""
-    # Plain http on loopback: skipping certificate loading keeps the client's CPU for the test.
-    async with httpx.AsyncClient(base_url=base, verify=False, trust_env=False, timeout=60) as browser:
-        token = (await browser.get("/")).cookies["ms_resident"]
-    async with connect(base.replace("http", "ws") + "/ws", additional_headers={"Cookie": f"ms_resident={token}"},
-                       open_timeout=60) as ws:
+    cookie = await issued_id(base, index)
+    if cookie is None:
+        return False
+    async with chat(base, cookie) as ws:
         json.loads(await ws.recv())  # the (empty) history
         move: dict = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]}
         for turn in range(MAX_TURNS):
-            move["id"] = f"bench-{index}-{turn:02d}-{time.monotonic_ns()}"
-            started = time.perf_counter()
-            await ws.send(json.dumps(move))
-            replies = []
-            while (message := json.loads(await ws.recv()))["type"] not in ("ack", "refused", "error"):
-                if message["type"] == "reply":
-                    replies.append(message)
-            latencies.append((time.perf_counter() - started) * 1000)
-            if message["type"] != "ack":
+            ended, replies, took = await send(ws, move, f"{index}-{turn:02d}")
+            latencies.append(took)
+            if ended != "ack":
                 return False
             if any(CASE_NUMBER.search(r["text"]) for r in replies):
                 return True
@@ -129,6 +169,93 @@ async def wave(base: str, count: int) -> None:
           f"{len(latencies) / elapsed:.1f} 轮/秒；每轮 {percentiles(latencies)}")
     if errors:
         print(f"    {len(errors)} 位居民出错，例如：{errors[0]!r}")
+
+
+async def known_resident(base: str, cookie: str, index: int, stop: asyncio.Event, latencies: list[float]) -> None:
+    """A resident who was here yesterday, filing case after case at a steady pace until `stop`."""
+    async with chat(base, cookie) as ws:
+        json.loads(await ws.recv())
+        move: dict = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]}
+        while not stop.is_set():
+            started = time.perf_counter()
+            ended, replies, took = await send(ws, move, f"known-{index}")
+            if ended != "ack":
+                raise RuntimeError(f"a known resident's turn ended with {ended}: {replies}")
+            latencies.append(took)
+            filed = any(CASE_NUMBER.search(r["text"]) for r in replies)
+            move = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]} if filed else next_move(replies)
+            await asyncio.sleep(max(0.0, KNOWN_PACE - (time.perf_counter() - started)))
+
+
+async def flooder(base: str, index: int, invented: bool, tally: dict[str, int]) -> None:
+    """One flooding id sending its messages as fast as it is answered."""
+    cookie = f"flood-{index:04d}-{secrets.token_urlsafe(12)}" if invented else await issued_id(base, 100_000 + index)
+    if cookie is None:
+        tally["no id"] += FLOOD_MESSAGES
+        return
+    async with chat(base, cookie) as ws:
+        if json.loads(await ws.recv())["type"] != "history":
+            tally["turned away"] += FLOOD_MESSAGES
+            return
+        for n in range(FLOOD_MESSAGES):
+            ended, _, _ = await send(ws, {"type": "text", "text": f"{COMPLAINTS[n % len(COMPLAINTS)]}（{n}）"}, "flood")
+            tally[ended] += 1
+
+
+def flood(base: str, count: int, invented: bool, tallies: Any) -> None:
+    """The flooding process: another machine, so its own work does not slow the known residents' clock."""
+    tally = dict.fromkeys(("ack", "refused", "error", "no id", "turned away"), 0)
+
+    async def run() -> None:
+        await asyncio.gather(*(flooder(base, i, invented, tally) for i in range(count)))
+
+    asyncio.run(run())
+    tallies.put(tally)
+
+
+async def phase(base: str, known: list[str], flood_args: tuple[int, bool] | None) -> tuple[list[float], float, dict]:
+    """Known residents' turn latencies while a flood runs (or for QUIET_SECONDS), the phase's length,
+    and how the flood's messages ended."""
+    stop, latencies = asyncio.Event(), []
+    known_tasks = [asyncio.create_task(known_resident(base, c, i, stop, latencies)) for i, c in enumerate(known)]
+    await asyncio.sleep(KNOWN_PACE)  # every known resident has its socket open and a first turn done
+    latencies.clear()
+    started, tally = time.perf_counter(), {}
+    if flood_args is None:
+        await asyncio.sleep(QUIET_SECONDS)
+    else:
+        context = multiprocessing.get_context("spawn")
+        tallies = context.Queue()
+        process = context.Process(target=flood, args=(base, *flood_args, tallies))
+        process.start()
+        tally = await asyncio.to_thread(tallies.get)
+        await asyncio.to_thread(process.join)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    await asyncio.gather(*known_tasks)
+    return latencies, elapsed, tally
+
+
+async def flood_figures(base: str, count: int, secret: str) -> None:
+    """A known resident's p50/p95 quiet, then while `count` invented ids and then `count` ids issued
+    to as many addresses each send FLOOD_MESSAGES messages."""
+    from bot.web.admission import ResidentIds
+
+    yesterday = int(time.time()) - 86_400
+    known = [ResidentIds(secret.encode()).issue(issued=yesterday) for _ in range(KNOWN_RESIDENTS)]
+    quiet, _, _ = await phase(base, known, None)
+    print(f"  已知居民（{KNOWN_RESIDENTS} 位，每 {KNOWN_PACE} 秒一轮）平时：{percentiles(quiet)}")
+    for invented, name in ((True, "伪造 id"), (False, "从不同地址新领 id")):
+        during, elapsed, tally = await phase(base, known, (count, invented))
+        ratio = _p95(during) / _p95(quiet)
+        print(f"  {count} 个{name} × {FLOOD_MESSAGES} 条洪泛（{elapsed:.1f} s）时：{percentiles(during)}；"
+              f"p95 为平时的 {ratio:.2f} 倍（目标 ≤ 2）")
+        print(f"    洪泛消息：处理 {tally['ack']}，婉拒 {tally['refused']}，出错 {tally['error']}，"
+              f"握手即拒 {tally['turned away']}，未领到 id {tally['no id']}")
+
+
+def _p95(samples_ms: list[float]) -> float:
+    return statistics.quantiles(sorted(samples_ms), n=100, method="inclusive")[94]
 
 
 def free_port() -> int:
@@ -163,28 +290,42 @@ def first_grid_point() -> tuple[float, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", default="50,200")
+    parser.add_argument("--flood", type=int, default=300)
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--dialogue", choices=("real", "keyword"), default="real")
     args = parser.parse_args()
     global LOCATION
     LOCATION = first_grid_point()
+    waves = [int(n) for n in args.residents.split(",") if int(n) > 0]
+    secret = os.environ.setdefault("MINSHENG_WEB_SECRET", secrets.token_urlsafe(32))  # the server process inherits it
     print(f"网页端并发测试（对话：{'完整对话+语义模型' if args.dialogue == 'real' else '完整对话+关键词理解（不含语义模型）'}，本机回环）")
     for kind in args.db.split(","):
         async with scratch_database(kind) as url:
             if url is None:
                 continue
-            port = free_port()
-            server = multiprocessing.get_context("spawn").Process(target=serve, args=(url, port, args.dialogue))
-            server.start()
-            base = f"http://127.0.0.1:{port}"
-            try:
-                await wait_ready(base, server)
-                print(f"{kind}:")
-                for count in (int(n) for n in args.residents.split(",")):
-                    await wave(base, count)
-            finally:
-                server.terminate()
-                server.join(10)
+            print(f"{kind}:")
+            if waves:
+                async with server(url, args.dialogue, UNLIMITED_NEWCOMERS) as base:
+                    for count in waves:
+                        await wave(base, count)
+            if args.flood:
+                async with server(url, args.dialogue, {}) as base:
+                    await flood_figures(base, args.flood, secret)
+
+
+@asynccontextmanager
+async def server(url: str, dialogue: str, limits: dict[str, Any]) -> AsyncIterator[str]:
+    """The web edge in a process of its own on a free port; yields its base URL."""
+    port = free_port()
+    process = multiprocessing.get_context("spawn").Process(target=serve, args=(url, port, dialogue, limits))
+    process.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_ready(base, process)
+        yield base
+    finally:
+        process.terminate()
+        process.join(10)
 
 
 if __name__ == "__main__":

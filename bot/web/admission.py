@@ -27,6 +27,7 @@ SECRET_FILE = "web_secret"
 MAX_COOKIE = 128
 UNSIGNED = re.compile(r"[A-Za-z0-9_-]{20,64}")  # the shape of a token issued before ids were signed
 ISSUED = re.compile(r"[0-9a-f]{1,12}")
+NEWCOMER_BURSTS = 10  # the newcomers' budget may be spent a tenth of a minute's worth at once
 KNOWN_BEFORE_SIGNING = 0  # `issued` of a token signed on migration: established, never new
 
 
@@ -94,8 +95,9 @@ class Admission:
         self.ids, self.limits, self.clock = ids, limits, clock
         per_address = limits.new_residents_per_address
         self._addresses = RateLimiter(per_address / 60, per_address, clock=clock)  # refilled over an hour
+        # A few seconds' worth at once, not a minute's: a flood's burst of turns would queue ahead of everyone's.
         self._newcomers = RateLimiter(limits.new_resident_messages_per_minute,
-                                      max(1, int(limits.new_resident_messages_per_minute)), clock=clock)
+                                      max(1, int(limits.new_resident_messages_per_minute / NEWCOMER_BURSTS)), clock=clock)
 
     def may_issue(self, address: str) -> bool:
         """Spend one of this address's new ids, if it has one left."""

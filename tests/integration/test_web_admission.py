@@ -108,7 +108,7 @@ async def test_one_address_gets_a_few_new_ids_and_is_told_when_to_come_back(stac
 @pytest_asyncio.fixture(loop_scope="module")
 async def tight(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[WebStack]:
     url = await scratch_database("sqlite", tmp_path, sqlite_template, None)
-    async with web_stack(url, limits={"new_resident_messages_per_minute": 3}) as running:
+    async with web_stack(url, limits={"new_resident_messages_per_minute": 30}) as running:  # three at once
         yield running
 
 

@@ -78,16 +78,16 @@ def test_an_address_gets_a_few_new_ids_an_hour_and_others_are_not_held() -> None
 
 def test_new_residents_share_one_budget_and_established_ones_are_never_starved() -> None:
     clock = Clock()
-    policy = admission(clock, new_resident_minutes=60, new_resident_messages_per_minute=4)
+    policy = admission(clock, new_resident_minutes=60, new_resident_messages_per_minute=60)
     newcomers = [fresh(policy) for _ in range(3)]
     clock.now += 61 * 60
     regular = fresh(policy, issued=int(clock.now) - 61 * 60)
     flood = [fresh(policy) for _ in range(50)]
-    assert [policy.admit(r) for r in flood[:5]] == [True] * 4 + [False]
+    assert [policy.admit(r) for r in flood[:7]] == [True] * 6 + [False]  # a tenth of a minute's worth at once
     assert all(policy.admit(regular) for _ in range(100))
     assert all(policy.admit(r) for r in newcomers)  # an hour old: established now
-    clock.now += 15  # the budget refills: one message every 15 s
-    assert policy.admit(flood[5]) and not policy.admit(flood[6])
+    clock.now += 1  # the budget refills: one message a second
+    assert policy.admit(flood[7]) and not policy.admit(flood[8])
 
 
 @pytest.mark.parametrize("value", [0, -1, True, "30"])

@@ -27,14 +27,26 @@ _REFRESHING = threading.Lock()  # and within one process, across threads and cli
 
 
 class SharedTokens(SessionStorage):  # type: ignore[misc]
-    """wechatpy's key/value storage on the `wechat_tokens` table; an expired value reads as absent."""
+    """wechatpy's key/value storage on the `wechat_tokens` table; an expired value reads as absent.
+    Values are also kept in memory until they expire, so a send costs no query; a token another
+    worker replaced is found when WeChat rejects ours (SharedTokenClient.fetch_access_token)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._memory: dict[str, tuple[str, int]] = {}
 
     def get(self, key: str, default: Any = None) -> Any:
-        row = self.row(key)
-        return row.value if row is not None and row.expires_at - EARLY_SECONDS > time.time() else default
+        value, expires_at = self._memory.get(key) or ("", 0)
+        if expires_at - EARLY_SECONDS <= time.time():
+            row = self.row(key)
+            if row is None or row.expires_at - EARLY_SECONDS <= time.time():
+                return default
+            value = self.remember(row)
+        return value
+
+    def remember(self, row: WeChatTokenRow) -> str:
+        self._memory[row.key] = (row.value, row.expires_at)
+        return row.value
 
     def row(self, key: str) -> WeChatTokenRow | None:
         with Session(self.engine) as session:
@@ -46,8 +58,10 @@ class SharedTokens(SessionStorage):  # type: ignore[misc]
             row = session.get(WeChatTokenRow, key) or WeChatTokenRow(key=key)
             row.value, row.expires_at, row.fetched_at = str(value), now + int(ttl or 7200), now
             session.add(row)
+            self.remember(row)
 
     def delete(self, key: str) -> None:
+        self._memory.pop(key, None)
         with Session(self.engine) as session, session.begin():
             session.execute(delete(WeChatTokenRow).where(WeChatTokenRow.key == key))
 
@@ -85,6 +99,7 @@ class SharedTokenClient(WeChatClient):  # type: ignore[misc]
             row = self.tokens.row(self.access_token_key)
             now = time.time()
             if row is not None and row.value != rejected and row.expires_at - EARLY_SECONDS > now:
+                self.tokens.remember(row)
                 self.expires_at = row.expires_at
                 return {"access_token": row.value, "expires_in": int(row.expires_at - now)}
             return self._fetch_access_token(

@@ -13,6 +13,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import xmltodict
@@ -37,6 +38,7 @@ from storage.wechat_store import WeChatFollowers
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024  # WeChat's messages are a few KB; anything larger is not from WeChat
 SUCCESS = "success"  # WeChat's "received, nothing to say now"
+NOTE_EVERY = timedelta(minutes=10)
 REMEMBERED = 10_000  # message keys whose follow-up messages were sent, against WeChat's redeliveries
 
 
@@ -58,6 +60,7 @@ class WeChatEndpoint:
     _running: dict[str, _Running] = field(default_factory=dict)
     _sending: set["asyncio.Task[None]"] = field(default_factory=set)
     _sent_rest: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    _noted: OrderedDict[str, datetime] = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         safe = self.config.encryption == "safe"
@@ -143,9 +146,21 @@ class WeChatEndpoint:
             log.warning("WeChat replies to a resident could not be sent: %s", exc)
 
     async def _note_follower(self, heard: Heard) -> None:
-        if heard.following is not None or heard.opens_window:
-            following = True if heard.following is None else heard.following
-            await self.followers.heard(heard.open_id, self.clock.now(), following=following)
+        """Record that the resident wrote (the 48-hour window) or (un)followed. A resident writing
+        again within NOTE_EVERY is not written down again: the window the notifier reckons with then
+        closes at most that much early, and a turn saves a transaction."""
+        if heard.following is None and not heard.opens_window:
+            return
+        now = self.clock.now()
+        last = self._noted.pop(heard.open_id, None)
+        if heard.following is None and last is not None and now - last < NOTE_EVERY:
+            self._noted[heard.open_id] = last
+            return
+        await self.followers.heard(heard.open_id, now, following=heard.following is not False)
+        if heard.following is not False:
+            self._noted[heard.open_id] = now
+            if len(self._noted) > REMEMBERED:
+                self._noted.popitem(last=False)
 
     def _signed(self, request: Request) -> bool:
         q = request.query_params

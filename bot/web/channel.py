@@ -1,25 +1,44 @@
 """The web chat as a channel: always served (the console lives on the same app), pushing into the
-resident's history and any tab they have open. Its page and socket are `bot.web.resident`."""
+resident's history and any tab they have open, and by SMS when no tab is open and the resident left
+a phone (`bot.web.offline_sms`). Its page and socket are `bot.web.resident`."""
 
 from dataclasses import dataclass
 
 from bot.channels import Attachment, Live, Stage
+from bot.sms import SmsNotifier, SmsSettings
 from bot.web.notifier import WebNotifier
+from bot.web.offline_sms import SmsWhenOffline
+from bot.web.settings import WebSettings
+from handlers.ports import Notifier
+from storage.uow import SqlUnitOfWork
 
 OFF = ""
 
 
 @dataclass
 class WebChannel:
-    notifier: WebNotifier
+    notifier: Notifier
     status: str = ""
+    sms: SmsNotifier | None = None
 
     async def attach(self, live: Live) -> Attachment:
         return Attachment()  # the resident routes are part of every web app (bot.web.app)
 
     async def close(self) -> None:
-        return None
+        if self.sms is not None:
+            await self.sms.close()
 
 
 def configure(stage: Stage) -> WebChannel:
-    return WebChannel(WebNotifier(stage.store, stage.hub))
+    web = WebNotifier(stage.store, stage.hub)
+    sms_settings = SmsSettings.from_settings(stage.settings)
+    if sms_settings is None or not WebSettings.from_settings(stage.settings).sms_when_offline:
+        return WebChannel(web)
+    sessions = stage.store.sessions
+
+    async def phone_of(number: str) -> str | None:
+        async with SqlUnitOfWork(sessions) as uow:
+            return (await uow.cases.get(number)).phone
+
+    sms = SmsNotifier(sms_settings)
+    return WebChannel(SmsWhenOffline(web, stage.hub, sms, phone_of), "网页群众离开页面后，进度通知同时以短信发送。", sms)

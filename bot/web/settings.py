@@ -13,6 +13,7 @@ class WebSettings:
     secure_cookies: str = "auto"  # "auto": Secure when the request came over https
     staff_session_hours: float = 10
     history_limit: int = 100
+    sms_when_offline: bool = True  # a push that finds no open tab also goes by SMS (when [sms] is set)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "WebSettings":
@@ -21,6 +22,8 @@ class WebSettings:
         if "secure_cookies" in known:
             known["secure_cookies"] = str(known["secure_cookies"]).lower()
         web = cls(**known)
+        if not isinstance(web.sms_when_offline, bool):
+            raise ValueError(f"[web] sms_when_offline 应为 true 或 false，而不是 {web.sms_when_offline!r}")
         if web.secure_cookies not in ("auto", "true", "false"):
             raise ValueError("[web] secure_cookies 只能是 auto、true 或 false")
         return web

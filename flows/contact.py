@@ -90,6 +90,7 @@ def file_command(draft: Draft, channel: str, user_ref: str, ctx: Context) -> Fil
         phone=None if draft.anonymous else draft.phone,
         anonymous=draft.anonymous,
         intake_key=draft.origin or None,
+        attachments=draft.attachments,
         model_version=draft.model_version,
     )
 

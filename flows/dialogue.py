@@ -157,6 +157,8 @@ def _said(inbound: Inbound, before: ConversationState) -> str:
     """The turn as the history shows it: a tapped button by its label, a map point by its coordinates."""
     if inbound.location is not None:
         return f"[位置] {inbound.location.latitude:.5f}, {inbound.location.longitude:.5f}"
+    if inbound.attachment is not None:
+        return "[图片]"
     if inbound.choice is not None and not inbound.text:
         return next((label for label, value in before.offered if value == inbound.choice), inbound.choice)
     return inbound.text

@@ -19,6 +19,7 @@ class Inbound:
     text: str = ""
     location: Location | None = None
     choice: str | None = None
+    attachment: str | None = None  # a photo the resident sent, as the channel can find it again (its address)
 
 
 @dataclass(frozen=True)

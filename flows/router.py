@@ -13,8 +13,9 @@ from flows import cases, contact, intake, location
 from flows.choices import as_choices, normalise, picked
 from flows.context import ADVANCE, Context, Outcome, ask, repeat, say
 from flows.messages import Inbound, Reply
-from flows.state import IDLE, ConversationState
-from flows.texts import CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, RESUME, mask_phone
+from flows.state import IDLE, ConversationState, Draft
+from flows.texts import (CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESUME,
+                         mask_phone)
 from flows.understanding import Understanding
 from handlers.status import Status
 from nlu.answers import read_answer, read_praise
@@ -80,6 +81,8 @@ def with_resume(state: ConversationState, replies: list[Reply]) -> list[Reply]:
 def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     if state.step == contact.SUBMITTED:
         return contact.ask_summary(state, ctx, "刚才的提交没有完成，请再确认一次。\n")
+    if inbound.attachment:
+        return _photo(state, inbound)
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)
     if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):
@@ -97,6 +100,17 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     if state.step in cases.STEPS:
         return cases.on_turn(state, inbound, u, ctx)
     return _idle(state, inbound, u, ctx)
+
+
+def _photo(state: ConversationState, inbound: Inbound) -> Outcome:
+    """A photo is kept with the complaint being written, whatever the question on screen; sent
+    first, it starts one and the resident is asked to say in words what it shows."""
+    assert inbound.attachment is not None
+    if state.draft is not None:
+        draft = replace(state.draft, attachments=(*state.draft.attachments, inbound.attachment))
+        return repeat(replace(state, draft=draft), PHOTO_KEPT)
+    draft = Draft(origin=f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}", attachments=(inbound.attachment,))
+    return ask(replace(state, draft=draft, paused=None), intake.DESCRIBE, f"{PHOTO_KEPT}{PHOTO_DESCRIBE}")
 
 
 def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome | None:

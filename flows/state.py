@@ -50,6 +50,7 @@ class Draft:
     phone: str | None = None
     anonymous: bool = False
     contact_done: bool = False
+    attachments: tuple[str, ...] = ()  # photos sent with the complaint, filed with it
 
     @property
     def text(self) -> str:
@@ -120,6 +121,7 @@ def _draft(data: dict[str, Any]) -> Draft:
     known = {f.name for f in fields(Draft)}
     values = {k: v for k, v in data.items() if k in known}
     values["parts"] = tuple(values.get("parts", ()))
+    values["attachments"] = tuple(values.get("attachments", ()))
     values["candidates"] = tuple(Candidate(**c) for c in values.get("candidates", ()))
     return Draft(**values)
 

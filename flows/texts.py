@@ -70,6 +70,8 @@ ANOTHER_WAY = "我换个方式问。"
 PERSON = "如果不方便在这里说清楚，也可以拨打 12345 热线，由工作人员帮您登记。"
 RESUME = "我们接着刚才的反映继续："
 CANCELLED_DRAFT = "好的，本次反映已取消，没有提交。需要时随时再找我。"
+PHOTO_KEPT = "收到图片，会作为附件随诉求一并提交。"
+PHOTO_DESCRIBE = "请再用文字说说是什么问题、在什么地方："
 
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 

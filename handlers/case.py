@@ -114,6 +114,11 @@ class Case:
         return event
 
     @property
+    def attachments(self) -> tuple[str, ...]:
+        """The photos filed with the case: a fact of its filing event, not a field that changes."""
+        return tuple(self.events[0].changes.get("attachments", ())) if self.events else ()
+
+    @property
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category or "", "未分类")
 
@@ -154,7 +159,7 @@ def replay(number: str, events: list[Event]) -> Case:
 
 # What an event may record for the file without it being a field of the case; `internal` marks a
 # note for staff only, which no template may push; `request` names the message that asked for it.
-EVENT_FACTS = frozenset({"requested_extension", "model_version", "internal", "request"})
+EVENT_FACTS = frozenset({"requested_extension", "model_version", "internal", "request", "attachments"})
 _NOT_SETTABLE = {"number", "status", "events", "new_events", "version", "created_at", "updated_at"}
 _SETTABLE = {f.name for f in fields(Case)} - _NOT_SETTABLE
 _DATETIMES = {"sign_deadline", "resolve_deadline", "closed_at"}

@@ -31,6 +31,7 @@ class FileCase(Command):
     intake_key: str | None = None  # the conversation's draft: filing it twice yields the same case
     model_version: str | None = None  # the classifier that suggested category and topic, for accuracy by version
     original_text: str | None = None  # what a hotline caller said, when `text` is the operator's write-up
+    attachments: tuple[str, ...] = ()  # photos the resident sent with it (where the channel keeps them)
     suggested_category: str | None = None  # the model's reading, when the person filing chose another
     suggested_topic: str | None = None
 

@@ -79,6 +79,7 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
             original_text=(cmd.original_text or "").strip() or None,
             **_grid_fields(index.grid(cmd.grid_code)),
             **({"model_version": cmd.model_version} if cmd.model_version else {}),
+            **({"attachments": list(cmd.attachments)} if cmd.attachments else {}),
             **_suggestions(cmd),
         )
         if cmd.department:

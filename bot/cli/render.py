@@ -47,6 +47,7 @@ def case_file(
         ("退回/升级/重办", f"{case.return_count} / {case.escalation_count} / {case.reopen_count}"),
         ("答复", case.reply or "—"),
         ("评价", f"{case.rating} 分 {case.rating_comment or ''}" if case.rating else "—"),
+        *((f"图片 {i}", where) for i, where in enumerate(case.attachments, 1)),
     ]
     for name, value in rows:
         facts.add_row(name, value if isinstance(value, Text) else Text(str(value)))

@@ -20,7 +20,6 @@ WELCOME = ("您好，欢迎关注！这里是{district}的群众诉求服务号�
            "也可以点底部菜单：我要反映、查询进度、帮助。")
 VOICE_UNHEARD = "抱歉，这条语音没能转成文字。请用文字再说一遍，或者说得慢一点再试。"
 UNSUPPORTED = "暂时只能处理文字、语音、图片和位置。请用文字告诉我们遇到了什么问题。"
-IMAGE_KEPT = "已收到图片，会作为附件随您的诉求一并提交。请再用文字说明一下是什么问题、在什么地方。"
 MENU_WORDS = {"report": "我要反映问题", "status": "查询我的诉求进度", "help": "帮助"}  # what a resident would type
 
 
@@ -61,7 +60,7 @@ def hear(message: Any, raw: Mapping[str, Any], district: str = "") -> Heard:
         point = _location(message.location_x, message.location_y)
         return turn(location=point) if point else Heard(open_id, key, answer=UNSUPPORTED)
     if kind == "image":
-        return Heard(open_id, key, answer=IMAGE_KEPT)
+        return turn(attachment=_picture(raw))
     if kind == "event" or str(raw.get("MsgType", "")).lower() == "event":
         return _event(open_id, key, str(raw.get("Event", "")).lower(), str(raw.get("EventKey") or ""), turn, district)
     return Heard(open_id, key, answer=UNSUPPORTED)
@@ -75,6 +74,12 @@ def _event(open_id: str, key: str, event: str, event_key: str, turn: Any, distri
     if event == "click" and event_key in MENU_WORDS:
         return turn(text=MENU_WORDS[event_key])
     return Heard(open_id, key, opens_window=event == "click")  # menu links, template receipts, location reports
+
+
+def _picture(raw: Mapping[str, Any]) -> str:
+    """Where staff can find the photo: WeChat's picture address, else its media id (kept 3 days)."""
+    url = str(raw.get("PicUrl") or "")
+    return url if url.startswith(("http://", "https://")) else f"wechat-media:{raw.get('MediaId', '')}"
 
 
 def _location(latitude: Any, longitude: Any) -> Location | None:

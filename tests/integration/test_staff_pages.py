@@ -160,3 +160,13 @@ async def test_dashboard_and_csv(stack: WebStack, clock: FakeClock) -> None:
     assert "11-27,2,4.50,2,0" in satisfaction
     assert (await supervisor.get("/dashboard/nothing.csv")).status_code == 400
     assert (await supervisor.get("/dashboard", since="2026-13-01")).status_code == 422
+
+
+async def test_the_case_file_lists_the_residents_photos_and_links_only_web_addresses(stack: WebStack) -> None:
+    photos = ("https://mmbiz.qpic.cn/light.jpg", "wechat-media:m-42", "javascript:alert(1)")
+    case = await stack.app.bus.handle(replace(filing(), channel="wechat", user_ref="wx:o1", attachments=photos))
+    clerk = await sign_in(stack, "photo_clerk", "clerk", "C-T01-C01")
+    page = (await clerk.get(f"/cases/{case.number}")).text
+    listed = page[page.index('id="case-attachments"'):].split("</ul>")[0]
+    assert '<a href="https://mmbiz.qpic.cn/light.jpg"' in listed and "微信素材 m-42" in listed
+    assert 'href="javascript' not in listed and "图片 3" in listed

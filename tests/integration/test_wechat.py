@@ -203,3 +203,21 @@ async def test_without_the_menu_permission_choices_arrive_as_numbered_text_and_t
     answer = reply_text(await rig.fake.say(OPEN_ID, "1"))
     shown = answer + "".join(p.text for p in rig.fake.to(OPEN_ID))
     assert NUMBER.search(shown)
+
+
+async def test_a_photo_is_kept_with_the_complaint_and_filed_with_the_case(rig: Rig) -> None:
+    picture = "http://mmbiz.qpic.cn/mmbiz_jpg/street-light/0"
+    asked = reply_text(await rig.fake.post(rig.fake.message(OPEN_ID, "image", PicUrl=picture, MediaId="media-1")))
+    assert "收到图片" in asked and "用文字" in asked
+    await rig.fake.say(OPEN_ID, "一网格的小区门口路灯坏了一个多月了")
+    await rig.fake.wait_for(lambda: [p for p in rig.fake.to(OPEN_ID) if "确认提交" in p.options])
+    again = reply_text(await rig.fake.post(rig.fake.message(OPEN_ID, "image", MediaId="media-2")))
+    assert "收到图片" in again
+    await rig.fake.wait_for(lambda: len([p for p in rig.fake.to(OPEN_ID) if "确认提交" in p.options]) == 2)
+    await rig.fake.tap(OPEN_ID, "匿名反映")  # the summary comes back, now anonymous
+    await rig.fake.wait_for(lambda: len([p for p in rig.fake.to(OPEN_ID) if "确认提交" in p.options]) == 3)
+    before = len(rig.fake.to(OPEN_ID))
+    shown = reply_text(await rig.fake.tap(OPEN_ID, "确认提交")) + "".join(p.text for p in rig.fake.to(OPEN_ID)[before:])
+    async with rig.app.uow() as uow:
+        case = await uow.cases.get(NUMBER.findall(shown)[0])
+    assert case.attachments == (picture, "wechat-media:media-2")

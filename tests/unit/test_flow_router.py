@@ -4,7 +4,9 @@ hand back to it, corrections at any later step, and what an idle conversation do
 from datetime import timedelta
 
 from flows import contact, intake, location
-from flows.router import with_resume
+from flows.context import Outcome
+from flows.messages import Inbound
+from flows.router import step, with_resume
 from flows.state import ConversationState
 from handlers.case import Case
 from handlers.status import Status
@@ -136,3 +138,25 @@ def test_contact_can_still_be_asked_from_the_edit_menu() -> None:
 def _summary_without_contact() -> ConversationState:
     fields = {**SUMMARY_FIELDS, "contact_done": False}
     return contact.ask_summary(at_step(IDLE, contact.SUMMARY, **fields), context()).state
+
+
+def _photo(state: ConversationState, where: str) -> Outcome:
+    return step(state, Inbound("test", "resident-1", "p", attachment=where), understood(), context())
+
+
+def test_a_photo_first_starts_a_complaint_and_asks_for_words() -> None:
+    out = _photo(IDLE, "http://pics.example/1.jpg")
+    assert out.state.step == intake.DESCRIBE and out.state.draft is not None
+    assert out.state.draft.attachments == ("http://pics.example/1.jpg",) and "用文字" in said(out)
+    words = turn(out.state, "小区门口路灯坏了一个多月了", u=understood(category="service", topic="城乡建设"))
+    assert words.state.draft is not None and words.state.draft.attachments == ("http://pics.example/1.jpg",)
+
+
+def test_a_photo_mid_intake_is_kept_and_the_question_stays_on_screen() -> None:
+    state = _summary()
+    out = _photo(state, "wechat-media:m2")
+    assert out.state.step == contact.SUMMARY and out.state.draft is not None
+    assert out.state.draft.attachments == ("wechat-media:m2",)
+    assert out.replies[-1].text == state.question and "收到图片" in out.replies[0].text
+    filed = turn(out.state, choice="submit")
+    assert filed.commands[0].attachments == ("wechat-media:m2",)  # type: ignore[attr-defined]

@@ -221,3 +221,14 @@ async def test_a_photo_is_kept_with_the_complaint_and_filed_with_the_case(rig: R
     async with rig.app.uow() as uow:
         case = await uow.cases.get(NUMBER.findall(shown)[0])
     assert case.attachments == (picture, "wechat-media:media-2")
+
+
+async def test_a_redelivered_confirmation_files_one_case(rig: Rig) -> None:
+    await rig.fake.say(OPEN_ID, "一网格的小区门口路灯坏了一个多月了")
+    await rig.fake.wait_for(lambda: [p for p in rig.fake.to(OPEN_ID) if "确认提交" in p.options])
+    confirm = rig.fake.message(OPEN_ID, "text", Content="确认提交", bizmsgmenuid="1")
+    first = reply_text(await rig.fake.post(confirm, redeliver=False))
+    again = reply_text(await rig.fake.post(confirm, redeliver=False))  # WeChat's retry after a lost answer
+    async with rig.app.uow() as uow:
+        filed = await uow.cases.find(channel="wechat", user_ref=f"wx:{OPEN_ID}")
+    assert len(filed) == 1 and filed[0].number in first and again == first

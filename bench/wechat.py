@@ -6,10 +6,10 @@ to the server address, and the API that takes 客服消息 (tests/fakes/wechat_a
 client on the server side). Prints the inbound answer latency (POST → answer; WeChat waits 5 s)
 and, after staff accept every filed case, the status-push throughput through the outbox.
 
-Residents take `--think` seconds (on average; each pause is 0.5–1.5 times it) to read and type
-before each message, as people do; `--think 0` measures the server saturated instead.
+Residents read the answer and type for 2–5 s before each message (`--pause`, as bench/web.py's
+open-loop residents do); `--pause 0-0` measures the server saturated instead.
 
-Run: python bench/wechat.py [--residents 200] [--think 3] [--db sqlite,postgresql] [--dialogue real|keyword]
+Run: python bench/wechat.py [--residents 200] [--pause 2-5] [--db sqlite,postgresql] [--dialogue real|keyword]
 """
 
 import argparse
@@ -83,13 +83,13 @@ async def _serve(url: str, port: int, api_base: str, dialogue_kind: str) -> None
     await app.close()
 
 
-async def resident(fake: FakeWeChat, index: int, latencies: list[float], think: float) -> str | None:
+async def resident(fake: FakeWeChat, index: int, latencies: list[float], pause: tuple[float, float]) -> str | None:
     """One resident filing one case; the case number once the bot has said it."""
     open_id = f"oBench{index:022d}"
     pauses = random.Random(index)
 
     async def post(**content: str) -> str:
-        await asyncio.sleep(think * pauses.uniform(0.5, 1.5))
+        await asyncio.sleep(pauses.uniform(*pause))
         seen = len(fake.to(open_id))
         started = time.perf_counter()
         answer = await fake.post(fake.message(open_id, "text", **content), redeliver=False)
@@ -142,8 +142,10 @@ async def main() -> None:
     parser.add_argument("--residents", default="200")
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--dialogue", choices=("real", "keyword"), default="real")
-    parser.add_argument("--think", type=float, default=3.0)
+    parser.add_argument("--pause", default="2-5", help="seconds a resident reads and types, low-high")
     args = parser.parse_args()
+    low, _, high = args.pause.partition("-")
+    pause = (float(low), float(high or low))
     print(f"微信公众号并发测试（安全模式，对话：{'完整对话+语义模型' if args.dialogue == 'real' else '完整对话+关键词理解'}，本机回环）")
     for kind in args.db.split(","):
         async with scratch_database(kind) as url:
@@ -163,11 +165,11 @@ async def main() -> None:
                 for count in (int(n) for n in args.residents.split(",")):
                     latencies: list[float] = []
                     started = time.perf_counter()
-                    numbers = await asyncio.gather(*(resident(fake, i, latencies, args.think) for i in range(count)))
+                    numbers = await asyncio.gather(*(resident(fake, i, latencies, pause) for i in range(count)))
                     elapsed = time.perf_counter() - started
                     filed = [n for n in numbers if n]
                     late = sum(1 for ms in latencies if ms > 5000)
-                    print(f"  N={count:<4} 每条消息前思考约 {args.think:g} 秒：立案 {len(filed)}/{count}，"
+                    print(f"  N={count:<4} 每条消息前阅读输入 {args.pause} 秒：立案 {len(filed)}/{count}，"
                           f"共 {len(latencies)} 条消息（{len(latencies) / elapsed:.1f} 条/秒），用时 {elapsed:.1f} s；"
                           f"应答 {percentiles(latencies)}；超过 5 秒 {late} 次")
                     await pushes(url, fake.api_base, filed)

@@ -156,7 +156,11 @@ class WeChatEndpoint:
         if heard.following is None and last is not None and now - last < NOTE_EVERY:
             self._noted[heard.open_id] = last
             return
-        await self.followers.heard(heard.open_id, now, following=heard.following is not False)
+        try:
+            await self.followers.heard(heard.open_id, now, following=heard.following is not False)
+        except Exception:  # noqa: BLE001 - the message still goes to the dialogue, which answers a failure itself
+            log.exception("could not note a WeChat follower")
+            return
         if heard.following is not False:
             self._noted[heard.open_id] = now
             if len(self._noted) > REMEMBERED:

@@ -16,6 +16,7 @@ to measure the channel and the dialogue without classification cost.
 
 import argparse
 import asyncio
+import itertools
 import json
 import multiprocessing
 import os
@@ -171,17 +172,24 @@ async def wave(base: str, count: int) -> None:
         print(f"    {len(errors)} 位居民出错，例如：{errors[0]!r}")
 
 
-async def known_resident(base: str, cookie: str, index: int, stop: asyncio.Event, latencies: list[float]) -> None:
-    """A resident who was here yesterday, filing case after case at a steady pace until `stop`."""
+async def known_resident(base: str, cookie: str, index: int, stop: asyncio.Event, ready: asyncio.Semaphore,
+                         latencies: list[float]) -> None:
+    """A resident who was here yesterday, filing case after case at a steady pace until `stop`. The
+    residents start spread over one pace, as people arrive; each releases `ready` after its first turn."""
+    await asyncio.sleep(index * KNOWN_PACE / KNOWN_RESIDENTS)
     async with chat(base, cookie) as ws:
         json.loads(await ws.recv())
         move: dict = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]}
-        while not stop.is_set():
+        for turn in itertools.count():
+            if stop.is_set():
+                return
             started = time.perf_counter()
             ended, replies, took = await send(ws, move, f"known-{index}")
             if ended != "ack":
                 raise RuntimeError(f"a known resident's turn ended with {ended}: {replies}")
             latencies.append(took)
+            if turn == 0:
+                ready.release()
             filed = any(CASE_NUMBER.search(r["text"]) for r in replies)
             move = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]} if filed else next_move(replies)
             await asyncio.sleep(max(0.0, KNOWN_PACE - (time.perf_counter() - started)))
@@ -203,7 +211,9 @@ async def flooder(base: str, index: int, invented: bool, tally: dict[str, int]) 
 
 
 def flood(base: str, count: int, invented: bool, tallies: Any) -> None:
-    """The flooding process: another machine, so its own work does not slow the known residents' clock."""
+    """The flooding process, standing for other machines: at the lowest priority, so that on a bench
+    host with few cores its own work does not take the server's CPU (an attacker's CPU is elsewhere)."""
+    os.nice(19)
     tally = dict.fromkeys(("ack", "refused", "error", "no id", "turned away"), 0)
 
     async def run() -> None:
@@ -213,16 +223,19 @@ def flood(base: str, count: int, invented: bool, tallies: Any) -> None:
     tallies.put(tally)
 
 
-async def phase(base: str, known: list[str], flood_args: tuple[int, bool] | None) -> tuple[list[float], float, dict]:
-    """Known residents' turn latencies while a flood runs (or for QUIET_SECONDS), the phase's length,
-    and how the flood's messages ended."""
-    stop, latencies = asyncio.Event(), []
-    known_tasks = [asyncio.create_task(known_resident(base, c, i, stop, latencies)) for i, c in enumerate(known)]
-    await asyncio.sleep(KNOWN_PACE)  # every known resident has its socket open and a first turn done
+async def phase(base: str, known: list[str], flood_args: tuple[int, bool] | None,
+                quiet_seconds: float = QUIET_SECONDS) -> tuple[list[float], float, dict]:
+    """Known residents' turn latencies while a flood runs (or for `quiet_seconds`), the phase's
+    length, and how the flood's messages ended. Measuring starts once every known resident has had
+    its first turn."""
+    stop, ready, latencies = asyncio.Event(), asyncio.Semaphore(0), []
+    known_tasks = [asyncio.create_task(known_resident(base, c, i, stop, ready, latencies)) for i, c in enumerate(known)]
+    for _ in known:
+        await ready.acquire()
     latencies.clear()
     started, tally = time.perf_counter(), {}
     if flood_args is None:
-        await asyncio.sleep(QUIET_SECONDS)
+        await asyncio.sleep(quiet_seconds)
     else:
         context = multiprocessing.get_context("spawn")
         tallies = context.Queue()
@@ -243,6 +256,7 @@ async def flood_figures(base: str, count: int, secret: str) -> None:
 
     yesterday = int(time.time()) - 86_400
     known = [ResidentIds(secret.encode()).issue(issued=yesterday) for _ in range(KNOWN_RESIDENTS)]
+    await phase(base, known, None, quiet_seconds=KNOWN_PACE)  # a fresh server's first turns load the NLU's lazy parts
     quiet, _, _ = await phase(base, known, None)
     print(f"  已知居民（{KNOWN_RESIDENTS} 位，每 {KNOWN_PACE} 秒一轮）平时：{percentiles(quiet)}")
     for invented, name in ((True, "伪造 id"), (False, "从不同地址新领 id")):

@@ -34,9 +34,10 @@ NO_COOKIE = "请允许本网站使用 Cookie，然后刷新页面再试。"
 STALE = "页面已过期，请刷新页面后继续。"
 ADDRESS_BUSY = "您所在网络的新访客过多，请 {minutes} 分钟后刷新页面再试，也可以拨打 12345 热线反映。"
 NEWCOMERS_BUSY = "当前新访客较多，这条消息没有发出，请稍等一两分钟再发送。也可以拨打 12345 热线反映。"
+NEWCOMERS_QUEUED = "当前新访客较多，正在排队，稍后会自动连接。也可以拨打 12345 热线反映。"
 UNREADABLE = "没有看懂这条消息，请重新输入。"
 BINARY = "只能发送文字消息，请直接输入文字。"
-RELOAD, TRY_LATER = 4401, 4429  # close codes chat.js acts on: reload the page once / wait
+RELOAD, TRY_LATER, QUEUED = 4401, 4429, 4503  # close codes chat.js acts on: reload once / stop / reconnect soon
 
 
 def user_ref_for(cookie: str) -> str:
@@ -99,6 +100,10 @@ async def chat_socket(socket: WebSocket) -> None:
     resident = deps.admission.ids.read(cookie)
     if resident is None:
         await _turn_away(socket, deps, cookie)
+        return
+    if not deps.admission.admit(resident):  # a new resident's chat costs a database read before any turn
+        if await _send(socket, {"type": "error", "text": NEWCOMERS_QUEUED}):
+            await socket.close(code=QUEUED)
         return
     ref = user_ref_for(resident.token)
     deps.hub.join(ref, socket)

@@ -17,6 +17,7 @@ from bot.bootstrap import App
 from bot.cli.chat import parse_line
 from bot.limits import TOO_FAST
 from bot.ports import Dialogue
+from bot.web.admission import KNOWN_BEFORE_SIGNING
 from bot.web.app import create_web_app, web_deps
 from bot.web.hub import LiveHub
 from bot.web.notifier import WebNotifier
@@ -144,7 +145,8 @@ async def transport(channel: str, app: App, dialogue: Dialogue, user: str) -> As
             app.notifiers["web"] = WebNotifier(store, hub)
             deps = web_deps(app, dialogue, store, hub)
             url = await stack.enter_async_context(serving(create_web_app(deps)))
-            token = deps.admission.ids.issue()  # as the chat page issues it
+            # issued as the chat page issues it, on an earlier visit: a script's quick turns are not a flood
+            token = deps.admission.ids.issue(issued=KNOWN_BEFORE_SIGNING)
             socket = await stack.enter_async_context(connect(
                 url.replace("http", "ws", 1) + "/ws", additional_headers={"Cookie": f"{COOKIE}={token}", "Origin": url}))
             await socket.recv()  # the history the page draws first

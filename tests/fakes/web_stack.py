@@ -30,6 +30,7 @@ from tests.support import seed_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
+ADMIT_ALL = {"new_residents_per_address": 10**9, "new_resident_messages_per_minute": 10**9}
 SQUARE = [[[121.46, 31.22], [121.48, 31.22], [121.48, 31.24], [121.46, 31.24], [121.46, 31.22]]]
 
 
@@ -64,7 +65,8 @@ async def web_stack(
 ) -> AsyncIterator[WebStack]:
     """Staff accounts `operator` and `clerk` exist, both with PASSWORD. The dialogue is the tests'
     scripted one, or with `real_dialogue` the real flows/ dialogue with keyword understanding.
-    `limits` overrides keys of config.toml's [limits], for tests that reach a limit in a few turns."""
+    `limits` overrides keys of config.toml's [limits], for tests that reach a limit in a few turns;
+    new residents are otherwise admitted without limit (ADMIT_ALL), as tests open many at once."""
     previous = os.environ.get("MINSHENG_DATABASE_URL")
     os.environ["MINSHENG_DATABASE_URL"] = database_url
     try:
@@ -74,8 +76,8 @@ async def web_stack(
             os.environ.pop("MINSHENG_DATABASE_URL")
         else:
             os.environ["MINSHENG_DATABASE_URL"] = previous
-    if limits:
-        settings = replace(settings, raw={**settings.raw, "limits": {**settings.section("limits"), **limits}})
+    limits = {**settings.section("limits"), **ADMIT_ALL, **(limits or {})}
+    settings = replace(settings, raw={**settings.raw, "limits": limits})
     app = build_app(settings)
     await seed_registry(app.sessions)
     async with app.sessions() as session:  # a map square for 一网格, so a shared location finds it

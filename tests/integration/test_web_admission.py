@@ -13,7 +13,7 @@ import pytest_asyncio
 from websockets.asyncio.client import connect
 
 from bot.web.admission import ResidentIds, web_secret
-from bot.web.resident import ADDRESS_BUSY, COOKIE, NEWCOMERS_BUSY, STALE, user_ref_for
+from bot.web.resident import ADDRESS_BUSY, COOKIE, NEWCOMERS_BUSY, NEWCOMERS_QUEUED, STALE, user_ref_for
 from flows.messages import Inbound
 from tests.fakes.web_stack import WebStack, scratch_database, web_stack
 
@@ -116,10 +116,12 @@ async def test_new_residents_share_a_budget_and_established_ones_are_served(tigh
     first, second = [(await page(tight, f"10.3.0.{n}")).cookies[COOKIE] for n in (1, 2)]
     ids = ResidentIds(web_secret(tight.app.settings))
     regular = ids.issue(issued=int(tight.app.policies.clock.now().timestamp()) - 2 * 3600)  # issued on an earlier visit
-    async with socket(tight, first) as a, socket(tight, second) as b, socket(tight, regular) as c:
-        for ws in (a, b, c):
+    async with socket(tight, first) as a, socket(tight, regular) as c:  # opening a new resident's chat: one
+        for ws in (a, c):
             await ws.recv()
-        assert [(await say(a, f"第{n}次", f"first-{n:04d}"))["type"] for n in range(3)] == ["ack"] * 3
-        refused = await say(b, "我也想反映", "second-0001")
-        assert refused == {"type": "refused", "id": "second-0001", "text": NEWCOMERS_BUSY}
+        assert [(await say(a, f"第{n}次", f"first-{n:04d}"))["type"] for n in range(2)] == ["ack"] * 2  # two, three
+        frame, code = await turned_away(tight, second)  # queued: the page reconnects shortly
+        assert (frame, code) == ({"type": "error", "text": NEWCOMERS_QUEUED}, 4503)
+        refused = await say(a, "我还想补充", "first-0002")
+        assert refused == {"type": "refused", "id": "first-0002", "text": NEWCOMERS_BUSY}
         assert [(await say(c, f"第{n}次", f"regular-{n:04d}"))["type"] for n in range(5)] == ["ack"] * 5

@@ -13,7 +13,10 @@
   var seenKeys = {};
   var STORE = "minsheng.pending";
   var RELOADED = "minsheng.reloaded";
-  var RELOAD = 4401, TRY_LATER = 4429;  // close codes: no id the server signed / no new id for this address yet
+  // Close codes: no id the server signed (reload once) / no new id for this address yet (stop) /
+  // too many new residents at once (reconnect in 10–20 s, spread so the queue drains steadily).
+  var RELOAD = 4401, TRY_LATER = 4429, QUEUED = 4503;
+  var lastNotice = null;
 
   function pending() {
     try { return JSON.parse(sessionStorage.getItem(STORE) || "[]"); } catch (e) { return []; }
@@ -35,6 +38,7 @@
   }
 
   function system(text) {
+    lastNotice = text;
     var p = document.createElement("p");
     p.className = "system";
     p.textContent = text;
@@ -181,7 +185,7 @@
     } else if (msg.type === "error") {
       dropPending(msg.id);
       if (box) { mark(box, "failed", "发送失败"); }
-      system(msg.text);
+      if (msg.id || msg.text !== lastNotice) { system(msg.text); }  // a queue's notice, said once
     } else if (msg.type === "notice") { system(msg.text); }
   }
 
@@ -208,6 +212,11 @@
       if (event.code === RELOAD && reloadOnce()) { return; }
       if (event.code === RELOAD || event.code === TRY_LATER) {
         setStatus("未连接", "offline");  // the server said why; a reload later is the resident's call
+        return;
+      }
+      if (event.code === QUEUED) {
+        setStatus("排队中…", "offline");
+        setTimeout(connect, 10000 + Math.random() * 10000);
         return;
       }
       setStatus("连接中断，正在重连…", "offline");

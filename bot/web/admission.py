@@ -20,7 +20,7 @@ from typing import Any
 from itsdangerous import BadSignature, Signer
 
 from bot.limits import RateLimiter
-from bot.settings import Settings
+from bot.settings import ConfigError, Settings
 
 SECRET_ENV = "MINSHENG_WEB_SECRET"
 SECRET_FILE = "web_secret"
@@ -82,7 +82,7 @@ class AdmissionLimits:
         limits = cls(**known)
         for name, value in vars(limits).items():
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ValueError(f"[limits] {name} 应是大于 0 的数，而不是 {value!r}")
+                raise ConfigError(f"配置文件有误：[limits] {name} 应是大于 0 的数，而不是 {value!r}")
         return limits
 
 
@@ -124,9 +124,13 @@ def web_secret(settings: Settings) -> bytes:
     if configured:
         return configured.encode()
     path = settings.data_dir / SECRET_FILE
-    if not path.exists():
-        _create_secret(path)
-    return path.read_bytes().strip()
+    try:
+        if not path.exists():
+            _create_secret(path)
+        return path.read_bytes().strip()
+    except OSError as exc:
+        raise ConfigError(f"无法创建或读取网页端的签名密钥 {path}（{exc.strerror}）：请检查该目录的权限，"
+                          f"或用环境变量 {SECRET_ENV} 提供密钥。") from exc
 
 
 def _create_secret(path: Path) -> None:

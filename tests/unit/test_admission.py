@@ -16,7 +16,7 @@ from bot.web.admission import (
     unsigned_token,
     web_secret,
 )
-from bot.settings import load_settings
+from bot.settings import ConfigError, load_settings
 from bot.web.resident import user_ref_for
 from tests.conftest import ROOT
 
@@ -92,7 +92,7 @@ def test_new_residents_share_one_budget_and_established_ones_are_never_starved()
 
 @pytest.mark.parametrize("value", [0, -1, True, "30"])
 def test_limits_must_be_positive_numbers(value: object) -> None:
-    with pytest.raises(ValueError, match="new_residents_per_address"):
+    with pytest.raises(ConfigError, match="new_residents_per_address"):
         AdmissionLimits.from_section({"new_residents_per_address": value})
 
 
@@ -107,3 +107,11 @@ def test_the_key_comes_from_the_environment_or_one_file_made_once(
     assert [p.name for p in (tmp_path / "var").iterdir()] == ["web_secret"]
     monkeypatch.setenv(SECRET_ENV, "shared by every host")
     assert web_secret(settings) == b"shared by every host"
+
+
+def test_a_key_that_cannot_be_kept_is_a_config_error_in_chinese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "var").write_text("a file where the data directory should be")
+    settings = replace(load_settings(ROOT / "config.toml"), data_dir=tmp_path / "var")
+    monkeypatch.delenv(SECRET_ENV, raising=False)
+    with pytest.raises(ConfigError, match=SECRET_ENV):
+        web_secret(settings)

@@ -26,6 +26,7 @@ CONFIRM, PICK, ASK, COMMUNITY, GRID = (
 STEPS = (CONFIRM, PICK, ASK, COMMUNITY, GRID)
 UNKNOWN = "unknown"
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
+ADDRESS_FIX = re.compile(r"(?:地址|地点|位置|地方)(?:应该|其实)?(?:是|在|改为|改成|为)[:：]?\s*(.+)")  # 「地址是…」 at any step
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 _DONT_KNOW = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得")
 _HAN = re.compile(r"[\u4e00-\u9fff]")

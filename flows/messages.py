@@ -10,6 +10,15 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Reporter:
+    """A grid worker the channel knows as staff (a signed-in web session): their turns are patrol
+    reports (flows.patrol), filed as `actor`, placed in the first of `grids` unless they say otherwise."""
+
+    actor: str
+    grids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Inbound:
     """A resident's turn from any channel; `message_id` makes a redelivered message count once."""
 
@@ -20,6 +29,7 @@ class Inbound:
     location: Location | None = None
     choice: str | None = None
     attachment: str | None = None  # a photo the resident sent, as the channel can find it again (its address)
+    reporter: Reporter | None = None  # set only by a channel that identified a grid worker
 
 
 @dataclass(frozen=True)

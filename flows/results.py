@@ -3,11 +3,11 @@ limit after filing; a short confirmation after the other errands; the refusal if
 
 from dataclasses import replace
 
-from flows import contact
+from flows import contact, patrol
 from flows.context import Context, Outcome, say
 from flows.state import ConversationState
 from flows.texts import local_date
-from handlers.case import Case
+from handlers.case import PATROL, Case
 from handlers.commands import AddInfo, CancelCase, Command, FileCase, RateCase
 from handlers.errors import DomainError
 from handlers.status import Status
@@ -18,9 +18,13 @@ def after(
 ) -> Outcome:
     """`before` is the state the turn started in: a refused filing goes back to the summary."""
     if isinstance(result, DomainError):
+        if isinstance(command, FileCase) and command.source == PATROL:
+            return patrol.ask_summary(replace(before, step=patrol.SUMMARY), ctx, f"提交没有成功：{result.message}\n")
         if isinstance(command, FileCase):
             return contact.ask_summary(replace(before, step=contact.SUMMARY), ctx, f"提交没有成功：{result.message}\n")
         return say(state, result.message)
+    if isinstance(command, FileCase) and command.source == PATROL:
+        return say(ConversationState(), reported_text(result, ctx))
     if isinstance(command, FileCase):
         return say(ConversationState(), filed_text(result, ctx))
     if isinstance(command, AddInfo):
@@ -33,20 +37,30 @@ def after(
 
 
 def filed_text(case: Case, ctx: Context) -> str:
+    return (
+        f"已为您登记，诉求编号 {case.number}。\n{routed_text(case, ctx)}\n"
+        "之后每一步进展都会在这里通知您，也可以随时发送“查询”了解进度。"
+    )
+
+
+def reported_text(case: Case, ctx: Context) -> str:
+    """A grid worker's report: closed at once when settled on the spot, otherwise routed like any case."""
+    if case.status is Status.CLOSED:
+        return f"巡查上报已登记，编号 {case.number}，按现场化解办结归档（小事不出网格）。可以继续上报下一件。"
+    return f"巡查上报已登记，编号 {case.number}。\n{routed_text(case, ctx)}\n办理进展会在这里通知您。"
+
+
+def routed_text(case: Case, ctx: Context) -> str:
+    """Where a new case went: the department and its time to sign, or the dispatcher and why."""
     limit = ctx.time_limits.get(case.category or "", "")
     limit_text = f"，办理时限为 {limit}" if limit else ""
     dept = ctx.district.departments.get(case.department or "")
     if case.status is Status.DISPATCHED and dept is not None:
         sign = local_date(case.sign_deadline, ctx.config.timezone)
         sign_text = f"，将于{sign}前签收" if sign else ""
-        where = f"已派至{dept.name}{sign_text}{limit_text}。"
-    else:
-        why = "具体网格需要工作人员确认" if case.grid_code is None else "需要工作人员确认承办部门"
-        where = f"{why}，已转区综治中心统一分拨，确定后会通知您{limit_text}。"
-    return (
-        f"已为您登记，诉求编号 {case.number}。\n{where}\n"
-        "之后每一步进展都会在这里通知您，也可以随时发送“查询”了解进度。"
-    )
+        return f"已派至{dept.name}{sign_text}{limit_text}。"
+    why = "具体网格需要工作人员确认" if case.grid_code is None else "需要工作人员确认承办部门"
+    return f"{why}，已转区综治中心统一分拨，确定后会通知您{limit_text}。"
 
 
 def rated_text(case: Case, ctx: Context) -> str:

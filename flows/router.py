@@ -9,7 +9,7 @@ one may be an errand (status, help, a correction) or, said in so many words, a n
 import re
 from dataclasses import replace
 
-from flows import cases, contact, intake, location
+from flows import cases, contact, intake, location, patrol
 from flows.choices import as_choices, normalise, picked
 from flows.context import ADVANCE, Context, Outcome, ask, repeat, say
 from flows.messages import Inbound, Reply
@@ -21,7 +21,6 @@ from handlers.status import Status
 from nlu.answers import read_answer, read_praise
 
 INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
-_ADDRESS_FIX = re.compile(r"(?:地址|地点|位置|地方)(?:应该|其实)?(?:是|在|改为|改成|为)[:：]?\s*(.+)")
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 _CANCEL_INTAKE = ("取消", "不反映了", "不登记了", "算了", "不办了", "撤销")
 _THANKS = ("谢谢", "感谢", "多谢")
@@ -49,7 +48,8 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
     else:
         outcome = _dispatch(state, inbound, u, ctx)
     if outcome.state.step == ADVANCE:
-        outcome = outcome.then(next_question(outcome.state, ctx))
+        ask_next = patrol.next_question if inbound.reporter is not None else next_question
+        outcome = outcome.then(ask_next(outcome.state, ctx))
     return replace(outcome.prefixed(*notes), state=outcome.state.touched(ctx.now))
 
 
@@ -79,6 +79,8 @@ def with_resume(state: ConversationState, replies: list[Reply]) -> list[Reply]:
 
 
 def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    if inbound.reporter is not None:  # a grid worker the channel identified: a patrol report, never an intake
+        return patrol.on_turn(state, inbound, u, ctx)
     if state.step == contact.SUBMITTED:
         return contact.ask_summary(state, ctx, "刚才的提交没有完成，请再确认一次。\n")
     if inbound.attachment:
@@ -141,7 +143,7 @@ def _correction(
     """"不对，地址是…", a new phone number, "不是纠纷，是…", "补充…": fix the draft and carry on."""
     draft = state.draft
     assert draft is not None
-    fixed_address = _ADDRESS_FIX.search(text)
+    fixed_address = location.ADDRESS_FIX.search(text)
     if fixed_address and state.step not in location.STEPS:
         return location.relocate(state, replace(inbound, text=fixed_address.group(1)), u, ctx)
     elsewhere = replace(inbound, text=read_answer(text).rest)

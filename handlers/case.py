@@ -12,6 +12,9 @@ from handlers.errors import IllegalTransition
 from handlers.status import ACTION_LABELS, EVENT_KINDS, TRANSITIONS, Status
 
 CATEGORY_LABELS = {"dispute": "矛盾纠纷", "service": "便民服务", "petition": "信访事项"}
+# Where a case came from: a resident raised it (any channel, the hotline too) or a grid worker found it on patrol.
+RESIDENT, PATROL = "resident", "patrol"
+SOURCE_LABELS = {RESIDENT: "群众反映", PATROL: "巡查"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class Case:
     original_text: str | None = None  # the resident's own words, where `text` is someone else's write-up of them
     suggested_category: str | None = None  # the model's reading at filing, whatever a person chose instead
     suggested_topic: str | None = None
+    source: str = RESIDENT
     events: list[Event] = field(default_factory=list)
     new_events: list[Event] = field(default_factory=list)
     version: int = 0
@@ -121,6 +125,10 @@ class Case:
     @property
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category or "", "未分类")
+
+    @property
+    def source_label(self) -> str:
+        return SOURCE_LABELS.get(self.source, self.source)
 
     def snapshot(self) -> dict[str, Any]:
         """The case's fields without its log, for comparing a replay with the stored row."""

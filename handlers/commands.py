@@ -34,6 +34,8 @@ class FileCase(Command):
     attachments: tuple[str, ...] = ()  # photos the resident sent with it (where the channel keeps them)
     suggested_category: str | None = None  # the model's reading, when the person filing chose another
     suggested_topic: str | None = None
+    source: str = "resident"  # handlers.case.SOURCE_LABELS: "patrol" when a grid worker reports it
+    resolved_on_spot: bool = False  # a patrol report the grid worker settled there (已现场化解): filed closed
 
 
 @dataclass(frozen=True)

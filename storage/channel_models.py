@@ -1,8 +1,10 @@
-"""Channel-edge tables: staff accounts (argon2 hashes, never passwords) and staff web sessions.
+"""Channel-edge tables: staff accounts (argon2 hashes, never passwords), the grids a grid worker
+patrols, and staff web sessions.
 
 Only digests of session tokens are stored, so a copy of the database opens no one's session.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, select
@@ -24,6 +26,16 @@ class StaffRow(Base):
     created_at: Mapped[datetime]
 
 
+class StaffGridRow(Base):
+    """A grid worker's grid (一格多员, 一员多格 both occur). No foreign key to `grids`: reloading the
+    registry replaces its rows, and a worker keeps their link to a grid code that comes back."""
+
+    __tablename__ = "staff_grids"
+
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    grid_code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
 class StaffSessionRow(Base):
     __tablename__ = "staff_sessions"
 
@@ -40,6 +52,17 @@ async def staff_by_name(session: AsyncSession, username: str) -> StaffRow | None
 
 async def all_staff(session: AsyncSession) -> list[StaffRow]:
     return list((await session.execute(select(StaffRow).order_by(StaffRow.username))).scalars())
+
+
+async def grids_of(session: AsyncSession, staff_id: int) -> tuple[str, ...]:
+    query = select(StaffGridRow.grid_code).where(StaffGridRow.staff_id == staff_id).order_by(StaffGridRow.grid_code)
+    return tuple((await session.execute(query)).scalars())
+
+
+async def set_grids(session: AsyncSession, staff_id: int, codes: Sequence[str]) -> None:
+    """Replace the member's grids with `codes` (none for every role but grid_worker)."""
+    await session.execute(delete(StaffGridRow).where(StaffGridRow.staff_id == staff_id))
+    session.add_all(StaffGridRow(staff_id=staff_id, grid_code=code) for code in dict.fromkeys(codes))
 
 
 async def session_with_staff(session: AsyncSession, digest: str) -> tuple[StaffSessionRow, StaffRow] | None:

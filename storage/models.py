@@ -72,6 +72,7 @@ class CaseRow(Base):
     original_text: Mapped[str | None] = mapped_column(Text)
     suggested_category: Mapped[str | None] = mapped_column(String(16))
     suggested_topic: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(16), default="resident", server_default="resident")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (

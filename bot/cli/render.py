@@ -42,6 +42,7 @@ def case_file(
         ("经办人", actor_label(case.handler)),
         ("签收时限", local(case.sign_deadline)),
         ("办结时限", local(case.resolve_deadline)),
+        ("来源", case.source_label),
         ("来源渠道", channel_label(case.channel) + ("（匿名）" if case.anonymous else "")),
         ("联系电话", (case.phone or "未留") if reveal_phone else masked_phone(case.phone)),
         ("退回/升级/重办", f"{case.return_count} / {case.escalation_count} / {case.reopen_count}"),

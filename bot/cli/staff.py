@@ -1,5 +1,5 @@
 """`minsheng staff`: accounts for the web console and the department pages (hotline operators,
-clerks, dispatchers, supervisors, admins)."""
+clerks, dispatchers, supervisors, admins) and for grid workers, who report from the field in the web chat."""
 
 import os
 import secrets
@@ -12,13 +12,13 @@ from bot.cli.common import console, fail, open_app, run_async
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, print_listing
 from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, add_staff
 from bot.web.settings import WebSettings
-from storage.channel_models import all_staff
+from storage.channel_models import all_staff, grids_of
 
 staff_app = typer.Typer(help="工作人员账号（网页坐席工作台登录用）", no_args_is_help=True)
 PASSWORD_ENV = "MINSHENG_STAFF_PASSWORD"
 READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I to misread
-ROLE_HELP = ("operator 话务坐席 / clerk 部门办理 / dispatcher 分拨员（统一分拨） / supervisor 督办 / admin 管理员；"
-             "分拨中心部门（config.toml 的 routing.dispatcher）的 clerk 也按分拨员工作")
+ROLE_HELP = ("operator 话务坐席 / clerk 部门办理 / dispatcher 分拨员（统一分拨） / supervisor 督办 / admin 管理员 / "
+             "grid_worker 网格员（巡查上报，需 --grid）；分拨中心部门（config.toml 的 routing.dispatcher）的 clerk 也按分拨员工作")
 
 
 class Role(str, Enum):
@@ -27,6 +27,7 @@ class Role(str, Enum):
     dispatcher = "dispatcher"
     supervisor = "supervisor"
     admin = "admin"
+    grid_worker = "grid_worker"
 
 
 def register(app: typer.Typer) -> None:
@@ -49,22 +50,28 @@ async def add(
     username: str = typer.Argument(..., help="登录用户名"),
     role: Role = typer.Option(..., "--role", "-r", help=ROLE_HELP),
     dept: str | None = typer.Option(None, "--dept", "-d", help="所属部门代码（部门办理人员必填）"),
+    grids: list[str] = typer.Option([], "--grid", "-g", help="网格员负责的网格代码，可重复（网格员必填）"),
     reset: bool = typer.Option(False, "--reset", help="账号已存在时重设密码、角色和部门"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码"),
 ) -> None:
     if role is Role.clerk and not dept:
         raise fail("部门办理人员需要用 --dept 指定所属部门。")
+    if (role is Role.grid_worker) != bool(grids):
+        raise fail("网格员需要用 --grid 指定负责的网格（可重复）；其他角色不能指定网格。")
     async with open_app(ctx) as app:
-        if dept:
-            async with app.uow() as uow:
-                if dept not in {d.code for d in await uow.directory.departments()}:
-                    raise fail(f"未找到部门 {dept}，请先导入辖区数据（minsheng district load）或核对代码。")
+        async with app.uow() as uow:
+            if dept and dept not in {d.code for d in await uow.directory.departments()}:
+                raise fail(f"未找到部门 {dept}，请先导入辖区数据（minsheng district load）或核对代码。")
+            unknown = set(grids) - {g.code for g in await uow.directory.grids()}
+            if unknown:
+                raise fail(f"未找到网格 {'、'.join(sorted(unknown))}，请先导入辖区数据（minsheng district load）或核对代码。")
         try:
             member = await add_staff(app.sessions, username, _password(password_stdin), role.value, dept,
-                                     app.policies.clock.now(), reset=reset)
+                                     app.policies.clock.now(), reset=reset, grids=grids)
         except AccountError as exc:
             raise fail(str(exc)) from None
     where = f"，所属部门 {member.department}" if member.department else ""
+    where += f"，负责网格 {'、'.join(member.grids)}" if member.grids else ""
     console.print(f"[green]✓[/] 已{'更新' if reset else '添加'}{ROLES[member.role]}账号 {member.username}{where}。")
 
 
@@ -74,10 +81,13 @@ async def list_staff(ctx: typer.Context, form: Format | None = FORMAT_OPTION) ->
     async with open_app(ctx) as app:
         async with app.sessions() as session:
             rows = await all_staff(session)
-    columns = (Column("username", "用户名"), Column("role", "角色"), Column("department", "部门"), Column("state", "状态"))
+            grids = {row.id: await grids_of(session, row.id) for row in rows}
+    columns = (Column("username", "用户名"), Column("role", "角色"), Column("department", "部门"),
+               Column("grids", "网格"), Column("state", "状态"))
     listing = Listing("工作人员账号", columns, empty="还没有工作人员账号")
     for row in rows:
-        listing.add(row.username, ROLES.get(row.role, row.role), row.department or "—", "启用" if row.active else "停用")
+        listing.add(row.username, ROLES.get(row.role, row.role), row.department or "—",
+                    "、".join(grids[row.id]) or "—", "启用" if row.active else "停用")
     print_listing(console, listing, form)
 
 

@@ -7,6 +7,7 @@ CSRF token that every staff form must echo back.
 import asyncio
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -20,12 +21,15 @@ from storage.channel_models import (
     StaffSessionRow,
     drop_expired_sessions,
     drop_session,
+    grids_of,
     session_with_staff,
+    set_grids,
     staff_by_name,
 )
 
 ROLES = {"operator": "话务坐席", "clerk": "部门办理人员", "dispatcher": "分拨员", "supervisor": "督办人员",
-         "admin": "系统管理员"}
+         "admin": "系统管理员", "grid_worker": "网格员"}
+GRID_WORKER = "grid_worker"
 CONSOLE_ROLES = frozenset({"operator", "supervisor", "admin"})
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
@@ -43,6 +47,12 @@ class StaffMember:
     username: str
     role: str
     department: str | None
+    grids: tuple[str, ...] = ()  # the grids a grid worker patrols (staff_grids)
+
+    @property
+    def patrols(self) -> bool:
+        """A grid worker with grids: the web chat offers them 巡查上报 instead of a resident's intake."""
+        return self.role == GRID_WORKER and bool(self.grids)
 
     @property
     def actor(self) -> str:
@@ -73,15 +83,16 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _member(row: StaffRow) -> StaffMember:
-    return StaffMember(row.id, row.username, row.role, row.department)
+async def _member(session: AsyncSession, row: StaffRow) -> StaffMember:
+    grids = await grids_of(session, row.id) if row.role == GRID_WORKER else ()
+    return StaffMember(row.id, row.username, row.role, row.department, grids)
 
 
 async def add_staff(
     sessions: async_sessionmaker[AsyncSession], username: str, password: str, role: str,
-    department: str | None, now: datetime, *, reset: bool = False,
+    department: str | None, now: datetime, *, reset: bool = False, grids: Sequence[str] = (),
 ) -> StaffMember:
-    """Create an account, or with `reset` replace an existing one's password, role and department."""
+    """Create an account, or with `reset` replace an existing one's password, role, department and grids."""
     username = username.strip()
     if not username or len(username) > 64 or any(ch.isspace() for ch in username):
         raise AccountError("用户名不能为空、不能含空格，且不超过 64 个字符。")
@@ -89,6 +100,8 @@ async def add_staff(
         raise AccountError(f"角色必须是 {' / '.join(ROLES)} 之一。")
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符。")
+    if (role == GRID_WORKER) != bool(grids):
+        raise AccountError("网格员需要指定所负责的网格，其他角色不能指定网格。")
     hashed = await asyncio.to_thread(_hasher.hash, password)
     async with sessions() as session:
         row = await staff_by_name(session, username)
@@ -99,21 +112,24 @@ async def add_staff(
             session.add(row)
         row.password_hash, row.role, row.department, row.active = hashed, role, department, True
         try:
+            await session.flush()
+            await set_grids(session, row.id, grids)
             await session.commit()
         except IntegrityError as exc:
             raise AccountError(f"用户 {username} 已存在。") from exc
-        return _member(row)
+        return await _member(session, row)
 
 
 async def authenticate(sessions: async_sessionmaker[AsyncSession], username: str, password: str) -> StaffMember | None:
     async with sessions() as session:
         row = await staff_by_name(session, username.strip())
-    stored = row.password_hash if row is not None and row.active else _DUMMY_HASH
+        member = await _member(session, row) if row is not None and row.active else None
+    stored = row.password_hash if member is not None and row is not None else _DUMMY_HASH
     try:
         await asyncio.to_thread(_hasher.verify, stored, password)
     except (VerificationError, InvalidHashError):
         return None
-    return _member(row) if row is not None and row.active else None
+    return member
 
 
 async def open_session(
@@ -134,12 +150,12 @@ async def open_session(
 async def find_session(sessions: async_sessionmaker[AsyncSession], token: str, now: datetime) -> StaffSession | None:
     async with sessions() as session:
         found = await session_with_staff(session, digest(token))
-    if found is None:
-        return None
-    record, row = found
-    if record.expires_at.replace(tzinfo=record.expires_at.tzinfo or now.tzinfo) <= now or not row.active:
-        return None
-    return StaffSession(_member(row), record.csrf_token, record.token_digest)
+        if found is None:
+            return None
+        record, row = found
+        if record.expires_at.replace(tzinfo=record.expires_at.tzinfo or now.tzinfo) <= now or not row.active:
+            return None
+        return StaffSession(await _member(session, row), record.csrf_token, record.token_digest)
 
 
 async def close_session(sessions: async_sessionmaker[AsyncSession], token_digest: str) -> None:

@@ -26,6 +26,9 @@ A script:
       grid_code: QH01-C01-G01
     cases: 1                # how many cases the resident ends up with
     pushes_pending: []      # the status pushes still queued for the resident (texts)
+    reporter:               # the sender is a grid worker the channel identified as staff (巡查上报)
+      actor: staff:wangxh
+      grids: [QH01-C01-G01]
 """
 
 import hashlib
@@ -45,7 +48,7 @@ from bot.bootstrap import App, build_app
 from bot.dialogue_root import build_dialogue
 from bot.settings import Settings
 from flows.dialogue import Dialogue
-from flows.messages import Choice, Reply
+from flows.messages import Choice, Inbound, Reply, Reporter
 from handlers import commands as c
 from handlers.case import Case
 from handlers.errors import DomainError
@@ -97,12 +100,24 @@ class WithoutCategory:
 
 
 @dataclass
+class AsStaff:
+    """The dialogue as a channel that recognised a grid worker calls it: every turn carries them."""
+
+    dialogue: Dialogue
+    reporter: Reporter
+
+    async def handle(self, inbound: Inbound) -> list[Reply]:
+        return await self.dialogue.handle(replace(inbound, reporter=self.reporter))
+
+
+@dataclass
 class _Run:
     settings: Settings
     analyzer: Any
     clock: FakeClock
     user: str
     channel: str = "test"
+    reporter: Reporter | None = None
     app: App | None = None
     dialogue: Dialogue | None = None
     edge: Transport | None = None
@@ -114,7 +129,8 @@ class _Run:
     async def start(self) -> None:
         self.app = build_app(self.settings, clock=self.clock)
         self.dialogue = await build_dialogue(self.app, self.analyzer)
-        self.edge = await self.stack.enter_async_context(transport(self.channel, self.app, self.dialogue, self.user))
+        sender = self.dialogue if self.reporter is None else AsStaff(self.dialogue, self.reporter)
+        self.edge = await self.stack.enter_async_context(transport(self.channel, self.app, sender, self.user))
 
     async def stop(self) -> None:
         await self.stack.aclose()
@@ -152,8 +168,9 @@ async def run_script(
         analyzer = WithoutCategory(analyzer)
     elif "model" in script:
         raise ValueError(f"{script.get('name')}: unknown model {script['model']!r}")
+    reporter = script.get("reporter")
     run = _Run(replace(settings, database_url=database_url), analyzer, FakeClock(), str(script.get("user", "r1")),
-               channel)
+               channel, Reporter(reporter["actor"], tuple(reporter["grids"])) if reporter else None)
     measures = Measures()
     await run.start()
     try:
@@ -219,8 +236,8 @@ async def _play(run: _Run, step: dict[str, Any], measures: Measures, strict: boo
 
 def channels_of(script: dict[str, Any]) -> tuple[str, ...]:
     """The channels a script may be played on: redeliveries and restarts need the direct one."""
-    if any("redeliver" in step or "restart" in step for step in script["turns"]):
-        return ("test",)
+    if "reporter" in script or any("redeliver" in step or "restart" in step for step in script["turns"]):
+        return ("test",)  # a grid worker on a channel edge: tests/integration/test_patrol_web.py
     extra = tuple(script.get("channels", ()))
     unknown = set(extra) - set(CHANNELS)
     if unknown:

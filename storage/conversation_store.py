@@ -248,6 +248,15 @@ class SqlConversationStore:
             for r in reversed(rows)
         ]
 
+    async def pushed(self, key: str) -> HistoryEntry | None:
+        """The history line of one status push, by its outbox key (a worker relaying it to a tab)."""
+        async with self.sessions() as session:
+            row = await session.scalar(select(ConversationMessageRow).where(ConversationMessageRow.key == key))
+            await session.commit()
+        if row is None:
+            return None
+        return HistoryEntry(row.direction, row.text, tuple(_choices(row.choices or [])), from_db(row.created_at), row.key)
+
     async def append_outbound(
         self, channel: str, user_ref: str, text: str, choices: Sequence[Any], key: str, now: datetime | None = None
     ) -> bool:

@@ -3,10 +3,13 @@
 aiogram is imported only here, when a token is set: a server without one never loads it.
 """
 
+import asyncio
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels import Attachment, Live, Stage
+from bot.channels import Attachment, Live, Loop, Stage
+from bot.leases import open_lease, while_leading
 from bot.telegram.settings import TelegramSettings
 
 OFF = "Telegram：未配置令牌，未启动。"
@@ -20,13 +23,20 @@ class TelegramChannel:
     status: str
 
     async def attach(self, live: Live) -> Attachment:
+        """Webhook mode serves in every worker; polling runs in one worker at a time (Telegram
+        refuses a second getUpdates), the others standing by for it on a lease."""
         from bot.telegram import runner
 
         routers, loops = await runner.attach(self.config, self.bot, live.dialogue, live.gate)
-        return Attachment(routers, loops)
+        database_url = live.app.settings.database_url
+        return Attachment(routers, [functools.partial(_alone, database_url, loop) for loop in loops])
 
     async def close(self) -> None:
         await self.bot.session.close()
+
+
+async def _alone(database_url: str, loop: Loop, stop: asyncio.Event) -> None:
+    await while_leading(open_lease(database_url, "telegram"), stop, loop)
 
 
 def configure(stage: Stage) -> TelegramChannel | None:

@@ -5,10 +5,12 @@ Kept apart from the CLI so that `minsheng case list` does not pay for aiogram, s
 """
 
 import asyncio
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 import uvicorn
 
+from bot.active_model import ActiveModel
 from bot.bootstrap import App, build_app
 from bot.channels import Live, Loop, Opened, Stage, open_channels
 from bot.cli.common import console
@@ -20,6 +22,7 @@ from bot.web.hub import LiveHub
 from bot.web.nlu_suggestions import NluTranscriptAnalyzer
 from bot.web.resident import WS_MAX_BYTES
 from bot.web.settings import WebSettings
+from nlu.analyzer import Analyzer
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
 from storage.queries import load_gazetteer_rows
@@ -38,12 +41,14 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
     app = build_app(settings, notifiers=notifiers, engine=engine)
     try:
         console.print("正在加载语义模型和辖区数据（约需数秒）……")
-        analyzer = await _load_analyzer(app)
-        dialogue = await build_dialogue(app, analyzer)
-        deps = web_deps(app, dialogue, store, hub, NluTranscriptAnalyzer(analyzer))
+        load = await _analyzer_loader(app)
+        analyzer = ActiveModel(await asyncio.to_thread(load), load)
+        dialogue = await build_dialogue(app, analyzer)  # type: ignore[arg-type]
+        deps = web_deps(app, dialogue, store, hub, NluTranscriptAnalyzer(analyzer))  # type: ignore[arg-type]
         loops: list[Loop] = [
             lambda stop: app.deliverer().run(stop, settings.outbox_poll_seconds),
             lambda stop: run_scheduler(app, stop),  # every worker stands by; the lease picks one
+            lambda stop: analyzer.follow(settings.models_dir, stop),  # a promotion reaches every worker
         ]
         routers = []
         for channel in running:
@@ -61,11 +66,12 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
         await app.close()
 
 
-async def _load_analyzer(app: App):  # type: ignore[no-untyped-def]
+async def _analyzer_loader(app: App) -> Callable[[], Analyzer]:
+    """How this worker loads the active model with the district's gazetteer (blocking: run in a thread)."""
     async with app.sessions() as session:
         grids, places = await load_gazetteer_rows(session)
-    return await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places,
-                                   with_textcat=app.settings.spacy_textcat)
+    return functools.partial(load_analyzer, app.settings.models_dir, grids, places,
+                             with_textcat=app.settings.spacy_textcat)
 
 
 def _announce(web: WebSettings, opened: Sequence[Opened]) -> None:

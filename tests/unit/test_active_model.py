@@ -1,0 +1,49 @@
+"""A running worker follows the registry's ACTIVE pointer: a promotion or rollback is in use within
+seconds, without a restart, and a version that fails to load leaves the old one serving."""
+
+import asyncio
+from pathlib import Path
+from types import SimpleNamespace
+
+from bot.active_model import ActiveModel
+from nlu.registry import activate
+
+
+def version(models: Path, name: str) -> None:
+    (models / "versions" / name).mkdir(parents=True)
+    (models / "versions" / name / "meta.json").write_text("{}", encoding="utf-8")
+
+
+async def test_an_activated_version_is_picked_up_and_a_broken_one_is_not(tmp_path: Path) -> None:
+    for name in ("0001-a", "0002-b", "0003-broken"):
+        version(tmp_path, name)
+    activate(tmp_path, "0001-a")
+
+    def load() -> SimpleNamespace:
+        wanted = (tmp_path / "ACTIVE").read_text(encoding="utf-8").strip()
+        if wanted.endswith("broken"):
+            raise ValueError("corrupt model file")
+        return SimpleNamespace(version=wanted, analyze=lambda text: f"{wanted}:{text}")
+
+    model = ActiveModel(load(), load)  # type: ignore[arg-type]
+    stop = asyncio.Event()
+    following = asyncio.create_task(model.follow(tmp_path, stop, seconds=0.02))
+
+    async def settled(expected: str) -> None:
+        for _ in range(100):
+            if model.version == expected:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"still on {model.version}, expected {expected}")
+
+    assert model.analyze("路灯") == "0001-a:路灯"
+    activate(tmp_path, "0002-b")
+    await settled("0002-b")
+    assert model.analyze("路灯") == "0002-b:路灯"
+    activate(tmp_path, "0003-broken")
+    await asyncio.sleep(0.2)
+    assert model.version == "0002-b"  # still serving with the last good one
+    activate(tmp_path, "0001-a")  # a rollback
+    await settled("0001-a")
+    stop.set()
+    await following

@@ -37,6 +37,7 @@ import httpx  # noqa: E402
 from websockets.asyncio.client import connect  # noqa: E402
 
 from bench.common import ROOT, percentiles, scratch_database  # noqa: E402
+from bot.web.admission import ResidentIds  # noqa: E402
 from bot.web.resident import COOKIE, WS_MAX_BYTES  # noqa: E402
 
 COMPLAINTS = ["幸福里小区门口的路灯坏了一个多月了", "楼上卫生间漏水，天花板都泡坏了", "工地晚上十一点还在施工，吵得睡不着",
@@ -250,10 +251,8 @@ async def phase(base: str, known: list[str], flood_args: tuple[int, bool] | None
 
 
 async def flood_figures(base: str, count: int, secret: str) -> None:
-    """A known resident's p50/p95 quiet, then while `count` invented ids and then `count` ids issued
+    """Known residents' p50/p95 quiet, then while `count` invented ids and then `count` ids issued
     to as many addresses each send FLOOD_MESSAGES messages."""
-    from bot.web.admission import ResidentIds
-
     yesterday = int(time.time()) - 86_400
     known = [ResidentIds(secret.encode()).issue(issued=yesterday) for _ in range(KNOWN_RESIDENTS)]
     await phase(base, known, None, quiet_seconds=KNOWN_PACE)  # a fresh server's first turns load the NLU's lazy parts

@@ -7,7 +7,7 @@ intake's own; a worker is never asked for a phone or anonymity."""
 
 from dataclasses import replace
 
-from flows import contact, intake, location
+from flows import cases, contact, intake, location
 from flows.choices import normalise, picked
 from flows.context import ADVANCE, Context, Outcome, advance, ask, miss, repeat, say
 from flows.messages import Inbound, Reporter
@@ -16,6 +16,7 @@ from flows.texts import category_label
 from flows.understanding import Understanding
 from handlers.case import PATROL
 from handlers.commands import FileCase
+from handlers.status import Status
 
 DESCRIBE, SUMMARY, SUBMITTED = "patrol_describe", "patrol_summary", "patrol_submitted"
 STEPS = (DESCRIBE, SUMMARY, SUBMITTED)
@@ -35,9 +36,9 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     if state.step == SUBMITTED:
         return ask_summary(replace(state, step=SUMMARY), ctx, "刚才的提交没有完成，请再选一次。\n")
     if inbound.attachment:
-        return _photo(state, inbound)
+        return _photo(state, inbound, ctx)
     if state.draft is None:
-        return _idle(ConversationState(), inbound, u, ctx)
+        return _idle(state, inbound, u, ctx)
     if state.step in intake.STEPS:
         return intake.on_turn(state, inbound, u, ctx)
     if state.step in location.STEPS or inbound.location is not None:
@@ -89,7 +90,17 @@ def file_command(draft: Draft, inbound: Inbound, ctx: Context, *, settled: bool)
 
 
 def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    plain = normalise(inbound.text or inbound.choice or "")
+    """No report in progress: the worker's own reports come first (a report sent on is pushed to them
+    like a resident's case, the rating question after 办结 included), then a new report."""
+    text = inbound.text or inbound.choice or ""
+    plain = normalise(text)
+    if state.step in cases.STEPS:
+        return cases.on_turn(state, inbound, u, ctx)
+    rating = cases.parse_rating(text)
+    if rating is not None and any(c.status is Status.RESOLVED for c in ctx.cases):
+        return cases.start_rating(state, u, ctx, rating, cases.after_score(text))
+    if u.is_intent("ask_status", ctx.config.intent_confidence):
+        return cases.show_status(state, u, ctx)
     if inbound.location is not None:
         return say(state, "收到定位。请先说说巡查发现了什么情况，地点会按这个定位重新确认。")
     if "待办" in plain:
@@ -119,15 +130,16 @@ def _in_own_grid(draft: Draft, reporter: Reporter, ctx: Context) -> Draft:
                    location_by="patrol", location_done=True)
 
 
-def _photo(state: ConversationState, inbound: Inbound) -> Outcome:
-    """A photo joins the report being written; sent first, it starts one and asks for the words."""
+def _photo(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcome:
+    """A photo joins the report being written (the summary, on screen, counts it again); sent first,
+    it starts one and asks for the words."""
     assert inbound.attachment is not None
     if state.draft is None:
         origin = f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"
         started = replace(ConversationState(), draft=Draft(origin=origin, attachments=(inbound.attachment,)))
         return ask(started, DESCRIBE, f"{PHOTO_KEPT}请再用文字说说巡查发现了什么情况：")
-    draft = replace(state.draft, attachments=(*state.draft.attachments, inbound.attachment))
-    return repeat(replace(state, draft=draft), PHOTO_KEPT)
+    state = replace(state, draft=replace(state.draft, attachments=(*state.draft.attachments, inbound.attachment)))
+    return ask_summary(state, ctx, f"{PHOTO_KEPT}\n") if state.step == SUMMARY else repeat(state, PHOTO_KEPT)
 
 
 def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:

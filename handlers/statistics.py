@@ -1,5 +1,6 @@
 """What the leadership dashboard says about case files: per-department timeliness, satisfaction,
-and how often staff had to correct the classifier. Pure functions over cases and their logs."""
+how often staff had to correct the classifier, and what grid workers found on patrol. Pure
+functions over cases and their logs."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.case import Case
+from handlers.case import PATROL, SOURCE_LABELS, Case
 from handlers.status import Status
 
 ASSIGNING = frozenset({"dispatched", "transferred", "escalated", "reopened"})
@@ -47,6 +48,53 @@ class AccuracyStats:
     @property
     def accuracy(self) -> float:
         return self.both_correct / self.closed if self.closed else 0.0
+
+
+@dataclass(frozen=True)
+class PatrolCount:
+    """Patrol reports (巡查上报) of one grid or one worker: settled on the spot or sent on."""
+
+    key: str  # a grid code ("" when no grid was settled) or the reporting worker's actor
+    reports: int
+    settled: int  # 已现场化解: 小事不出网格
+
+    @property
+    def reported_up(self) -> int:
+        return self.reports - self.settled
+
+
+def source_counts(cases: Iterable[Case]) -> dict[str, int]:
+    """Cases by where they came from (群众反映, 巡查), every source present even when none came."""
+    counts = dict.fromkeys(SOURCE_LABELS, 0)
+    for case in cases:
+        counts[case.source] = counts.get(case.source, 0) + 1
+    return counts
+
+
+def settled_on_spot(case: Case) -> bool:
+    """已现场化解: the worker who filed the report closed it themselves (lifecycle._settle_on_spot).
+    A report sent on closes on a rating, unrated or by a clerk, never by the hand that filed it."""
+    filer = case.events[0].actor if case.events else None
+    return case.source == PATROL and any(e.kind == "closed" and e.actor == filer for e in case.events)
+
+
+def patrol_counts(cases: Iterable[Case]) -> tuple[list[PatrolCount], list[PatrolCount]]:
+    """Patrol reports per grid and per reporting worker, most reports first."""
+    by_grid: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_worker: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for case in cases:
+        if case.source != PATROL or not case.events:
+            continue
+        settled = settled_on_spot(case)
+        for row in (by_grid[case.grid_code or ""], by_worker[case.events[0].actor]):
+            row[0] += 1
+            row[1] += settled
+    return _ranked(by_grid), _ranked(by_worker)
+
+
+def _ranked(counts: dict[str, list[int]]) -> list[PatrolCount]:
+    found = (PatrolCount(key, n, settled) for key, (n, settled) in counts.items())
+    return sorted(found, key=lambda c: (-c.reports, c.key))
 
 
 def granularity(since: date, until: date) -> str:

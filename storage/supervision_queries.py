@@ -22,6 +22,7 @@ async def case_files(
     *,
     statuses: Sequence[Status] | None = None,
     department: str | None = None,
+    grids: Sequence[str] | None = None,
     changed_after_event: int | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
@@ -35,6 +36,8 @@ async def case_files(
         query = query.where(CaseRow.status.in_([s.value for s in statuses]))
     if department is not None:
         query = query.where(CaseRow.department == department)
+    if grids is not None:
+        query = query.where(CaseRow.grid_code.in_(grids))
     if changed_after_event is not None:
         changed = select(CaseEventRow.case_id).where(CaseEventRow.id > changed_after_event)
         query = query.where(CaseRow.id.in_(changed))

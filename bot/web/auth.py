@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
+from starlette.requests import HTTPConnection
 
 from bot.web.accounts import (
     CONSOLE_ROLES,
@@ -41,8 +42,9 @@ class Forbidden(Exception):
         self.reason = reason
 
 
-async def signed_in(request: Request) -> StaffSession | None:
-    """The visitor's staff session, if any: the guards need it, and so do the error pages to pick the way home."""
+async def signed_in(request: HTTPConnection) -> StaffSession | None:
+    """The visitor's staff session, if any: the guards need it, the error pages to pick the way home,
+    and the resident chat to recognise a grid worker (on its page and its WebSocket alike)."""
     deps: WebDeps = request.app.state.deps
     token = request.cookies.get(STAFF_COOKIE, "")
     found = await find_session(deps.app.sessions, token, deps.app.policies.clock.now()) if token else None

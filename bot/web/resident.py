@@ -4,6 +4,10 @@ The cookie holds an id the server issued and signed (`bot.web.admission`) around
 the resident is known to the system only by a digest of the token (`web:<digest>`), so nobody
 reading a case file can take over a resident's conversation. Whatever a frame holds, the resident
 gets an answer in Chinese and the socket stays open.
+
+A grid worker signed in to the staff console in the same browser is recognised by the staff
+session cookie instead: their conversation is their own (`web:staff-<username>`, on any device)
+and their turns carry them as the reporter, so the dialogue offers 巡查上报 (flows/patrol.py).
 """
 
 import hashlib
@@ -14,14 +18,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request, WebSocket, WebSocketDisconnect
+from starlette.requests import HTTPConnection
 from fastapi.responses import HTMLResponse
 
 from bot.channels import channel
 from bot.converse import converse
 from bot.limits import TOO_LONG
 from bot.web.admission import KNOWN_BEFORE_SIGNING, ResidentId, unsigned_token
+from bot.web.auth import signed_in
 from bot.web.deps import WebDeps
-from flows.messages import Inbound, Location, Reply
+from flows.messages import Inbound, Location, Reply, Reporter
 
 CHANNEL = channel("web").code
 COOKIE = "ms_resident"
@@ -54,10 +60,25 @@ def router() -> APIRouter:
     return routes
 
 
+def staff_ref(username: str) -> str:
+    """A grid worker's conversation: theirs on every device they sign in from, apart from any resident's."""
+    return channel(CHANNEL).user_ref(f"staff-{username}")
+
+
+async def grid_worker(connection: HTTPConnection) -> tuple[str, Reporter] | None:
+    """(conversation, reporter) for a grid worker signed in to the staff console in this browser;
+    None for everyone else, a member of any other role included: they chat as residents."""
+    session = await signed_in(connection)
+    if session is None or not session.staff.patrols:
+        return None
+    return staff_ref(session.staff.username), Reporter(session.staff.actor, session.staff.grids)
+
+
 async def chat_page(request: Request) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
+    worker = await grid_worker(request)
     response = deps.pages.render(request, "chat.html", district=deps.app.settings.district_name,
-                                 max_chars=deps.gate.limits.max_message_chars)
+                                 max_chars=deps.gate.limits.max_message_chars, patrol=worker is not None)
     cookie = request.cookies.get(COOKIE)
     if deps.admission.ids.read(cookie) is None:
         issued = await _migrated(deps, cookie) or _new_id(deps, _address(request.client))
@@ -96,6 +117,10 @@ async def chat_socket(socket: WebSocket) -> None:
         await socket.close(code=1008)
         return
     await socket.accept()
+    worker = await grid_worker(socket)
+    if worker is not None:  # staff are not admitted as newcomers: their session already vouches for them
+        await _serve(socket, deps, worker[0], None, worker[1])
+        return
     cookie = socket.cookies.get(COOKIE)
     resident = deps.admission.ids.read(cookie)
     if resident is None:
@@ -105,13 +130,18 @@ async def chat_socket(socket: WebSocket) -> None:
         if await _send(socket, {"type": "error", "text": NEWCOMERS_QUEUED}):
             await socket.close(code=QUEUED)
         return
-    ref = user_ref_for(resident.token)
+    await _serve(socket, deps, user_ref_for(resident.token), resident, None)
+
+
+async def _serve(socket: WebSocket, deps: WebDeps, ref: str, resident: ResidentId | None,
+                 reporter: Reporter | None) -> None:
+    """The history first, then one turn per frame until the tab goes; pushes reach it meanwhile."""
     deps.hub.join(ref, socket)
     try:
         items = await deps.history.history(CHANNEL, ref, deps.web.history_limit)
         open_ = await _send(socket, {"type": "history", "items": [history_item(i) for i in items]})
         while open_ and (frame := await _receive(socket)) is not None:
-            open_ = await _turn(socket, deps, resident, ref, frame)
+            open_ = await _turn(socket, deps, ref, frame, resident, reporter)
     finally:
         deps.hub.leave(ref, socket)
 
@@ -148,7 +178,8 @@ async def _send(socket: WebSocket, payload: dict[str, Any]) -> bool:
     return True
 
 
-async def _turn(socket: WebSocket, deps: WebDeps, resident: ResidentId, ref: str, frame: str | bytes) -> bool:
+async def _turn(socket: WebSocket, deps: WebDeps, ref: str, frame: str | bytes, resident: ResidentId | None,
+                reporter: Reporter | None) -> bool:
     """Answer one frame; False once the socket is gone."""
     if isinstance(frame, bytes):
         return await _send(socket, {"type": "notice", "text": BINARY})
@@ -158,9 +189,10 @@ async def _turn(socket: WebSocket, deps: WebDeps, resident: ResidentId, ref: str
         limit = deps.gate.limits.max_message_chars
         return await _send(socket, {"type": "notice", "text": TOO_LONG.format(limit=limit) if too_long else UNREADABLE})
     message_id, content, shown = message
-    if not deps.admission.admit(resident):
+    if resident is not None and not deps.admission.admit(resident):
         return await _send(socket, {"type": "refused", "id": message_id, "text": NEWCOMERS_BUSY})
-    turn = await converse(deps.dialogue, Inbound(CHANNEL, ref, message_id, **content), deps.gate, shown)
+    inbound = Inbound(CHANNEL, ref, message_id, reporter=reporter, **content)
+    turn = await converse(deps.dialogue, inbound, deps.gate, shown)
     if turn.outcome == "refused":
         return await _send(socket, {"type": "refused", "id": message_id,
                                     "text": turn.replies[0].text if turn.replies else ""})

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from bot.web.staff import access, casefile, dashboard, queues, search
+from bot.web.staff import access, casefile, dashboard, grid, queues, search
 from bot.web.staff.pages import BASE, static_file
 
 
@@ -14,6 +14,7 @@ def router() -> APIRouter:
     routes.add_api_route("/queue", queues.queue, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/dispatch", queues.dispatch_list, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/supervise", queues.supervise, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/grid", grid.page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/search", search.page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/cases/{number}", casefile.show, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/cases/{number}/{action}", casefile.act, methods=["POST"])

@@ -23,6 +23,7 @@ QUEUE_ROLES = CLERK | SUPERVISOR | ADMIN
 DISPATCH_ROLES = DISPATCHER | SUPERVISOR | ADMIN
 SUPERVISE_ROLES = SUPERVISOR | ADMIN
 STAFF_ROLES = CLERK | DISPATCHER | SUPERVISOR | ADMIN
+GRID_ROLES = frozenset({"grid_worker"})  # they report from the field (web chat) and see their grids' cases
 
 
 async def any_staff(request: Request) -> StaffSession:
@@ -57,9 +58,16 @@ def may_handle(session: StaffSession, case: Case) -> bool:
     return role in SUPERVISE_ROLES or (role in CLERK and session.staff.department == case.department)
 
 
+def on_patrol(session: StaffSession, case: Case) -> bool:
+    """A grid worker's case: one in a grid they patrol, which they may read and add a 现场记录 to."""
+    return session.staff.role in GRID_ROLES and case.grid_code in session.staff.grids
+
+
 def may_view(session: StaffSession, case: Case) -> bool:
     """A clerk sees the files of cases their department holds or once held (the same rule as
-    storage.case_search for what a clerk's search finds)."""
+    storage.case_search for what a clerk's search finds); a grid worker those of their grids."""
+    if session.staff.role in GRID_ROLES:
+        return on_patrol(session, case)
     if session.staff.role not in CLERK:
         return True
     mine = session.staff.department

@@ -15,7 +15,8 @@ from handlers.commands import RETURN_REASONS
 from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
 from bot.web.case_fields import classification_errors, known_topics
-from bot.web.staff.access import DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view
+from bot.web.staff.access import (DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view,
+                                  on_patrol)
 from bot.web.staff.pages import BASE, render
 from bot.web.staff.queues import departments_by_code, directory, dispatch_choices, grid_labels
 from handlers import commands as c
@@ -82,7 +83,8 @@ ACTIONS: dict[str, Action] = {
         s.staff.actor, k.number, s.staff.username), "已签收"),
     "return": Action("return", "holder", _return, "已退回分拨中心"),
     "note": Action("note", "holder", lambda f, s, k: c.AddNote(
-        s.staff.actor, k.number, _text(f, "note"), internal=_text(f, "audience") == "internal"), "已记录"),
+        s.staff.actor, k.number, _text(f, "note"), internal=_text(f, "audience") == "internal" or not may_handle(s, k)),
+        "已记录"),
     "extension": Action("request_extension", "holder", _extension, "延期申请已提交，等待督办人员审批"),
     "transfer": Action("transfer", "holder", lambda f, s, k: c.TransferCase(
         s.staff.actor, k.number, _text(f, "department"), _text(f, "note")), "已转办"),
@@ -108,8 +110,8 @@ def allowed(session: StaffSession, case: Case, name: str) -> bool:
         return False
     if name == "extension" and pending_extension(case) is not None:
         return False
-    if action.who == "holder":
-        return may_handle(session, case)
+    if action.who == "holder":  # a grid worker adds 现场记录 to their grids' cases, and does nothing else here
+        return may_handle(session, case) or (name == "note" and on_patrol(session, case))
     roles = DISPATCH_ROLES if action.who == "dispatcher" else SUPERVISE_ROLES
     return session.staff.role in roles
 
@@ -162,7 +164,8 @@ async def _page(request: Request, session: StaffSession, number: str, message: s
         extension=pending_extension(case), return_reasons=RETURN_REASONS, categories=CATEGORY_LABELS,
         corrections=_corrections(case), choices=dispatch_choices(departments, app), suggested=suggested,
         grids=await grid_labels(app), topics=known_topics(index, app.policies.routing),
-        note_reaches_resident=app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
+        note_reaches_resident=may_handle(session, case)  # a grid worker's 现场记录 is internal: it starts nothing
+        and app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
     )
 
 

@@ -1,5 +1,6 @@
 """The leadership dashboard: volume by category and topic over time, grids by volume, timeliness
-and handling time by department, satisfaction, classifier accuracy; charts and CSV from one source."""
+and handling time by department, satisfaction, classifier accuracy, patrol reports (巡查上报) apart
+from residents' by grid and by worker; charts and CSV from one source."""
 
 import csv
 import io
@@ -15,24 +16,27 @@ from bot.web.staff.access import SUPERVISE_ROLES, AnyStaff, require
 from bot.web.staff.charts import line_chart, stacked_bars
 from bot.web.staff.pages import render
 from bot.web.staff.queues import departments_by_code
-from bot.wording import model_label
-from handlers.case import CATEGORY_LABELS
+from bot.wording import actor_label, model_label
+from handlers.case import CATEGORY_LABELS, SOURCE_LABELS
 from handlers.directory import Grid
 from handlers.statistics import (
     AccuracyStats,
     DepartmentStats,
+    PatrolCount,
     SatisfactionPoint,
     bucket,
     classifier_accuracy,
     department_stats,
     granularity,
+    patrol_counts,
     satisfaction_trend,
+    source_counts,
 )
 from storage.supervision_queries import case_files, volume_by_day, volume_by_grid
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 366
-TABLES = ("volume", "topics", "grids", "departments", "satisfaction", "accuracy")
+TABLES = ("volume", "topics", "grids", "departments", "satisfaction", "accuracy", "patrol")
 UNKNOWN = "未分类"
 MIN_PERIODS = 4  # an axis of fewer periods than this says too little about a trend
 CURRENT = {"day": "今天", "week": "本周", "month": "本月"}
@@ -51,6 +55,8 @@ class Dashboard:
     departments: list[tuple[str, DepartmentStats]]
     satisfaction: list[SatisfactionPoint]
     accuracy: list[AccuracyStats]
+    sources: dict[str, int]  # source label (群众反映, 巡查) -> cases filed
+    patrol: list[tuple[str, str, PatrolCount]]  # ("网格" or "网格员", its name, the reports)
 
     @property
     def total(self) -> int:
@@ -84,6 +90,7 @@ async def gather(app: App, since: date, until: date) -> Dashboard:
     if not any(volume[UNKNOWN]):
         del volume[UNKNOWN]
     satisfaction = satisfaction_trend(files, unit, tz)
+    by_grid, by_worker = patrol_counts(files)
     first = _first_shown(periods, volume, {p.period for p in satisfaction})
     today = bucket(app.policies.clock.now().astimezone(tz).date(), unit)
     return Dashboard(
@@ -94,6 +101,9 @@ async def gather(app: App, since: date, until: date) -> Dashboard:
         [(names.get(s.department, s.department), s) for s in department_stats(files)],
         satisfaction,
         classifier_accuracy(files),
+        {SOURCE_LABELS.get(code, code): n for code, n in source_counts(files).items()},
+        [*(("网格", _grid_label(grid_rows, c.key or None), c) for c in by_grid),
+         *(("网格员", actor_label(c.key), c) for c in by_worker)],
     )
 
 
@@ -169,6 +179,10 @@ def _rows(board: Dashboard, table: str) -> list[list[object]]:
         return [["时段", "评价件数", "平均分", "满意（3 分及以上）", "未评价归档"]] + [
             [_period_label(p.period, board.unit), p.rated, f"{p.mean:.2f}" if p.mean is not None else "",
              p.satisfied, p.unrated] for p in board.satisfaction
+        ]
+    if table == "patrol":
+        return [["统计对象", "名称", "巡查上报", "已现场化解", "需要上报"]] + [
+            [kind, name, c.reports, c.settled, c.reported_up] for kind, name, c in board.patrol
         ]
     return [["模型版本", "已归档件数", "类别正确", "主题正确", "准确率"]] + [
         [model_label(a.version), a.closed, a.category_correct, a.topic_correct, f"{a.accuracy:.1%}"] for a in board.accuracy

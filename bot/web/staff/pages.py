@@ -21,7 +21,7 @@ from bot.wording import (
 )
 from bot.web.accounts import CONSOLE_ROLES, StaffSession
 from bot.web.auth import HOME as CONSOLE
-from bot.web.staff.access import DISPATCH_ROLES, QUEUE_ROLES, STAFF_ROLES, SUPERVISE_ROLES
+from bot.web.staff.access import DISPATCH_ROLES, GRID_ROLES, QUEUE_ROLES, STAFF_ROLES, SUPERVISE_ROLES
 from bot.web.templating import TEMPLATES, case_numbers
 from handlers.directory import LEVEL_LABELS
 from handlers.status import EVENT_LABELS, STATUS_LABELS
@@ -31,6 +31,7 @@ STATIC_FILES = {"staff.css": "text/css"}
 BASE = "/console/work"
 NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统一分拨", DISPATCH_ROLES),
        (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES),
+       (f"{BASE}/grid", "本网格待办", GRID_ROLES), ("/", "巡查上报", GRID_ROLES),  # the web chat, as staff
        (CONSOLE, "热线坐席", CONSOLE_ROLES))  # the way back for those who also take calls
 
 
@@ -82,6 +83,8 @@ def home_for(session: StaffSession) -> str:
         return f"{BASE}/supervise"
     if role in DISPATCH_ROLES:
         return f"{BASE}/dispatch"
+    if role in GRID_ROLES:
+        return f"{BASE}/grid"
     return f"{BASE}/queue"
 
 

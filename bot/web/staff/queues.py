@@ -32,7 +32,7 @@ async def queue(request: Request, session: AnyStaff, dept: str = "") -> HTMLResp
     code = dept or own
     departments = await departments_by_code(app)
     cases = await _files(app, statuses=sorted(AT_DEPARTMENT), department=code) if code else []
-    return render(request, "queue.html", session, rows=_by_deadline(cases, app), department=departments.get(code),
+    return render(request, "queue.html", session, rows=by_deadline(cases, app), department=departments.get(code),
                   code=code, departments=dispatch_choices(departments, app), can_choose=session.staff.role != "clerk",
                   grids=await grid_labels(app))
 
@@ -54,7 +54,7 @@ async def supervise(request: Request, session: AnyStaff) -> HTMLResponse:
     require(session, SUPERVISE_ROLES, "督办")
     app: App = request.app.state.deps.app
     cases = await _files(app, statuses=sorted(AT_DEPARTMENT))
-    rows = [row for row in _by_deadline(cases, app) if row[2]]
+    rows = [row for row in by_deadline(cases, app) if row[2]]
     extensions = [(case, pending_extension(case)) for case in cases if case.status in IN_HAND]
     async with app.sessions() as db:
         unstaffed = await unstaffed_queues(db, AT_DEPARTMENT, CLERK)
@@ -86,7 +86,7 @@ async def _files(app: App, **filters: Any) -> list[Case]:
         return await case_files(session, **filters)
 
 
-def _by_deadline(cases: list[Case], app: App) -> list[tuple[Case, Any, str]]:
+def by_deadline(cases: list[Case], app: App) -> list[tuple[Case, Any, str]]:
     """(case, deadline, urgency) with the most pressing first; cases without a time limit last."""
     now = app.policies.clock.now()
     rows = []

@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from bot.bootstrap import App
-from bot.web.staff.access import AnyStaff, search_scope
+from bot.web.staff.access import AnyStaff, may_view, search_scope
 from bot.web.staff.pages import render
 from bot.web.staff.queues import departments_by_code
 from bot.web.templating import CASE_NUMBER
@@ -49,7 +49,7 @@ def parse_query(text: str) -> CaseQuery:
 async def page(request: Request, session: AnyStaff, q: str = "") -> HTMLResponse:
     app: App = request.app.state.deps.app
     query, scope = parse_query(q), search_scope(session)
-    found = [] if query.empty else await _search(app, query, scope)
+    found = [] if query.empty else [c for c in await _search(app, query, scope) if may_view(session, c)]
     return render(request, "search.html", session, searched_for=q.strip(), searched=not query.empty,
                   rows=found[:LIMIT], more=len(found) > LIMIT, departments=await departments_by_code(app),
                   scoped=scope is not None)

@@ -17,7 +17,6 @@ import asyncio
 import multiprocessing
 import os
 import random
-import re
 import sys
 import time
 from dataclasses import replace
@@ -26,15 +25,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import ROOT, percentiles, scratch_database  # noqa: E402
-from bench.web import free_port, wait_ready  # noqa: E402
+from bench.web import AFFIRM, CASE_NUMBER, COMPLAINTS, MAX_TURNS, free_port, wait_ready  # noqa: E402
 from tests.fakes.wechat_api import FakeWeChat, reply_text  # noqa: E402
 from tests.fakes.wechat_channel import ENV, TEMPLATE  # noqa: E402
-
-COMPLAINTS = ["幸福里小区门口的路灯坏了一个多月了", "楼上卫生间漏水，天花板都泡坏了", "工地晚上十一点还在施工，吵得睡不着",
-              "小区垃圾好几天没人清运了", "公司拖欠我三个月工资不给"]
-AFFIRM = ("确认", "提交", "是", "对", "匿名", "不留", "跳过")
-CASE_NUMBER = re.compile(r"[A-Z]+-\d{8}-\d{4}")
-MAX_TURNS = 14
 
 
 def serve(url: str, port: int, api_base: str, dialogue_kind: str) -> None:

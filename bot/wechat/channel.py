@@ -16,6 +16,7 @@ from storage.uow import SqlUnitOfWork
 from storage.wechat_store import WeChatFollowers
 
 if TYPE_CHECKING:
+    from bot.wechat.notifier import WeChatNotifier
     from bot.wechat.sender import WeChatSender
 
 OFF = "微信公众号：未配置 AppID，未启动。"
@@ -24,7 +25,7 @@ OFF = "微信公众号：未配置 AppID，未启动。"
 @dataclass
 class WeChatChannel:
     config: WeChatSettings
-    notifier: object
+    notifier: "WeChatNotifier"
     status: str
     sender: "WeChatSender"
     followers: WeChatFollowers

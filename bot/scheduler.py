@@ -3,7 +3,8 @@
 Every worker may run `run_scheduler`; only the lease holder (bot/leases.py) schedules, and a
 standby takes over when the holder dies. A planning pass (`sync_jobs`) turns each case's timed
 rules (handlers/supervision.py) into one stored date job per rule; a fired job (`timed_job`) sends
-its command through the bus, and the command itself ignores a job that no longer applies.
+its command through the bus, and the command itself ignores a job that no longer applies. The
+early-warning scan (bot/warning_scan.py) runs every [warning] scan_minutes beside it.
 
 APScheduler runs on its own thread (BackgroundScheduler) because its job store does blocking SQL:
 on the event loop, a blocking SQLite write would wait for a write lock held by an async transaction
@@ -31,10 +32,12 @@ from sqlalchemy.engine import Engine
 from bot.bootstrap import App, build_app
 from bot.leases import open_lease
 from bot.settings import Settings, load_settings
+from bot.warning_scan import scan, warning_policy
 from handlers.case import Case
 from handlers.errors import DomainError
 from handlers.status import AT_DEPARTMENT, Status
 from handlers.supervision import KINDS, SupervisionPolicy, TimedJob, timed_command, timed_jobs
+from handlers.warning import WarningPolicy
 from storage.db import make_sync_engine as jobstore_engine  # the job table lives in the app's database
 from storage.supervision_queries import case_files, last_event_id
 
@@ -54,6 +57,7 @@ class SchedulerSettings:
     sync_seconds: float = 30
     standby_seconds: float = 5
     job_timeout_seconds: float = 300
+    warning: WarningPolicy = WarningPolicy()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SchedulerSettings":
@@ -66,6 +70,7 @@ class SchedulerSettings:
             policy=policy,
             sync_seconds=float(section.get("sync_seconds", 30)),
             standby_seconds=float(section.get("standby_seconds", 5)),
+            warning=warning_policy(settings.section("warning")),
         )
 
 
@@ -135,6 +140,14 @@ def sync_jobs() -> None:
     with _job_run() as leader:
         if leader is not None:
             _sync(leader)
+
+
+def warning_job() -> None:
+    """滚动排查: judge this and last week's counts; a flag found again is the same flag."""
+    with _job_run() as leader:
+        if leader is not None:
+            found = leader.call(scan(leader.app, leader.settings.warning))
+            log.info("滚动排查完成：本周与上周共 %d 条预警", len(found))
 
 
 def _sync(leader: _Leader) -> None:
@@ -214,6 +227,10 @@ async def _lead(
     leader = _leader = _Leader(app, asyncio.get_running_loop(), scheduler, settings)
     scheduler.add_job(
         sync_jobs, "interval", seconds=settings.sync_seconds, id="sync", jobstore="memory",
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        warning_job, "interval", minutes=settings.warning.scan_minutes, id="warning", jobstore="memory",
         next_run_time=datetime.now(UTC),
     )
     await asyncio.to_thread(scheduler.start)

@@ -4,6 +4,7 @@ from storage import models
 from storage import dialogue_models  # noqa: F401 - registers the dialogue tables
 from storage import channel_models  # noqa: F401 - registers staff accounts and sessions
 from storage import wechat_models  # noqa: F401 - registers WeChat followers and the shared access_token
+from storage import warning_models  # noqa: F401 - registers early-warning flags
 from storage.models import Base
 
 __all__ = ["Base", "models"]

@@ -94,18 +94,18 @@ async def volume_by_day(
     session: AsyncSession, created_from: datetime, created_to: datetime, tz: ZoneInfo
 ) -> list[tuple[date, str | None, str | None, int]]:
     """(local day, category, topic, cases filed) for the period."""
-    day = _local_day(session, CaseRow.created_at, tz)
+    day = local_day(session, CaseRow.created_at, tz)
     query = (
         select(day, CaseRow.category, CaseRow.topic, func.count())
         .where(CaseRow.created_at >= created_from, CaseRow.created_at < created_to)
         .group_by(day, CaseRow.category, CaseRow.topic)
         .order_by(day)
     )
-    return [(_as_date(d), cat, topic, n) for d, cat, topic, n in (await session.execute(query)).all()]
+    return [(as_date(d), cat, topic, n) for d, cat, topic, n in (await session.execute(query)).all()]
 
 
 async def volume_by_grid(
-    session: AsyncSession, created_from: datetime, created_to: datetime
+    session: AsyncSession, created_from: datetime, created_to: datetime, category: str | None = None
 ) -> list[tuple[str | None, int]]:
     """(grid code, cases filed) for the period, busiest first; None is "location unknown"."""
     count = func.count()
@@ -115,6 +115,8 @@ async def volume_by_grid(
         .group_by(CaseRow.grid_code)
         .order_by(count.desc(), CaseRow.grid_code)
     )
+    if category is not None:
+        query = query.where(CaseRow.category == category)
     return [(grid, n) for grid, n in (await session.execute(query)).all()]
 
 
@@ -137,7 +139,7 @@ async def unstaffed_queues(
     return [(department, n) for department, n in (await session.execute(query)).all()]
 
 
-def _local_day(session: AsyncSession, column: ColumnElement[datetime], tz: ZoneInfo) -> ColumnElement[date]:
+def local_day(session: AsyncSession, column: ColumnElement[datetime], tz: ZoneInfo) -> ColumnElement[date]:
     """The calendar day in `tz` of a stored UTC time, in each dialect's own words."""
     if session.bind.dialect.name == "postgresql":
         return func.date(func.timezone(tz.key, column))
@@ -146,5 +148,5 @@ def _local_day(session: AsyncSession, column: ColumnElement[datetime], tz: ZoneI
     return func.date(column, f"{hours:+g} hours")
 
 
-def _as_date(value: date | str) -> date:
+def as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)

@@ -1,9 +1,10 @@
-"""Department work pages (issue 6): queues, the case file with its actions, 分拨, 督办, 查询, dashboard."""
+"""Department work pages (issue 6): queues, the case file with its actions, 分拨, 督办, 查询, dashboard;
+early warning (issue 14): flags, their 确认, the weekly 排查 report."""
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from bot.web.staff import access, casefile, dashboard, grid, queues, search
+from bot.web.staff import access, casefile, dashboard, grid, queues, search, warnings
 from bot.web.staff.pages import BASE, static_file
 
 
@@ -20,5 +21,9 @@ def router() -> APIRouter:
     routes.add_api_route("/cases/{number}/{action}", casefile.act, methods=["POST"])
     routes.add_api_route("/dashboard", dashboard.page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/dashboard/{table}.csv", dashboard.export, methods=["GET"])
+    routes.add_api_route("/warnings", warnings.page, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/warnings/{flag_id}/acknowledge", warnings.acknowledge_flag, methods=["POST"])
+    routes.add_api_route("/report", warnings.report, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/report.csv", warnings.report_csv, methods=["GET"])
     routes.add_api_route("/static/{name}", static_file, methods=["GET"], include_in_schema=False)
     return routes

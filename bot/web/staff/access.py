@@ -11,10 +11,12 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from bot.bootstrap import App
 from bot.web.accounts import StaffSession, close_session
 from bot.web.auth import STAFF_COOKIE, Forbidden, LoginRequired, signed_in
 from bot.web.deps import WebDeps
 from handlers.case import Case
+from storage.warning_queries import Area, open_count
 
 # Hotline operators may dispatch too: they file on callers' behalf and know where a case belongs.
 CLERK, DISPATCHER, SUPERVISOR = frozenset({"clerk"}), frozenset({"dispatcher", "operator"}), frozenset({"supervisor"})
@@ -24,6 +26,7 @@ DISPATCH_ROLES = DISPATCHER | SUPERVISOR | ADMIN
 SUPERVISE_ROLES = SUPERVISOR | ADMIN
 STAFF_ROLES = CLERK | DISPATCHER | SUPERVISOR | ADMIN
 GRID_ROLES = frozenset({"grid_worker"})  # they report from the field (web chat) and see their grids' cases
+AREA_LEVELS = ("community", "street")  # offices that early-warning flags are pushed to
 
 
 async def any_staff(request: Request) -> StaffSession:
@@ -31,6 +34,7 @@ async def any_staff(request: Request) -> StaffSession:
     found = await signed_in(request)
     if found is None:
         raise LoginRequired(request.url.path)
+    await _count_open_warnings(request, found)
     return found
 
 
@@ -78,6 +82,32 @@ def search_scope(session: StaffSession) -> str | None:
     """The department a member's search is limited to: a clerk's own ("" for a clerk without one,
     which finds nothing); None, every case, for the roles that already open any case file."""
     return (session.staff.department or "") if session.staff.role in CLERK else None
+
+
+async def warning_area(app: App, session: StaffSession) -> tuple[bool, Area | None]:
+    """Whose early-warning flags a member sees: (may see any, limited to this area or None for all).
+    Supervisors see every flag; the clerks of a community or street office see their own area's,
+    which is how a flag reaches them (there is no staff push channel: it waits on their pages and is
+    counted in their menu); nobody else sees any."""
+    staff = session.staff
+    if staff.role in SUPERVISE_ROLES:
+        return True, None
+    if staff.role not in CLERK or not staff.department:
+        return False, None
+    async with app.uow() as uow:
+        department = next((d for d in await uow.directory.departments() if d.code == staff.department), None)
+    if department is None or department.level not in AREA_LEVELS:
+        return False, None
+    return True, Area(department.level, department.area)
+
+
+async def _count_open_warnings(request: Request, session: StaffSession) -> None:
+    """For the menu (pages.render shows 排查预警 with the count to those who may see flags)."""
+    app: App = request.app.state.deps.app
+    allowed, area = await warning_area(app, session)
+    if allowed:
+        async with app.sessions() as db:
+            request.state.open_warnings = await open_count(db, area)
 
 
 async def logout(request: Request, session: AnyStaff, form: CheckedForm) -> Response:

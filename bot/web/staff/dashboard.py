@@ -2,8 +2,6 @@
 and handling time by department, satisfaction, classifier accuracy, patrol reports (巡查上报) apart
 from residents' by grid and by worker; charts and CSV from one source."""
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,8 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from bot.bootstrap import App
 from bot.web.staff.access import SUPERVISE_ROLES, AnyStaff, require
 from bot.web.staff.charts import line_chart, stacked_bars
-from bot.web.staff.pages import render
+from bot.web.staff.csv_export import csv_response
+from bot.web.staff.pages import BASE, render
 from bot.web.staff.queues import departments_by_code
+from bot.web.staff.warnings import NOTE_LIMIT, dashboard_map
 from bot.wording import actor_label, model_label
 from handlers.case import CATEGORY_LABELS, SOURCE_LABELS
 from handlers.directory import Grid
@@ -120,7 +120,9 @@ def period_range(app: App, since: str, until: str) -> tuple[date, date]:
     return start, end
 
 
-async def page(request: Request, session: AnyStaff, since: str = "", until: str = "") -> HTMLResponse:
+async def page(
+    request: Request, session: AnyStaff, since: str = "", until: str = "", category: str = ""
+) -> HTMLResponse:
     require(session, SUPERVISE_ROLES, "查看统计分析")
     app: App = request.app.state.deps.app
     try:
@@ -130,15 +132,22 @@ async def page(request: Request, session: AnyStaff, since: str = "", until: str 
         since_day, until_day = period_range(app, "", "")
         error = str(exc)
     board = await gather(app, since_day, until_day)
+    category = category if category in CATEGORY_LABELS else ""
+    tz = app.policies.calendar.tz
+    start, end = datetime.combine(since_day, time(), tz), datetime.combine(until_day + timedelta(days=1), time(), tz)
+    grid_map, flags = await dashboard_map(app, start, end, category or None)
     labels = [board.axis_label(p) for p in board.periods]
     points = {p.period: p for p in board.satisfaction}
     charts = {
         "volume": stacked_bars(labels, list(board.volume.items()), "诉求量（按类别）"),
         "satisfaction": line_chart(labels, [points[p].mean if p in points else None for p in board.periods],
                                    "群众满意度（平均分，满分 5 分）", top=5),
+        "map": grid_map,
     }
     return render(request, "dashboard.html", session, status_code=422 if error else 200, error=error,
-                  board=board, charts=charts, tables=TABLES,
+                  board=board, charts=charts, tables=TABLES, flags=flags, category=category,
+                  categories=CATEGORY_LABELS, back=f"{BASE}/dashboard", can_acknowledge=True,
+                  note_limit=NOTE_LIMIT,
                   query=f"since={board.since.isoformat()}&until={board.until.isoformat()}")
 
 
@@ -151,13 +160,8 @@ async def export(request: Request, table: str, session: AnyStaff, since: str = "
         board = await gather(app, *period_range(app, since, until))
     except ValueError as exc:
         return Response(str(exc), status_code=400, media_type="text/plain; charset=utf-8")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in _rows(board, table):
-        writer.writerow([_cell(value) for value in row])
     name = f"minsheng-{table}-{board.since.isoformat()}-{board.until.isoformat()}.csv"
-    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
+    return csv_response(_rows(board, table), name)
 
 
 def _rows(board: Dashboard, table: str) -> list[list[object]]:
@@ -187,13 +191,6 @@ def _rows(board: Dashboard, table: str) -> list[list[object]]:
     return [["模型版本", "已归档件数", "类别正确", "主题正确", "准确率"]] + [
         [model_label(a.version), a.closed, a.category_correct, a.topic_correct, f"{a.accuracy:.1%}"] for a in board.accuracy
     ]
-
-
-def _cell(value: object) -> object:
-    """Spreadsheets run a cell that starts with = + - @ as a formula; such text gets a leading quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _period_label(period: date, unit: str) -> str:

@@ -33,6 +33,7 @@ NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统
        (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES),
        (f"{BASE}/grid", "本网格待办", GRID_ROLES), ("/", "巡查上报", GRID_ROLES),  # the web chat, as staff
        (CONSOLE, "热线坐席", CONSOLE_ROLES))  # the way back for those who also take calls
+WARNINGS = f"{BASE}/warnings"
 
 
 def grid_said(code: str | None, grids: dict[str, str], unknown: str = "未确定") -> str:
@@ -58,9 +59,19 @@ def environment() -> Environment:
 def render(request: Request, name: str, session: StaffSession, status_code: int = 200, **context: Any) -> HTMLResponse:
     role = session.staff.role
     html = environment().get_template(name).render(
-        request=request, session=session, nav=[(href, label) for href, label, roles in NAV if role in roles], **context
+        request=request, session=session, nav=_menu(request, role), **context
     )
     return HTMLResponse(html, status_code=status_code)
+
+
+def _menu(request: Request, role: str) -> list[tuple[str, str]]:
+    """The member's pages; 排查预警 with its open count for those who receive flags (access.warning_area)."""
+    nav = [(href, label) for href, label, roles in NAV if role in roles]
+    count = getattr(request.state, "open_warnings", None)
+    if count is not None:
+        at = len(nav) - (nav[-1][0] == CONSOLE)
+        nav.insert(at, (WARNINGS, f"排查预警（{count}）" if count else "排查预警"))
+    return nav
 
 
 def refusal(request: Request, session: StaffSession, title: str, reason: str, status_code: int) -> HTMLResponse:

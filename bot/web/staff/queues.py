@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from bot.bootstrap import App
 from bot.web.auth import Forbidden
 from bot.web.staff.access import CLERK, DISPATCH_ROLES, QUEUE_ROLES, SUPERVISE_ROLES, AnyStaff, require
-from bot.web.staff.pages import home_for, render
+from bot.web.staff.pages import BASE, home_for, render
+from bot.web.staff.warnings import NOTE_LIMIT, open_flags
 from handlers.case import Case
 from handlers.casework import directory_index
 from handlers.directory import Department, DirectoryIndex
@@ -60,7 +61,9 @@ async def supervise(request: Request, session: AnyStaff) -> HTMLResponse:
         unstaffed = await unstaffed_queues(db, AT_DEPARTMENT, CLERK)
     return render(request, "supervise.html", session, rows=rows, departments=await departments_by_code(app),
                   extensions=[(case, event) for case, event in extensions if event is not None],
-                  reopened=[case for case in cases if case.status is Status.REOPENED], unstaffed=unstaffed)
+                  reopened=[case for case in cases if case.status is Status.REOPENED], unstaffed=unstaffed,
+                  warnings=await open_flags(app, None), can_acknowledge=True, back=f"{BASE}/supervise",
+                  note_limit=NOTE_LIMIT)
 
 
 async def directory(app: App) -> DirectoryIndex:

@@ -9,12 +9,14 @@ from bot import logsafe
 from bot.settings import Settings
 from handlers.bus import MessageBus
 from handlers.deadlines import WorkCalendar
+from handlers.duplicates import DuplicatePolicy
 from handlers.notices import Notices
 from handlers.outbox import OutboxDeliverer
 from handlers.policies import Policies
 from handlers.ports import Clock, Notifier, SystemClock
 from storage.db import make_engine, session_factory
 from storage.directory_repository import DirectoryCache
+from storage.duplicate_queries import SignatureIndex
 from storage.uow import SqlUnitOfWork
 
 
@@ -27,6 +29,7 @@ class App:
     bus: MessageBus
     notifiers: dict[str, Notifier] = field(default_factory=dict)
     directory_cache: DirectoryCache | None = None
+    duplicate_index: SignatureIndex = field(default_factory=SignatureIndex)  # 并单 signatures, per process
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.sessions, self.directory_cache)
@@ -46,6 +49,7 @@ def build_policies(settings: Settings, clock: Clock | None = None) -> Policies:
         calendar=WorkCalendar(settings.timezone, settings.extra_holidays),
         clock=clock or SystemClock(),
         case_prefix=settings.case_prefix,
+        duplicates=DuplicatePolicy.from_section(settings.section("duplicates")),
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from handlers import commands as c
 from handlers import lifecycle as h
+from handlers import merging as m
 from handlers import supervision as s
 from handlers.case import Case
 from handlers.policies import Policies
@@ -33,6 +34,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RemindCase: s.remind,
     c.MarkOverdue: s.mark_overdue,
     c.CloseUnrated: s.close_unrated,
+    c.MergeCases: m.merge,
+    c.UnmergeCase: m.unmerge,
 }
 
 

@@ -70,6 +70,8 @@ class Case:
     suggested_category: str | None = None  # the model's reading at filing, whatever a person chose instead
     suggested_topic: str | None = None
     source: str = RESIDENT
+    duplicate_of: str | None = None  # the main case this one was merged into (并单)
+    reporters: int = 1  # residents who reported this problem: the case's own and its duplicates'
     events: list[Event] = field(default_factory=list)
     new_events: list[Event] = field(default_factory=list)
     version: int = 0
@@ -123,6 +125,18 @@ class Case:
         return tuple(self.events[0].changes.get("attachments", ())) if self.events else ()
 
     @property
+    def duplicates(self) -> tuple[str, ...]:
+        """The cases merged into this one and not unmerged since, in the order they were linked."""
+        linked: list[str] = []
+        for event in self.events:
+            number = event.changes.get("duplicate")
+            if event.kind == "duplicate_linked":
+                linked.append(number)
+            elif event.kind == "duplicate_unlinked" and number in linked:
+                linked.remove(number)
+        return tuple(linked)
+
+    @property
     def category_label(self) -> str:
         return CATEGORY_LABELS.get(self.category or "", "未分类")
 
@@ -166,8 +180,9 @@ def replay(number: str, events: list[Event]) -> Case:
 
 
 # What an event may record for the file without it being a field of the case; `internal` marks a
-# note for staff only, which no template may push; `request` names the message that asked for it.
-EVENT_FACTS = frozenset({"requested_extension", "model_version", "internal", "request", "attachments"})
+# note for staff only, which no template may push; `request` names the message that asked for it;
+# `duplicate` names the case a main case gained or lost as a duplicate (并单).
+EVENT_FACTS = frozenset({"requested_extension", "model_version", "internal", "request", "attachments", "duplicate"})
 _NOT_SETTABLE = {"number", "status", "events", "new_events", "version", "created_at", "updated_at"}
 _SETTABLE = {f.name for f in fields(Case)} - _NOT_SETTABLE
 _DATETIMES = {"sign_deadline", "resolve_deadline", "closed_at"}

@@ -33,20 +33,35 @@ def request_fact(cmd: CaseCommand) -> dict[str, str]:
     return {"request": cmd.request} if cmd.request is not None else {}
 
 
-async def commit(case: Case, uow: UnitOfWork, policies: Policies, index: DirectoryIndex) -> Case:
-    """Queue a push for each new event the resident should hear about, then commit it all at once."""
+async def commit(case: Case, uow: UnitOfWork, policies: Policies, index: DirectoryIndex, *also: Case) -> Case:
+    """Queue a push for each new event the residents should hear about, then commit it all at once
+    (`also`: other cases the same command changed, such as both sides of a 并单)."""
+    for changed in (case, *also):
+        await _queue_pushes(changed, uow, policies, index)
+    await uow.commit()
+    for changed in (case, *also):
+        changed.new_events.clear()
+    return case
+
+
+async def _queue_pushes(case: Case, uow: UnitOfWork, policies: Policies, index: DirectoryIndex) -> None:
+    """The case's own resident hears of each event with a template; so does the resident of every
+    case merged into it."""
     dept = index.department(case.department)
     sla = policies.sla.get(case.category or "")
     now = policies.clock.now()
+    reporters = None
     for event in case.new_events:
         notification = policies.notices.render(
             case, event, dept.name if dept else "", sla.resolve.label if sla else ""
         )
-        if notification is not None:
-            await uow.outbox.add(notification, now)
-    await uow.commit()
-    case.new_events.clear()
-    return case
+        if notification is None:
+            continue
+        await uow.outbox.add(notification, now)
+        if case.duplicates:
+            reporters = reporters if reporters is not None else await uow.cases.reporters(case.duplicates)
+            for push in policies.notices.for_duplicates(notification, reporters):
+                await uow.outbox.add(push, now)
 
 
 def sign_deadline(case: Case, policies: Policies) -> dict[str, object]:

@@ -184,3 +184,19 @@ class CloseUnrated(CaseCommand):
     """Timed job: the resident did not rate the reply given at `resolved_at` in time (未评价)."""
 
     resolved_at: datetime
+
+
+@dataclass(frozen=True)
+class MergeCases(CaseCommand):
+    """并单: `number` and `other` report one problem. The newer of the two becomes a linked duplicate
+    of the older (the main case), whichever page the merge was made from."""
+
+    other: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class UnmergeCase(CaseCommand):
+    """Undo a 并单: the duplicate `number` is handled on its own again (back to the dispatcher)."""
+
+    note: str = ""

@@ -1,11 +1,11 @@
 """Status pushes (事事有落实，件件有回音): which events the resident hears about, and in what words."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from handlers.case import Case, Event
-from handlers.ports import Notification
+from handlers.ports import Notification, Reporter
 
 RATING_CHOICES = ("5 非常满意", "4 满意", "3 基本满意", "2 不满意", "1 非常不满意")
 
@@ -38,6 +38,7 @@ class Notices:
             limit=limit,
             reply=case.reply or "",
             note=event.note,
+            main=case.duplicate_of or "",
         )
         return Notification(
             key=f"{case.number}/{event.seq}",
@@ -47,3 +48,16 @@ class Notices:
             text=text,
             choices=self.choices.get(event.kind, ()),
         )
+
+    def for_duplicates(self, notification: Notification, reporters: Iterable[Reporter]) -> list[Notification]:
+        """The same push for the resident of each case merged into this one (并单), on their own
+        channel and keyed per duplicate, so each is queued once; a resident who reported the
+        problem twice hears it once. The rating question stays with the main case's resident."""
+        pushes = []
+        for reporter in reporters:
+            if (reporter.channel, reporter.user_ref) == (notification.channel, notification.recipient):
+                continue
+            pushes.append(replace(notification, key=f"{notification.key}/{reporter.number}",
+                                  case_number=reporter.number, channel=reporter.channel,
+                                  recipient=reporter.user_ref, choices=()))
+        return pushes

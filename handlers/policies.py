@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from handlers.deadlines import Sla, WorkCalendar
+from handlers.duplicates import DuplicatePolicy
 from handlers.notices import Notices
 from handlers.ports import Clock, SystemClock
 from handlers.routing import RoutingPolicy
@@ -17,3 +18,4 @@ class Policies:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     clock: Clock = field(default_factory=SystemClock)
     case_prefix: str = "MS"
+    duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)

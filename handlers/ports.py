@@ -53,6 +53,16 @@ class RecipientUnreachable(DeliveryError):
     """The resident cannot be reached on this channel (blocked the bot, no such chat): stop retrying."""
 
 
+@dataclass(frozen=True)
+class Reporter:
+    """Who reported a case and where a push reaches them: how a main case's pushes find the
+    residents of its duplicates (并单)."""
+
+    number: str
+    channel: str
+    user_ref: str
+
+
 class Notifier(Protocol):
     async def send(self, notification: Notification) -> None: ...
 
@@ -63,6 +73,8 @@ class CaseRepository(Protocol):
     async def get(self, number: str) -> Case: ...
 
     async def get_by_intake_key(self, key: str) -> Case | None: ...
+
+    async def reporters(self, numbers: Sequence[str]) -> list[Reporter]: ...
 
     async def next_sequence(self, day: str) -> int: ...
 

@@ -15,6 +15,7 @@ class Status(StrEnum):
     ESCALATED = "escalated"
     REOPENED = "reopened"
     CANCELLED = "cancelled"
+    MERGED = "merged"
 
     @property
     def label(self) -> str:
@@ -33,6 +34,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.ESCALATED: "已升级",
     Status.REOPENED: "重办",
     Status.CANCELLED: "已撤销",
+    Status.MERGED: "已并单",
 }
 
 # Cases a department holds and must act on (签收 or 办理).
@@ -45,6 +47,8 @@ FINAL = frozenset({Status.CLOSED, Status.CANCELLED})
 # A queue holds these until it signs (签收 deadline), then these until it resolves (办结 deadline).
 AWAITING_SIGN = frozenset({Status.DISPATCHED, Status.ESCALATED, Status.REOPENED})
 IN_HAND = frozenset({Status.ACCEPTED, Status.IN_PROGRESS})
+# Cases that may be merged (并单), either side: open, not yet answered, not already a duplicate.
+MERGEABLE = AT_DISPATCHER | AT_DEPARTMENT | IN_HAND
 
 # action -> (states it may start from, state it leads to; None keeps the state)
 TRANSITIONS: dict[str, tuple[frozenset[Status], Status | None]] = {
@@ -69,6 +73,12 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status | None]] = {
     "refuse_extension": (IN_HAND, None),
     "supervise": (AT_DEPARTMENT, None),
     "overdue": (AT_DEPARTMENT, None),
+    # 并单: the newer case becomes a duplicate of the main case, which records the link; undoing
+    # it sends the duplicate back to the dispatcher, as long as the main case is not closed.
+    "merge": (MERGEABLE, Status.MERGED),
+    "link_duplicate": (MERGEABLE, None),
+    "unmerge": (frozenset({Status.MERGED}), Status.PENDING_REVIEW),
+    "unlink_duplicate": (frozenset(Status) - FINAL - {Status.MERGED}, None),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -93,6 +103,10 @@ ACTION_LABELS: dict[str, str] = {
     "refuse_extension": "驳回延期",
     "supervise": "督办",
     "overdue": "超期督办",
+    "merge": "并单",
+    "link_duplicate": "并入重复诉求",
+    "unmerge": "撤销并单",
+    "unlink_duplicate": "撤销并入",
 }
 
 # The event each action writes into the case file.
@@ -118,6 +132,10 @@ EVENT_KINDS: dict[str, str] = {
     "refuse_extension": "extension_refused",
     "supervise": "supervised",
     "overdue": "overdue",
+    "merge": "merged",
+    "link_duplicate": "duplicate_linked",
+    "unmerge": "unmerged",
+    "unlink_duplicate": "duplicate_unlinked",
 }
 
 EVENT_LABELS: dict[str, str] = {

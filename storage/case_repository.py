@@ -8,12 +8,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.case import Case, Event
+from handlers.duplicates import signature
 from handlers.errors import CaseNotFound, ConcurrentUpdate
-from handlers.status import Status
+from handlers.ports import Reporter
+from handlers.status import FINAL, Status
 from storage.db import dialect_insert, from_db, to_utc
 from storage.models import CaseCounterRow, CaseEventRow, CaseRow
 
-_SNAPSHOT_COLUMNS = [c.name for c in CaseRow.__table__.columns if c.name not in ("id", "number", "version")]
+_SNAPSHOT_COLUMNS = [c.name for c in CaseRow.__table__.columns
+                     if c.name not in ("id", "number", "version", "text_signature")]
 
 
 class SqlCaseRepository:
@@ -42,6 +45,15 @@ class SqlCaseRepository:
     async def get_by_intake_key(self, key: str) -> Case | None:
         number = await self.session.scalar(select(CaseRow.number).where(CaseRow.intake_key == key))
         return await self.get(number) if number else None
+
+    async def reporters(self, numbers: Sequence[str]) -> list[Reporter]:
+        """Who filed each of `numbers` and on which channel, without loading their files."""
+        query = select(CaseRow.number, CaseRow.channel, CaseRow.user_ref).where(
+            CaseRow.number.in_(list(numbers)), CaseRow.user_ref != ""
+        )
+        found = {number: Reporter(number, channel, user_ref) for number, channel, user_ref in
+                 (await self.session.execute(query)).all()}
+        return [found[n] for n in numbers if n in found]
 
     async def next_sequence(self, day: str) -> int:
         """Atomically bump the day's counter (an upsert), so concurrent filings never share a number."""
@@ -88,7 +100,9 @@ class SqlCaseRepository:
             case_id = self._ids.get(number)
             if case_id is None:
                 result = await self.session.execute(
-                    insert(CaseRow).values(number=number, version=1, **values).returning(CaseRow.id)
+                    insert(CaseRow)
+                    .values(number=number, version=1, text_signature=_signature(case), **values)
+                    .returning(CaseRow.id)
                 )
                 case_id = result.scalar_one()
                 self._ids[number] = case_id
@@ -140,6 +154,12 @@ def _event_values(case_id: int, event: Event) -> dict[str, Any]:
         "note": event.note,
         "changes": event.changes,
     }
+
+
+def _signature(case: Case) -> bytes | None:
+    """The text's MinHash signature, stored so a 并单 check reads no text (handlers/duplicates.py);
+    archived cases never take part in one."""
+    return None if case.status in FINAL else signature(case.text)
 
 
 def _column_value(value: Any) -> Any:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -73,12 +74,16 @@ class CaseRow(Base):
     suggested_category: Mapped[str | None] = mapped_column(String(16))
     suggested_topic: Mapped[str | None] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(16), default="resident", server_default="resident")
+    duplicate_of: Mapped[str | None] = mapped_column(String(32), index=True)
+    reporters: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    text_signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # handlers/duplicates.signature
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (
         Index("ix_cases_queue", "department", "status", "resolve_deadline"),
         Index("ix_cases_status_created", "status", "created_at"),
         Index("ix_cases_user", "channel", "user_ref"),
+        Index("ix_cases_created", "created_at"),
     )
 
 

@@ -18,6 +18,8 @@ def router() -> APIRouter:
     routes.add_api_route("/grid", grid.page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/search", search.page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/cases/{number}", casefile.show, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/cases/{number}/merge", casefile.merge, methods=["POST"])
+    routes.add_api_route("/cases/{number}/unmerge", casefile.unmerge, methods=["POST"])
     routes.add_api_route("/cases/{number}/{action}", casefile.act, methods=["POST"])
     routes.add_api_route("/dashboard", dashboard.page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/dashboard/{table}.csv", dashboard.export, methods=["GET"])

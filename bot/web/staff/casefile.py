@@ -15,6 +15,7 @@ from handlers.commands import RETURN_REASONS
 from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
 from bot.web.case_fields import classification_errors, known_topics
+from bot.web.staff import merging
 from bot.web.staff.access import (DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view,
                                   on_patrol)
 from bot.web.staff.pages import BASE, render
@@ -22,6 +23,7 @@ from bot.web.staff.queues import departments_by_code, directory, dispatch_choice
 from handlers import commands as c
 from handlers.case import CATEGORY_LABELS, Case
 from handlers.casework import note_action
+from handlers.merging import filed
 from handlers.deadlines import Duration
 from handlers.directory import DirectoryIndex
 from handlers.errors import DomainError
@@ -117,7 +119,8 @@ def allowed(session: StaffSession, case: Case, name: str) -> bool:
 
 
 async def show(request: Request, number: str, session: AnyStaff, done: str = "") -> HTMLResponse:
-    return await _page(request, session, number, message=ACTIONS[done].done if done in ACTIONS else "")
+    message = ACTIONS[done].done if done in ACTIONS else merging.DONE.get(done, "")
+    return await _page(request, session, number, message=message)
 
 
 async def act(request: Request, number: str, action: str, session: AnyStaff, form: CheckedForm) -> Response:
@@ -131,12 +134,42 @@ async def act(request: Request, number: str, action: str, session: AnyStaff, for
     errors = check(form, await directory(app), app.policies.routing) if check else []
     if errors:
         return await _page(request, session, number, error="".join(errors), status_code=422)
+    return await _handle(request, session, case.number, lambda: ACTIONS[action].build(form, session, case), action)
+
+
+async def merge(request: Request, number: str, session: AnyStaff, form: CheckedForm) -> Response:
+    """并单 of this case and the one named in the form; the newer becomes the other's duplicate."""
+    app: App = request.app.state.deps.app
+    case = await _load(app, number)
+    other = await _load(app, _text(form, "other"))
+    if not merging.may_merge(session, min(case, other, key=filed)):
+        raise Forbidden("只有分拨员或较早那件诉求的办理部门可以并单。")
+    return await _handle(request, session, case.number,
+                         lambda: c.MergeCases(session.staff.actor, case.number, other=other.number), "merge")
+
+
+async def unmerge(request: Request, number: str, session: AnyStaff, form: CheckedForm) -> Response:
+    """Undo a 并单, from the duplicate's page or from the main case's list of its duplicates."""
+    app: App = request.app.state.deps.app
+    case = await _load(app, number)
+    duplicate = await _load(app, _text(form, "duplicate")) if _text(form, "duplicate") else case
+    main = await _load(app, duplicate.duplicate_of) if duplicate.duplicate_of else duplicate
+    if not merging.may_merge(session, main):
+        raise Forbidden("只有分拨员或主件的办理部门可以撤销并单。")
+    return await _handle(request, session, case.number,
+                         lambda: c.UnmergeCase(session.staff.actor, duplicate.number), "unmerge")
+
+
+async def _handle(request: Request, session: StaffSession, number: str, build: Callable[[], c.Command],
+                  done: str) -> Response:
+    """Build and run a page's command: a refusal (of the form or of the action) comes back on the case
+    page with its reason, success goes to the page with `done`."""
     try:
-        await app.bus.handle(ACTIONS[action].build(form, session, case))
+        await request.app.state.deps.app.bus.handle(build())
     except (DomainError, ValueError) as exc:
         error = exc.message if isinstance(exc, DomainError) else str(exc)
         return await _page(request, session, number, error=error, status_code=422)
-    return RedirectResponse(f"{BASE}/cases/{quote(case.number)}?done={action}", status_code=303)
+    return RedirectResponse(f"{BASE}/cases/{quote(number)}?done={done}", status_code=303)
 
 
 async def _load(app: App, number: str) -> Case:
@@ -166,6 +199,7 @@ async def _page(request: Request, session: StaffSession, number: str, message: s
         grids=await grid_labels(app), topics=known_topics(index, app.policies.routing),
         note_reaches_resident=may_handle(session, case)  # a grid worker's 现场记录 is internal: it starts nothing
         and app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
+        duplicates=await merging.on_case_file(app, session, case),
     )
 
 

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from bot.bootstrap import App
 from bot.web.auth import Forbidden
+from bot.web.staff import merging
 from bot.web.staff.access import CLERK, DISPATCH_ROLES, QUEUE_ROLES, SUPERVISE_ROLES, AnyStaff, require
 from bot.web.staff.pages import BASE, home_for, render
 from bot.web.staff.warnings import NOTE_LIMIT, open_flags
@@ -48,7 +49,8 @@ async def dispatch_list(request: Request, session: AnyStaff) -> HTMLResponse:
     rows = [(case, _why_here(case), suggest(case, app.policies.routing, index))
             for case in sorted(cases, key=lambda c: c.created_at or c.updated_at)]
     return render(request, "dispatch.html", session, rows=rows, choices=dispatch_choices(index.departments, app),
-                  grids={code: grid.label for code, grid in index.grids.items()})
+                  grids={code: grid.label for code, grid in index.grids.items()},
+                  duplicates=await merging.in_dispatch_list(app, cases))
 
 
 async def supervise(request: Request, session: AnyStaff) -> HTMLResponse:

@@ -115,3 +115,15 @@ async def duplicate_candidates(
         if len(found) >= policy.limit:
             break
     return found[: policy.limit]
+
+
+async def shared_problems(session: AsyncSession, start: datetime, end: datetime, limit: int = 10) -> list[Case]:
+    """Main cases filed in [start, end) that several residents reported (并单), most reporters
+    first: one problem each, however many cases were filed about it."""
+    query = (
+        select(CaseRow)
+        .where(CaseRow.reporters > 1, CaseRow.created_at >= to_utc(start), CaseRow.created_at < to_utc(end))
+        .order_by(CaseRow.reporters.desc(), CaseRow.id)
+        .limit(limit)
+    )
+    return [to_case(row, []) for row in (await session.execute(query)).scalars()]

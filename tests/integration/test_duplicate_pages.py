@@ -1,5 +1,6 @@
 """并单 through the staff pages of the real app: 「可能重复」 on the case file and the 分拨 list, merge
-and undo with the session's CSRF token, the file showing both reporters, and who may do it."""
+and undo with the session's CSRF token, the file and the dashboard showing both reporters, and who
+may do it."""
 
 from collections.abc import AsyncIterator
 
@@ -52,6 +53,9 @@ async def test_the_dispatcher_merges_a_repeated_report_and_can_undo_it(stack: We
     assert "已并单：较新的诉求并入较早的一件" in duplicate_page and 'id="duplicate-of"' in duplicate_page
     assert "<td>并单</td>" in duplicate_page and "已并单" in duplicate_page
     assert f'data-number="{second}"' not in (await dispatcher.get("/dispatch")).text
+    supervisor = await sign_in(stack, "sup", "supervisor")
+    dashboard = (await supervisor.get("/dashboard")).text
+    assert 'id="shared-problems"' in dashboard and f"{main}</a></td><td>2 位群众反映" in dashboard
 
     undone = await dispatcher.post(f"/cases/{main}/unmerge", duplicate=second)
     assert undone.status_code == 303

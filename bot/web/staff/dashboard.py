@@ -32,6 +32,7 @@ from handlers.statistics import (
     satisfaction_trend,
     source_counts,
 )
+from storage.duplicate_queries import shared_problems
 from storage.supervision_queries import case_files, volume_by_day, volume_by_grid
 
 DEFAULT_DAYS = 90
@@ -136,6 +137,8 @@ async def page(
     tz = app.policies.calendar.tz
     start, end = datetime.combine(since_day, time(), tz), datetime.combine(until_day + timedelta(days=1), time(), tz)
     grid_map, flags = await dashboard_map(app, start, end, category or None)
+    async with app.sessions() as db:
+        shared = await shared_problems(db, start, end)
     labels = [board.axis_label(p) for p in board.periods]
     points = {p.period: p for p in board.satisfaction}
     charts = {
@@ -147,7 +150,7 @@ async def page(
     return render(request, "dashboard.html", session, status_code=422 if error else 200, error=error,
                   board=board, charts=charts, tables=TABLES, flags=flags, category=category,
                   categories=CATEGORY_LABELS, back=f"{BASE}/dashboard", can_acknowledge=True,
-                  note_limit=NOTE_LIMIT,
+                  note_limit=NOTE_LIMIT, shared=shared,
                   query=f"since={board.since.isoformat()}&until={board.until.isoformat()}")
 
 

@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
-from bot.bootstrap import App
+from bot.bootstrap import App, build_app
+from bot.cli.main import app as cli
 from bot.scheduler import SchedulerSettings, run_scheduler
+from bot.settings import Settings
 from bot.warning_scan import scan, warning_policy
 from handlers import commands as c
 from handlers.warning import REOPENED, REPEAT_PARTY, SURGE, WarningPolicy
@@ -105,6 +108,26 @@ async def test_the_scheduler_runs_the_scan(district: App, db_url: str, clock: Fa
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)
+
+
+def test_minsheng_warning_scan_lists_what_it_keeps(settings: Settings) -> None:
+    async def history() -> None:
+        clock = FakeClock(NOW)
+        app = build_app(settings, clock=clock)
+        await seed_registry(app.sessions)
+        await a_history_then_a_surge(app, clock)
+        await app.close()
+
+    asyncio.run(history())
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(cli, ["warning", "scan", "--date", "2026-11-27", "--format", "tsv"])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == [
+            "周次\t类型\t预警原因",
+            "2026-11-23\t数量异常上升\t试验街道试验社区一网格 本周矛盾纠纷·城乡建设 7 件，近 12 周加权平均 1.4 件，达到预警线 7 件",
+        ]
+    assert runner.invoke(cli, ["warning", "scan", "--date", "27/11"]).exit_code == 2
 
 
 def test_warning_settings_refuse_unknown_keys() -> None:

@@ -16,6 +16,7 @@ from handlers.errors import ImportRejected
 from handlers.lifecycle import import_cases
 from handlers.status import AT_DEPARTMENT, Status
 from storage.case_files import read_archive
+from storage.duplicate_queries import duplicate_candidates
 from storage.queries import notifications_for_case
 
 case_app = typer.Typer(help="查看和办理单个诉求", no_args_is_help=True)
@@ -167,6 +168,35 @@ async def reclassify(
     topic: str | None = typer.Option(None, "--topic"),
 ) -> None:
     await _act(ctx, c.ReclassifyCase(staff_name(), number, category, topic), "已更正")
+
+
+@case_app.command("duplicates", help="查看可能重复的诉求（附近网格近期未办结、内容相近）")
+@run_async
+async def duplicates(ctx: typer.Context, number: str) -> None:
+    async with open_app(ctx) as app:
+        async with app.uow() as uow:
+            case = await uow.cases.get(number.strip().upper())
+            grids = {g.code: g for g in await uow.directory.grids()}
+            found = await duplicate_candidates(uow.session, case, grids, app.policies.duplicates,
+                                               app.policies.clock.now(), app.duplicate_index)
+    if not found:
+        console.print(f"{case.number} 没有可能重复的诉求（本网格及相邻网格近 {app.policies.duplicates.days} 天内未办结的诉求）。")
+    for candidate in found:
+        other = candidate.case
+        console.print(f"可能重复：{other.number}（相似度 {candidate.similarity:.2f}，{other.status.label}，"
+                      f"{other.reporters} 位群众反映）{other.text[:60]}", markup=False)
+
+
+@case_app.command("merge", help="并单：两件诉求反映同一问题，较新的并入较早的一件")
+@run_async
+async def merge(ctx: typer.Context, number: str, other: str, note: str = typer.Option("", "--note")) -> None:
+    await _act(ctx, c.MergeCases(staff_name(), number, other=other, note=note), "已并单，主件")
+
+
+@case_app.command("unmerge", help="撤销并单（主件归档前），该诉求回到统一分拨")
+@run_async
+async def unmerge(ctx: typer.Context, number: str, note: str = typer.Option("", "--note")) -> None:
+    await _act(ctx, c.UnmergeCase(staff_name(), number, note=note), "已撤销并单")
 
 
 @cases_app.command("import", help="导入历史诉求（CSV 或 JSONL，至少含 text 列）")

@@ -1,17 +1,22 @@
 """并单 on a real database (SQLite and PostgreSQL): which open cases are offered as duplicates, and a
 merged resident hearing the main case's pushes, each once, on their own channel."""
 
+import asyncio
 from collections.abc import Sequence
 
 import pytest
+from typer.testing import CliRunner
 
-from bot.bootstrap import App
+from bot.bootstrap import App, build_app
+from bot.cli.main import app as cli
+from bot.settings import load_settings
 from handlers import commands as c
 from handlers.case import Case
 from handlers.errors import DomainError
 from handlers.status import Status
 from storage.duplicate_queries import Candidate, duplicate_candidates
 from storage.models import GridRow
+from tests.conftest import ROOT
 from tests.support import FakeClock, RecordingNotifier, outbox_rows, seed_registry
 
 LEAK = "试验小区5栋1单元楼道水管爆裂，水一直往外冒，楼梯都淹了"
@@ -130,3 +135,25 @@ async def test_undo_sends_the_duplicate_back_to_the_dispatcher(district: App) ->
     assert [e.kind for e in restored.events][-2:] == ["duplicate_linked", "duplicate_unlinked"]
     texts = [r.text for r in await outbox_rows(district) if r.recipient == "tg:2002"]
     assert texts[-1] == f"您的诉求 {second} 已恢复单独办理，后续进展会继续通知您。"
+
+
+async def _file_two(url: str) -> tuple[str, str]:
+    app = build_app(load_settings(ROOT / "config.toml"))
+    await seed_registry(app.sessions)
+    first = (await app.bus.handle(report())).number
+    second = (await app.bus.handle(report(SAME_LEAK, user="web:r2", channel="web"))).number
+    await app.close()
+    return first, second
+
+
+def test_staff_find_merge_and_undo_from_the_command_line(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MINSHENG_DATABASE_URL", db_url)
+    main, second = asyncio.run(_file_two(db_url))
+    runner = CliRunner()
+    found = runner.invoke(cli, ["case", "duplicates", second])
+    assert found.exit_code == 0 and f"可能重复：{main}（相似度 0." in found.output
+    merged = runner.invoke(cli, ["case", "merge", second, main])
+    assert merged.exit_code == 0 and f"已并单，主件：{main}" in merged.output
+    assert "没有可能重复的诉求" in runner.invoke(cli, ["case", "duplicates", main]).output
+    undone = runner.invoke(cli, ["case", "unmerge", second])
+    assert undone.exit_code == 0 and f"已撤销并单：{second}，当前状态：待人工分拨" in undone.output

@@ -24,7 +24,9 @@ from fastapi.responses import HTMLResponse
 from bot.channels import channel
 from bot.converse import converse
 from bot.limits import TOO_LONG
+from bot.web import photos
 from bot.web.admission import KNOWN_BEFORE_SIGNING, ResidentId, unsigned_token
+from bot.web.accounts import StaffSession
 from bot.web.auth import signed_in
 from bot.web.deps import WebDeps
 from flows.messages import Inbound, Location, Reply, Reporter
@@ -57,6 +59,7 @@ def router() -> APIRouter:
     routes = APIRouter()
     routes.add_api_route("/", chat_page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_websocket_route("/ws", chat_socket)
+    routes.add_api_route(photos.UPLOAD, photos.upload, methods=["POST"])  # a grid worker's photo, then sent by address
     return routes
 
 
@@ -65,20 +68,19 @@ def staff_ref(username: str) -> str:
     return channel(CHANNEL).user_ref(f"staff-{username}")
 
 
-async def grid_worker(connection: HTTPConnection) -> tuple[str, Reporter] | None:
-    """(conversation, reporter) for a grid worker signed in to the staff console in this browser;
-    None for everyone else, a member of any other role included: they chat as residents."""
+async def grid_worker(connection: HTTPConnection) -> StaffSession | None:
+    """The session of a grid worker signed in to the staff console in this browser; None for
+    everyone else, a member of any other role included: they chat as residents."""
     session = await signed_in(connection)
-    if session is None or not session.staff.patrols:
-        return None
-    return staff_ref(session.staff.username), Reporter(session.staff.actor, session.staff.grids)
+    return session if session is not None and session.staff.patrols else None
 
 
 async def chat_page(request: Request) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
-    worker = await grid_worker(request)
+    worker = await grid_worker(request)  # their page reports on patrol and may upload photos (bot/web/photos.py)
     response = deps.pages.render(request, "chat.html", district=deps.app.settings.district_name,
-                                 max_chars=deps.gate.limits.max_message_chars, patrol=worker is not None)
+                                 max_chars=deps.gate.limits.max_message_chars, patrol=worker is not None,
+                                 photo_token=worker.csrf_token if worker else "")
     cookie = request.cookies.get(COOKIE)
     if deps.admission.ids.read(cookie) is None:
         issued = await _migrated(deps, cookie) or _new_id(deps, _address(request.client))
@@ -119,7 +121,8 @@ async def chat_socket(socket: WebSocket) -> None:
     await socket.accept()
     worker = await grid_worker(socket)
     if worker is not None:  # staff are not admitted as newcomers: their session already vouches for them
-        await _serve(socket, deps, worker[0], None, worker[1])
+        reporter = Reporter(worker.staff.actor, worker.staff.grids)
+        await _serve(socket, deps, staff_ref(worker.staff.username), None, reporter)
         return
     cookie = socket.cookies.get(COOKIE)
     resident = deps.admission.ids.read(cookie)
@@ -189,6 +192,8 @@ async def _turn(socket: WebSocket, deps: WebDeps, ref: str, frame: str | bytes, 
         limit = deps.gate.limits.max_message_chars
         return await _send(socket, {"type": "notice", "text": TOO_LONG.format(limit=limit) if too_long else UNREADABLE})
     message_id, content, shown = message
+    if "attachment" in content and reporter is None:  # only a grid worker's page uploads photos
+        return await _send(socket, {"type": "notice", "text": BINARY})
     if resident is not None and not deps.admission.admit(resident):
         return await _send(socket, {"type": "refused", "id": message_id, "text": NEWCOMERS_BUSY})
     inbound = Inbound(CHANNEL, ref, message_id, reporter=reporter, **content)
@@ -221,6 +226,8 @@ def _parse(raw: str) -> tuple[str, dict[str, Any], str] | None:
         return message_id, {"text": data["text"].strip()}, data["text"]
     if kind == "choice" and isinstance(data.get("value"), str) and data["value"]:
         return message_id, {"choice": data["value"][:256]}, data["value"]
+    if kind == "photo" and isinstance(data.get("photo"), str) and photos.ADDRESS.fullmatch(data["photo"]):
+        return message_id, {"attachment": data["photo"]}, ""
     if kind == "location":
         lat, lon = data.get("latitude"), data.get("longitude")
         if _coordinate(lat, 90) and _coordinate(lon, 180):

@@ -141,3 +141,45 @@ async def test_a_grid_worker_sees_and_annotates_only_their_grids(stack: WebStack
     assert (last.kind, last.actor, last.note, last.changes.get("internal")) == (
         "noted", "staff:lichm", "现场查看：井盖已用围挡隔离", True)
     assert annotated.status is mine.status
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def test_a_grid_workers_photo_is_uploaded_filed_with_the_report_and_shown_to_staff_only(stack: WebStack) -> None:
+    token, csrf = await signed_in(stack, "zhaowb", "grid_worker", ("T01-C01-G01",))
+    async with httpx.AsyncClient(base_url=stack.url, cookies={STAFF_COOKIE: token}) as worker:
+        assert 'id="photo"' in (await worker.get("/")).text
+        assert (await worker.post("/photos", content=PNG, headers={"x-csrf-token": "forged"})).status_code == 403
+        assert (await worker.post("/photos", content=b"GIF89a...", headers={"x-csrf-token": csrf})).status_code == 415
+        uploaded = await worker.post("/photos", content=PNG, headers={"x-csrf-token": csrf})
+        address = uploaded.json()["photo"]
+        assert re.fullmatch(r"/console/work/photos/[0-9a-f]{64}\.png", address)
+        shown = await worker.get(address)
+        assert shown.content == PNG and shown.headers["content-type"] == "image/png"
+    async with httpx.AsyncClient(base_url=stack.url) as anyone:
+        page = await anyone.get("/")
+        assert 'id="photo"' not in page.text
+        assert (await anyone.post("/photos", content=PNG)).status_code == 403
+        assert (await anyone.get(address)).status_code in (303, 401)  # staff only: sent to the login page
+        resident = page.cookies[COOKIE]
+    async with connect(stack.url.replace("http", "ws") + "/ws", additional_headers={"Cookie": f"{COOKIE}={resident}"}) as ws:
+        json.loads(await ws.recv())
+        await ws.send(json.dumps({"id": "resident-photo-1", "type": "photo", "photo": address}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "notice"
+
+    cookie = f"{STAFF_COOKIE}={token}"
+    async with connect(stack.url.replace("http", "ws") + "/ws", additional_headers={"Cookie": cookie}) as ws:
+        json.loads(await ws.recv())
+        assert "图片收到了" in await turn(ws, 1, type="photo", photo=address)
+        summary = await turn(ws, 2, type="text", text="小区东门的围墙裂开一道大缝，有倒塌风险")
+        assert "图片：1 张" in summary
+        filed = await turn(ws, 3, type="choice", value="report")
+    [number] = NUMBER.findall(filed)
+    async with stack.app.uow() as uow:
+        case = await uow.cases.get(number)
+    assert case.attachments == (address,) and case.source == "patrol"
+    chief, _ = await signed_in(stack, "chief", "supervisor")
+    async with httpx.AsyncClient(base_url=stack.url, cookies={STAFF_COOKIE: chief}) as supervisor:
+        file = (await supervisor.get(f"{WORK}/cases/{number}")).text
+    assert f'href="{address}"' in file and "网格员拍摄的图片" in file and 'id="case-source">巡查<' in file

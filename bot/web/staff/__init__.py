@@ -4,6 +4,7 @@ early warning (issue 14): flags, their 确认, the weekly 排查 report."""
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from bot.web import photos
 from bot.web.staff import access, casefile, dashboard, grid, queues, search, warnings
 from bot.web.staff.pages import BASE, static_file
 
@@ -16,6 +17,7 @@ def router() -> APIRouter:
     routes.add_api_route("/dispatch", queues.dispatch_list, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/supervise", queues.supervise, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/grid", grid.page, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/photos/{name}", photos.show, methods=["GET"], include_in_schema=False)
     routes.add_api_route("/search", search.page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/cases/{number}", casefile.show, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/cases/{number}/merge", casefile.merge, methods=["POST"])

@@ -7,6 +7,7 @@
   var form = document.getElementById("composer");
   var input = document.getElementById("input");
   var locate = document.getElementById("locate");
+  var photo = document.getElementById("photo");  // only on a signed-in grid worker's page (巡查上报)
   var statusEl = document.getElementById("status");
   var socket = null;
   var delay = 1000;
@@ -262,6 +263,26 @@
       system("没能获取到位置（可能未允许定位），请直接输入地址。");
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
+
+  // A grid worker's photo: uploaded first (bot/web/photos.py), then sent as a message naming its address.
+  if (photo) {
+    photo.addEventListener("change", function () {
+      var file = photo.files && photo.files[0];
+      photo.value = "";
+      if (!file) { return; }
+      system("正在上传照片…");
+      fetch("/photos", { method: "POST", body: file, credentials: "same-origin",
+                         headers: { "X-CSRF-Token": photo.dataset.token, "Content-Type": file.type || "application/octet-stream" } })
+        .then(function (response) {
+          return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+        })
+        .then(function (answer) {
+          if (!answer.ok || !answer.body.photo) { system(answer.body.error || "照片没有上传成功，请再试一次。"); return; }
+          send({ type: "photo", photo: answer.body.photo }, "[图片]");
+        })
+        .catch(function () { system("照片没有上传成功，请检查网络后再试。"); });
+    });
+  }
 
   connect();
 })();

@@ -12,6 +12,8 @@ from nlu.model import TASKS, NluModel
 from nlu.segment import make_tokenizer
 from nlu.training import Example, prepare
 
+MISCLASSIFIED_SAMPLE = 20  # cases kept per classifier and evaluation, enough to see a pattern
+
 
 def evaluate(model: NluModel, examples: Sequence[Example], tokenizer: jieba.Tokenizer | None = None,
              latency_sample: int = 300) -> dict:
@@ -32,18 +34,30 @@ def evaluate(model: NluModel, examples: Sequence[Example], tokenizer: jieba.Toke
 
 
 def task_metrics(clf: TextClassifier, texts: Sequence[str], labels: Sequence[str],
-                 tokenizer: jieba.Tokenizer) -> dict | None:
-    """One classifier on labelled texts (None when there are none): the retrain gate's figures."""
+                 tokenizer: jieba.Tokenizer, keys: Sequence[str] | None = None) -> dict | None:
+    """One classifier on labelled texts (None when there are none): the retrain gate's figures. With
+    `keys` (case numbers, one per text) the figures name a sample of the cases it got wrong, so an
+    administrator can open them; the texts themselves stay in the case files, not beside the model."""
     if not texts:
         return None
     cut, token_lists = prepare(texts, tokenizer)
-    return prepared_metrics(clf, cut, token_lists, labels)
+    predicted = predictions(clf, cut, token_lists)
+    metrics = classification_metrics(labels, predicted)
+    if keys is not None:
+        metrics["misclassified"] = [{"key": key, "truth": truth, "predicted": guess}
+                                    for key, truth, guess in zip(keys, labels, predicted, strict=True)
+                                    if truth != guess][:MISCLASSIFIED_SAMPLE]
+    return metrics
 
 
 def prepared_metrics(clf: TextClassifier, texts: Sequence[str], token_lists: Sequence[list[str]],
                      labels: Sequence[str]) -> dict:
+    return classification_metrics(labels, predictions(clf, texts, token_lists))
+
+
+def predictions(clf: TextClassifier, texts: Sequence[str], token_lists: Sequence[list[str]]) -> list[str]:
     probs = clf.probabilities(list(texts), list(token_lists))
-    return classification_metrics(labels, [clf.classes[k] for k in probs.argmax(axis=1)])
+    return [clf.classes[k] for k in probs.argmax(axis=1)]
 
 
 def classification_metrics(truth: Sequence[str], predicted: Sequence[str]) -> dict:

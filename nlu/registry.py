@@ -59,14 +59,20 @@ class VersionInfo:
     def real_figures(self, task: str) -> dict | None:
         """Metrics of this version's `task` classifier on real cases it never saw, or None: its own
         held-out part when trained on real cases, else the latest later evaluation."""
+        found = self.real_evaluation(task)
+        return found[0] if found else None
+
+    def real_evaluation(self, task: str) -> tuple[dict, dict | None] | None:
+        """real_figures and where they were measured: None for the version's own held-out part, else
+        the later evaluation ({"at", "by_retrain"}), so a page can say which retrain measured them."""
         if task not in self.classifiers:
             return None
         own = self.metrics.get("held_out", {}).get(task)
         if own and not self.seed_only:
-            return own
+            return own, None
         for evaluation in reversed(self.evaluations):
             if evaluation.get(task):
-                return evaluation[task]
+                return evaluation[task], evaluation
         return None
 
 

@@ -78,6 +78,7 @@ class _Row:
     topic: str | None
     group: str
     corrected: frozenset[str]
+    key: str | None  # the case number, where the example is a case
 
     def label(self, task: str) -> str | None:
         return getattr(self, task)
@@ -86,13 +87,15 @@ class _Row:
 def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool = False, seed: int = 0,
             held_out: float = 0.2, with_textcat: bool = False, notes: str = "", groups: Sequence[str] | None = None,
             corrected: Sequence[frozenset[str]] | None = None, seed_corpus: bool = False, carry_over: bool = True,
-            report: Report = silent) -> RetrainResult:
+            keys: Sequence[str] | None = None, report: Report = silent) -> RetrainResult:
     """`groups` (one per example) keep near-duplicates together when calibrating (see train);
-    `corrected` (one per example) names the labels a person corrected; `seed_corpus` marks figures
+    `corrected` (one per example) names the labels a person corrected; `keys` (one per example, the
+    case numbers) let the figures name the held-out cases a classifier got wrong; `seed_corpus` marks figures
     measured on the shipped templates, which are never shown as the model's quality; without
     `carry_over` the candidate holds only what these cases train, and the gate judges what it lacks."""
     rows = [_Row(e[0], e[1], e[2], groups[i] if groups is not None else f"#{i}",
-                 frozenset(corrected[i]) if corrected is not None else frozenset())
+                 frozenset(corrected[i]) if corrected is not None else frozenset(),
+                 keys[i] if keys is not None else None)
             for i, e in enumerate(examples) if e[0] and (e[1] or e[2])]
     if len(rows) < 10:
         raise ValueError(f"可用于训练的已办结案件太少（{len(rows)} 条，至少需要 10 条）")
@@ -192,7 +195,9 @@ def _judge(task: str, source: str, model: NluModel, active: NluModel | None, hel
     labelled = [r for r in held if r.label(task)]
 
     def measure(clf, cases: list[_Row]) -> dict | None:  # type: ignore[no-untyped-def]
-        return task_metrics(clf, [r.text for r in cases], [r.label(task) for r in cases], tokenizer) if clf else None
+        keys = [r.key for r in cases if r.key]
+        return task_metrics(clf, [r.text for r in cases], [r.label(task) for r in cases], tokenizer,
+                            keys if len(keys) == len(cases) else None) if clf else None
 
     unseen = [r for r in labelled if text_key(r.text) not in seen]
     both = [r for r in unseen if text_key(r.text) not in active_seen]

@@ -13,8 +13,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.cli.common import console, err_console, fail, friendly_errors, open_app, run_async
-from bot.cli.nlu_report import CORRECTION_SECTIONS, corrected_metrics, figure, print_metrics, print_retrain, source
+from bot.cli.nlu_report import CORRECTION_SECTIONS, corrected_metrics, print_metrics, print_retrain
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, job_progress, print_listing
+from bot.retraining import TASK_NAMES, cases_summary, figure, one_at_a_time, run_retrain, source
 from nlu.transcripts import TranscriptError, parse_transcript
 from storage.directory_repository import SqlDirectoryRepository
 from storage.queries import labelled_cases, load_gazetteer_rows
@@ -125,9 +126,6 @@ async def eval_command(
         print_metrics(console, {"category": found["category"]})
 
 
-TASK_NAMES = {"category": "类别", "topic": "主题"}
-
-
 def unseen_labels(examples: list[tuple[str, str | None, str | None]], seen: dict[str, frozenset[str]]
                   ) -> tuple[list[tuple[str, str | None, str | None]], dict[str, int]]:
     """Each label kept only where that task's classifier never learned from the text, so a figure
@@ -193,27 +191,22 @@ async def retrain(
                                                       "（缺少的分类器会让比较不通过，除非 --force）"),
 ) -> None:
     from nlu.registry import ModelRegistry
-    from nlu.retrain import retrain as run_retrain
 
     async with open_app(ctx) as app:
         async with app.sessions() as session:
             cases = await labelled_cases(session)
         registry = ModelRegistry(app.settings.models_dir)
-    closed = sum(1 for c in cases if c.closed)
-    fixed = {who: sum(1 for c in cases if who in c.corrected.values()) for who in ("staff", "resident")}
-    still_open = sum(1 for c in cases if not c.closed)
-    corrections = (f"；其中分类经更正的：工作人员 {fixed['staff']} 条、群众 {fixed['resident']} 条"
-                   f"{f'（含未办结 {still_open} 条，只用其更正的标注）' if still_open else ''}，训练时加权"
-                   if any(fixed.values()) else "")
-    console.print(f"已归档且有标注的诉求：{closed} 条{corrections}")
-    try:
-        with job_progress(err_console, "重新训练") as report:
-            result = await asyncio.to_thread(
-                run_retrain, [c.example for c in cases], registry, force=force, seed=seed,
-                corrected=[frozenset(c.corrected) for c in cases], carry_over=not fresh,
-                with_textcat=app.settings.spacy_textcat, report=report)
-    except ValueError as exc:
-        raise fail(str(exc)) from None
+    console.print(cases_summary(cases))
+    async with one_at_a_time(app.settings.database_url) as ours:
+        if not ours:
+            raise fail("另一次重新训练正在进行（可能是在管理员页面上启动的），请等它结束后再试")
+        try:
+            with job_progress(err_console, "重新训练") as report:
+                result = await asyncio.to_thread(
+                    run_retrain, cases, registry, force=force, seed=seed, fresh=fresh,
+                    with_textcat=app.settings.spacy_textcat, report=report)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
     print_retrain(result)
 
 

@@ -1,16 +1,16 @@
-"""How `minsheng nlu` reports: per-task figures, what a retrain did with each classifier, and the
-figures shown for a version (only ever measured on real cases it was not trained on)."""
+"""How `minsheng nlu` reports: per-task figures and what a retrain did with each classifier (the
+words come from bot.retraining, which the administrators' page shares)."""
 
 from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from bot.cli.common import console
+from bot.retraining import forced, task_lines
 from storage.queries import LabelledCase
 
 if TYPE_CHECKING:
     from nlu.model import NluModel
-    from nlu.registry import VersionInfo
     from nlu.retrain import RetrainResult
 
 
@@ -40,49 +40,13 @@ def corrected_metrics(model: "NluModel", cases: list[LabelledCase], seen: dict[s
     return found
 
 
-NO_REAL_EVALUATION = "尚无真实数据评估"
-
-
-def figure(version: "VersionInfo", task: str) -> str:
-    """The macro-F1 shown for a version: only ever measured on real cases it was not trained on."""
-    if task not in version.classifiers:
-        return "—"
-    found = version.real_figures(task)
-    return f"{found['macro_f1']:.4f}（{found['n']} 条）" if found else NO_REAL_EVALUATION
-
-
-def source(version: "VersionInfo", task: str) -> str:
-    found = version.task_source(task)
-    if found["source"] == "carried":
-        return f"沿用 {found.get('from') or '上一版本'}"
-    if found["source"] == "absent" or task not in version.classifiers:
-        return "无"
-    return "种子语料训练" if version.seed_only else "本版训练"
-
-
 def print_retrain(result: "RetrainResult") -> None:
     """What became of each classifier, the gate's verdict in words, then the new figures."""
-    from nlu.retrain import TASK_NAMES
-
-    for task in result.tasks.values():
-        name = TASK_NAMES[task.task]
-        if task.source == "trained":
-            extra = f"，其中更正过的 {task.corrected} 条加权" if task.corrected else ""
-            said = f"用 {task.train_examples} 条重新训练{extra}"
-        elif task.source == "carried":
-            said = f"沿用 {task.origin} 的分类器（新数据中{name}标注不足）"
-        else:
-            said = "无（数据中没有这项标注）"
-        figures = f"；留出 {task.new['n']} 条上 macro-F1 {task.new['macro_f1']:.4f}" if task.new else ""
-        versus = ""
-        if task.active and task.new_compared and task.source == "trained":
-            versus = (f"（当前模型 {task.active['macro_f1']:.4f}）" if task.active["n"] == task.new["n"] else
-                      f"（两者都没训练过的 {task.active['n']} 条上：新 {task.new_compared['macro_f1']:.4f}，"
-                      f"当前 {task.active['macro_f1']:.4f}）")
-        console.print(f"{name}分类器：{said}{figures}{versus}")
+    for line in task_lines(result):
+        console.print(line)
     for warning in result.warnings:
         console.print(f"[yellow]注意：[/]{warning}")
-    if result.promoted and result.previous is not None and result.reason.startswith("强制启用"):
+    if forced(result):
         console.print(f"[bold yellow]警告：[/]已按 --force 启用一个未通过比较的模型，可用 "
                       f"`minsheng nlu activate {result.previous}` 回滚")
     mark = "[green]✓[/]" if result.promoted else "[yellow]![/]"

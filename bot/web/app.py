@@ -22,7 +22,7 @@ from bot.bootstrap import App
 from bot.limits import Limits, LoginThrottle, SenderGate
 from bot.open311.records import Open311Settings
 from bot.ports import Dialogue
-from bot.web import auth, console, resident, staff
+from bot.web import admin, auth, console, resident, staff
 from bot.web.accounts import CONSOLE_ROLES, StaffSession
 from bot.web.admission import Admission, AdmissionLimits, ResidentIds, web_secret
 from bot.web.deps import History, WebDeps
@@ -73,7 +73,8 @@ def create_web_app(deps: WebDeps, routers: Sequence[APIRouter] = (), background:
     deps.pages.environment.globals["console_nav"] = staff_pages.console_nav  # the console's menu links the workbench
     web.add_middleware(SecurityHeaders)
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for routes in (resident.router(), auth.router(), console.router(), open311.router(), staff.router(), *routers):
+    for routes in (resident.router(), auth.router(), console.router(), open311.router(), staff.router(), admin.router(),
+                   *routers):
         web.include_router(routes)
     web.add_exception_handler(auth.LoginRequired, auth.on_login_required)
     web.add_exception_handler(auth.Forbidden, refused)

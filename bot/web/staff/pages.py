@@ -21,7 +21,7 @@ from bot.wording import (
 )
 from bot.web.accounts import CONSOLE_ROLES, StaffSession
 from bot.web.auth import HOME as CONSOLE
-from bot.web.staff.access import DISPATCH_ROLES, GRID_ROLES, QUEUE_ROLES, STAFF_ROLES, SUPERVISE_ROLES
+from bot.web.staff.access import ADMIN, DISPATCH_ROLES, GRID_ROLES, QUEUE_ROLES, STAFF_ROLES, SUPERVISE_ROLES
 from bot.web.templating import TEMPLATES, case_numbers
 from handlers.directory import LEVEL_LABELS
 from handlers.status import EVENT_LABELS, STATUS_LABELS
@@ -32,7 +32,7 @@ BASE = "/console/work"
 NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统一分拨", DISPATCH_ROLES),
        (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES),
        (f"{BASE}/grid", "本网格待办", GRID_ROLES), ("/", "巡查上报", GRID_ROLES),  # the web chat, as staff
-       (CONSOLE, "热线坐席", CONSOLE_ROLES))  # the way back for those who also take calls
+       ("/console/admin/models", "模型管理", ADMIN), (CONSOLE, "热线坐席", CONSOLE_ROLES))  # 热线坐席: the way back
 WARNINGS = f"{BASE}/warnings"
 
 
@@ -56,9 +56,11 @@ def environment() -> Environment:
     return env
 
 
-def render(request: Request, name: str, session: StaffSession, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(request: Request, name: str, session: StaffSession, status_code: int = 200, *,
+           templates: Environment | None = None, **context: Any) -> HTMLResponse:
+    """`templates`: another package's pages in this frame (an overlay of environment() with its own loader)."""
     role = session.staff.role
-    html = environment().get_template(name).render(
+    html = (templates or environment()).get_template(name).render(
         request=request, session=session, nav=_menu(request, role), **context
     )
     return HTMLResponse(html, status_code=status_code)

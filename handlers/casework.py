@@ -49,18 +49,17 @@ async def _queue_pushes(case: Case, uow: UnitOfWork, policies: Policies, index: 
     case merged into it."""
     dept = index.department(case.department)
     sla = policies.sla.get(case.category or "")
+    words = (dept.name if dept else "", sla.resolve.label if sla else "")
     now = policies.clock.now()
     reporters = None
     for event in case.new_events:
-        notification = policies.notices.render(
-            case, event, dept.name if dept else "", sla.resolve.label if sla else ""
-        )
+        notification = policies.notices.render(case, event, *words)
         if notification is None:
             continue
         await uow.outbox.add(notification, now)
         if case.duplicates:
             reporters = reporters if reporters is not None else await uow.cases.reporters(case.duplicates)
-            for push in policies.notices.for_duplicates(notification, reporters):
+            for push in policies.notices.for_duplicates(case, event, notification, reporters, *words):
                 await uow.outbox.add(push, now)
 
 

@@ -27,9 +27,35 @@ class Notices:
     ) -> Notification | None:
         if not self.would_push(case, event.kind) or event.changes.get("internal"):
             return None
-        template = self.templates[event.kind]
+        return Notification(
+            key=f"{case.number}/{event.seq}",
+            case_number=case.number,
+            channel=case.channel,
+            recipient=case.user_ref,
+            text=self._text(self.templates[event.kind], case, event, department_name, limit),
+            choices=self.choices.get(event.kind, ()),
+        )
+
+    def for_duplicates(
+        self, case: Case, event: Event, notification: Notification, reporters: Iterable[Reporter],
+        department_name: str = "", limit: str = "",
+    ) -> list[Notification]:
+        """The push `notification` of the main case `case` for the resident of each case merged into
+        it (并单), on their own channel and keyed per duplicate, so each is queued once; a resident
+        who reported the problem twice hears it once. Where `[templates]` has `<kind>_merged` (办结
+        asks for a rating, which is the main case's resident's to give), those words are used."""
+        merged = self.templates.get(f"{event.kind}_merged")
+        text = self._text(merged, case, event, department_name, limit) if merged else notification.text
+        return [
+            replace(notification, key=f"{notification.key}/{reporter.number}", case_number=reporter.number,
+                    channel=reporter.channel, recipient=reporter.user_ref, text=text, choices=())
+            for reporter in reporters
+            if (reporter.channel, reporter.user_ref) != (notification.channel, notification.recipient)
+        ]
+
+    def _text(self, template: str, case: Case, event: Event, department_name: str, limit: str) -> str:
         deadline = case.resolve_deadline or case.sign_deadline
-        text = template.format(
+        return template.format(
             number=case.number,
             category=case.category_label,
             department=department_name or "相关部门",
@@ -40,24 +66,3 @@ class Notices:
             note=event.note,
             main=case.duplicate_of or "",
         )
-        return Notification(
-            key=f"{case.number}/{event.seq}",
-            case_number=case.number,
-            channel=case.channel,
-            recipient=case.user_ref,
-            text=text,
-            choices=self.choices.get(event.kind, ()),
-        )
-
-    def for_duplicates(self, notification: Notification, reporters: Iterable[Reporter]) -> list[Notification]:
-        """The same push for the resident of each case merged into this one (并单), on their own
-        channel and keyed per duplicate, so each is queued once; a resident who reported the
-        problem twice hears it once. The rating question stays with the main case's resident."""
-        pushes = []
-        for reporter in reporters:
-            if (reporter.channel, reporter.user_ref) == (notification.channel, notification.recipient):
-                continue
-            pushes.append(replace(notification, key=f"{notification.key}/{reporter.number}",
-                                  case_number=reporter.number, channel=reporter.channel,
-                                  recipient=reporter.user_ref, choices=()))
-        return pushes

@@ -2,7 +2,7 @@
 
 The duplicate leaves every queue (已并单) and its resident is told once; from then on the main
 case's pushes reach that resident too (casework.commit), and the main case counts its reporters.
-Undo is possible until the main case is closed; the duplicate then goes back to the dispatcher.
+Undo is possible until the main case is closed (归档); the duplicate then goes back to the dispatcher.
 """
 
 from handlers.case import Case
@@ -11,7 +11,7 @@ from handlers.commands import MergeCases, UnmergeCase
 from handlers.errors import DomainError
 from handlers.policies import Policies
 from handlers.ports import UnitOfWork
-from handlers.status import FINAL
+from handlers.status import Status
 
 
 async def merge(cmd: MergeCases, uow: UnitOfWork, policies: Policies) -> Case:
@@ -42,8 +42,8 @@ async def unmerge(cmd: UnmergeCase, uow: UnitOfWork, policies: Policies) -> Case
         if duplicate.duplicate_of is None:
             raise DomainError(f"诉求 {duplicate.number} 没有并单，无需撤销。")
         main = await uow.cases.get(duplicate.duplicate_of)
-        if main.status in FINAL:
-            raise DomainError(f"主件 {main.number} 已{main.status.label}，不能再撤销并单。")
+        if main.status is Status.CLOSED:
+            raise DomainError(f"主件 {main.number} 已归档，不能再撤销并单。")
         now = policies.clock.now()
         duplicate.record("unmerge", now, cmd.actor, cmd.note or f"撤销与 {main.number} 的并单，恢复单独办理",
                          duplicate_of=None, department=policies.routing.dispatcher, level=None, handler=None,

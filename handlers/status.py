@@ -74,11 +74,12 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status | None]] = {
     "supervise": (AT_DEPARTMENT, None),
     "overdue": (AT_DEPARTMENT, None),
     # 并单: the newer case becomes a duplicate of the main case, which records the link; undoing
-    # it sends the duplicate back to the dispatcher, as long as the main case is not closed.
+    # it sends the duplicate back to the dispatcher, as long as the main case is not closed (a main
+    # case its resident withdrew frees its duplicates this way).
     "merge": (MERGEABLE, Status.MERGED),
     "link_duplicate": (MERGEABLE, None),
     "unmerge": (frozenset({Status.MERGED}), Status.PENDING_REVIEW),
-    "unlink_duplicate": (frozenset(Status) - FINAL - {Status.MERGED}, None),
+    "unlink_duplicate": (frozenset(Status) - {Status.CLOSED, Status.MERGED}, None),
 }
 
 ACTION_LABELS: dict[str, str] = {

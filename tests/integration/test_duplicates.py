@@ -137,6 +137,15 @@ async def test_undo_sends_the_duplicate_back_to_the_dispatcher(district: App) ->
     assert texts[-1] == f"您的诉求 {second} 已恢复单独办理，后续进展会继续通知您。"
 
 
+async def test_a_withdrawn_main_case_still_lets_its_duplicates_go(district: App) -> None:
+    bus = district.bus
+    main = (await bus.handle(report())).number
+    second = (await bus.handle(report(SAME_LEAK, user="tg:2002"))).number
+    await bus.handle(c.MergeCases("staff:disp", second, other=main))
+    await bus.handle(c.CancelCase("resident", main, "已自行解决"))
+    assert (await bus.handle(c.UnmergeCase("staff:disp", second))).status is Status.PENDING_REVIEW
+
+
 async def _file_two(url: str) -> tuple[str, str]:
     app = build_app(load_settings(ROOT / "config.toml"))
     await seed_registry(app.sessions)

@@ -9,7 +9,7 @@ from bot.web.accounts import StaffSession
 from bot.web.staff.access import DISPATCH_ROLES, may_handle
 from handlers.case import Case
 from handlers.merging import filed
-from handlers.status import FINAL
+from handlers.status import Status
 from storage.duplicate_queries import Candidate, duplicate_candidates
 
 DONE = {"merge": "已并单：较新的诉求并入较早的一件，其群众会收到主件的后续进展", "unmerge": "已撤销并单，该诉求回到统一分拨"}
@@ -50,7 +50,7 @@ async def on_case_file(app: App, session: StaffSession, case: Case) -> Duplicate
         grids = {g.code: g for g in await uow.directory.grids()}
     policy = app.policies.duplicates
     holder = main or case
-    can_unmerge = holder.status not in FINAL and may_merge(session, holder)
+    can_unmerge = holder.status is not Status.CLOSED and may_merge(session, holder)
     if main is not None:
         return Duplicates(policy.days, main=main, can_unmerge=can_unmerge)
     async with app.sessions() as db:

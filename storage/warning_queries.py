@@ -17,6 +17,8 @@ from storage.models import CaseEventRow, CaseRow
 from storage.supervision_queries import as_date, local_day
 from storage.warning_models import WarningFlagRow
 
+_CHUNK = 500
+
 
 @dataclass(frozen=True)
 class Area:
@@ -81,17 +83,22 @@ async def rating_reopenings(session: AsyncSession, since: datetime, until: datet
 
 async def save_flags(session: AsyncSession, flags: Sequence[Flag], areas: dict[str, tuple[str, str]],
                      now: datetime) -> None:
-    """Insert new flags and refresh the figures of known ones (same key); an acknowledgement stays."""
+    """Insert new flags and refresh the figures of known ones (same key), a few hundred a statement;
+    an acknowledgement stays."""
+    if not flags:
+        return
+    rows = []
     for flag in flags:
         community, street = areas.get(flag.grid or "", (None, None))
-        values = {"count": flag.count, "baseline": flag.baseline, "threshold": flag.threshold,
-                  "cases": list(flag.cases), "updated_at": now}
-        insert = dialect_insert(session, WarningFlagRow).values(
-            key=flag.key, kind=flag.kind, week=flag.week, grid_code=flag.grid, community_code=community,
-            street_code=street, category=flag.category, topic=flag.topic, subject=flag.subject, created_at=now,
-            **values,
-        )
-        await session.execute(insert.on_conflict_do_update(index_elements=["key"], set_=values))
+        rows.append({"key": flag.key, "kind": flag.kind, "week": flag.week, "grid_code": flag.grid,
+                     "community_code": community, "street_code": street, "category": flag.category,
+                     "topic": flag.topic, "subject": flag.subject, "count": flag.count, "baseline": flag.baseline,
+                     "threshold": flag.threshold, "cases": list(flag.cases), "created_at": now, "updated_at": now})
+    insert = dialect_insert(session, WarningFlagRow)
+    refreshed = {name: insert.excluded[name] for name in ("count", "baseline", "threshold", "cases", "updated_at")}
+    for start in range(0, len(rows), _CHUNK):  # SQLite takes at most 32,766 parameters a statement
+        chunk = insert.values(rows[start:start + _CHUNK])
+        await session.execute(chunk.on_conflict_do_update(index_elements=["key"], set_=refreshed))
 
 
 async def flags(

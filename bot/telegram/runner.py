@@ -26,10 +26,13 @@ def make_bot(config: TelegramSettings) -> Bot:
 
 
 async def poll(dispatcher: Dispatcher, bot: Bot, stop: asyncio.Event, timeout: int = 25, retry_seconds: float = 5) -> None:
-    """Long-poll until `stop`; if the Bot API is unreachable at start-up, keep trying instead of dying."""
+    """Long-poll until `stop`; if the Bot API is unreachable at start-up, keep trying instead of dying.
+    Updates are handled before the next poll confirms them, so a process that dies mid-turn gets
+    them again from Telegram after its restart (aiogram would otherwise confirm them at once)."""
     while not stop.is_set():
         polling = asyncio.create_task(
-            dispatcher.start_polling(bot, polling_timeout=timeout, handle_signals=False, close_bot_session=False)
+            dispatcher.start_polling(bot, polling_timeout=timeout, handle_signals=False, close_bot_session=False,
+                                     handle_as_tasks=False)
         )
         stopped = asyncio.create_task(stop.wait())
         await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)

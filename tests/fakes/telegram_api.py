@@ -1,7 +1,8 @@
 """A fake Telegram Bot API server on 127.0.0.1, spoken to by aiogram's real HTTP client.
 
-It queues updates for `getUpdates` (long polling with offset, like Telegram), records
-`sendMessage` and friends, and can be told to answer the next calls with 429 or 500, or to
+It queues updates for `getUpdates` (long polling with offset, like Telegram: an update is given
+again until a later call's offset confirms it, so a bot that dies mid-update gets it again),
+records `sendMessage` and friends, and can be told to answer the next calls with 429 or 500, or to
 treat a chat as having blocked the bot.
 """
 
@@ -72,6 +73,7 @@ class FakeBotApi:
         self._runner: web.AppRunner | None = None
         self._closing = False
         self.port = 0
+        self.confirmed = 0  # every update_id below this was confirmed by a getUpdates offset
 
     @property
     def base_url(self) -> str:
@@ -175,6 +177,7 @@ class FakeBotApi:
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0) or 0)
+        self.confirmed = max(self.confirmed, offset)
         timeout = min(float(params.get("timeout", 0) or 0), 1.0)
         async with self._changed:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]

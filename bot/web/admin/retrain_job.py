@@ -31,6 +31,7 @@ class RetrainRun:
     promoted: bool | None = None  # None: it ended without a version (too few cases, an error)
     outcome: str = ""  # the gate's decision and reason in Chinese, or why there was no decision
     version: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what the gate let through but an administrator should know
 
     def progress(self, what: str, done: float) -> None:
         """nlu.progress.Report, called from the training thread: each new stage is one log line."""
@@ -42,7 +43,7 @@ class RetrainRun:
 
     def as_json(self) -> dict:
         return {"running": not self.finished, "stage": self.stage, "percent": round(self.share * 100),
-                "log": self.log, "outcome": self.outcome, "promoted": self.promoted, "started_by": self.started_by}
+                "log": list(self.log), "outcome": self.outcome, "promoted": self.promoted, "started_by": self.started_by}
 
 
 class Retrainer:
@@ -50,7 +51,7 @@ class Retrainer:
 
     def __init__(self) -> None:
         self.run: RetrainRun | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[None] | None = None  # held so the running task is not garbage-collected
 
     @property
     def running(self) -> bool:
@@ -65,30 +66,34 @@ class Retrainer:
             await hold.aclose()
             return False
         now = app.policies.clock.now()
+        try:
+            await record(app.sessions, AuditEntry(now, actor, AREA, "retrain_started"))
+        except BaseException:
+            await hold.aclose()
+            raise
         self.run = RetrainRun(actor, now)
-        await record(app.sessions, AuditEntry(now, actor, AREA, "retrain_started"))
         self._task = asyncio.create_task(self._retrain(app, self.run, hold))
         return True
 
-    async def wait(self) -> None:
-        """Until the current retrain has ended (tests, and shutting down cleanly)."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
-
     async def _retrain(self, app: App, run: RetrainRun, hold: AsyncExitStack) -> None:
-        async with hold:
-            try:
-                await self._train(app, run)
-            except ValueError as exc:  # too few labelled cases: said in Chinese by nlu.retrain
-                run.outcome = str(exc)
-            except Exception:  # noqa: BLE001 - the page must say it ended, whatever went wrong
-                log.exception("retrain started by %s failed", run.started_by)
-                run.outcome = "重新训练出错，未生成新版本，当前模型保持不变；详情见服务日志。"
-            finally:
-                run.finished = True
-        action = {True: "retrain_promoted", False: "retrain_refused", None: "retrain_failed"}[run.promoted]
-        await record(app.sessions, AuditEntry(app.policies.clock.now(), run.started_by, AREA, action,
-                                              run.version, run.outcome))
+        """The run ends (for the page) only once the lease is free and the log says how it ended."""
+        try:
+            async with hold:
+                await self._attempt(app, run)
+            action = {True: "retrain_promoted", False: "retrain_refused", None: "retrain_failed"}[run.promoted]
+            await record(app.sessions, AuditEntry(app.policies.clock.now(), run.started_by, AREA, action,
+                                                  run.version, run.outcome))
+        finally:
+            run.finished = True
+
+    async def _attempt(self, app: App, run: RetrainRun) -> None:
+        try:
+            await self._train(app, run)
+        except ValueError as exc:  # too few labelled cases: said in Chinese by nlu.retrain
+            run.outcome = str(exc)
+        except Exception:  # noqa: BLE001 - the page must say it ended, whatever went wrong
+            log.exception("retrain started by %s failed", run.started_by)
+            run.outcome = "重新训练出错，未生成新版本，当前模型保持不变；详情见服务日志。"
 
     async def _train(self, app: App, run: RetrainRun) -> None:
         cases = await training_cases(app.sessions)
@@ -98,5 +103,6 @@ class Retrainer:
                                          report=run.progress)
         run.log.extend(task_lines(result))
         run.log.extend(f"注意：{warning}" for warning in result.warnings)
+        run.warnings = list(result.warnings)
         run.version, run.promoted = result.version, result.promoted
         run.outcome = result.reason

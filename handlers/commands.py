@@ -81,6 +81,7 @@ class AddNote(CaseCommand):
 
     note: str
     internal: bool = False
+    attachments: tuple[str, ...] = ()  # photos taken on site (bot/web/photos.py), kept with the note
 
 
 RETURN_REASONS = ("属地不符", "职能不符", "信息不全", "重复诉求", "其他")

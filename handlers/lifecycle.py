@@ -198,7 +198,9 @@ async def add_note(cmd: AddNote, uow: UnitOfWork, policies: Policies) -> Case:
     note = required(cmd.note, "办理记录不能为空。")
     async with uow:
         case, index = await load(uow, cmd.number)
-        facts = {"internal": True} if cmd.internal else {}
+        facts: dict[str, object] = {"internal": True} if cmd.internal else {}
+        if cmd.attachments:
+            facts["attachments"] = list(cmd.attachments)
         case.record(note_action(case, cmd.internal), policies.clock.now(), cmd.actor, note, **facts)
         return await commit(case, uow, policies, index)
 

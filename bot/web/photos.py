@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse, JSONResponse
+from starlette.datastructures import FormData, UploadFile
 
 from bot.web.auth import Forbidden, signed_in
 from bot.web.deps import WebDeps
@@ -56,9 +57,34 @@ async def upload(request: Request) -> JSONResponse:
         data += chunk
         if len(data) > MAX_BYTES:
             return JSONResponse({"error": TOO_BIG}, status_code=413)
-    kind = kind_of(bytes(data))
+    try:
+        return JSONResponse({"photo": store(deps, bytes(data))})
+    except ValueError as refused:
+        return JSONResponse({"error": str(refused)}, status_code=415)
+
+
+async def from_form(deps: WebDeps, form: FormData, field: str = "photo") -> tuple[str, ...]:
+    """The photo a staff form attached (a 现场记录 on a case file), stored; none if the field is empty.
+    ValueError says in Chinese why a file was refused."""
+    upload = form.get(field)
+    if not isinstance(upload, UploadFile):
+        return ()
+    try:  # a form sent with no file chosen still carries the field, empty and nameless
+        data = await upload.read(MAX_BYTES + 1) if upload.filename else b""
+    finally:
+        await upload.close()  # the form's spooled file, closed here rather than left to the collector
+    if not data:
+        return ()
+    if len(data) > MAX_BYTES:
+        raise ValueError(TOO_BIG)
+    return (store(deps, data),)
+
+
+def store(deps: WebDeps, data: bytes) -> str:
+    """Keep the image once under the digest of its bytes and answer its address."""
+    kind = kind_of(data)
     if kind is None:
-        return JSONResponse({"error": NOT_AN_IMAGE}, status_code=415)
+        raise ValueError(NOT_AN_IMAGE)
     name = f"{hashlib.sha256(data).hexdigest()}.{kind}"
     target = folder(deps) / name
     if not target.exists():
@@ -66,7 +92,7 @@ async def upload(request: Request) -> JSONResponse:
         partial = target.with_suffix(".part")
         partial.write_bytes(data)
         partial.replace(target)  # never a half-written photo under its final name
-    return JSONResponse({"photo": SHOWN + name})
+    return SHOWN + name
 
 
 async def show(request: Request, name: str, session: AnyStaff) -> FileResponse:

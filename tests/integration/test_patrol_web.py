@@ -163,7 +163,8 @@ async def test_a_grid_workers_photo_is_uploaded_filed_with_the_report_and_shown_
         assert (await anyone.post("/photos", content=PNG)).status_code == 403
         assert (await anyone.get(address)).status_code in (303, 401)  # staff only: sent to the login page
         resident = page.cookies[COOKIE]
-    async with connect(stack.url.replace("http", "ws") + "/ws", additional_headers={"Cookie": f"{COOKIE}={resident}"}) as ws:
+    chat = stack.url.replace("http", "ws") + "/ws"
+    async with connect(chat, additional_headers={"Cookie": f"{COOKIE}={resident}"}) as ws:
         json.loads(await ws.recv())
         await ws.send(json.dumps({"id": "resident-photo-1", "type": "photo", "photo": address}))
         assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "notice"
@@ -183,3 +184,27 @@ async def test_a_grid_workers_photo_is_uploaded_filed_with_the_report_and_shown_
     async with httpx.AsyncClient(base_url=stack.url, cookies={STAFF_COOKIE: chief}) as supervisor:
         file = (await supervisor.get(f"{WORK}/cases/{number}")).text
     assert f'href="{address}"' in file and "网格员拍摄的图片" in file and 'id="case-source">巡查<' in file
+
+
+async def test_a_grid_worker_adds_a_photo_to_their_grids_case_with_a_note(stack: WebStack) -> None:
+    token, csrf = await signed_in(stack, "lichm", "grid_worker", ("T01-C01-G02",))
+    async with stack.app.uow() as uow:
+        [case] = [c for c in await uow.cases.find() if c.grid_code == "T01-C01-G02" and c.status is Status.DISPATCHED]
+    async with httpx.AsyncClient(base_url=stack.url, cookies={STAFF_COOKIE: token}) as worker:
+        form = {"csrf_token": csrf, "note": "现场照片：井盖已围挡"}
+        refused = await worker.post(f"{WORK}/cases/{case.number}/note", data=form,
+                                    files={"photo": ("x.gif", b"GIF89a", "image/gif")})
+        assert refused.status_code == 422 and "JPG、PNG 或 WebP" in refused.text
+        no_photo = await worker.post(f"{WORK}/cases/{case.number}/note", data={**form, "note": "已到现场查看"},
+                                     files={"photo": ("", b"", "application/octet-stream")})  # as a browser sends it
+        assert no_photo.status_code == 303
+        noted = await worker.post(f"{WORK}/cases/{case.number}/note", data=form,
+                                  files={"photo": ("site.png", PNG, "image/png")})
+        assert noted.status_code == 303
+        file = (await worker.get(f"{WORK}/cases/{case.number}")).text
+    async with stack.app.uow() as uow:
+        *_, plain, last = (await uow.cases.get(case.number)).events
+    assert plain.note == "已到现场查看" and "attachments" not in plain.changes
+    [address] = last.changes["attachments"]
+    assert (last.note, last.changes.get("internal")) == ("现场照片：井盖已围挡", True)
+    assert f'href="{address}"' in file and "现场照片 1" in file

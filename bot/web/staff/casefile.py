@@ -2,7 +2,7 @@
 supervisor may take on it from here, each one a command through the bus and an event in the file."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.bootstrap import App
+from bot.web import photos
 from handlers.commands import RETURN_REASONS
 from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
@@ -134,7 +135,17 @@ async def act(request: Request, number: str, action: str, session: AnyStaff, for
     errors = check(form, await directory(app), app.policies.routing) if check else []
     if errors:
         return await _page(request, session, number, error="".join(errors), status_code=422)
-    return await _handle(request, session, case.number, lambda: ACTIONS[action].build(form, session, case), action)
+    try:  # a photo taken on site goes with the note (a grid worker's 现场记录)
+        shot = await photos.from_form(request.app.state.deps, form) if action == "note" else ()
+    except ValueError as refused:
+        return await _page(request, session, number, error=str(refused), status_code=422)
+    build = ACTIONS[action].build
+    return await _handle(request, session, case.number,
+                         lambda: _with_photos(build(form, session, case), shot), action)
+
+
+def _with_photos(command: c.Command, shot: tuple[str, ...]) -> c.Command:
+    return replace(command, attachments=shot) if shot else command
 
 
 async def merge(request: Request, number: str, session: AnyStaff, form: CheckedForm) -> Response:

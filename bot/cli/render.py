@@ -59,7 +59,9 @@ def case_file(
         events.add_column(column)
     for e in case.events:
         change = f"{e.from_status.label if e.from_status else ''}→{e.to_status.label}" if e.to_status else ""
-        events.add_row(str(e.seq), local(e.at), EVENT_LABELS.get(e.kind, e.kind), actor_label(e.actor), change, Text(e.note))
+        photos = "".join(f"\n现场照片：{where}" for where in e.changes.get("attachments", ())) if e.seq > 1 else ""
+        events.add_row(str(e.seq), local(e.at), EVENT_LABELS.get(e.kind, e.kind), actor_label(e.actor), change,
+                       Text(e.note + photos))
     sent = Table(title="给群众的回复", title_justify="left")
     for column in ("时间", "状态", "渠道", "内容"):
         sent.add_column(column)

@@ -1,5 +1,6 @@
 """`minsheng staff add --role grid_worker --grid …`: a grid worker is linked to grids the registry
-knows, every other role to none; `staff list` shows the grids; `case show` says where a case came from."""
+knows, every other role to none; `staff list` shows the grids; `case show` says where a case came
+from and lists the photos of a 现场记录."""
 
 import asyncio
 
@@ -47,7 +48,10 @@ def test_a_grid_worker_is_added_with_known_grids_only(db_url: str, monkeypatch) 
 
 def test_case_show_says_a_patrol_report_came_from_patrol() -> None:
     console = Console(record=True, width=160)
-    console.print(case_file(open_case("MS-1", NOW, "staff:wxh", text="井盖破损", source="patrol"), {}, []))
+    patrol = open_case("MS-1", NOW, "staff:wxh", text="井盖破损", source="patrol")
+    patrol.record("note", NOW, "staff:wxh", "现场已围挡", internal=True, attachments=["/console/work/photos/a.png"])
+    console.print(case_file(patrol, {}, []))
     console.print(case_file(open_case("MS-2", NOW, "resident:web:x", text="路灯坏了"), {}, []))
-    sources = [line.split()[2] for line in console.export_text().splitlines() if line.startswith("│ 来源 ")]
-    assert sources == ["巡查", "群众反映"]
+    shown = console.export_text()
+    sources = [line.split()[2] for line in shown.splitlines() if line.startswith("│ 来源 ")]
+    assert sources == ["巡查", "群众反映"] and "现场照片：/console/work/photos/a.png" in shown

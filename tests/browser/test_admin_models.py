@@ -1,5 +1,5 @@
 """模型管理 in a real browser: an administrator retrains from the archive and watches it end promoted,
-opens a version's confusion heat maps, and rolls back with a reason that the audit log shows; a
+opens a version's confusion heat maps, compares the two versions, and rolls back with a reason that the audit log shows; a
 clerk cannot open the page. Screenshots go to tests/artifacts/."""
 
 import re
@@ -16,7 +16,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from bot.web.accounts import add_staff
 from nlu.registry import ModelRegistry
 from tests.browser.conftest import ARTIFACTS
-from tests.fakes.model_archive import archive_seen_cases, seed_model
+from tests.fakes.model_archive import archive_seen_cases, archive_unseen_cases, seed_model
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -55,7 +55,8 @@ async def signed_in(context: BrowserContext, stack: WebStack, username: str, rol
     return page
 
 
-async def test_an_administrator_retrains_inspects_and_rolls_back(context: BrowserContext, stack: WebStack) -> None:
+async def test_an_administrator_retrains_inspects_and_rolls_back(context: BrowserContext, stack: WebStack,
+                                                                 tmp_path: Path) -> None:
     registry = ModelRegistry(stack.app.settings.models_dir)
     [seed] = [v.name for v in registry.list_versions()]
     page = await signed_in(context, stack, "admin", "admin")
@@ -80,6 +81,12 @@ async def test_an_administrator_retrains_inspects_and_rolls_back(context: Browse
     await expect(heatmaps.first).to_be_visible()
     await expect(page.get_by_role("img", name="类别混淆矩阵")).to_be_visible()
     await page.screenshot(path=ARTIFACTS / "admin-model-confusion.png", full_page=True)
+
+    await archive_unseen_cases(stack.app, tmp_path)  # archived since, so neither version learned from them
+    await page.get_by_role("link", name="返回全部版本").click()
+    await page.get_by_role("button", name="在同一批诉求上比较").click()
+    await expect(page.locator("#compare-category")).to_contain_text("两版判断不同的有")
+    await page.screenshot(path=ARTIFACTS / "admin-models-compared.png", full_page=True)
 
     await page.get_by_role("link", name="返回全部版本").click()
     row = page.locator(f'tr[data-version="{seed}"]')

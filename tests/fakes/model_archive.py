@@ -28,8 +28,16 @@ async def archive_seen_cases(app: App, folder: Path) -> list[str]:
     registry = ModelRegistry(app.settings.models_dir)
     seen = registry.trained_on(registry.require_active())
     learned = [e for e in load_seed()[SEED_SLICE] if all(text_key(e[0]) in keys for keys in seen.values())]
-    rows = [{"text": text, "category": category, "topic": topic} for text, category, topic in learned[:ARCHIVED]]
-    path = folder / "archive.jsonl"
+    return await _archive(app, folder / "seen.jsonl", learned[:ARCHIVED])
+
+
+async def archive_unseen_cases(app: App, folder: Path, count: int = 40) -> list[str]:
+    """Closed cases from another slice of the seed corpus, which no version has learned from yet."""
+    return await _archive(app, folder / "unseen.jsonl", load_seed()[5::10][:count])
+
+
+async def _archive(app: App, path: Path, examples: list[tuple[str, str | None, str | None]]) -> list[str]:
+    rows = [{"text": text, "category": category, "topic": topic} for text, category, topic in examples]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
     archive = read_archive(path, closed=True, actor="admin")
     assert not archive.problems, archive.problems

@@ -16,7 +16,7 @@ import pytest
 from bot.retraining import one_at_a_time
 from nlu.registry import ModelRegistry
 from storage.audit_log import recent
-from tests.fakes.model_archive import archive_seen_cases, seed_model
+from tests.fakes.model_archive import archive_seen_cases, archive_unseen_cases, seed_model
 from tests.fakes.web_stack import WebStack, web_stack
 from tests.integration.test_staff_pages import Staff, sign_in
 
@@ -177,3 +177,24 @@ async def test_too_few_cases_end_without_a_version(stack: WebStack) -> None:
     assert "重新训练未完成" in page and len(versions(stack)) == 1
     [ended, _] = await recent(stack.app.sessions, "models")
     assert ended.action == "retrain_failed" and "太少" in (ended.reason or "")
+
+
+async def test_two_versions_compared_on_cases_neither_learned_from(stack: WebStack, tmp_path: Path) -> None:
+    await archive_seen_cases(stack.app, tmp_path)
+    member = await admin(stack)
+    assert (await member.post("/retrain")).status_code == 303
+    await finished(member)
+    seed, new = versions(stack)
+    assert "没有两个版本都未训练过的类别标注诉求" in (await member.get("/compare", first=seed, second=new)).text
+
+    unseen = await archive_unseen_cases(stack.app, tmp_path)
+    page = await member.get("/compare", first=seed, second=new)
+    assert page.status_code == 200
+    assert "版本比较：第 1 版" in page.text and f"在 {len(unseen)} 条诉求中，两版判断不同的有" in page.text
+    for number in re.findall(r'href="/console/work/cases/([^"]+)"', page.text):
+        assert number in unseen  # only cases neither version learned from
+    same = await member.get("/compare", first=new, second=new)
+    assert same.status_code == 400 and "请选择两个不同的版本" in same.text
+    assert (await member.get("/compare", first=seed, second="0099-20260101T000000Z")).status_code == 404
+    models_page = (await member.get("")).text
+    assert 'action="/console/admin/models/compare"' in models_page

@@ -1,4 +1,4 @@
-"""Administrators' pages (issue 15): 模型管理 — model versions, retraining, promotion and rollback."""
+"""Administrators' pages (issue 15): 模型管理 — model versions, comparing two, retraining, promotion and rollback."""
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
@@ -12,6 +12,7 @@ def router() -> APIRouter:
     routes.add_api_route("/retrain", models.start_retrain, methods=["POST"])
     routes.add_api_route("/retrain.json", models.retrain_status, methods=["GET"])
     routes.add_api_route("/static/{name}", models.static_file, methods=["GET"], include_in_schema=False)
+    routes.add_api_route("/compare", models.compare_page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/{version}", models.version_page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/{version}/activate", models.activate, methods=["POST"])
     return routes

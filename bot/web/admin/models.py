@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -15,7 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
 from bot.bootstrap import App
-from bot.retraining import NO_REAL_EVALUATION, TASK_NAMES, figure, source
+from bot.retraining import NO_REAL_EVALUATION, TASK_NAMES, figure, source, training_cases
 from bot.web.admin.heatmap import LEGEND, confusion_heatmap
 from bot.web.admin.retrain_job import AREA, Retrainer
 from bot.web.staff import pages
@@ -26,10 +27,15 @@ from nlu.registry import TASK_FILES, ModelMissing, ModelRegistry, VersionInfo
 from storage.audit_log import AuditEntry, recent, record
 from storage.model_review import texts_by_number
 
+if TYPE_CHECKING:  # the model stack loads only when two versions are compared (the server loads its own)
+    from nlu.compare import TaskComparison
+
 HERE = Path(__file__).parent
 BASE = "/console/admin/models"
 STATIC_FILES = {"admin.js": "text/javascript"}
 REASON_LIMIT = 500
+COMPARED_CASES = 5000  # the newest labelled cases; classifying more would keep the page waiting
+CHANGED_SHOWN = 50
 EXCERPT = 60
 ACTION_LABELS = {"retrain_started": "启动再训练", "retrain_promoted": "再训练完成，新版本已启用",
                  "retrain_refused": "再训练完成，新版本未启用", "retrain_failed": "再训练未完成",
@@ -43,6 +49,15 @@ class Misread:
     excerpt: str | None  # None when the case is no longer in this database
     truth: str
     predicted: str
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    name: str
+    compared: "TaskComparison"
+    label: Callable[[str], str]
+    fixed: int  # changed cases the second version gets right
+    broken: int  # changed cases the first version got right
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,25 @@ async def version_page(request: Request, version: str, session: AnyStaff) -> HTM
     views = [await _task_view(app, info, task) for task in TASK_FILES]
     return pages.render(request, "model_version.html", session, templates=templates(), info=info, views=views,
                         trained_from=trained_from, legend=LEGEND, no_real=NO_REAL_EVALUATION, admin_base=BASE)
+
+
+async def compare_page(request: Request, session: AnyStaff, first: str = "", second: str = "") -> HTMLResponse:
+    """Two versions on the same archived cases neither learned from: figures, and the cases that changed answer."""
+    from nlu.compare import Labelled, compare
+
+    require(session, ADMIN, WHAT)
+    app: App = request.app.state.deps.app
+    if not first or not second or first == second:
+        return await page(request, session, "请选择两个不同的版本进行比较。", 400)
+    infos = [await _version(app, first), await _version(app, second)]
+    cases = [Labelled(c.number, c.text, c.category, c.topic) for c in await training_cases(app.sessions)]
+    registry = ModelRegistry(app.settings.models_dir)
+    compared = await asyncio.to_thread(compare, registry, first, second, cases[-COMPARED_CASES:])
+    texts = await texts_by_number(app.sessions, {c.key for t in compared for c in t.changed[:CHANGED_SHOWN]})
+    views = [ComparisonView(TASK_NAMES[t.task], t, label_name(t.task), sum(c.second == c.truth for c in t.changed),
+                            sum(c.first == c.truth for c in t.changed)) for t in compared]
+    return pages.render(request, "model_compare.html", session, templates=templates(), infos=infos, views=views,
+                        excerpt=lambda key: _excerpt(texts.get(key)), shown=CHANGED_SHOWN, admin_base=BASE)
 
 
 async def activate(request: Request, version: str, session: AnyStaff, form: CheckedForm) -> Response:

@@ -1,8 +1,8 @@
 """What a message or event from WeChat means to Minsheng: a turn for the dialogue, a fixed
 answer, or a change in whether the resident follows the 公众号. Pure: no I/O, no wechatpy client.
 
-WeChat redelivers a POST it got no answer to, with the same MsgId (events: the same sender and
-CreateTime), so that is the message id the dialogue claims.
+WeChat redelivers a POST it got no answer to, with the same MsgId (events: the same sender,
+CreateTime and event), so that is the message id the dialogue claims.
 """
 
 import math
@@ -41,7 +41,7 @@ def hear(message: Any, raw: Mapping[str, Any], district: str = "") -> Heard:
     """`message` is wechatpy's parsed message; `raw` its XML fields (wechatpy does not read
     `bizmsgmenuid`, which marks a tapped choice of a 菜单消息)."""
     open_id = str(message.source)
-    key = str(message.id) if getattr(message, "id", 0) else f"{open_id}:{message.time}:{raw.get('Event', message.type)}"
+    key = str(message.id) if getattr(message, "id", 0) else _event_key(open_id, message.time, raw)
     ref = user_ref(open_id)
 
     def turn(**content: Any) -> Heard:
@@ -64,6 +64,11 @@ def hear(message: Any, raw: Mapping[str, Any], district: str = "") -> Heard:
     if kind == "event" or str(raw.get("MsgType", "")).lower() == "event":
         return _event(open_id, key, str(raw.get("Event", "")).lower(), str(raw.get("EventKey") or ""), turn, district)
     return Heard(open_id, key, answer=UNSUPPORTED)
+
+
+def _event_key(open_id: str, created: int, raw: Mapping[str, Any]) -> str:
+    """WeChat's advice is sender + CreateTime; two taps within one second differ by what was tapped."""
+    return f"{open_id}:{created}:{raw.get('Event', '')}:{raw.get('EventKey') or ''}"
 
 
 def _event(open_id: str, key: str, event: str, event_key: str, turn: Any, district: str) -> Heard:

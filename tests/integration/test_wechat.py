@@ -232,3 +232,32 @@ async def test_a_redelivered_confirmation_files_one_case(rig: Rig) -> None:
     async with rig.app.uow() as uow:
         filed = await uow.cases.find(channel="wechat", user_ref=f"wx:{OPEN_ID}")
     assert len(filed) == 1 and filed[0].number in first and again == first
+
+
+async def test_the_menu_buttons_ask_what_residents_would_type(rig: Rig) -> None:
+    helped = reply_text(await rig.fake.post(rig.fake.message(OPEN_ID, "event", Event="CLICK", EventKey="help")))
+    status = reply_text(await rig.fake.post(rig.fake.message(OPEN_ID, "event", Event="CLICK", EventKey="status")))
+    assert helped.startswith("我可以帮您") and "查询进度" in helped
+    assert status.startswith("您还没有在这里反映过问题")  # 查询进度, from a resident with no case yet
+    link = await rig.fake.post(rig.fake.message(OPEN_ID, "event", Event="VIEW", EventKey="https://example.cn"))
+    assert link == "success"  # a menu link opens a page: nothing to answer
+
+
+async def test_a_window_wechat_says_is_closed_falls_back_to_the_template(rig: Rig) -> None:
+    number = await file_a_case(rig)
+    rig.fake.window_closed.add(OPEN_ID)  # our note says they wrote recently; WeChat answers 45015
+    await rig.app.bus.handle(c.AcceptCase(actor="staff:wang", number=number))
+    await deliver_all(rig.app)
+    last = rig.fake.to(OPEN_ID)[-1]
+    assert last.kind == "template" and last.body["data"]["character_string1"]["value"] == number
+
+
+async def test_a_resident_wechat_says_does_not_follow_is_unreachable(rig: Rig) -> None:
+    number = await file_a_case(rig)
+    rig.fake.not_following.add(OPEN_ID)  # 43004 for 客服消息 and template alike
+    await rig.app.bus.handle(c.AcceptCase(actor="staff:wang", number=number))
+    await deliver_all(rig.app)
+    async with rig.app.sessions() as session:
+        rows = (await session.scalars(select(OutboxRow).where(OutboxRow.case_number == number))).all()
+    refused = [r for r in rows if r.status == "unreachable"]
+    assert refused and "未关注公众号" in (refused[-1].last_error or "")

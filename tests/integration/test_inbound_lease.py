@@ -100,7 +100,7 @@ async def _dies_after_the_command(dying: Dialogue, alive: Dialogue, clock: FakeC
     once the lease has lapsed: (the case number, what the second delivery answered)."""
     first = asyncio.create_task(dying.handle(inbound))
     number = await _until_case(app, inbound.user_ref, status)
-    early = await alive.handle(replace(inbound))  # the lease is live: waits a lease, then says so
+    early = await alive.handle(inbound)  # the lease is live: waits a lease, then says so
     assert "正在处理" in early[0].text
     clock.advance(seconds=alive.config.turn_lease_seconds)
     again = await alive.handle(inbound)

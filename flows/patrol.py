@@ -23,8 +23,7 @@ STEPS = (DESCRIBE, SUMMARY, SUBMITTED)
 SETTLED, REPORT, CANCEL = "settled", "report", "cancel"
 HELLO = ("您好！您已作为网格员登录，这里用于巡查上报：直接发文字或图片说明巡查发现的情况就可以。\n"
          "地点默认是您负责的网格，不在本网格的话发送定位，或说“地点是……”。")
-TODO = ("本网格未办结的诉求请在工作台的“本网格待办”页查看（登录工作台后在菜单里），"
-        "打开一件诉求就可以添加现场记录。")
+TODO = "本网格未办结的诉求请点页面上方的“本网格待办”查看，打开一件诉求就可以添加现场记录和照片。"
 PHOTO_KEPT = "图片收到了，会和这条巡查上报一起提交。"
 CANCELLED = "好的，这条巡查上报已取消，没有提交。"
 _MIN_START = 4  # meaningful characters: 「好的」 or 「在吗」 start no report
@@ -105,7 +104,7 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return say(state, "收到定位。请先说说巡查发现了什么情况，地点会按这个定位重新确认。")
     if "待办" in plain:
         return say(state, TODO)
-    if sum(ch.isalnum() for ch in plain) < _MIN_START or u.is_intent("greet", ctx.config.intent_confidence):
+    if not _says_enough(text) or u.is_intent("greet", ctx.config.intent_confidence):
         return say(state, HELLO)
     origin = f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"
     return _described(replace(state, draft=Draft(origin=origin)), inbound, u, ctx)
@@ -114,12 +113,16 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
 def _described(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """The worker's words: kept with the NLU's reading, and placed in their grid unless they name a place."""
     assert state.draft is not None and inbound.reporter is not None
-    if sum(ch.isalnum() for ch in normalise(inbound.text)) < _MIN_START:
+    if not _says_enough(inbound.text):
         return miss(state, "请用文字简单说说巡查发现的情况。")
     draft = intake.absorb(state.draft, inbound.text, u)
     if not draft.candidates and not draft.location_done:
         draft = _in_own_grid(draft, inbound.reporter, ctx)
     return advance(replace(state, draft=draft))
+
+
+def _says_enough(text: str) -> bool:
+    return sum(ch.isalnum() for ch in normalise(text)) >= _MIN_START
 
 
 def _in_own_grid(draft: Draft, reporter: Reporter, ctx: Context) -> Draft:
@@ -158,7 +161,7 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if moved or (len(inbound.text) <= _SHORT_PLACE and location.names_place(inbound, u, ctx)):
         place = replace(inbound, text=moved.group(1)) if moved else inbound
         return location.relocate(state, place, u, ctx)
-    if sum(ch.isalnum() for ch in normalise(inbound.text)) >= _MIN_START:
+    if _says_enough(inbound.text):
         more = replace(u, category=None, topic=None, places=())  # more words keep the report's reading and place
         return ask_summary(replace(state, draft=intake.absorb(state.draft, inbound.text, more)), ctx, "好的，已补充。\n")
     return miss(state, "现场已经处理好的请回复“已现场化解”，需要部门处理的请回复“需要上报”。")

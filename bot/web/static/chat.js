@@ -154,7 +154,8 @@
     log.textContent = "";
     seenKeys = {};
     if (!items.length) {
-      system("您好！这里是民声在线受理。请直接描述您遇到的问题，例如“小区门口的路灯坏了一个多月了”。");
+      system(photo ? "您好！这里是巡查上报。直接说明（或拍下）巡查发现的情况，地点默认是您负责的网格。"
+                   : "您好！这里是民声在线受理。请直接描述您遇到的问题，例如“小区门口的路灯坏了一个多月了”。");
     }
     items.forEach(function (item, i) {
       if (item.role === "resident") {

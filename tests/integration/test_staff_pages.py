@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from bot.web.accounts import add_staff, open_session
 from bot.web.auth import STAFF_COOKIE
 from handlers import commands as c
 from handlers.deadlines import Duration
 from handlers.status import Status
+from storage.models import OutboxRow
 from tests.fakes.web_stack import PASSWORD, WebStack, web_stack
 from tests.support import FakeClock
 
@@ -171,3 +173,14 @@ async def test_the_case_file_lists_the_residents_photos_and_links_only_web_addre
     listed = page[page.index('id="case-attachments"'):].split("</ul>")[0]
     assert '<a href="https://mmbiz.qpic.cn/light.jpg"' in listed and "微信素材 m-42" in listed
     assert 'href="javascript' not in listed and "图片 3" in listed
+
+
+async def test_a_push_that_cannot_reach_the_resident_says_why_on_the_case_file(stack: WebStack) -> None:
+    case = await stack.app.bus.handle(replace(filing(), channel="wechat", user_ref="wx:o-gone"))
+    async with stack.app.sessions() as session:
+        await session.execute(update(OutboxRow).where(OutboxRow.case_number == case.number).values(
+            status="unreachable", last_error="群众已取消关注公众号，无法推送"))
+        await session.commit()
+    clerk = await sign_in(stack, "reason_clerk", "clerk", "C-T01-C01")
+    notices = (await clerk.get(f"/cases/{case.number}")).text.split('id="notices"')[1].split("</table>")[0]
+    assert "无法送达" in notices and "群众已取消关注公众号，无法推送" in notices

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.case import Case
 from handlers.status import Status
 from storage.case_repository import to_case, to_event
+from storage.db import to_utc
 from storage.channel_models import StaffRow
 from storage.models import CaseEventRow, CaseRow
 
@@ -42,9 +43,9 @@ async def case_files(
         changed = select(CaseEventRow.case_id).where(CaseEventRow.id > changed_after_event)
         query = query.where(CaseRow.id.in_(changed))
     if created_from is not None:
-        query = query.where(CaseRow.created_at >= created_from)
+        query = query.where(CaseRow.created_at >= to_utc(created_from))
     if created_to is not None:
-        query = query.where(CaseRow.created_at < created_to)
+        query = query.where(CaseRow.created_at < to_utc(created_to))
     rows = list((await session.execute(query)).scalars())
     cases = []
     for start in range(0, len(rows), _CHUNK):
@@ -84,9 +85,9 @@ async def find_cases(
     if statuses:
         query = query.where(CaseRow.status.in_([s.value for s in statuses]))
     if created_from is not None:
-        query = query.where(CaseRow.created_at >= created_from)
+        query = query.where(CaseRow.created_at >= to_utc(created_from))
     if created_to is not None:
-        query = query.where(CaseRow.created_at <= created_to)
+        query = query.where(CaseRow.created_at <= to_utc(created_to))
     return [to_case(row, []) for row in (await session.execute(query)).scalars()]
 
 
@@ -97,7 +98,7 @@ async def volume_by_day(
     day = local_day(session, CaseRow.created_at, tz)
     query = (
         select(day, CaseRow.category, CaseRow.topic, func.count())
-        .where(CaseRow.created_at >= created_from, CaseRow.created_at < created_to)
+        .where(CaseRow.created_at >= to_utc(created_from), CaseRow.created_at < to_utc(created_to))
         .group_by(day, CaseRow.category, CaseRow.topic)
         .order_by(day)
     )
@@ -111,7 +112,7 @@ async def volume_by_grid(
     count = func.count()
     query = (
         select(CaseRow.grid_code, count)
-        .where(CaseRow.created_at >= created_from, CaseRow.created_at < created_to)
+        .where(CaseRow.created_at >= to_utc(created_from), CaseRow.created_at < to_utc(created_to))
         .group_by(CaseRow.grid_code)
         .order_by(count.desc(), CaseRow.grid_code)
     )

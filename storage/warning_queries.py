@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from handlers.warning import UNKNOWN_TOPIC, Cell, DisputeFiled, Flag, Reopening
-from storage.db import dialect_insert, from_db
+from storage.db import dialect_insert, from_db, to_utc
 from storage.models import CaseEventRow, CaseRow
 from storage.supervision_queries import as_date, local_day
 from storage.warning_models import WarningFlagRow
@@ -42,7 +42,7 @@ async def weekly_counts(
     topic = func.coalesce(CaseRow.topic, UNKNOWN_TOPIC)
     query = (
         select(CaseRow.grid_code, CaseRow.category, topic, week, func.count())
-        .where(CaseRow.created_at >= created_from, CaseRow.created_at < created_to,
+        .where(CaseRow.created_at >= to_utc(created_from), CaseRow.created_at < to_utc(created_to),
                CaseRow.grid_code.is_not(None), CaseRow.category.is_not(None))
         .group_by(CaseRow.grid_code, CaseRow.category, topic, week)
     )
@@ -55,7 +55,8 @@ async def disputes_filed(session: AsyncSession, created_from: datetime, created_
     query = (
         select(CaseRow.number, CaseRow.grid_code, CaseRow.channel, CaseRow.user_ref, CaseRow.phone,
                CaseRow.address, CaseRow.created_at)
-        .where(CaseRow.category == "dispute", CaseRow.created_at >= created_from, CaseRow.created_at < created_to)
+        .where(CaseRow.category == "dispute", CaseRow.created_at >= to_utc(created_from),
+               CaseRow.created_at < to_utc(created_to))
     )
     return [
         DisputeFiled(number, grid, phone or f"{channel}:{user_ref}", address, from_db(at).astimezone(tz).date())
@@ -71,8 +72,8 @@ async def rating_reopenings(session: AsyncSession, since: datetime, until: datet
                rated.changes, CaseEventRow.changes)
         .join(CaseRow, CaseRow.id == CaseEventRow.case_id)
         .join(rated, (rated.case_id == CaseEventRow.case_id) & (rated.seq == CaseEventRow.seq - 1))
-        .where(CaseEventRow.kind == "reopened", rated.kind == "rated", CaseEventRow.at >= since,
-               CaseEventRow.at < until)
+        .where(CaseEventRow.kind == "reopened", rated.kind == "rated", CaseEventRow.at >= to_utc(since),
+               CaseEventRow.at < to_utc(until))
     )
     return [
         Reopening(number, grid, category, topic, from_db(at).astimezone(tz).date(), (rating or {}).get("rating"),

@@ -92,4 +92,8 @@ async def test_a_surge_is_flagged_and_shown_on_the_dashboard_map(browser: Browse
     await expect(page.locator("#warnings")).to_contain_text("已请社区网格员入户排查")
     await expect(page.locator("#grid-map svg .flag-marker")).to_have_count(0)
     await expect(page.get_by_role("link", name="排查预警", exact=True)).to_be_visible()
+
+    await page.get_by_role("link", name="本周排查报告（按街道）").click()
+    await expect(page.locator('#report tr[data-grid="T01-C01-G01"]')).to_contain_text("已确认：已请社区网格员入户排查")
+    await page.screenshot(path=ARTIFACTS / "staff-warning-report.png", full_page=True)
     await page.context.close()

@@ -4,7 +4,7 @@ runs the scan by itself."""
 
 import asyncio
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from bot.warning_scan import scan, warning_policy
 from handlers import commands as c
 from handlers.warning import REOPENED, REPEAT_PARTY, SURGE, WarningPolicy
 from storage.warning_models import WarningFlagRow
+from storage.warning_queries import week_bounds, weekly_counts
 from tests.integration.processes import drop_jobs_table, until
 from tests.support import FakeClock, seed_registry
 
@@ -128,6 +129,18 @@ def test_minsheng_warning_scan_lists_what_it_keeps(settings: Settings) -> None:
             "2026-11-23\t数量异常上升\t试验街道试验社区一网格 本周矛盾纠纷·城乡建设 7 件，近 12 周加权平均 1.4 件，达到预警线 7 件",
         ]
     assert runner.invoke(cli, ["warning", "scan", "--date", "27/11"]).exit_code == 2
+
+
+async def test_weeks_are_local_weeks(district: App, clock: FakeClock) -> None:
+    """Monday 00:30 in Shanghai is Sunday 16:30 UTC: it counts in Monday's week, and the week's
+    bounds are compared as UTC on SQLite too (which stores no offset)."""
+    tz = district.policies.calendar.tz
+    await file(district, clock, datetime(2026, 11, 23, 0, 30, tzinfo=tz), "web:a")
+    await file(district, clock, datetime(2026, 11, 22, 23, 30, tzinfo=tz), "web:b")
+    start, end = week_bounds(date(2026, 11, 23), tz)
+    async with district.sessions() as session:
+        counts = await weekly_counts(session, start, end, tz)
+    assert {week.isoformat(): n for (_, week), n in counts.items()} == {"2026-11-23": 1}
 
 
 def test_warning_settings_refuse_unknown_keys() -> None:

@@ -49,8 +49,8 @@ def grid_map(
                          f"{count}</text>")
         if hot:
             markers.append(f'<g class="flag-marker" data-grid="{escape(grid.code)}"><circle cx="{x:.1f}" '
-                           f'cy="{y - 12:.1f}" r="7" fill="#fff" stroke="{FLAG}" stroke-width="2"/>'
-                           f'<text x="{x:.1f}" y="{y - 8:.1f}" font-size="11" font-weight="bold" '
+                           f'cy="{y - 16:.1f}" r="7" fill="#fff" stroke="{FLAG}" stroke-width="2"/>'
+                           f'<text x="{x:.1f}" y="{y - 12:.1f}" font-size="11" font-weight="bold" '
                            f'text-anchor="middle" fill="{FLAG}">!</text></g>')
     parts.extend(markers)  # above every grid, so a neighbour's fill never hides a marker
     parts.extend(_legend(top, height, width, len(grids) - len(drawn)))

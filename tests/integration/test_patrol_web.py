@@ -20,6 +20,7 @@ from bot.web.resident import COOKIE, staff_ref, user_ref_for
 from handlers.case import Case
 from handlers.status import Status
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
+from tests.support import outbox_rows
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 NUMBER = re.compile(r"MS-\d{8}-\d{4}")
@@ -82,6 +83,8 @@ async def test_a_grid_worker_reports_in_the_web_chat_and_it_counts_as_patrol(sta
     sent_on = await report(stack, cookie, "二网格路口的井盖破损塌陷，需要更换", "report")
     assert (sent_on.source, sent_on.grid_code) == ("patrol", "T01-C01-G02")  # the words named another grid
     assert sent_on.status is Status.DISPATCHED
+    pushes = [row for row in await outbox_rows(stack.app) if row.recipient == staff_ref("wangxh")]
+    assert pushes and all(row.status == "sent" for row in pushes)  # the chat's own answers said it all
 
     chief, _ = await signed_in(stack, "chief", "supervisor")
     async with httpx.AsyncClient(base_url=stack.url, cookies={STAFF_COOKIE: chief}) as supervisor:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from handlers.directory import Grid
 
-SHADES = ("#fbe3cf", "#f6c29c", "#ee9a6b", "#d9684a", "#a9362f")
+SHADES = ("#deebf7", "#b3d1ea", "#7fb0d8", "#4a88c0", "#1f5a96")  # blues, so the red flag marks stand out
 EMPTY, OUTLINE, FLAG = "#f3f1ec", "#8a8378", "#b3261e"
 MARGIN, LEGEND = 12, 64
 Point = tuple[float, float]
@@ -33,19 +33,20 @@ def grid_map(
     ]
     project = _projection(drawn, width, height)
     markers = []
-    for grid in drawn:
+    for grid in sorted(drawn, key=lambda g: g.code in flagged):  # flagged last: no neighbour hides their outline
         count = counts.get(grid.code, 0)
         fill = SHADES[_band(count, top)] if count else EMPTY
         rings = [[project(point) for point in ring] for ring in grid.polygon if len(ring) >= 3]
         path = " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in ring) + " Z" for ring in rings)
         hot = grid.code in flagged
-        stroke = f'stroke="{FLAG}" stroke-width="2.5" data-flagged="1"' if hot else f'stroke="{OUTLINE}"'
+        stroke = f'stroke="{FLAG}" stroke-width="3" data-flagged="1"' if hot else f'stroke="{OUTLINE}"'
         parts.append(f'<path d="{path}" fill="{fill}" fill-rule="evenodd" {stroke} data-grid="{escape(grid.code)}" '
                      f'data-count="{count}">'
                      f"<title>{escape(grid.label)}：{count} 件{'，有预警' if hot else ''}</title></path>")
         x, y = _centre(rings[0])
         if count:
-            parts.append(f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="10" text-anchor="middle" fill="#222">'
+            ink = "#fff" if _band(count, top) >= 3 else "#222"
+            parts.append(f'<text x="{x:.1f}" y="{y + 4:.1f}" font-size="10" text-anchor="middle" fill="{ink}">'
                          f"{count}</text>")
         if hot:
             markers.append(f'<g class="flag-marker" data-grid="{escape(grid.code)}"><circle cx="{x:.1f}" '

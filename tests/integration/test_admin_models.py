@@ -20,7 +20,9 @@ from tests.fakes.model_archive import archive_seen_cases, archive_unseen_cases, 
 from tests.fakes.web_stack import WebStack, web_stack
 from tests.integration.test_staff_pages import Staff, sign_in
 
-pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+BOTH = pytest.mark.parametrize("db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+                               indirect=True)  # the audit log's JSON and the retrain lease differ by database
 MODELS = "/console/admin/models"
 
 
@@ -70,6 +72,7 @@ def versions(stack: WebStack) -> list[str]:
     return [v.name for v in ModelRegistry(stack.app.settings.models_dir).list_versions()]
 
 
+@SQLITE
 async def test_only_administrators_open_the_models_pages(stack: WebStack) -> None:
     [seed] = versions(stack)
     for role, department in (("clerk", "C-T01-C01"), ("dispatcher", None), ("supervisor", None)):
@@ -92,6 +95,7 @@ async def test_only_administrators_open_the_models_pages(stack: WebStack) -> Non
     assert await recent(stack.app.sessions, "models") == []  # reading changes nothing
 
 
+@SQLITE
 async def test_forms_without_the_session_token_are_refused(stack: WebStack) -> None:
     [seed] = versions(stack)
     member = await admin(stack)
@@ -102,6 +106,7 @@ async def test_forms_without_the_session_token_are_refused(stack: WebStack) -> N
     assert await recent(stack.app.sessions, "models") == []
 
 
+@BOTH
 async def test_a_retrain_ends_promoted_and_a_rollback_needs_a_reason(stack: WebStack, tmp_path: Path) -> None:
     numbers = await archive_seen_cases(stack.app, tmp_path)
     [seed] = versions(stack)
@@ -150,6 +155,7 @@ async def test_a_retrain_ends_promoted_and_a_rollback_needs_a_reason(stack: WebS
     assert audit.index("回滚到旧版本") < audit.index("再训练完成，新版本已启用") < audit.index("启动再训练")
 
 
+@BOTH
 async def test_one_retrain_at_a_time(stack: WebStack, tmp_path: Path) -> None:
     await archive_seen_cases(stack.app, tmp_path)
     member = await admin(stack)
@@ -168,6 +174,7 @@ async def test_one_retrain_at_a_time(stack: WebStack, tmp_path: Path) -> None:
     assert actions == ["retrain_promoted", "retrain_started"]
 
 
+@SQLITE
 async def test_too_few_cases_end_without_a_version(stack: WebStack) -> None:
     member = await admin(stack)
     assert (await member.post("/retrain")).status_code == 303
@@ -179,6 +186,7 @@ async def test_too_few_cases_end_without_a_version(stack: WebStack) -> None:
     assert ended.action == "retrain_failed" and "太少" in (ended.reason or "")
 
 
+@SQLITE
 async def test_two_versions_compared_on_cases_neither_learned_from(stack: WebStack, tmp_path: Path) -> None:
     await archive_seen_cases(stack.app, tmp_path)
     member = await admin(stack)

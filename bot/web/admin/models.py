@@ -19,6 +19,7 @@ from bot.bootstrap import App
 from bot.retraining import NO_REAL_EVALUATION, TASK_NAMES, figure, source, training_cases
 from bot.web.admin.heatmap import LEGEND, confusion_heatmap
 from bot.web.admin.retrain_job import AREA, Retrainer
+from bot.web.accounts import StaffSession
 from bot.web.staff import pages
 from bot.web.staff.access import ADMIN, AnyStaff, CheckedForm, require
 from bot.wording import local, model_label
@@ -95,7 +96,13 @@ def label_name(task: str) -> Callable[[str], str]:
     return str
 
 
-async def page(request: Request, session: AnyStaff, error: str | None = None, status_code: int = 200) -> HTMLResponse:
+async def page(request: Request, session: AnyStaff) -> HTMLResponse:
+    return await _listing(request, session)
+
+
+async def _listing(request: Request, session: StaffSession, error: str | None = None,
+                   status_code: int = 200) -> HTMLResponse:
+    """The models page, or an action refused on it with the reason above the versions."""
     require(session, ADMIN, WHAT)
     app: App = request.app.state.deps.app
     registry = ModelRegistry(app.settings.models_dir)
@@ -124,7 +131,7 @@ async def compare_page(request: Request, session: AnyStaff, first: str = "", sec
     require(session, ADMIN, WHAT)
     app: App = request.app.state.deps.app
     if not first or not second or first == second:
-        return await page(request, session, "请选择两个不同的版本进行比较。", 400)
+        return await _listing(request, session, "请选择两个不同的版本进行比较。", 400)
     infos = [await _version(app, first), await _version(app, second)]
     cases = [Labelled(c.number, c.text, c.category, c.topic) for c in await training_cases(app.sessions)]
     registry = ModelRegistry(app.settings.models_dir)
@@ -144,11 +151,11 @@ async def activate(request: Request, version: str, session: AnyStaff, form: Chec
     info = await _version(app, version)
     reason = str(form.get("reason") or "").strip()[:REASON_LIMIT]
     if not reason:
-        return await page(request, session, f"请填写启用{model_label(version)}的原因，未作任何更改。", 400)
+        return await _listing(request, session, f"请填写启用{model_label(version)}的原因，未作任何更改。", 400)
     registry = ModelRegistry(app.settings.models_dir)
     previous = registry.active_version()
     if info.active:
-        return await page(request, session, f"{model_label(version)}已在使用中，未作更改。", 409)
+        return await _listing(request, session, f"{model_label(version)}已在使用中，未作更改。", 409)
     await asyncio.to_thread(registry.activate, version)
     action = "rolled_back" if rolls_back(info, previous) else "promoted"
     await record(app.sessions, AuditEntry(app.policies.clock.now(), session.staff.username, AREA, action, version,
@@ -160,7 +167,7 @@ async def start_retrain(request: Request, session: AnyStaff, form: CheckedForm) 
     require(session, ADMIN, WHAT)
     app: App = request.app.state.deps.app
     if not await retrainer(request).start(app, session.staff.username):
-        return await page(request, session, "已有一次重新训练正在进行，请等它结束后再启动。", 409)
+        return await _listing(request, session, "已有一次重新训练正在进行，请等它结束后再启动。", 409)
     return RedirectResponse(f"{BASE}#retrain", status_code=303)
 
 

@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -157,11 +158,13 @@ async def report(app: App, surges: list[Surge], weeks: int, policy: WarningPolic
     caught = injected & found
     false = found - injected
     judged = weeks - policy.min_history_weeks
-    missed = sorted((s.extra, s.week.isoformat()) for s in surges if (s.grid, s.category, s.topic, s.week) not in found)
+    missed = Counter(s.extra for s in surges if (s.grid, s.category, s.topic, s.week) not in found)
+    sizes = Counter(s.extra for s in surges)
     print(f"  激增检出 {len(caught)}/{len(injected)}（{len(caught) / len(injected):.0%}）；"
           f"误报 {len(false)} 条，每周 {len(false) / judged:.2f} 条（{judged} 个判定周）")
     if missed:
-        print(f"  漏报的激增（加入件数, 周次）：{missed[:8]}{' …' if len(missed) > 8 else ''}")
+        shown = "，".join(f"加 {extra} 件的 {missed[extra]}/{sizes[extra]} 次" for extra in sorted(missed))
+        print(f"  漏报：{shown}")
     print(f"  一次扫描用时：中位 {statistics.median(timings) * 1000:.0f} ms，最长 {max(timings) * 1000:.0f} ms")
 
 

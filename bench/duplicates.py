@@ -40,7 +40,7 @@ from bench.common import ROOT, percentiles, scratch_database  # noqa: E402
 from bot.bootstrap import build_app  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from handlers.case import Case  # noqa: E402
-from handlers.duplicates import SIGNATURE_SIZE, DuplicatePolicy, signature  # noqa: E402
+from handlers.duplicates import SIGNATURE_BYTES, DuplicatePolicy, signature_matrix, signature  # noqa: E402
 from handlers.status import MERGEABLE, Status  # noqa: E402
 from storage.duplicate_queries import duplicate_candidates  # noqa: E402
 from storage.importers.registry import import_district  # noqa: E402
@@ -77,10 +77,9 @@ def labelled_pairs(messages: list[dict[str, str]]) -> set[tuple[int, int]]:
 
 def quality(messages: list[dict[str, str]], configured: DuplicatePolicy) -> None:
     same = labelled_pairs(messages)
-    sigs = [signature(m["text"]) or b"\xff" * SIGNATURE_SIZE * 4 for m in messages]
-    matrix = np.frombuffer(b"".join(sigs), dtype="<u4").reshape(len(sigs), SIGNATURE_SIZE)
+    matrix = signature_matrix([signature(m["text"]) or b"\xff" * SIGNATURE_BYTES for m in messages])
     topics = np.array([m["label"] for m in messages])
-    upper = np.triu(np.ones((len(sigs), len(sigs)), dtype=bool), 1)
+    upper = np.triu(np.ones((len(matrix), len(matrix)), dtype=bool), 1)
     scores = np.stack([(matrix == row).mean(axis=1) for row in matrix])
     agree = topics[:, None] == topics[None, :]
     print(f"标注：{len(messages)} 条留言，{len(same)} 对为同一问题（其余 {upper.sum() - len(same):,} 对视为不同问题）")

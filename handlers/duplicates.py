@@ -3,8 +3,8 @@
 The text is compared by the characters residents share when they describe one problem (the
 estate, the road, the thing that broke): the set of character bigrams of each text, minus a few
 bigrams every letter to the government uses (尊敬的领导、希望有关部门…), compared by Jaccard
-similarity. Each case carries a MinHash signature of that set (`SIGNATURE_SIZE` 32-bit minima
-under fixed random hash functions): the share of positions where two signatures agree estimates
+similarity. Each case carries a MinHash signature of that set (the lowest 16 bits of each of
+`SIGNATURE_SIZE` minima under fixed random hash functions): the share of positions where two signatures agree estimates
 the Jaccard similarity, so checking a new case is one vectorised comparison against the stored
 signatures of the open cases nearby, and the texts themselves are read only for the few found.
 
@@ -14,6 +14,7 @@ topics differ, the bar is higher (`other_topic_threshold`): residents word one l
 classifier may still read two reports of it differently. bench/duplicates.py measures the choice.
 """
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,12 +24,21 @@ import numpy as np
 
 from handlers.directory import Grid
 
-SIGNATURE_SIZE = 64
+SIGNATURE_SIZE = 128
+SIGNATURE_BYTES = SIGNATURE_SIZE * 2
 _PRIME = (1 << 61) - 1
 _MAX = np.uint64(0xFFFFFFFF)
-_rng = np.random.default_rng(20261206)  # fixed: signatures stored in the database must stay comparable
-_A = _rng.integers(1, _PRIME, SIGNATURE_SIZE, dtype=np.uint64)
-_B = _rng.integers(0, _PRIME, SIGNATURE_SIZE, dtype=np.uint64)
+_KEPT = "<u2"  # 16 bits of each minimum: two texts agree by accident once in 65,536, half the bytes of 32
+
+
+def _constants(name: str) -> np.ndarray:
+    """The hash functions' constants, from SHA-256 rather than a random generator whose stream a
+    NumPy release may change: signatures stored in the database must stay comparable for good."""
+    digests = (hashlib.sha256(f"minsheng-minhash-{name}-{i}".encode()).digest() for i in range(SIGNATURE_SIZE))
+    return np.array([int.from_bytes(d[:8], "little") % (_PRIME - 1) + 1 for d in digests], dtype=np.uint64)
+
+
+_A, _B = _constants("a"), _constants("b")
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z]+")
 # Bigrams of the phrases letters to the government share whatever they are about: salutations,
 # requests, thanks and the words for "problem", "resident" and "department". Written by hand, not
@@ -57,12 +67,12 @@ def signature(text: str) -> bytes | None:
         return None
     values = np.array([_stable_hash(g) for g in grams], dtype=np.uint64)
     hashed = (values[:, None] * _A[None, :] + _B[None, :]) % np.uint64(_PRIME) & _MAX
-    return hashed.min(axis=0).astype("<u4").tobytes()
+    return (hashed.min(axis=0) & np.uint64(0xFFFF)).astype(_KEPT).tobytes()
 
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two texts from their signatures."""
-    return float((np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")).mean())
+    return float((np.frombuffer(a, dtype=_KEPT) == np.frombuffer(b, dtype=_KEPT)).mean())
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,7 @@ class Pool:
 
     numbers: Sequence[str]
     topics: np.ndarray  # object array of topic names, None where a case has none
-    signatures: np.ndarray  # (len(numbers), SIGNATURE_SIZE) uint32
+    signatures: np.ndarray  # (len(numbers), SIGNATURE_SIZE) uint16
 
     @classmethod
     def of(cls, cases: Sequence[tuple[str, str | None, bytes]]) -> "Pool":
@@ -122,7 +132,7 @@ class Match:
 
 
 def signature_matrix(signatures: Sequence[bytes]) -> np.ndarray:
-    return np.frombuffer(b"".join(signatures), dtype="<u4").reshape(len(signatures), SIGNATURE_SIZE)
+    return np.frombuffer(b"".join(signatures), dtype=_KEPT).reshape(len(signatures), SIGNATURE_SIZE)
 
 
 def best_matches(
@@ -137,7 +147,7 @@ def best_matches(
     policy's), in one vectorised pass however large the pool."""
     if sig is None or not len(pool.numbers):
         return []
-    scores = (pool.signatures == np.frombuffer(sig, dtype="<u4")).mean(axis=1)
+    scores = (pool.signatures == np.frombuffer(sig, dtype=_KEPT)).mean(axis=1)
     if topic:
         differs = (pool.topics != topic) & (pool.topics != None)  # noqa: E711 - elementwise on an object array
         bar = np.where(differs, policy.other_topic_threshold, policy.threshold)

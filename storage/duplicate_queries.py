@@ -86,7 +86,9 @@ class SignatureIndex:
         start = since if self._read_until is None else self._read_until - LATE_COMMIT
         query = select(
             CaseRow.number, CaseRow.grid_code, CaseRow.topic, CaseRow.created_at, CaseRow.text_signature
-        ).where(CaseRow.created_at >= to_utc(start), CaseRow.text_signature.is_not(None), CaseRow.grid_code.is_not(None))
+        ).where(
+            CaseRow.created_at >= to_utc(start), CaseRow.text_signature.is_not(None), CaseRow.grid_code.is_not(None)
+        )
         for number, grid, topic, at, sig in (await session.execute(query)).all():
             self._grids[grid].put(number, topic, from_db(at), sig)
         self._read_until = now

@@ -4,6 +4,7 @@ import pytest
 
 from handlers.directory import Grid
 from handlers.duplicates import (
+    SIGNATURE_BYTES,
     DuplicatePolicy,
     Pool,
     best_matches,
@@ -43,7 +44,7 @@ def test_one_leak_told_twice_is_similar_and_another_problem_is_not() -> None:
 
 def test_signatures_are_the_same_in_every_process() -> None:
     """Stored signatures are compared with ones computed later, by other workers."""
-    assert signature(LEAK) == signature(LEAK) and len(signature(LEAK) or b"") == 256
+    assert signature(LEAK) == signature(LEAK) and len(signature(LEAK) or b"") == SIGNATURE_BYTES
     assert signature("ab12") == bytes.fromhex(signature("ab12").hex())  # type: ignore[union-attr]
 
 

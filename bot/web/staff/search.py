@@ -8,7 +8,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from bot.bootstrap import App
-from bot.web.staff.access import AnyStaff, may_view, search_scope
+from bot.web.accounts import StaffSession
+from bot.web.staff.access import GRID_ROLES, AnyStaff, on_patrol, search_scope
 from bot.web.staff.pages import render
 from bot.web.staff.queues import departments_by_code
 from bot.web.templating import CASE_NUMBER
@@ -49,7 +50,7 @@ def parse_query(text: str) -> CaseQuery:
 async def page(request: Request, session: AnyStaff, q: str = "") -> HTMLResponse:
     app: App = request.app.state.deps.app
     query, scope = parse_query(q), search_scope(session)
-    found = [] if query.empty else [c for c in await _search(app, query, scope) if may_view(session, c)]
+    found = [] if query.empty else [c for c in await _search(app, query, scope) if _on_their_beat(session, c)]
     return render(request, "search.html", session, searched_for=q.strip(), searched=not query.empty,
                   rows=found[:LIMIT], more=len(found) > LIMIT, departments=await departments_by_code(app),
                   scoped=scope is not None)
@@ -59,3 +60,9 @@ async def _search(app: App, query: CaseQuery, department: str | None) -> list[Ca
     async with app.sessions() as db:
         return await search_cases(db, number=query.number, phone_tail=query.phone_tail, words=query.words,
                                   department=department, limit=LIMIT + 1)
+
+
+def _on_their_beat(session: StaffSession, case: Case) -> bool:
+    """A grid worker finds only their grids' cases; a clerk's search is already limited by its query
+    to what their department holds or once held (search_scope), which snapshots cannot tell again."""
+    return on_patrol(session, case) if session.staff.role in GRID_ROLES else True

@@ -32,6 +32,7 @@ from bot.bootstrap import App, build_app  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.warning_scan import scan, warning_policy  # noqa: E402
 from handlers.warning import SURGE, WEEK, WarningPolicy, week_start  # noqa: E402
+from storage.db import to_utc  # noqa: E402
 from storage.importers.registry import import_district  # noqa: E402
 from storage.models import CaseRow, GridRow  # noqa: E402
 from storage.warning_models import WarningFlagRow  # noqa: E402
@@ -104,7 +105,7 @@ async def load(app: App, counts: Counts) -> int:
     for (grid, category, topic, week), n in counts.items():
         monday = datetime.combine(FIRST_MONDAY + WEEK * week, datetime.min.time(), tz)
         for i in range(n):
-            at = monday + timedelta(minutes=(made * 37 + i * 211) % (7 * 24 * 60))
+            at = to_utc(monday + timedelta(minutes=(made * 37 + i * 211) % (7 * 24 * 60)))  # as the app stores times
             rows.append({"number": f"BENCH-{made:07}", "text": "生成的诉求", "channel": "web", "user_ref": f"web:b{made}",
                          "category": category, "topic": topic, "grid_code": grid, "status": "closed",
                          "created_at": at, "updated_at": at})

@@ -2,7 +2,9 @@
 worker threads because wechatpy is synchronous. Errors are WeChat's own codes, mapped by callers."""
 
 import asyncio
+import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping, Sequence
 
 import requests
@@ -14,6 +16,7 @@ from bot.wechat.settings import WeChatSettings
 from storage.db import make_sync_engine
 
 log = logging.getLogger(__name__)
+SEND_THREADS = 16  # concurrent calls to WeChat's API; each waits on the network, not the CPU
 
 
 class WeChatUnavailable(Exception):
@@ -25,8 +28,12 @@ class WeChatUnavailable(Exception):
 
 
 class WeChatSender:
-    def __init__(self, client: SharedTokenClient) -> None:
+    """Calls run in threads of the sender's own: a slow WeChat API must not hold up the threads the
+    dialogue's NLU runs in (asyncio's default pool)."""
+
+    def __init__(self, client: SharedTokenClient, threads: int = SEND_THREADS) -> None:
         self.client = client
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wechat-send")
 
     @classmethod
     def open(cls, config: WeChatSettings, database_url: str) -> "WeChatSender":
@@ -35,6 +42,7 @@ class WeChatSender:
         return cls(SharedTokenClient(config.app_id, config.secret, config.api_base, SharedTokens(engine)))
 
     def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
         self.client.tokens.engine.dispose()
 
     async def deliver(self, open_id: str, messages: Sequence[Outgoing]) -> None:
@@ -59,7 +67,7 @@ class WeChatSender:
 
     async def _call(self, method: object, *args: object) -> None:
         try:
-            await asyncio.to_thread(method, *args)  # type: ignore[arg-type]
+            await asyncio.get_running_loop().run_in_executor(self._pool, functools.partial(method, *args))  # type: ignore[arg-type]
         except WeChatClientException as exc:
             raise WeChatUnavailable(_code(exc.errcode), f"微信接口返回 {exc.errcode}：{exc.errmsg}") from exc
         except requests.RequestException as exc:

@@ -2,16 +2,19 @@
 
 import asyncio
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from bot.dialogue_root import load_analyzer
 from bot.settings import Settings, load_settings
 from storage.importers.district import District, validate_district
 from tests.conversations.harness import model_cache, trained_models
 from tests.conversations.kit import ROOT, SAMPLE_FILES, load_sample_district
+from tests.fakes.web_stack import WebStack, scratch_database, web_stack
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +45,18 @@ def district_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFa
     shutil.copy(sqlite_template, path)
     asyncio.run(load_sample_district(f"sqlite:///{path}"))
     return path
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module",
+                        params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:
+    """The whole web edge for a test module, once per database; the module's `STACK_OPTIONS` (keyword
+    arguments of web_stack: which dialogue, which limits) say how. Modules with other needs define
+    their own `stack`."""
+    kind = request.param
+    template = request.getfixturevalue("sqlite_template") if kind == "sqlite" else None
+    pg = request.getfixturevalue("postgres_url") if kind == "postgresql" else None
+    url = await scratch_database(kind, tmp_path_factory.mktemp(request.module.__name__.rpartition(".")[2]),
+                                 template, pg)
+    async with web_stack(url, **getattr(request.module, "STACK_OPTIONS", {})) as running:
+        yield running

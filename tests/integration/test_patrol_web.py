@@ -6,12 +6,10 @@ annotates only their own grids' cases. On SQLite and PostgreSQL."""
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from websockets.asyncio.client import connect
 
 from bot.web.accounts import add_staff, open_session
@@ -19,7 +17,7 @@ from bot.web.auth import STAFF_COOKIE
 from bot.web.resident import COOKIE, staff_ref, user_ref_for
 from handlers.case import Case
 from handlers.status import Status
-from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
+from tests.fakes.web_stack import PASSWORD, WebStack
 from tests.support import outbox_rows
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -27,15 +25,7 @@ NUMBER = re.compile(r"MS-\d{8}-\d{4}")
 WORK = "/console/work"
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module",
-                        params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:
-    kind = request.param
-    template = request.getfixturevalue("sqlite_template") if kind == "sqlite" else None
-    pg = request.getfixturevalue("postgres_url") if kind == "postgresql" else None
-    url = await scratch_database(kind, tmp_path_factory.mktemp("patrol"), template, pg)
-    async with web_stack(url, real_dialogue=True) as running:
-        yield running
+STACK_OPTIONS = {"real_dialogue": True}  # the real flows/ dialogue with keyword understanding
 
 
 async def signed_in(stack: WebStack, username: str, role: str, grids: tuple[str, ...] = ()) -> tuple[str, str]:

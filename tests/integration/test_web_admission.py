@@ -21,15 +21,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 PER_ADDRESS = 3
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module",
-                        params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:
-    kind = request.param
-    template = request.getfixturevalue("sqlite_template") if kind == "sqlite" else None
-    pg = request.getfixturevalue("postgres_url") if kind == "postgresql" else None
-    url = await scratch_database(kind, tmp_path_factory.mktemp("admission"), template, pg)
-    async with web_stack(url, limits={"new_residents_per_address": PER_ADDRESS}) as running:
-        yield running
+STACK_OPTIONS = {"limits": {"new_residents_per_address": PER_ADDRESS}}
 
 
 async def page(stack: WebStack, address: str, cookie: str | None = None) -> httpx.Response:

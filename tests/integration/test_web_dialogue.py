@@ -3,31 +3,21 @@
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from websockets.asyncio.client import connect
 
 from bot.web.resident import COOKIE, user_ref_for
 from handlers import commands as c
-from tests.fakes.web_stack import WebStack, scratch_database, web_stack
+from tests.fakes.web_stack import WebStack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 NUMBER = re.compile(r"MS-\d{8}-\d{4}")
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module",
-                        params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:
-    kind = request.param
-    template = request.getfixturevalue("sqlite_template") if kind == "sqlite" else None
-    pg = request.getfixturevalue("postgres_url") if kind == "postgresql" else None
-    url = await scratch_database(kind, tmp_path_factory.mktemp("dialogue"), template, pg)
-    async with web_stack(url, real_dialogue=True) as running:
-        yield running
+STACK_OPTIONS = {"real_dialogue": True}  # the real flows/ dialogue with keyword understanding
 
 
 async def turn(ws: Any, n: int, **payload: Any) -> list[dict[str, Any]]:

@@ -3,12 +3,10 @@
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import InvalidStatus
@@ -17,20 +15,11 @@ from bot.web.resident import COOKIE, user_ref_for
 from handlers import commands as c
 from handlers.ports import Notification
 from storage.models import OutboxRow
-from tests.fakes.web_stack import WebStack, scratch_database, web_stack
+from tests.fakes.web_stack import WebStack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module",
-                        params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:
-    kind = request.param
-    template = request.getfixturevalue("sqlite_template") if kind == "sqlite" else None
-    pg = request.getfixturevalue("postgres_url") if kind == "postgresql" else None
-    url = await scratch_database(kind, tmp_path_factory.mktemp("web"), template, pg)
-    async with web_stack(url) as running:
-        yield running
 
 
 async def new_resident(stack: WebStack) -> str:

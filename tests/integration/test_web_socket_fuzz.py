@@ -19,7 +19,7 @@ from websockets.uri import parse_uri
 
 from bot.web.resident import COOKIE, WS_MAX_BYTES, user_ref_for
 from flows.messages import Inbound, Reply
-from tests.fakes.web_stack import WebStack, scratch_database, web_stack
+from tests.fakes.web_stack import WebStack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 NUMBER = re.compile(r"[A-Z]+-\d{8}-\d{4}")
@@ -48,15 +48,7 @@ HOSTILE: dict[str, str | bytes] = {
 }
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module",
-                        params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WebStack]:
-    kind = request.param
-    template = request.getfixturevalue("sqlite_template") if kind == "sqlite" else None
-    pg = request.getfixturevalue("postgres_url") if kind == "postgresql" else None
-    url = await scratch_database(kind, tmp_path_factory.mktemp("fuzz"), template, pg)
-    async with web_stack(url, real_dialogue=True) as running:
-        yield running
+STACK_OPTIONS = {"real_dialogue": True}  # the real flows/ dialogue with keyword understanding
 
 
 class Resident:

@@ -1,0 +1,72 @@
+"""Where a resident turn's time goes: cProfile over the real dialogue (keyword understanding, so the
+NLU model does not hide the rest) on a scratch SQLite or PostgreSQL database.
+
+Each resident files one case in three turns (complaint with its place, a phone, 确认); the first
+20 residents warm up, the next N are profiled. Prints ms per turn and the project's functions by
+cumulative time: the database transactions a turn opens show up as conversation_store.begin /
+finish, the recent-cases lookup and the filing. This is the method issue 16 asks to keep; its
+output is not committed.
+
+Run: python bench/turn_profile.py [--db sqlite|postgresql] [--residents 100] [--top 30]
+"""
+
+import argparse
+import asyncio
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import ROOT, scratch_database  # noqa: E402
+from bot.bootstrap import build_app  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from flows.messages import Inbound  # noqa: E402
+from tests.fakes.understanding import keyword_dialogue  # noqa: E402
+from tests.support import seed_registry  # noqa: E402
+
+TURNS = ("一网格的小区门口路灯坏了一个多月了", "13812345678", "确认")
+WARM_UP = 20
+
+
+async def profile(kind: str, residents: int, top: int) -> None:
+    async with scratch_database(kind) as url:
+        if url is None:
+            return
+        os.environ["MINSHENG_DATABASE_URL"] = url
+        app = build_app(load_settings(ROOT / "config.toml"))
+        await seed_registry(app.sessions)
+        dialogue = await keyword_dialogue(app)
+
+        async def file_cases(prefix: str, count: int) -> int:
+            for i in range(count):
+                for j, text in enumerate(TURNS):
+                    await dialogue.handle(Inbound("web", f"web:{prefix}{i}", f"{prefix}{i}-{j}", text=text))
+            return count * len(TURNS)
+
+        await file_cases("warm", WARM_UP)
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        turns = await file_cases("r", residents)
+        profiler.disable()
+        print(f"{kind}：{turns} 轮，每轮 {(time.perf_counter() - started) * 1000 / turns:.2f} ms（含分析器开销）")
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(r"/(flows|storage|handlers|bot)/", top)
+        await app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default="sqlite", choices=("sqlite", "postgresql"))
+    parser.add_argument("--residents", type=int, default=100)
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    asyncio.run(profile(args.db, args.residents, args.top))
+
+
+if __name__ == "__main__":
+    main()

@@ -11,13 +11,26 @@ from starlette.websockets import WebSocket
 
 
 class LiveHub:
+    """A tab joins before its history is read, so no push recorded meanwhile is missed; pushes to a
+    tab are held until `opened` (its history sent), since the page redraws everything on the history
+    and would wipe a push drawn before it. A push the history already holds comes again after it;
+    the page ignores a key it has drawn."""
+
     def __init__(self) -> None:
         self._sockets: dict[str, set[WebSocket]] = defaultdict(set)
+        self._held: dict[WebSocket, list[dict[str, Any]]] = {}
 
     def join(self, user_ref: str, socket: WebSocket) -> None:
         self._sockets[user_ref].add(socket)
+        self._held[socket] = []
+
+    async def opened(self, socket: WebSocket) -> None:
+        """The tab has its history: send what was held for it, in order."""
+        for payload in self._held.pop(socket, []):
+            await socket.send_json(payload)
 
     def leave(self, user_ref: str, socket: WebSocket) -> None:
+        self._held.pop(socket, None)
         sockets = self._sockets.get(user_ref)
         if sockets is not None:
             sockets.discard(socket)
@@ -41,6 +54,11 @@ class LiveHub:
         """Send to every open tab of this resident; a tab that went away is forgotten."""
         reached = 0
         for socket in list(self._sockets.get(user_ref, ())):
+            held = self._held.get(socket)
+            if held is not None:
+                held.append(payload)
+                reached += 1
+                continue
             try:
                 await socket.send_json(payload)
                 reached += 1

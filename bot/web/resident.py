@@ -143,10 +143,20 @@ async def _serve(socket: WebSocket, deps: WebDeps, ref: str, resident: ResidentI
     try:
         items = await deps.history.history(CHANNEL, ref, deps.web.history_limit)
         open_ = await _send(socket, {"type": "history", "items": [history_item(i) for i in items]})
+        open_ = open_ and await _opened(socket, deps)
         while open_ and (frame := await _receive(socket)) is not None:
             open_ = await _turn(socket, deps, ref, frame, resident, reporter)
     finally:
         deps.hub.leave(ref, socket)
+
+
+async def _opened(socket: WebSocket, deps: WebDeps) -> bool:
+    """Pushes held while the history was read and sent go out now (bot.web.hub)."""
+    try:
+        await deps.hub.opened(socket)
+    except (WebSocketDisconnect, RuntimeError):
+        return False
+    return True
 
 
 async def _turn_away(socket: WebSocket, deps: WebDeps, cookie: str | None) -> None:

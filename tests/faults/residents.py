@@ -31,15 +31,6 @@ PATIENCE = 90.0  # seconds a message may wait for its answer across restarts bef
 MAX_TURNS = 12
 
 
-async def _history_first(socket: ClientConnection) -> bool:
-    """True once the page's history arrives, False if the server turns the page away first. A push
-    may come before the history (the tab joins the live hub before its history is read); the page
-    draws the history over it, which holds that push too."""
-    while (frame := json.loads(await socket.recv()))["type"] == "push":
-        continue
-    return frame["type"] == "history"
-
-
 class Lost(Exception):
     """A message the channel never answered, or answered with a failure."""
 
@@ -149,7 +140,7 @@ class WebResident:
             url = self.base.replace("http", "ws", 1) + "/ws"
             socket = await connect(url, additional_headers={"Cookie": f"ms_resident={self._cookie}"},
                                    open_timeout=5)
-            if await _history_first(socket):
+            if json.loads(await socket.recv())["type"] == "history":
                 self._socket = socket
                 return socket
             await socket.close()

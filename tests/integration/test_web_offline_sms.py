@@ -76,6 +76,7 @@ async def test_a_push_to_a_closed_page_goes_by_sms_and_waits_in_the_history(app:
 async def test_a_resident_with_the_page_open_is_not_texted(app: App, gateway: FakeSmsGateway) -> None:
     hub, tab = LiveHub(), Tab()
     hub.join(RESIDENT, tab)  # type: ignore[arg-type]
+    await hub.opened(tab)  # type: ignore[arg-type]  # the tab has its history
     served = web_channel(app, gateway, hub)
     app.notifiers["web"] = served.notifier
     stop = asyncio.Event()

@@ -10,7 +10,7 @@ import pytest
 
 from tests.faults.campaign import run_faults
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.faults]
 KILLS = 50
 
 

@@ -127,19 +127,20 @@ async def while_leading(lease: Lease, stop: asyncio.Event, run: Callable[[asynci
     try:
         while not stop.is_set():
             if not await lease.acquire():
-                await _wait(stop, standby_seconds)
+                await pause(stop, standby_seconds)
                 continue
             leading = asyncio.Event()
             running = asyncio.create_task(run(leading))
             while not stop.is_set() and not running.done() and await lease.held():
-                await _wait(stop, check_seconds)
+                await pause(stop, check_seconds)
             leading.set()
             await asyncio.gather(running, return_exceptions=True)
     finally:
         await lease.release()
 
 
-async def _wait(stop: asyncio.Event, seconds: float) -> None:
+async def pause(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep `seconds`, or less if `stop` is set meanwhile (every background loop waits this way)."""
     try:
         await asyncio.wait_for(stop.wait(), seconds)
     except TimeoutError:

@@ -30,7 +30,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import Engine
 
 from bot.bootstrap import App, build_app
-from bot.leases import open_lease
+from bot.leases import open_lease, pause
 from bot.settings import Settings, load_settings
 from bot.warning_scan import scan, warning_policy
 from handlers.case import Case
@@ -201,7 +201,7 @@ async def run_scheduler(app: App, stop: asyncio.Event, settings: SchedulerSettin
                 await _lead(app, stop, settings, lease.held)
                 log.info("本进程已停止定时任务调度")
             else:
-                await _sleep(stop, settings.standby_seconds)
+                await pause(stop, settings.standby_seconds)
     finally:
         await lease.release()
 
@@ -236,7 +236,7 @@ async def _lead(
     await asyncio.to_thread(scheduler.start)
     try:
         while not stop.is_set() and await held():
-            await _sleep(stop, min(settings.standby_seconds, 2))
+            await pause(stop, min(settings.standby_seconds, 2))
     finally:
         await asyncio.to_thread(scheduler.shutdown, False)
         await asyncio.to_thread(leader.drain)
@@ -273,13 +273,6 @@ def _remove(scheduler: BackgroundScheduler, job_id: str) -> None:
         scheduler.remove_job(job_id, "default")
     except JobLookupError:
         pass  # fired (and removed itself) in the meantime
-
-
-async def _sleep(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
 
 
 def main() -> None:

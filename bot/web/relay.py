@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.leases import pause
 from bot.web.hub import LiveHub
 from storage.conversation_store import HistoryEntry
 
@@ -71,7 +72,7 @@ class PostgresRelay:
                 connection = await asyncpg.connect(self.dsn, timeout=10)
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("live-push listener cannot connect (%s); retrying", exc)
-                await _pause(stop, RECONNECT_SECONDS)
+                await pause(stop, RECONNECT_SECONDS)
                 continue
             lost = asyncio.Event()
             connection.add_termination_listener(lambda _: lost.set())
@@ -103,9 +104,3 @@ class PostgresRelay:
         if entry is not None:
             await self.hub.push(recipient, push_payload(key, entry.text, entry.choices))
 
-
-async def _pause(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass

@@ -2,7 +2,7 @@
 
 from storage import models
 from storage import dialogue_models  # noqa: F401 - registers the dialogue tables
-from storage import channel_models  # noqa: F401 - registers staff accounts and sessions
+from storage import staff_models  # noqa: F401 - registers staff accounts and sessions
 from storage import wechat_models  # noqa: F401 - registers WeChat followers and the shared access_token
 from storage import warning_models  # noqa: F401 - registers early-warning flags
 from storage import audit_models  # noqa: F401 - registers the administrators' audit log

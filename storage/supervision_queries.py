@@ -12,7 +12,7 @@ from handlers.case import Case
 from handlers.status import Status
 from storage.case_repository import to_case, to_event
 from storage.db import to_utc
-from storage.channel_models import StaffRow
+from storage.staff_models import StaffRow
 from storage.models import CaseEventRow, CaseRow
 
 _CHUNK = 500

@@ -12,7 +12,7 @@ from bot.cli.common import console, fail, open_app, run_async
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, print_listing
 from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, add_staff
 from bot.web.settings import WebSettings
-from storage.channel_models import all_staff, grids_of
+from storage.staff_models import all_staff, grids_of
 
 staff_app = typer.Typer(help="工作人员账号（网页坐席工作台登录用）", no_args_is_help=True)
 PASSWORD_ENV = "MINSHENG_STAFF_PASSWORD"

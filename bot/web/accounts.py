@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.channel_models import (
+from storage.staff_models import (
     StaffRow,
     StaffSessionRow,
     drop_expired_sessions,

@@ -14,7 +14,7 @@ from bot.cli.main import app as cli
 from bot.web.accounts import add_staff
 from handlers import commands as c
 from handlers.status import Status
-from storage.channel_models import StaffRow
+from storage.staff_models import StaffRow
 from tests.fakes.web_stack import PASSWORD, WebStack
 from tests.integration.test_staff_pages import BASE, filing, numbers_in, sign_in, stack  # noqa: F401 - stack: fixture
 from tests.integration.test_web_console import csrf

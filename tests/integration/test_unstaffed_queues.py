@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from bot.web.accounts import add_staff
 from handlers import commands as c
-from storage.channel_models import StaffRow
+from storage.staff_models import StaffRow
 from tests.fakes.web_stack import PASSWORD, WebStack
 from tests.integration.test_staff_pages import filing, numbers_in, sign_in, stack  # noqa: F401 - stack: fixture
 

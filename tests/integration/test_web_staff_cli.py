@@ -5,7 +5,7 @@ from sqlalchemy import create_engine, select
 from typer.testing import CliRunner
 
 from bot.cli.main import app as cli
-from storage.channel_models import StaffRow
+from storage.staff_models import StaffRow
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 

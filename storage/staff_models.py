@@ -1,4 +1,4 @@
-"""Channel-edge tables: staff accounts (argon2 hashes, never passwords), the grids a grid worker
+"""Staff tables: accounts (argon2 hashes, never passwords), the grids a grid worker
 patrols, and staff web sessions.
 
 Only digests of session tokens are stored, so a copy of the database opens no one's session.

@@ -24,9 +24,14 @@ class AuditEntry:
 async def record(sessions: async_sessionmaker[AsyncSession], entry: AuditEntry) -> None:
     """Kept in a transaction of its own: an action that happened is logged even if what follows fails."""
     async with sessions() as session:
-        session.add(AuditRow(at=entry.at, actor=entry.actor, area=entry.area, action=entry.action,
-                             subject=entry.subject, reason=entry.reason, details=entry.details))
+        stage(session, entry)
         await session.commit()
+
+
+def stage(session: AsyncSession, entry: AuditEntry) -> None:
+    """Adds the entry to the caller's transaction, for a change that must be logged if and only if it is written."""
+    session.add(AuditRow(at=entry.at, actor=entry.actor, area=entry.area, action=entry.action,
+                         subject=entry.subject, reason=entry.reason, details=entry.details))
 
 
 async def recent(sessions: async_sessionmaker[AsyncSession], area: str, limit: int = 50) -> list[AuditEntry]:

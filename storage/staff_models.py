@@ -7,10 +7,11 @@ Only digests of session tokens are stored, so a copy of the database opens no on
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, select
+from sqlalchemy import Boolean, ForeignKey, Integer, String, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.db import to_utc
 from storage.models import Base
 
 
@@ -81,3 +82,24 @@ async def drop_session(session: AsyncSession, digest: str) -> None:
 
 async def drop_expired_sessions(session: AsyncSession, now: datetime) -> None:
     await session.execute(delete(StaffSessionRow).where(StaffSessionRow.expires_at < now))
+
+
+async def end_sessions(session: AsyncSession, staff_id: int, keep: str | None = None) -> None:
+    """Sign the member out everywhere (a disabled account, a new password), but for the session `keep`:
+    an administrator resetting their own password stays signed in where they did it."""
+    query = delete(StaffSessionRow).where(StaffSessionRow.staff_id == staff_id)
+    if keep is not None:
+        query = query.where(StaffSessionRow.token_digest != keep)
+    await session.execute(query)
+
+
+async def live_sessions(session: AsyncSession, now: datetime) -> dict[int, int]:
+    """Unexpired sessions per member, so an administrator sees who is signed in before disabling them."""
+    query = (select(StaffSessionRow.staff_id, func.count()).where(StaffSessionRow.expires_at > to_utc(now))
+             .group_by(StaffSessionRow.staff_id))
+    return {staff_id: count for staff_id, count in (await session.execute(query)).all()}
+
+
+async def active_admins(session: AsyncSession) -> int:
+    query = select(func.count()).select_from(StaffRow).where(StaffRow.role == "admin", StaffRow.active.is_(True))
+    return await session.scalar(query) or 0

@@ -8,17 +8,19 @@ from enum import Enum
 
 import typer
 
-from bot.cli.common import console, fail, open_app, run_async
+from bot.account_admin import accounts, assignment_of, check_assignment, create_account
+from bot.cli.common import console, fail, open_app, run_async, staff_name
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, print_listing
-from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, add_staff
+from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, AccountExists
 from bot.web.settings import WebSettings
-from storage.staff_models import all_staff, grids_of
+from storage.staff_models import all_staff
 
 staff_app = typer.Typer(help="工作人员账号（网页坐席工作台登录用）", no_args_is_help=True)
 PASSWORD_ENV = "MINSHENG_STAFF_PASSWORD"
 READABLE = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I to misread
 ROLE_HELP = ("operator 话务坐席 / clerk 部门办理 / dispatcher 分拨员（统一分拨） / supervisor 督办 / admin 管理员 / "
              "grid_worker 网格员（巡查上报，需 --grid）；分拨中心部门（config.toml 的 routing.dispatcher）的 clerk 也按分拨员工作")
+OPTION_OF = {"department": "--dept", "grids": "--grid"}  # an AccountError's field, as this command's option
 
 
 class Role(str, Enum):
@@ -54,22 +56,17 @@ async def add(
     reset: bool = typer.Option(False, "--reset", help="账号已存在时重设密码、角色和部门"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码"),
 ) -> None:
-    if role is Role.clerk and not dept:
-        raise fail("部门办理人员需要用 --dept 指定所属部门。")
-    if (role is Role.grid_worker) != bool(grids):
-        raise fail("网格员需要用 --grid 指定负责的网格（可重复）；其他角色不能指定网格。")
+    assignment = assignment_of(role.value, dept, grids)
     async with open_app(ctx) as app:
-        async with app.uow() as uow:
-            if dept and dept not in {d.code for d in await uow.directory.departments()}:
-                raise fail(f"未找到部门 {dept}，请先导入辖区数据（minsheng district load）或核对代码。")
-            unknown = set(grids) - {g.code for g in await uow.directory.grids()}
-            if unknown:
-                raise fail(f"未找到网格 {'、'.join(sorted(unknown))}，请先导入辖区数据（minsheng district load）或核对代码。")
-        try:
-            member = await add_staff(app.sessions, username, _password(password_stdin), role.value, dept,
-                                     app.policies.clock.now(), reset=reset, grids=grids)
+        try:  # checked before the password is typed, and again as it is written
+            await check_assignment(app.sessions, assignment)
+            member = await create_account(app.sessions, staff_name(), username, _password(password_stdin), assignment,
+                                          app.policies.clock.now(), reset=reset)
+        except AccountExists as exc:
+            raise fail(f"{exc}如需重设该账号的密码、角色和部门，请加 --reset。") from None
         except AccountError as exc:
-            raise fail(str(exc)) from None
+            option = OPTION_OF.get(exc.field)
+            raise fail(f"{exc}（选项 {option}）" if option else str(exc)) from None
     where = f"，所属部门 {member.department}" if member.department else ""
     where += f"，负责网格 {'、'.join(member.grids)}" if member.grids else ""
     console.print(f"[green]✓[/] 已{'更新' if reset else '添加'}{ROLES[member.role]}账号 {member.username}{where}。")
@@ -79,15 +76,13 @@ async def add(
 @run_async
 async def list_staff(ctx: typer.Context, form: Format | None = FORMAT_OPTION) -> None:
     async with open_app(ctx) as app:
-        async with app.sessions() as session:
-            rows = await all_staff(session)
-            grids = {row.id: await grids_of(session, row.id) for row in rows}
+        rows = await accounts(app.sessions, app.policies.clock.now())
     columns = (Column("username", "用户名"), Column("role", "角色"), Column("department", "部门"),
                Column("grids", "网格"), Column("state", "状态"))
     listing = Listing("工作人员账号", columns, empty="还没有工作人员账号")
     for row in rows:
-        listing.add(row.username, ROLES.get(row.role, row.role), row.department or "—",
-                    "、".join(grids[row.id]) or "—", "启用" if row.active else "停用")
+        listing.add(row.username, row.role_label, row.assignment.department or "—",
+                    "、".join(row.assignment.grids) or "—", "启用" if row.active else "停用")
     print_listing(console, listing, form)
 
 
@@ -107,7 +102,8 @@ async def init(
             return
         password = "".join(secrets.choice(READABLE) for _ in range(14))
         try:
-            member = await add_staff(app.sessions, username, password, "admin", None, app.policies.clock.now())
+            member = await create_account(app.sessions, staff_name(), username, password,
+                                          assignment_of("admin", None, ()), app.policies.clock.now())
         except AccountError as exc:
             raise fail(str(exc)) from None
     console.print(f"[green]✓[/] 已创建首个管理员账号：用户名 [bold]{member.username}[/]，初始密码 [bold]{password}[/]",

@@ -38,7 +38,18 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
 class AccountError(ValueError):
-    pass
+    """A refused account change, said in Chinese. `field` is what it is about (username, password,
+    role, department, grids): the accounts page marks that field, the CLI names its option."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AccountExists(AccountError):
+    def __init__(self, username: str) -> None:
+        super().__init__(f"用户名 {username} 已被使用。", "username")
+        self.username = username
 
 
 @dataclass(frozen=True)
@@ -83,9 +94,56 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def _member(session: AsyncSession, row: StaffRow) -> StaffMember:
+async def member_of(session: AsyncSession, row: StaffRow) -> StaffMember:
     grids = await grids_of(session, row.id) if row.role == GRID_WORKER else ()
     return StaffMember(row.id, row.username, row.role, row.department, grids)
+
+
+def checked_username(username: str) -> str:
+    """The username as stored (surrounding blanks dropped), or why it cannot be one."""
+    username = username.strip()
+    if not username or len(username) > 64 or any(ch.isspace() for ch in username):
+        raise AccountError("用户名不能为空、不能含空格，且不超过 64 个字符。", "username")
+    return username
+
+
+def check_password(password: str) -> None:
+    """The one password rule, for the CLI, the accounts page and a reset alike."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符。", "password")
+
+
+def check_role(role: str, grids: Sequence[str]) -> None:
+    if role not in ROLES:
+        raise AccountError(f"角色必须是 {' / '.join(ROLES)} 之一。", "role")
+    if (role == GRID_WORKER) != bool(grids):
+        raise AccountError("网格员需要指定所负责的网格，其他角色不能指定网格。", "grids")
+
+
+async def hash_password(password: str) -> str:
+    """argon2 in a thread: hashing takes tens of milliseconds, too long for the event loop."""
+    check_password(password)
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def store_staff(
+    session: AsyncSession, username: str, hashed: str, role: str, department: str | None, now: datetime,
+    *, reset: bool = False, grids: Sequence[str] = (),
+) -> StaffRow:
+    """Writes the account in the caller's transaction (enabled); AccountExists unless `reset`."""
+    row = await staff_by_name(session, username)
+    if row is not None and not reset:
+        raise AccountExists(username)
+    if row is None:
+        row = StaffRow(username=username, created_at=now, active=True)
+        session.add(row)
+    row.password_hash, row.role, row.department, row.active = hashed, role, department, True
+    try:
+        await session.flush()
+    except IntegrityError as exc:  # the same name created a moment ago by someone else
+        raise AccountExists(username) from exc
+    await set_grids(session, row.id, grids)
+    return row
 
 
 async def add_staff(
@@ -93,37 +151,22 @@ async def add_staff(
     department: str | None, now: datetime, *, reset: bool = False, grids: Sequence[str] = (),
 ) -> StaffMember:
     """Create an account, or with `reset` replace an existing one's password, role, department and grids."""
-    username = username.strip()
-    if not username or len(username) > 64 or any(ch.isspace() for ch in username):
-        raise AccountError("用户名不能为空、不能含空格，且不超过 64 个字符。")
-    if role not in ROLES:
-        raise AccountError(f"角色必须是 {' / '.join(ROLES)} 之一。")
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"密码至少需要 {MIN_PASSWORD} 个字符。")
-    if (role == GRID_WORKER) != bool(grids):
-        raise AccountError("网格员需要指定所负责的网格，其他角色不能指定网格。")
-    hashed = await asyncio.to_thread(_hasher.hash, password)
+    username = checked_username(username)
+    check_role(role, grids)
+    hashed = await hash_password(password)
     async with sessions() as session:
-        row = await staff_by_name(session, username)
-        if row is not None and not reset:
-            raise AccountError(f"用户 {username} 已存在（如需重设密码请加 --reset）。")
-        if row is None:
-            row = StaffRow(username=username, created_at=now, active=True)
-            session.add(row)
-        row.password_hash, row.role, row.department, row.active = hashed, role, department, True
+        row = await store_staff(session, username, hashed, role, department, now, reset=reset, grids=grids)
         try:
-            await session.flush()
-            await set_grids(session, row.id, grids)
             await session.commit()
         except IntegrityError as exc:
-            raise AccountError(f"用户 {username} 已存在。") from exc
-        return await _member(session, row)
+            raise AccountExists(username) from exc
+        return await member_of(session, row)
 
 
 async def authenticate(sessions: async_sessionmaker[AsyncSession], username: str, password: str) -> StaffMember | None:
     async with sessions() as session:
         row = await staff_by_name(session, username.strip())
-        member = await _member(session, row) if row is not None and row.active else None
+        member = await member_of(session, row) if row is not None and row.active else None
     stored = row.password_hash if member is not None and row is not None else _DUMMY_HASH
     try:
         await asyncio.to_thread(_hasher.verify, stored, password)
@@ -155,7 +198,7 @@ async def find_session(sessions: async_sessionmaker[AsyncSession], token: str, n
         record, row = found
         if record.expires_at.replace(tzinfo=record.expires_at.tzinfo or now.tzinfo) <= now or not row.active:
             return None
-        return StaffSession(await _member(session, row), record.csrf_token, record.token_digest)
+        return StaffSession(await member_of(session, row), record.csrf_token, record.token_digest)
 
 
 async def close_session(sessions: async_sessionmaker[AsyncSession], token_digest: str) -> None:

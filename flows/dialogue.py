@@ -70,15 +70,18 @@ class Dialogue:
         """A redelivery while another process holds the turn waits, for its replies or for its
         lease to lapse (that process died) to take it over; channels drop a message once it is
         answered, so answering "still working" at once would lose it. Only a lease held for a
-        whole lease time more (taken over again elsewhere) is answered as still working."""
+        whole lease time more (taken over again elsewhere) is answered as still working: the time
+        is read before each look, because a look that started inside that lease time, however
+        long it took, did not yet see the lease lapse."""
         lease = timedelta(seconds=self.config.turn_lease_seconds)
         loop = asyncio.get_running_loop()
         until = loop.time() + lease.total_seconds()
         while True:
+            looked_at = loop.time()
             claim = await self.store.begin(
                 inbound.channel, inbound.message_id, inbound.user_ref, self.clock.now(), lease
             )
-            if claim.attempt or claim.replies is not None or loop.time() >= until:
+            if claim.attempt or claim.replies is not None or looked_at >= until:
                 return claim
             await asyncio.sleep(min(0.5, lease.total_seconds() / _LEASE_POLLS))
 

@@ -18,6 +18,7 @@ from bot.settings import Settings
 from flows.dialogue import Dialogue
 from flows.messages import Inbound
 from handlers import commands as c
+from handlers.ports import SystemClock
 from handlers.status import Status
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
@@ -77,6 +78,19 @@ class FrozenAtFinish(SqlConversationStore):
     async def finish(self, **turn: Any) -> bool:
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
+
+
+class SlowSecondLook(SqlConversationStore):
+    """A database under load: the second look at a claim answers a second after the time it was
+    asked with, past the end of a one-second wait."""
+
+    looks = 0
+
+    async def begin(self, *args: Any, **kwargs: Any) -> Any:
+        self.looks += 1
+        if self.looks == 2:
+            await asyncio.sleep(1.0)
+        return await super().begin(*args, **kwargs)
 
 
 async def _count(app: App, model: Any, *where: Any) -> int:
@@ -170,3 +184,19 @@ async def test_a_resident_command_sent_twice_with_one_request_has_its_effect_onc
     async with district.uow() as uow:
         kinds = [e.kind for e in (await uow.cases.get(case.number)).events]
     assert kinds.count("info_added") == 2 and kinds.count("rated") == 1 and kinds.count("closed") == 1
+
+
+async def test_a_look_that_straddles_the_end_of_the_lease_looks_again_and_takes_the_turn_over(
+    two_processes: Any,
+) -> None:
+    """The fault campaign's lost message: a restart answered a resend while the dead turn's lease
+    still had a moment to run, and the look that ran past the wait's end had asked before it."""
+    _, alive, _, app = two_processes
+    clock = SystemClock()
+    patient = replace(alive, store=SlowSecondLook(app.sessions), clock=clock,
+                      config=replace(alive.config, turn_lease_seconds=1.0))
+    died = await SqlConversationStore(app.sessions).begin("test", "m-died", "r4", clock.now(), timedelta(seconds=1))
+    assert died.attempt == 1
+    said = await patient.handle(Inbound("test", "r4", "m-died", text=INTAKE[0]))
+    assert "正在处理" not in said[0].text
+    assert (await patient.handle(Inbound("test", "r4", "m-died", text=INTAKE[0]))) == said

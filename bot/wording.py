@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot import channels
-from flows.texts import mask_phone as _mask
+from handlers.names import mask_name
+from handlers.phones import mask_phone
 
 TZ = ZoneInfo("Asia/Shanghai")
 OUTBOX_LABELS = {"pending": "待发送", "sent": "已送达", "failed": "发送失败", "unreachable": "无法送达"}
@@ -19,8 +20,13 @@ def local(value: datetime | None) -> str:
 
 
 def masked_phone(phone: str | None) -> str:
-    """The residents' masking rule (flows.texts.mask_phone), with staff's word for no phone."""
-    return _mask(phone) or "未留"
+    """The one masking rule (handlers.phones.mask_phone), with staff's word for no phone."""
+    return mask_phone(phone) or "未留"
+
+
+def masked_name(name: str | None) -> str:
+    """The one name rule (handlers.names.mask_name), with staff's word for no name."""
+    return mask_name(name) or "未留"
 
 
 def channel_label(code: str | None) -> str:

@@ -13,10 +13,10 @@ from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
-from flows.texts import ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_plain, mask_phone
+from flows.texts import ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_plain
 from flows.understanding import Understanding
 from handlers.commands import FileCase
-from handlers.phones import SEPARATORS, SHAPE, phone_digits
+from handlers.phones import SEPARATORS, SHAPE, mask_phone, phone_digits
 
 CONTACT, SUMMARY, EDIT, SUBMITTED = "contact", "summary", "edit", "submitted"
 STEPS = (CONTACT, SUMMARY, EDIT)

@@ -14,9 +14,9 @@ from flows.choices import as_choices, normalise, picked
 from flows.context import ADVANCE, Context, Outcome, ask, repeat, say
 from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
-from flows.texts import (CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESUME,
-                         mask_phone)
+from flows.texts import CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESUME
 from flows.understanding import Understanding
+from handlers.phones import mask_phone
 from handlers.status import Status
 from nlu.answers import read_answer, read_praise
 

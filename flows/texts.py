@@ -100,12 +100,6 @@ def gist(text: str, limit: int = 40) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
-def mask_phone(phone: str | None) -> str:
-    if not phone:
-        return ""
-    return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else phone[:2] + "****" + phone[-2:]
-
-
 def local_date(value: datetime | None, timezone: str) -> str:
     if value is None:
         return ""

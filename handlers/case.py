@@ -38,6 +38,7 @@ class Case:
     channel: str = ""
     user_ref: str = ""
     phone: str | None = None
+    contact_name: str | None = None  # how a caller asked to be called (hotline form); masked like the phone
     anonymous: bool = False
     category: str | None = None
     topic: str | None = None

@@ -42,6 +42,7 @@ class CaseRow(Base):
     channel: Mapped[str] = mapped_column(String(32))
     user_ref: Mapped[str] = mapped_column(String(128))
     phone: Mapped[str | None] = mapped_column(String(32))
+    contact_name: Mapped[str | None] = mapped_column(String(64))
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     category: Mapped[str | None] = mapped_column(String(16))
     topic: Mapped[str | None] = mapped_column(String(64))

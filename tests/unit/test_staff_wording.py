@@ -102,10 +102,12 @@ def _sources(*packages: str) -> dict[str, str]:
             for package in packages for path in sorted((ROOT / package).rglob("*.py"))}
 
 
-def test_one_rule_each_for_channel_names_phone_masks_and_grid_names() -> None:
+def test_one_rule_each_for_channel_names_phone_and_name_masks_and_grid_names() -> None:
     code = _sources("bot", "flows", "handlers", "storage", "nlu")
     assert [p for p, s in code.items() if re.search(r'ChannelEntry\("web", "网页"|"网页"', s)] == ["bot/channels.py"]
-    assert [p for p, s in code.items() if '"****"' in s] == ["flows/texts.py"]  # wording.masked_phone wraps it
+    assert [p for p, s in code.items() if '"****"' in s] == ["handlers/phones.py"]  # wording.masked_phone wraps it
+    assert [p for p, s in code.items() if re.search(r"def mask_(?:phone|name)", s)] == ["handlers/names.py",
+                                                                                      "handlers/phones.py"]
     full_grid_name = re.compile(r"street\}\s*\{[^}]*community|street\}\s*/\s*\{[^}]*community")  # 街道+社区+网格
     assert [p for p, s in code.items() if full_grid_name.search(s)] == ["handlers/directory.py"]
 

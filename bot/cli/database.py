@@ -4,15 +4,17 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import config_path, console, err_console, fail, friendly_errors, open_app, run_async
+from bot.cli.common import config_path, console, err_console, fail, friendly_errors, open_app, run_async, staff_name
 from bot.cli.output import job_progress
 from bot.settings import load_settings
-from storage.importers.problems import ImportFailed
-from storage.importers.registry import import_district
+from storage.importers.changes import Changes
+from storage.importers.problems import ImportFailed, ImportProblem
+from storage.importers.registry import import_district, plan_district
 from storage.migrate import upgrade
 
 db_app = typer.Typer(help="数据库管理", no_args_is_help=True)
 district_app = typer.Typer(help="网格与部门名录", no_args_is_help=True)
+SHOWN_PROBLEMS = 50
 
 
 def register(app: typer.Typer) -> None:
@@ -50,25 +52,49 @@ async def district_load(
     places: Path | None = typer.Option(None, "--places", help="地名 CSV 文件"),
     departments: Path | None = typer.Option(None, "--departments", help="部门 CSV 文件"),
     add: bool = typer.Option(False, "--add", help="追加到现有名录，而不是整体替换"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查文件并列出将发生的变化，不写入任何数据"),
 ) -> None:
     async with open_app(ctx) as app:
         files = app.settings.district_files
+        paths = (grids or files["grids"], places or files["places"], departments or files["departments"])
+        options = {"replace": not add, "district_code": app.settings.district_code or None}
         async with app.sessions() as session:
+            if dry_run:
+                plan = await plan_district(session, *paths, **options)
+                await session.rollback()
+                if plan.problems:
+                    raise _refused(plan.problems)
+                assert plan.changes is not None
+                console.print("检查通过，导入后的变化如下（本次未写入任何数据）：")
+                _print_changes(plan.changes)
+                console.print("确认无误后，去掉 --dry-run 再执行一次即可导入。")
+                return
             try:
-                report = await import_district(
-                    session,
-                    grids or files["grids"],
-                    places or files["places"],
-                    departments or files["departments"],
-                    replace=not add,
-                    district_code=app.settings.district_code or None,
-                )
+                report = await import_district(session, *paths, **options, actor=staff_name(),
+                                               now=app.policies.clock.now())
             except ImportFailed as exc:
-                for problem in exc.problems[:50]:
-                    err_console.print(f"  {problem}", highlight=False)
-                more = f"（仅显示前 50 条，共 {len(exc.problems)} 条）" if len(exc.problems) > 50 else ""
-                raise fail(f"名录有 {len(exc.problems)} 处问题{more}，未导入任何数据。") from None
-    console.print(
-        f"[green]✓[/] 已导入{app.settings.district_name or '名录'}：{report.streets} 个街道、"
-        f"{report.communities} 个社区、{report.grids} 个网格、{report.places} 个地名、{report.departments} 个部门。"
-    )
+                raise _refused(exc.problems) from None
+    name = app.settings.district_name or "名录"
+    counts = (f"{report.streets} 个街道、{report.communities} 个社区、{report.grids} 个网格、{report.places} 个地名、"
+              f"{report.departments} 个部门")
+    if report.changes is not None and report.changes.nothing:
+        console.print(f"[green]✓[/] {name}与数据库中的名录完全相同（{counts}），未作更改。", highlight=False)
+        return
+    if report.changes is not None:
+        _print_changes(report.changes)
+    console.print(f"[green]✓[/] 已导入{name}：{counts}。", highlight=False)
+
+
+def _refused(problems: list[ImportProblem]) -> typer.Exit:
+    """Every problem as 文件 第N行：原因 (the first 50), and the exit that says nothing was written."""
+    for problem in problems[:SHOWN_PROBLEMS]:
+        err_console.print(f"  {problem}", highlight=False)
+    more = f"（仅显示前 {SHOWN_PROBLEMS} 条，共 {len(problems)} 条）" if len(problems) > SHOWN_PROBLEMS else ""
+    return fail(f"名录有 {len(problems)} 处问题{more}，未导入任何数据。")
+
+
+def _print_changes(changes: Changes) -> None:
+    for line in changes.lines():
+        console.print(f"  {line}", highlight=False)
+    for line in changes.itemised():
+        console.print(f"    {line}", highlight=False)

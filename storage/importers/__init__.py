@@ -9,7 +9,14 @@ from storage.importers.grids import Areas, parse_grids
 from storage.importers.places import KINDS as PLACE_KINDS
 from storage.importers.places import parse_places
 from storage.importers.problems import ImportFailed, ImportProblem
-from storage.importers.registry import ImportReport, import_district, load_directory
+from storage.importers.registry import (
+    ImportReport,
+    RegistryChanged,
+    RegistryPlan,
+    import_district,
+    load_directory,
+    plan_district,
+)
 
 __all__ = [
     "PLACE_KINDS",
@@ -18,10 +25,13 @@ __all__ = [
     "ImportFailed",
     "ImportProblem",
     "ImportReport",
+    "RegistryChanged",
+    "RegistryPlan",
     "import_district",
     "load_directory",
     "parse_departments",
     "parse_grids",
     "parse_places",
+    "plan_district",
     "validate_district",
 ]

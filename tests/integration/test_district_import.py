@@ -132,6 +132,8 @@ async def test_a_failed_write_keeps_the_old_registry(
 ) -> None:
     await load(sessions, *files)
     before = await snapshot(sessions)
+    renamed = files[2].read_text(encoding="utf-8").replace("区综治中心统一分拨", "区社会治理中心统一分拨")
+    files[2].write_text(renamed, encoding="utf-8")  # something to write
     async with sessions() as session:
         with pytest.raises(ConnectionError):
             await import_district(FailingDepartmentInsert(session), *files)  # type: ignore[arg-type]

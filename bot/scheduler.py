@@ -4,7 +4,8 @@ Every worker may run `run_scheduler`; only the lease holder (bot/leases.py) sche
 standby takes over when the holder dies. A planning pass (`sync_jobs`) turns each case's timed
 rules (handlers/supervision.py) into one stored date job per rule; a fired job (`timed_job`) sends
 its command through the bus, and the command itself ignores a job that no longer applies. The
-early-warning scan (bot/warning_scan.py) runs every [warning] scan_minutes beside it.
+early-warning scan (bot/warning_scan.py) runs every [warning] scan_minutes beside it, and the
+retention job (bot/privacy_purge.py) every [privacy] purge_hours.
 
 APScheduler runs on its own thread (BackgroundScheduler) because its job store does blocking SQL:
 on the event loop, a blocking SQLite write would wait for a write lock held by an async transaction
@@ -31,6 +32,7 @@ from sqlalchemy.engine import Engine
 
 from bot.bootstrap import App, build_app
 from bot.leases import open_lease, pause
+from bot.privacy_purge import purge
 from bot.settings import Settings, load_settings
 from bot.warning_scan import scan, warning_policy
 from handlers.case import Case
@@ -150,6 +152,15 @@ def warning_job() -> None:
             log.info("滚动排查完成：本周与上周共 %d 条预警", len(found))
 
 
+def retention_job() -> None:
+    """个人信息保存期限: erase what finished cases past their period still hold; a case erased is not due again."""
+    with _job_run() as leader:
+        if leader is not None:
+            budget = leader.settings.job_timeout_seconds * 0.8
+            report = leader.call(purge(leader.app, leader.app.settings.privacy, budget_seconds=budget))
+            log.info("个人信息清理完成：删除 %d 件诉求的个人信息%s", report.count, "，其余下次继续" if report.remaining else "")
+
+
 def _sync(leader: _Leader) -> None:
     now = datetime.now(UTC)
     if leader.last_full is None or now - leader.last_full > FULL_SYNC_EVERY:
@@ -231,6 +242,10 @@ async def _lead(
     )
     scheduler.add_job(
         warning_job, "interval", minutes=settings.warning.scan_minutes, id="warning", jobstore="memory",
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        retention_job, "interval", hours=app.settings.privacy.purge_hours, id="retention", jobstore="memory",
         next_run_time=datetime.now(UTC),
     )
     await asyncio.to_thread(scheduler.start)

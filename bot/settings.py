@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from handlers.deadlines import Sla, parse_sla_table
 from handlers.outbox import RetryPolicy
+from handlers.privacy import RetentionPolicy
 from handlers.routing import Rule, RoutingPolicy
 from nlu.guide import GuideRules
 
@@ -43,6 +44,7 @@ class Settings:
     outbox_poll_seconds: float
     raw: Mapping[str, Any] = field(repr=False)
     category_guide: GuideRules = field(default_factory=GuideRules)  # [category]: the guide's borderlines
+    privacy: RetentionPolicy = field(default_factory=RetentionPolicy)  # [privacy]: how long personal fields are kept
 
     def section(self, name: str) -> Mapping[str, Any]:
         """A channel's own section ([telegram], [web], …), read by that channel's adapter."""
@@ -102,6 +104,7 @@ def _build(config_path: Path, raw: Mapping[str, Any]) -> Settings:
         outbox_poll_seconds=float(outbox.get("poll_seconds", 2)),
         raw=raw,
         category_guide=GuideRules.from_section(raw.get("category", {})),
+        privacy=RetentionPolicy.from_section(raw.get("privacy", {})),
     )
 
 

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from handlers import commands as c
+from handlers import erasure as e
 from handlers import lifecycle as h
 from handlers import merging as m
 from handlers import supervision as s
@@ -36,6 +37,8 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.CloseUnrated: s.close_unrated,
     c.MergeCases: m.merge,
     c.UnmergeCase: m.unmerge,
+    c.RequestErasure: e.request_erasure,
+    c.ErasePersonal: e.erase_personal,
 }
 
 

@@ -202,3 +202,30 @@ class UnmergeCase(CaseCommand):
     """Undo a 并单: the duplicate `number` is handled on its own again (back to the dispatcher)."""
 
     note: str = ""
+
+
+@dataclass(frozen=True)
+class RequestErasure(CaseCommand):
+    """删除我的信息: a resident asks that their contact details be erased from their finished cases
+    `numbers` (`number`: the newest of them); an administrator decides (DecideErasure)."""
+
+    channel: str
+    user_ref: str
+    numbers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ErasePersonal(CaseCommand):
+    """The retention job: erase the personal fields of one finished case whose period has ended."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DecideErasure(Command):
+    """An administrator executes a resident's erasure request, or refuses it saying why (the
+    resident is told either way, on the channel they asked on)."""
+
+    request_id: int
+    approve: bool
+    reason: str = ""

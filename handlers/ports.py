@@ -4,9 +4,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
-from handlers.case import Case
+from handlers.case import Case, Event
 from handlers.directory import Department, Grid
 from handlers.status import Status
 
@@ -63,6 +63,24 @@ class Reporter:
     user_ref: str
 
 
+@dataclass(frozen=True)
+class ErasureRequest:
+    """删除我的信息: a resident's request to erase their contact details from finished cases, and the
+    administrator's decision (status pending → executed | rejected)."""
+
+    id: int | None
+    channel: str
+    user_ref: str
+    cases: tuple[str, ...]
+    status: str
+    requested_at: datetime
+    request: str | None = None  # the message that asked: asked again after a crash, it is one request
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+    erased: tuple[str, ...] = ()
+
+
 class Notifier(Protocol):
     async def send(self, notification: Notification) -> None: ...
 
@@ -77,6 +95,9 @@ class CaseRepository(Protocol):
     async def reporters(self, numbers: Sequence[str]) -> list[Reporter]: ...
 
     async def next_sequence(self, day: str) -> int: ...
+
+    async def rewrite(self, number: str, events: Sequence[Event]) -> None:
+        """Write `events` over the stored ones of the same seq: erasure of personal data only."""
 
     async def find(
         self,
@@ -109,6 +130,29 @@ class OutboxRepository(Protocol):
 
     async def mark_failed(self, delivery_id: int, status: str, error: str) -> None: ...
 
+    async def forget_recipients(self, case_number: str) -> None:
+        """The case's pushes already sent (or given up) no longer name the resident they went to."""
+
+
+class ErasureRepository(Protocol):
+    async def add(self, request: ErasureRequest) -> None: ...
+
+    async def get(self, request_id: int) -> ErasureRequest: ...
+
+    async def by_request(self, request: str) -> ErasureRequest | None: ...
+
+    async def pending_for(self, channel: str, user_ref: str) -> ErasureRequest | None: ...
+
+    async def save(self, request: ErasureRequest) -> None: ...
+
+
+class AuditLog(Protocol):
+    """The administrators' audit log, written in the unit of work's transaction: a change is logged
+    if and only if it is written."""
+
+    def add(self, at: datetime, actor: str, area: str, action: str, subject: str | None = None,
+            reason: str | None = None, details: dict[str, Any] | None = None) -> None: ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: what a handler changes is committed whole or not at all."""
@@ -116,6 +160,8 @@ class UnitOfWork(Protocol):
     cases: CaseRepository
     directory: DirectoryRepository
     outbox: OutboxRepository
+    erasures: ErasureRepository
+    audit: AuditLog
 
     async def __aenter__(self) -> Self: ...
 

@@ -80,6 +80,9 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status | None]] = {
     "link_duplicate": (MERGEABLE, None),
     "unmerge": (frozenset({Status.MERGED}), Status.PENDING_REVIEW),
     "unlink_duplicate": (frozenset(Status) - {Status.CLOSED, Status.MERGED}, None),
+    # 个人信息: a finished case (a duplicate too, once merged) loses the resident's contact details,
+    # when its retention period ends or on the resident's request (handlers/privacy.py).
+    "erase_personal": (FINAL | {Status.MERGED}, None),
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -108,6 +111,7 @@ ACTION_LABELS: dict[str, str] = {
     "link_duplicate": "并入重复诉求",
     "unmerge": "撤销并单",
     "unlink_duplicate": "撤销并入",
+    "erase_personal": "删除个人信息",
 }
 
 # The event each action writes into the case file.
@@ -137,6 +141,7 @@ EVENT_KINDS: dict[str, str] = {
     "link_duplicate": "duplicate_linked",
     "unmerge": "unmerged",
     "unlink_duplicate": "duplicate_unlinked",
+    "erase_personal": "personal_erased",
 }
 
 EVENT_LABELS: dict[str, str] = {

@@ -34,6 +34,17 @@ def stage(session: AsyncSession, entry: AuditEntry) -> None:
                          subject=entry.subject, reason=entry.reason, details=entry.details))
 
 
+class SqlAuditLog:
+    """The audit log as a unit of work sees it (handlers.ports.AuditLog): entries in its transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def add(self, at: datetime, actor: str, area: str, action: str, subject: str | None = None,
+            reason: str | None = None, details: dict[str, Any] | None = None) -> None:
+        stage(self.session, AuditEntry(at, actor, area, action, subject, reason, details or {}))
+
+
 async def recent(sessions: async_sessionmaker[AsyncSession], area: str, limit: int = 50) -> list[AuditEntry]:
     """Newest first."""
     query = select(AuditRow).where(AuditRow.area == area).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)

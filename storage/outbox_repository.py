@@ -91,6 +91,15 @@ class SqlOutboxRepository:
     async def mark_failed(self, delivery_id: int, status: str, error: str) -> None:
         await self._set(delivery_id, status=status, last_error=error[:2000])
 
+    async def forget_recipients(self, case_number: str) -> None:
+        """A case's pushes that are no longer pending stop naming their resident (erased personal data);
+        one still pending keeps its recipient until it goes out."""
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.case_number == case_number, OutboxRow.status != "pending", OutboxRow.recipient != "")
+            .values(recipient="")
+        )
+
     async def _set(self, delivery_id: int, **values: object) -> None:
         await self.session.execute(update(OutboxRow).where(OutboxRow.id == delivery_id).values(**values))
 

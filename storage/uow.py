@@ -5,8 +5,10 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.audit_log import SqlAuditLog
 from storage.case_repository import SqlCaseRepository
 from storage.directory_repository import DirectoryCache, SqlDirectoryRepository
+from storage.erasure_repository import SqlErasureRepository
 from storage.outbox_repository import SqlOutboxRepository
 
 
@@ -22,6 +24,8 @@ class SqlUnitOfWork:
         self.cases = SqlCaseRepository(self.session)
         self.directory = SqlDirectoryRepository(self.session, self.directory_cache)
         self.outbox = SqlOutboxRepository(self.session)
+        self.erasures = SqlErasureRepository(self.session)
+        self.audit = SqlAuditLog(self.session)
         return self
 
     async def __aexit__(

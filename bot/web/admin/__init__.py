@@ -1,9 +1,10 @@
-"""Administrators' pages (issue 15): 模型管理 — model versions, comparing two, retraining, promotion and rollback."""
+"""Administrators' pages (issue 15): 模型管理 — model versions, comparing two, retraining, promotion and rollback;
+账号管理 — staff accounts; 辖区名录 — the district registry's upload, dry run and load."""
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from bot.web.admin import models
+from bot.web.admin import accounts, models, registry
 
 
 def router() -> APIRouter:
@@ -15,4 +16,7 @@ def router() -> APIRouter:
     routes.add_api_route("/compare", models.compare_page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/{version}", models.version_page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/{version}/activate", models.activate, methods=["POST"])
-    return routes
+    admin = APIRouter()
+    for area in (routes, accounts.router(), registry.router()):
+        admin.include_router(area)
+    return admin

@@ -32,7 +32,8 @@ BASE = "/console/work"
 NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统一分拨", DISPATCH_ROLES),
        (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES),
        (f"{BASE}/grid", "本网格待办", GRID_ROLES), ("/", "巡查上报", GRID_ROLES),  # the web chat, as staff
-       ("/console/admin/models", "模型管理", ADMIN), (CONSOLE, "热线坐席", CONSOLE_ROLES))  # 热线坐席: the way back
+       ("/console/admin/models", "模型管理", ADMIN), ("/console/admin/accounts", "账号管理", ADMIN),
+       ("/console/admin/registry", "辖区名录", ADMIN), (CONSOLE, "热线坐席", CONSOLE_ROLES))  # 热线坐席: the way back
 WARNINGS = f"{BASE}/warnings"
 
 

@@ -3,12 +3,12 @@ limit after filing; a short confirmation after the other errands; the refusal if
 
 from dataclasses import replace
 
-from flows import contact, patrol
+from flows import contact, patrol, privacy
 from flows.context import Context, Outcome, say
 from flows.state import ConversationState
 from flows.texts import local_date
 from handlers.case import PATROL, Case
-from handlers.commands import AddInfo, CancelCase, Command, FileCase, RateCase
+from handlers.commands import AddInfo, CancelCase, Command, FileCase, RateCase, RequestErasure
 from handlers.errors import DomainError
 from handlers.status import Status
 
@@ -33,6 +33,8 @@ def after(
         return say(state, f"诉求 {result.number} 已撤销。如有需要，欢迎随时再次反映。")
     if isinstance(command, RateCase):
         return say(state, rated_text(result, ctx))
+    if isinstance(command, RequestErasure):
+        return say(state, privacy.requested_text(command, ctx))
     raise TypeError(f"no reply for {type(command).__name__}")
 
 

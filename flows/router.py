@@ -9,7 +9,7 @@ one may be an errand (status, help, a correction) or, said in so many words, a n
 import re
 from dataclasses import replace
 
-from flows import cases, contact, intake, location, patrol
+from flows import cases, contact, intake, location, patrol, privacy
 from flows.choices import as_choices, normalise, picked
 from flows.context import ADVANCE, Context, Outcome, ask, repeat, say
 from flows.messages import Inbound, Reply
@@ -122,6 +122,8 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     plain = normalise(text)
     if state.in_intake and len(plain) <= 10 and any(w in plain for w in _CANCEL_INTAKE):
         return Outcome(ConversationState()).prefixed(CANCELLED_DRAFT)
+    if (asked := privacy.asked(text)) is not None:  # before the intents: 「查询我的信息」 is not a status query
+        return privacy.on_request(asked, state, inbound, ctx)
     if state.step in cases.STEPS and u.is_intent("cancel", threshold):
         return say(state.unpaused(), "好的。")
     if u.is_intent("help", threshold):

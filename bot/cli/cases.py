@@ -9,6 +9,7 @@ from bot.bootstrap import App
 from bot.cli.common import console, fail, open_app, run_async, staff_name
 from bot.cli.output import FORMAT_OPTION, Format, print_listing
 from bot.cli.render import case_file, case_listing
+from bot.reveal_log import log_reveal, revealed_fields
 from handlers import commands as c
 from handlers.commands import RETURN_REASONS
 from handlers.case import Case
@@ -34,14 +35,16 @@ def register(app: typer.Typer) -> None:
 async def show(
     ctx: typer.Context,
     number: str,
-    reveal_phone: bool = typer.Option(False, "--reveal-phone", help="显示完整联系电话（仅限办理需要）"),
+    reveal: bool = typer.Option(False, "--reveal", help="显示完整的联系电话和联系人姓名（仅限办理需要，记入操作日志）"),
 ) -> None:
     async with open_app(ctx) as app:
         async with app.uow() as uow:
             case = await uow.cases.get(number.strip().upper())
             departments = {d.code: d for d in await uow.directory.departments()}
             notices = await notifications_for_case(uow.session, case.number)
-        console.print(case_file(case, departments, notices, reveal_phone))
+        if reveal:
+            await log_reveal(app, staff_name(), case, revealed_fields(case), via="cli")
+        console.print(case_file(case, departments, notices, reveal))
 
 
 @case_app.command("list", help="按状态、部门筛选诉求")

@@ -5,7 +5,7 @@ from pathlib import Path
 import typer
 
 from bot.cli import cases, database, serve, staff
-from bot.cli import chat, nlu, rasa, warning, wechat
+from bot.cli import chat, nlu, privacy, rasa, warning, wechat
 
 app = typer.Typer(
     help="民声：基层治理诉求受理系统（命令行）",
@@ -23,7 +23,7 @@ def main(
     ctx.obj = {"config": str(config) if config else None}
 
 
-for module in (database, cases, staff, chat, rasa, serve, nlu, wechat, warning):
+for module in (database, cases, staff, chat, rasa, serve, nlu, wechat, warning, privacy):
     module.register(app)
 
 

@@ -11,7 +11,8 @@ from handlers.case import Case
 from handlers.directory import LEVEL_LABELS, Department
 from handlers.status import EVENT_LABELS, Status
 from bot.cli.output import Column, Listing
-from bot.wording import OUTBOX_LABELS, actor_label, case_texts, channel_label, local, masked_phone
+from bot.wording import OUTBOX_LABELS, actor_label, case_texts, channel_label, local, masked_name, masked_phone
+from handlers.phones import mask_phones_in
 from storage.queries import SentNotice
 
 CASE_COLUMNS = (
@@ -20,8 +21,10 @@ CASE_COLUMNS = (
 )
 
 def case_file(
-    case: Case, departments: dict[str, Department], notices: list[SentNotice], reveal_phone: bool = False
+    case: Case, departments: dict[str, Department], notices: list[SentNotice], reveal: bool = False
 ) -> Group:
+    """The whole file; the phone and the caller's name masked unless `reveal` (a logged request), and
+    phone numbers typed into the words masked always."""
     dept = departments.get(case.department or "")
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold cyan", no_wrap=True)
@@ -44,15 +47,16 @@ def case_file(
         ("办结时限", local(case.resolve_deadline)),
         ("来源", case.source_label),
         ("来源渠道", channel_label(case.channel) + ("（匿名）" if case.anonymous else "")),
-        ("联系电话", (case.phone or "未留") if reveal_phone else masked_phone(case.phone)),
+        ("联系电话", (case.phone or "未留") if reveal else masked_phone(case.phone)),
+        *((("联系人", case.contact_name if reveal else masked_name(case.contact_name)),) if case.contact_name else ()),
         ("退回/升级/重办", f"{case.return_count} / {case.escalation_count} / {case.reopen_count}"),
-        ("答复", case.reply or "—"),
-        ("评价", f"{case.rating} 分 {case.rating_comment or ''}" if case.rating else "—"),
+        ("答复", mask_phones_in(case.reply or "—")),
+        ("评价", mask_phones_in(f"{case.rating} 分 {case.rating_comment or ''}") if case.rating else "—"),
         *((f"图片 {i}", where) for i, where in enumerate(case.attachments, 1)),
     ]
     for name, value in rows:
         facts.add_row(name, value if isinstance(value, Text) else Text(str(value)))
-    said = [Panel(Text(words), title=heading, title_align="left", expand=False)
+    said = [Panel(Text(mask_phones_in(words)), title=heading, title_align="left", expand=False)
             for _, heading, words in case_texts(case.text, case.original_text)]
     events = Table(title="办理记录", title_justify="left", show_lines=False)
     for column in ("序号", "时间", "操作", "操作人", "状态", "说明"):
@@ -61,12 +65,13 @@ def case_file(
         change = f"{e.from_status.label if e.from_status else ''}→{e.to_status.label}" if e.to_status else ""
         photos = "".join(f"\n现场照片：{where}" for where in e.changes.get("attachments", ())) if e.seq > 1 else ""
         events.add_row(str(e.seq), local(e.at), EVENT_LABELS.get(e.kind, e.kind), actor_label(e.actor), change,
-                       Text(e.note + photos))
+                       Text(mask_phones_in(e.note) + photos))
     sent = Table(title="给群众的回复", title_justify="left")
     for column in ("时间", "状态", "渠道", "内容"):
         sent.add_column(column)
     for n in notices:
-        sent.add_row(local(n.created_at), OUTBOX_LABELS.get(n.status, n.status), channel_label(n.channel), Text(n.text))
+        sent.add_row(local(n.created_at), OUTBOX_LABELS.get(n.status, n.status), channel_label(n.channel),
+                     Text(mask_phones_in(n.text)))
     header = Panel(facts, title=f"诉求 {case.number}（受理于 {local(case.created_at)}）", title_align="left",
                    expand=False)
     return Group(header, *said, events, sent)
@@ -85,7 +90,8 @@ def case_listing(cases: list[Case], departments: dict[str, Department], now: dat
     listing = Listing(title, CASE_COLUMNS, empty="没有符合条件的诉求")
     for case in cases:
         dept = departments.get(case.department or "")
-        summary = case.text if len(case.text) <= 30 else case.text[:30] + "…"
+        words = mask_phones_in(case.text)
+        summary = words if len(words) <= 30 else words[:30] + "…"
         listing.add(case.number, status_text(case, now), case.category_label, case.topic or "—",
                     dept.name if dept else (case.department or "—"), local(case.resolve_deadline or case.sign_deadline),
                     summary)

@@ -15,6 +15,7 @@ A script:
       - restart: true       # the process restarts: a new app and dialogue on the same database
       - wait_minutes: 180   # the clock moves on
       - staff: accept       # a department acts on the resident's latest case (accept|start|resolve)
+      - staff: erase        # an administrator executes the resident's erasure request (or refuse_erase)
       - when: ["和谁之间的问题"]  # said only if the bot's last answer holds one of these (a path
         say: 跟楼上邻居            # that depends on the model's reading); otherwise skipped
     model: without_category # the model lost its category classifier (a retrain from a topic-only
@@ -51,6 +52,7 @@ from flows.dialogue import Dialogue
 from flows.messages import Choice, Inbound, Reply, Reporter
 from handlers import commands as c
 from handlers.case import Case
+from handlers.erasure import decide_erasure
 from handlers.errors import DomainError
 from nlu.retrain import ensure_model
 from storage.models import OutboxRow
@@ -60,6 +62,8 @@ from tests.support import FakeClock
 
 FILED = "已为您登记"
 STAFF = "staff:测试"
+ERASURE_DECISIONS = ("erase", "refuse_erase")
+REFUSAL = "经核实，这件诉求还要回访核实办理结果，暂需保留联系方式"
 
 
 class ScriptFailed(AssertionError):
@@ -247,6 +251,9 @@ def channels_of(script: dict[str, Any]) -> tuple[str, ...]:
 
 async def _staff(run: _Run, action: str | dict[str, Any]) -> None:
     name = action if isinstance(action, str) else action["action"]
+    if name in ERASURE_DECISIONS:
+        await _decide_erasure(run, name == "erase")
+        return
     case = await run.latest_case()
     if case is None:
         raise ScriptFailed(f"staff {name}: the resident has no case")
@@ -260,6 +267,17 @@ async def _staff(run: _Run, action: str | dict[str, Any]) -> None:
         await run.app.bus.handle(commands[name]())
     except DomainError as refused:
         raise ScriptFailed(f"staff {name}: {refused.message}") from None
+
+
+async def _decide_erasure(run: _Run, approve: bool) -> None:
+    """The administrator's decision on the resident's pending 删除我的信息 request (the privacy page's)."""
+    assert run.app is not None and run.edge is not None
+    async with run.app.uow() as uow:
+        request = await uow.erasures.pending_for(run.edge.channel, run.edge.user_ref)
+    if request is None:
+        raise ScriptFailed("staff erase: the resident has no pending erasure request")
+    reason = "" if approve else REFUSAL
+    await decide_erasure(c.DecideErasure(STAFF, request.id, approve, reason), run.app.uow(), run.app.policies)
 
 
 def _check(script: dict[str, Any], number: int, step: dict[str, Any], replies: list[Reply], text: str) -> None:

@@ -195,6 +195,6 @@ async def _keep_an_admin(session: AsyncSession, row: StaffRow, stays_admin: bool
 
 
 def assignment_of(role: str, department: str | None, grids: Sequence[str]) -> Assignment:
-    """From a form or the CLI's options: blanks and repeated grids dropped."""
-    codes = tuple(dict.fromkeys(code.strip() for code in grids if code.strip()))
+    """From a form or the CLI's options: blanks and repeats dropped, grids in code order as they are stored."""
+    codes = tuple(sorted({code.strip() for code in grids if code.strip()}))
     return Assignment(role, (department or "").strip() or None, codes)

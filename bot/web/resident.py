@@ -45,6 +45,7 @@ NEWCOMERS_BUSY = "当前新访客较多，这条消息没有发出，请稍等�
 NEWCOMERS_QUEUED = "当前新访客较多，正在排队，稍后会自动连接。也可以拨打 12345 热线反映。"
 UNREADABLE = "没有看懂这条消息，请重新输入。"
 BINARY = "只能发送文字消息，请直接输入文字。"
+SIGNED_OUT = "您的工作账号已退出登录或已被停用，这条巡查上报没有发出。请重新登录工作台后再报。"
 RELOAD, TRY_LATER, QUEUED = 4401, 4429, 4503  # close codes chat.js acts on: reload once / stop / reconnect soon
 
 
@@ -202,6 +203,10 @@ async def _turn(socket: WebSocket, deps: WebDeps, ref: str, frame: str | bytes, 
         limit = deps.gate.limits.max_message_chars
         return await _send(socket, {"type": "notice", "text": TOO_LONG.format(limit=limit) if too_long else UNREADABLE})
     message_id, content, shown = message
+    if reporter is not None and await grid_worker(socket) is None:  # signed out, disabled, or no longer patrolling
+        if await _send(socket, {"type": "error", "id": message_id, "text": SIGNED_OUT}):
+            await socket.close(code=TRY_LATER)
+        return False
     if "attachment" in content and reporter is None:  # only a grid worker's page uploads photos
         return await _send(socket, {"type": "notice", "text": BINARY})
     if resident is not None and not deps.admission.admit(resident):

@@ -26,6 +26,7 @@ from bot.web.accounts import (
     store_staff,
 )
 from storage.audit_log import AuditEntry, stage
+from storage.db import from_db
 from storage.directory_repository import SqlDirectoryRepository
 from storage.staff_models import (
     StaffRow,
@@ -79,7 +80,7 @@ async def accounts(sessions: async_sessionmaker[AsyncSession], now: datetime) ->
     async with sessions() as session:
         rows = await all_staff(session)
         online = await live_sessions(session, now)
-        return [Account(row.username, await _assignment(session, row), row.active, row.created_at,
+        return [Account(row.username, await _assignment(session, row), row.active, from_db(row.created_at),
                         online.get(row.id, 0)) for row in rows]
 
 

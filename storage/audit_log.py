@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.audit_models import AuditRow
+from storage.db import from_db
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class SqlAuditLog:
 
 
 async def recent(sessions: async_sessionmaker[AsyncSession], area: str, limit: int = 50) -> list[AuditEntry]:
-    """Newest first."""
+    """Newest first, times in UTC (SQLite hands them back without an offset, which a page would read as local)."""
     query = select(AuditRow).where(AuditRow.area == area).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)
     async with sessions() as session:
         rows = (await session.execute(query)).scalars().all()
-    return [AuditEntry(r.at, r.actor, r.area, r.action, r.subject, r.reason, r.details or {}) for r in rows]
+    return [AuditEntry(from_db(r.at), r.actor, r.area, r.action, r.subject, r.reason, r.details or {}) for r in rows]

@@ -41,6 +41,7 @@ class Renamed:
 class Affected:
     """What still points at a removed grid or department: open (not yet archived) cases, and enabled accounts."""
 
+    cases: int = 0  # in a removed grid, held by a removed department, or both
     cases_in_removed_grids: int = 0
     cases_of_removed_departments: int = 0
     case_numbers: tuple[str, ...] = ()  # the first few of them, to open before deciding
@@ -123,8 +124,7 @@ class Changes:
                 "departments_renamed": codes(self.departments_renamed),
                 "departments_changed": codes(self.departments_changed),
                 "places_added": self.places_added, "places_removed": self.places_removed,
-                "open_cases_affected": self.affected.cases_in_removed_grids
-                + self.affected.cases_of_removed_departments}
+                "open_cases_affected": self.affected.cases}
 
 
 async def changes(session: AsyncSession, before: District, loaded: District, *, additive: bool) -> Changes:
@@ -211,5 +211,6 @@ async def _affected(session: AsyncSession, grids: list[str], departments: list[s
     workers = (select(StaffRow.username).join(StaffGridRow, StaffGridRow.staff_id == StaffRow.id)
                .where(StaffRow.active.is_(True), StaffGridRow.grid_code.in_(grids)))
     accounts = set((await session.execute(clerks)).scalars()) | set((await session.execute(workers)).scalars())
-    return Affected(await session.scalar(count(in_grids)) or 0, await session.scalar(count(of_departments)) or 0,
+    return Affected(await session.scalar(count(in_grids | of_departments)) or 0,
+                    await session.scalar(count(in_grids)) or 0, await session.scalar(count(of_departments)) or 0,
                     tuple((await session.execute(numbers)).scalars()), tuple(sorted(accounts)))

@@ -5,7 +5,7 @@ Prints, for each database, kills / lost / doubled (messages and intakes; see tes
 for what counts as which), how many messages, intakes and cases there were, the mean restart, and
 the intake steps the killed turns were at. tests/integration/test_crash_faults.py runs the same with 50 kills.
 
-Run: python bench/faults.py [--kills 200] [--db sqlite,postgresql] [--web 3] [--telegram 2]
+Run: python bench/faults.py [--kills 200] [--db sqlite,postgresql] [--web 3] [--telegram 2] [--lease 1]
 """
 
 import argparse
@@ -20,7 +20,7 @@ from bench.common import ROOT, scratch_database  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from nlu.retrain import ensure_model  # noqa: E402
 from tests.conversations.kit import load_sample_district  # noqa: E402
-from tests.faults.campaign import run_faults  # noqa: E402
+from tests.faults.campaign import LEASE_SECONDS, run_faults  # noqa: E402
 
 
 async def main() -> None:
@@ -29,6 +29,8 @@ async def main() -> None:
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--web", type=int, default=3, help="web chat residents filing at once")
     parser.add_argument("--telegram", type=int, default=2, help="Telegram residents filing at once")
+    parser.add_argument("--lease", type=float, default=LEASE_SECONDS,
+                        help="[dialogue] turn_lease_seconds: above the restart time, resends wait for the dead turn's lease")
     args = parser.parse_args()
     models = load_settings(ROOT / "config.toml").models_dir
     await asyncio.to_thread(ensure_model, models)  # a fresh install trains the seed model
@@ -39,7 +41,8 @@ async def main() -> None:
                 continue
             await load_sample_district(url)
             with tempfile.TemporaryDirectory() as folder:
-                report = await run_faults(url, models, Path(folder), args.kills, web=args.web, telegram=args.telegram)
+                report = await run_faults(url, models, Path(folder), args.kills, web=args.web, telegram=args.telegram,
+                                          lease=args.lease)
             print(f"{kind}: {report.summary()}")
             for problem in report.problems[:5]:
                 print(f"    {problem}")

@@ -49,13 +49,13 @@ class Report:
                 f"  被杀时进行中的步骤：{hit}")
 
 
-def fault_config(models: Path, folder: Path, bot_api: str) -> Path:
+def fault_config(models: Path, folder: Path, bot_api: str, lease: float = LEASE_SECONDS) -> Path:
     """The shipped config.toml with the tests' model, the fake Bot API, a short lease, and limits
     that a handful of residents resending after every restart do not reach."""
     path = config_for_tests(models, folder)
     text = path.read_text(encoding="utf-8")
     for shipped, changed in (
-        ("turn_lease_seconds = 20", f"turn_lease_seconds = {LEASE_SECONDS}"),
+        ("turn_lease_seconds = 20", f"turn_lease_seconds = {lease}"),
         ('api_base = ""', f'api_base = "{bot_api}"'),
         ("polling_timeout = 25", "polling_timeout = 1"),
         ("messages_per_minute = 20", "messages_per_minute = 6000"),
@@ -70,11 +70,11 @@ def fault_config(models: Path, folder: Path, bot_api: str) -> Path:
 
 
 async def run_faults(db_url: str, models: Path, folder: Path, kills: int, *, web: int = 3, telegram: int = 2,
-                     seed: int = 12) -> Report:
+                     seed: int = 12, lease: float = LEASE_SECONDS) -> Report:
     """`kills` SIGKILLs of a server that `web` + `telegram` residents file through, then the tally."""
     api = FakeBotApi()
     await api.start()
-    server = Server(fault_config(models, folder, api.base_url),
+    server = Server(fault_config(models, folder, api.base_url, lease),
                     {"MINSHENG_DATABASE_URL": db_url, "MINSHENG_TELEGRAM_TOKEN": TOKEN}, folder / "serve.log")
     report, started = Report(), time.monotonic()
     flight: dict[str, str] = {}

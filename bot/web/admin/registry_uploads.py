@@ -38,8 +38,15 @@ def folder(data_dir: Path) -> Path:
 
 
 async def stage(root: Path, form: FormData) -> Staged:
-    """Keep the form's three files; UploadRefused (and nothing kept) when one is missing or too large."""
-    uploads = {field: _upload(form, field) for field in FILES}
+    """Keep the form's three files; UploadRefused (and nothing kept) when one is missing or too large.
+    The form's spooled files are closed here, rather than left to the collector."""
+    try:
+        return await _stage(root, {field: _upload(form, field) for field in FILES})
+    finally:
+        await form.close()
+
+
+async def _stage(root: Path, uploads: dict[str, UploadFile]) -> Staged:
     token = secrets.token_urlsafe(32)
     paths = []
     try:

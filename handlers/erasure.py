@@ -52,7 +52,7 @@ async def decide_erasure(cmd: DecideErasure, uow: UnitOfWork, policies: Policies
     async with uow:
         request = await uow.erasures.get(cmd.request_id)
         if request.status != PENDING:
-            raise DomainError(f"删除申请 {request.id} 已{REQUEST_LABELS[request.status]}，不能重复处理。")
+            raise DomainError(f"第 {request.id} 号删除申请已处理过（{REQUEST_LABELS[request.status]}），不能重复处理。")
         now = policies.clock.now()
         if cmd.approve:
             decided = await _execute(request, uow, cmd.actor, now)
@@ -64,7 +64,7 @@ async def decide_erasure(cmd: DecideErasure, uow: UnitOfWork, policies: Policies
         await uow.outbox.add(Notification(f"erasure/{request.id}", request.cases[0], request.channel,
                                           request.user_ref, text), now)
         await uow.erasures.save(decided)
-        uow.audit.add(now, account(cmd.actor), AREA, DECISIONS[decided.status], f"删除申请 {request.id}",
+        uow.audit.add(now, account(cmd.actor), AREA, DECISIONS[decided.status], f"第 {request.id} 号删除申请",
                       decided.reason, {"cases": list(request.cases), "erased": list(decided.erased)})
         await uow.commit()
         return decided

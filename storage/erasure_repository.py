@@ -26,7 +26,7 @@ class SqlErasureRepository:
     async def get(self, request_id: int) -> ErasureRequest:
         row = await self.session.get(ErasureRequestRow, request_id)
         if row is None:
-            raise DomainError(f"没有编号为 {request_id} 的删除申请。")
+            raise DomainError(f"没有第 {request_id} 号删除申请。")
         return to_request(row)
 
     async def by_request(self, request: str) -> ErasureRequest | None:

@@ -8,10 +8,13 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from handlers.ports import ErasureRequest
 from handlers.privacy import RetentionPolicy
 from handlers.status import FINAL, Status
 from storage.db import from_db, to_utc
+from storage.erasure_repository import PENDING, to_request
 from storage.models import CaseRow, OutboxRow
+from storage.privacy_models import ErasureRequestRow
 
 _FINAL = [s.value for s in FINAL]
 
@@ -48,6 +51,15 @@ async def due_cases(session: AsyncSession, policy: RetentionPolicy, now: datetim
     rows = (await session.execute(query.limit(limit) if limit else query)).all()
     return [DueCase(number, category, Status(status), from_db(ended), bool(phone), bool(name), bool(account))
             for number, category, status, phone, name, account, ended in rows]
+
+
+async def erasure_requests(session: AsyncSession, decided: int = 50) -> list[ErasureRequest]:
+    """Every request still waiting, oldest first, then the `decided` latest decisions."""
+    waiting = select(ErasureRequestRow).where(ErasureRequestRow.status == PENDING).order_by(ErasureRequestRow.id)
+    done = (select(ErasureRequestRow).where(ErasureRequestRow.status != PENDING)
+            .order_by(ErasureRequestRow.decided_at.desc(), ErasureRequestRow.id.desc()).limit(decided))
+    rows = [*(await session.execute(waiting)).scalars(), *(await session.execute(done)).scalars()]
+    return [to_request(row) for row in rows]
 
 
 async def forget_delivered(session: AsyncSession) -> int:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from bot.wording import OUTBOX_LABELS, channel_label, local, masked_phone
+from bot.wording import OUTBOX_LABELS, channel_label, local, masked_name, masked_phone
 from bot.web import console_data as data
 from bot.web.auth import CheckedForm, Staff
 from bot.web.case_fields import MAX_ADDRESS, MAX_TEXT, filing_errors
@@ -23,6 +23,7 @@ from handlers.status import EVENT_LABELS
 from storage.queries import notifications_for_case
 
 CHANNEL = "hotline"
+MAX_NAME = 32
 SMS_MISSING = "短信通知未配置：来电人的进度通知将暂存待发，请在 config.toml 的 [sms] 中设置 webhook_url。"
 
 
@@ -65,6 +66,7 @@ class Draft:
     phone: str
     address: str
     department: str = ""
+    contact_name: str = ""  # how the caller asked to be called (您贵姓): masked wherever the phone is
 
 
 def _first(options: tuple[Option, ...]) -> str:
@@ -75,7 +77,7 @@ def _draft(suggestion: Suggestion, form: FormData | None) -> Draft:
     draft = Draft(suggestion.complaint, _first(suggestion.categories), _first(suggestion.topics),
                   _first(suggestion.grids), _first(suggestion.phones), suggestion.address)
     if form is not None:
-        for name in ("text", "category", "topic", "grid", "phone", "address", "department"):
+        for name in ("text", "category", "topic", "grid", "phone", "address", "department", "contact_name"):
             value = form.get(name)
             if isinstance(value, str):
                 setattr(draft, name, value.strip())
@@ -106,7 +108,7 @@ async def _review_page(
         grids=data.grid_choices(suggestion.grids, index),
         departments=sorted(index.departments.values(), key=lambda d: d.code),
         preview=department, preview_reason=why, sms_warning=_sms_warning(deps), max_text=MAX_TEXT,
-        max_address=MAX_ADDRESS,
+        max_address=MAX_ADDRESS, max_name=MAX_NAME,
     )
 
 
@@ -124,7 +126,7 @@ async def review(request: Request, session: Staff, form: CheckedForm) -> Respons
 async def create(request: Request, session: Staff, form: CheckedForm) -> Response:
     deps: WebDeps = request.app.state.deps
     fields = ("transcript", "text", "said", "category", "topic", "grid", "phone", "address", "department",
-              "suggested_category", "suggested_topic", "model_version")
+              "suggested_category", "suggested_topic", "model_version", "contact_name")
     values = {k: str(form.get(k) or "").strip() for k in fields}
     transcript = values["transcript"]
     values["category"] = data.category_by_party(deps.app.settings.category_guide, str(form.get("party") or ""),
@@ -145,7 +147,7 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         category_confidence=confidence("category"), topic_confidence=confidence("topic"),
         classification_confirmed=True, grid_code=values["grid"] or None, address=values["address"] or None,
         department=values["department"] or None, model_version=values["model_version"] or None,
-        original_text=values["said"] or None,
+        original_text=values["said"] or None, contact_name=values["contact_name"][:MAX_NAME] or None,
     )
     try:
         case = await deps.app.bus.handle(command)
@@ -182,6 +184,7 @@ async def show(request: Request, number: str, session: Staff, created: int = 0) 
         request, "case.html", session=session, case=case, created=bool(created), local=local,
         sms_warning=_sms_warning(deps) if waiting else "",
         department=dept.name if dept else (case.department or "待分拨"), phone=masked_phone(case.phone),
+        contact_name=masked_name(case.contact_name) if case.contact_name else "",
         channel=channel_label(case.channel),
         grid=data.grid_label(index, case.grid_code) if case.grid_code else "未确定",
         events=case.events, event_labels=EVENT_LABELS, notices=notices, outbox_labels=OUTBOX_LABELS,

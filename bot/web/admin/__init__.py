@@ -1,10 +1,11 @@
 """Administrators' pages (issue 15): 模型管理 — model versions, comparing two, retraining, promotion and rollback;
-账号管理 — staff accounts; 辖区名录 — the district registry's upload, dry run and load."""
+账号管理 — staff accounts; 辖区名录 — the district registry's upload, dry run and load; 个人信息 — residents'
+erasure requests and the retention period; 操作日志 — the whole audit log, filtered and exported."""
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from bot.web.admin import accounts, models, registry
+from bot.web.admin import accounts, audit, models, privacy, registry
 
 
 def router() -> APIRouter:
@@ -17,6 +18,6 @@ def router() -> APIRouter:
     routes.add_api_route("/{version}", models.version_page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/{version}/activate", models.activate, methods=["POST"])
     admin = APIRouter()
-    for area in (routes, accounts.router(), registry.router()):
+    for area in (routes, accounts.router(), registry.router(), privacy.router(), audit.router()):
         admin.include_router(area)
     return admin

@@ -24,6 +24,7 @@ from bot.web.staff import pages
 from bot.web.staff.access import ADMIN, AnyStaff, CheckedForm, require
 from bot.wording import local, model_label
 from handlers.case import CATEGORY_LABELS
+from handlers.phones import mask_phones_in
 from nlu.registry import TASK_FILES, ModelMissing, ModelRegistry, VersionInfo
 from storage.audit_log import AuditEntry, recent, record
 from storage.model_review import texts_by_number
@@ -94,6 +95,15 @@ def label_name(task: str) -> Callable[[str], str]:
     if task == "category":
         return lambda code: CATEGORY_LABELS.get(code, code)
     return str
+
+
+def describe(entry: AuditEntry) -> str:
+    """A models-page entry as the audit log page says it: the version and what it replaced, with the
+    reason given or the retrain's outcome."""
+    said = model_label(entry.subject) if entry.subject else ""
+    if entry.details.get("from"):
+        said += f"（原为{model_label(entry.details['from'])}）"
+    return "；".join(part for part in (said, entry.reason or "") if part) or "—"
 
 
 async def page(request: Request, session: AnyStaff) -> HTMLResponse:
@@ -225,6 +235,8 @@ def _parsed(value: str | None) -> datetime | None:
 
 
 def _excerpt(text: str | None) -> str | None:
+    """The start of a case's words, phone numbers masked before cutting (never half a number)."""
     if text is None:
         return None
+    text = mask_phones_in(text)
     return text if len(text) <= EXCERPT else text[:EXCERPT] + "…"

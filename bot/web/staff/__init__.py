@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from bot.web import photos
-from bot.web.staff import access, casefile, dashboard, grid, queues, search, warnings
+from bot.web.staff import access, casefile, dashboard, grid, queue_export, queues, reveal, search, warnings
 from bot.web.staff.pages import BASE, static_file
 
 
@@ -14,6 +14,7 @@ def router() -> APIRouter:
     routes.add_api_route("", queues.start, methods=["GET"])
     routes.add_api_route("/logout", access.logout, methods=["POST"])
     routes.add_api_route("/queue", queues.queue, methods=["GET"], response_class=HTMLResponse)
+    routes.add_api_route("/queue.csv", queue_export.queue_csv, methods=["GET"])
     routes.add_api_route("/dispatch", queues.dispatch_list, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/supervise", queues.supervise, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/grid", grid.page, methods=["GET"], response_class=HTMLResponse)
@@ -22,6 +23,7 @@ def router() -> APIRouter:
     routes.add_api_route("/cases/{number}", casefile.show, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/cases/{number}/merge", casefile.merge, methods=["POST"])
     routes.add_api_route("/cases/{number}/unmerge", casefile.unmerge, methods=["POST"])
+    routes.add_api_route("/cases/{number}/reveal", reveal.reveal, methods=["POST"], response_class=HTMLResponse)
     routes.add_api_route("/cases/{number}/{action}", casefile.act, methods=["POST"])
     routes.add_api_route("/dashboard", dashboard.page, methods=["GET"], response_class=HTMLResponse)
     routes.add_api_route("/dashboard/{table}.csv", dashboard.export, methods=["GET"])

@@ -16,6 +16,7 @@ from bot.web.accounts import StaffSession, close_session
 from bot.web.auth import STAFF_COOKIE, Forbidden, LoginRequired, signed_in
 from bot.web.deps import WebDeps
 from handlers.case import Case
+from handlers.status import AT_DISPATCHER, FINAL, Status
 from storage.warning_queries import Area, open_count
 
 # Hotline operators may dispatch too: they file on callers' behalf and know where a case belongs.
@@ -76,6 +77,21 @@ def may_view(session: StaffSession, case: Case) -> bool:
         return True
     mine = session.staff.department
     return case.department == mine or any(e.changes.get("department") == mine for e in case.events)
+
+
+def may_reveal(session: StaffSession, case: Case) -> bool:
+    """Whose work on this case needs the resident's whole phone or name (查看完整号码, logged each time):
+    the clerks of the department holding it, the grid workers of its grid, and dispatchers while it
+    waits to be dispatched, and only until it is finished. Supervisors, administrators and everyone
+    else read it masked, as every export does."""
+    if case.status in FINAL or case.status is Status.MERGED:
+        return False
+    role = session.staff.role
+    if role in CLERK:
+        return bool(session.staff.department) and case.department == session.staff.department
+    if role in GRID_ROLES:
+        return on_patrol(session, case)
+    return role in DISPATCHER and case.status in AT_DISPATCHER
 
 
 def search_scope(session: StaffSession) -> str | None:

@@ -17,8 +17,8 @@ from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
 from bot.web.case_fields import classification_errors, known_topics
 from bot.web.staff import merging
-from bot.web.staff.access import (DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_view,
-                                  on_patrol)
+from bot.web.staff.access import (DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_reveal,
+                                  may_view, on_patrol)
 from bot.web.staff.pages import BASE, render
 from bot.web.staff.queues import departments_by_code, directory, dispatch_choices, grid_labels
 from handlers import commands as c
@@ -121,7 +121,7 @@ def allowed(session: StaffSession, case: Case, name: str) -> bool:
 
 async def show(request: Request, number: str, session: AnyStaff, done: str = "") -> HTMLResponse:
     message = ACTIONS[done].done if done in ACTIONS else merging.DONE.get(done, "")
-    return await _page(request, session, number, message=message)
+    return await case_page(request, session, number, message=message)
 
 
 async def act(request: Request, number: str, action: str, session: AnyStaff, form: CheckedForm) -> Response:
@@ -134,11 +134,11 @@ async def act(request: Request, number: str, action: str, session: AnyStaff, for
     check = ACTIONS[action].check
     errors = check(form, await directory(app), app.policies.routing) if check else []
     if errors:
-        return await _page(request, session, number, error="".join(errors), status_code=422)
+        return await case_page(request, session, number, error="".join(errors), status_code=422)
     try:  # a photo taken on site goes with the note (a grid worker's 现场记录)
         shot = await photos.from_form(request.app.state.deps, form) if action == "note" else ()
     except ValueError as refused:
-        return await _page(request, session, number, error=str(refused), status_code=422)
+        return await case_page(request, session, number, error=str(refused), status_code=422)
     build = ACTIONS[action].build
     return await _handle(request, session, case.number,
                          lambda: _with_photos(build(form, session, case), shot), action)
@@ -179,7 +179,7 @@ async def _handle(request: Request, session: StaffSession, number: str, build: C
         await request.app.state.deps.app.bus.handle(build())
     except (DomainError, ValueError) as exc:
         error = exc.message if isinstance(exc, DomainError) else str(exc)
-        return await _page(request, session, number, error=error, status_code=422)
+        return await case_page(request, session, number, error=error, status_code=422)
     return RedirectResponse(f"{BASE}/cases/{quote(number)}?done={done}", status_code=303)
 
 
@@ -189,8 +189,9 @@ async def _load(app: App, number: str) -> Case:
         return await uow.cases.get(number.strip().upper())
 
 
-async def _page(request: Request, session: StaffSession, number: str, message: str = "", error: str = "",
-                status_code: int = 200) -> HTMLResponse:
+async def case_page(request: Request, session: StaffSession, number: str, message: str = "", error: str = "",
+                    status_code: int = 200, revealed: dict[str, str] | None = None) -> HTMLResponse:
+    """The file as this member may read it; `revealed`: a personal field shown whole (bot/web/staff/reveal.py)."""
     app: App = request.app.state.deps.app
     case = await _load(app, number)  # an unknown number is the app's 404 page (bot/web/app.py)
     if not may_view(session, case):
@@ -211,6 +212,7 @@ async def _page(request: Request, session: StaffSession, number: str, message: s
         note_reaches_resident=may_handle(session, case)  # a grid worker's 现场记录 is internal: it starts nothing
         and app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
         duplicates=await merging.on_case_file(app, session, case),
+        can_reveal=may_reveal(session, case), revealed=revealed or {},
     )
 
 

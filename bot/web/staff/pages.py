@@ -16,6 +16,7 @@ from bot.wording import (
     channel_label,
     duration_label,
     local,
+    masked_name,
     masked_phone,
     model_label,
 )
@@ -24,6 +25,7 @@ from bot.web.auth import HOME as CONSOLE
 from bot.web.staff.access import ADMIN, DISPATCH_ROLES, GRID_ROLES, QUEUE_ROLES, STAFF_ROLES, SUPERVISE_ROLES
 from bot.web.templating import TEMPLATES, case_numbers
 from handlers.directory import LEVEL_LABELS
+from handlers.phones import mask_phones_in
 from handlers.status import EVENT_LABELS, STATUS_LABELS
 
 HERE = Path(__file__).parent
@@ -33,7 +35,8 @@ NAV = ((f"{BASE}/queue", "待办队列", QUEUE_ROLES), (f"{BASE}/dispatch", "统
        (f"{BASE}/supervise", "督办", SUPERVISE_ROLES), (f"{BASE}/dashboard", "统计分析", SUPERVISE_ROLES),
        (f"{BASE}/grid", "本网格待办", GRID_ROLES), ("/", "巡查上报", GRID_ROLES),  # the web chat, as staff
        ("/console/admin/models", "模型管理", ADMIN), ("/console/admin/accounts", "账号管理", ADMIN),
-       ("/console/admin/registry", "辖区名录", ADMIN), (CONSOLE, "热线坐席", CONSOLE_ROLES))  # 热线坐席: the way back
+       ("/console/admin/registry", "辖区名录", ADMIN), ("/console/admin/privacy", "个人信息", ADMIN),
+       ("/console/admin/audit", "操作日志", ADMIN), (CONSOLE, "热线坐席", CONSOLE_ROLES))  # 热线坐席: the way back
 WARNINGS = f"{BASE}/warnings"
 
 
@@ -49,9 +52,9 @@ def environment() -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
     )
-    env.filters["case_numbers"] = case_numbers
-    env.globals.update(local=local, mask_phone=masked_phone, event_labels=EVENT_LABELS, status_labels=STATUS_LABELS,
-                       outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE, actor_label=actor_label,
+    env.filters.update(case_numbers=case_numbers, mask_phones=mask_phones_in)
+    env.globals.update(local=local, mask_phone=masked_phone, mask_name=masked_name, event_labels=EVENT_LABELS,
+                       status_labels=STATUS_LABELS, outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE, actor_label=actor_label,
                        channel_label=channel_label, model_label=model_label, duration_label=duration_label,
                        case_texts=case_texts, grid_said=grid_said)
     return env

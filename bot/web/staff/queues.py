@@ -33,7 +33,7 @@ async def queue(request: Request, session: AnyStaff, dept: str = "") -> HTMLResp
         raise Forbidden("只能查看本部门的待办。")
     code = dept or own
     departments = await departments_by_code(app)
-    cases = await _files(app, statuses=sorted(AT_DEPARTMENT), department=code) if code else []
+    cases = await queue_files(app, code)
     return render(request, "queue.html", session, rows=by_deadline(cases, app), department=departments.get(code),
                   code=code, departments=dispatch_choices(departments, app), can_choose=session.staff.role != "clerk",
                   grids=await grid_labels(app))
@@ -66,6 +66,11 @@ async def supervise(request: Request, session: AnyStaff) -> HTMLResponse:
                   reopened=[case for case in cases if case.status is Status.REOPENED], unstaffed=unstaffed,
                   warnings=await open_flags(app, None), can_acknowledge=True, back=f"{BASE}/supervise",
                   note_limit=NOTE_LIMIT)
+
+
+async def queue_files(app: App, code: str) -> list[Case]:
+    """A department's queue (none without a department), for the page and its CSV download."""
+    return await _files(app, statuses=sorted(AT_DEPARTMENT), department=code) if code else []
 
 
 async def directory(app: App) -> DirectoryIndex:

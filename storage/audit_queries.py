@@ -28,7 +28,8 @@ async def search(session: AsyncSession, wanted: AuditFilter, limit: int) -> tupl
     total = await session.scalar(select(func.count()).select_from(AuditRow).where(*conditions)) or 0
     query = select(AuditRow).where(*conditions).order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)
     rows = (await session.execute(query)).scalars().all()
-    return [AuditEntry(from_db(r.at), r.actor, r.area, r.action, r.subject, r.reason, r.details or {}) for r in rows], total
+    entries = [AuditEntry(from_db(r.at), r.actor, r.area, r.action, r.subject, r.reason, r.details or {}) for r in rows]
+    return entries, total
 
 
 async def actors(session: AsyncSession) -> list[str]:
@@ -38,9 +39,8 @@ async def actors(session: AsyncSession) -> list[str]:
 
 def _conditions(wanted: AuditFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
-    for column, value in ((AuditRow.actor, wanted.actor), (AuditRow.area, wanted.area), (AuditRow.action, wanted.action)):
-        if value:
-            conditions.append(column == value)
+    chosen = ((AuditRow.actor, wanted.actor), (AuditRow.area, wanted.area), (AuditRow.action, wanted.action))
+    conditions.extend(column == value for column, value in chosen if value)
     if wanted.since is not None:
         conditions.append(AuditRow.at >= to_utc(wanted.since))
     if wanted.until is not None:

@@ -76,7 +76,8 @@ async def audit_rows(stack: WebStack, action: str | None = None) -> list[AuditRo
 
 async def grid_worker(stack: WebStack, username: str, grid: str) -> Staff:
     now = stack.app.policies.clock.now()
-    member = await add_staff(stack.app.sessions, username, PASSWORD, "grid_worker", None, now, reset=True, grids=(grid,))
+    member = await add_staff(stack.app.sessions, username, PASSWORD, "grid_worker", None, now, reset=True,
+                             grids=(grid,))
     token, session = await open_session(stack.app.sessions, member, now, 24)
     client = httpx.AsyncClient(base_url=stack.url, cookies={STAFF_COOKIE: token})
     stack.__dict__.setdefault("clients", []).append(client)
@@ -211,7 +212,8 @@ async def test_the_audit_page_filters_by_who_what_when_and_case_and_exports_csv(
     await reveal(clerk, case.number)
     now = app.policies.clock.now()
     await record(app.sessions, AuditEntry(now - timedelta(days=3), "chief", "models", "rolled_back",
-                                          "0001-20261120T010000Z", "=cmd|' /C calc'!A0", {"from": "0002-20261125T010000Z"}))
+                                          "0001-20261120T010000Z", "=cmd|' /C calc'!A0",
+                                          {"from": "0002-20261125T010000Z"}))
     await record(app.sessions, AuditEntry(now, "chief", "privacy", "erasure_executed", "第 1 号删除申请", None,
                                           {"cases": [case.number], "erased": [case.number]}))
     chief = await sign_in(stack, "chief", "admin")

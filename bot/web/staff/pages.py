@@ -54,9 +54,9 @@ def environment() -> Environment:
     )
     env.filters.update(case_numbers=case_numbers, mask_phones=mask_phones_in)
     env.globals.update(local=local, mask_phone=masked_phone, mask_name=masked_name, event_labels=EVENT_LABELS,
-                       status_labels=STATUS_LABELS, outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE, actor_label=actor_label,
-                       channel_label=channel_label, model_label=model_label, duration_label=duration_label,
-                       case_texts=case_texts, grid_said=grid_said)
+                       status_labels=STATUS_LABELS, outbox_labels=OUTBOX_LABELS, level_labels=LEVEL_LABELS, base=BASE,
+                       actor_label=actor_label, channel_label=channel_label, model_label=model_label,
+                       duration_label=duration_label, case_texts=case_texts, grid_said=grid_said)
     return env
 
 

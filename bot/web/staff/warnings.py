@@ -62,8 +62,11 @@ async def flag_views(app: App, rows: list[WarningFlagRow]) -> list[FlagView]:
 
 
 async def open_flags(app: App, area: Area | None) -> list[FlagView]:
+    """Worded after the flags' session has ended: wording reads the grids in a session of its own, which
+    on SQLite would wait for this one's lock (BEGIN IMMEDIATE) whenever the grid cache is cold."""
     async with app.sessions() as session:
-        return await flag_views(app, await flags(session, area=area, open_only=True))
+        rows = await flags(session, area=area, open_only=True)
+    return await flag_views(app, rows)
 
 
 async def page(request: Request, session: AnyStaff) -> HTMLResponse:

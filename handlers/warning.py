@@ -84,7 +84,8 @@ class Flag:
 
 @dataclass(frozen=True)
 class DisputeFiled:
-    """A dispute as the repeat check sees it; `party` is the resident (phone, else channel id)."""
+    """A dispute as the repeat check sees it; `party` is the resident (phone, else channel id), "" when
+    nothing identifies them (an anonymous Open311 or imported case, personal data erased)."""
 
     number: str
     grid: str | None
@@ -157,7 +158,8 @@ def repeats(disputes: Iterable[DisputeFiled], week: date, policy: WarningPolicy)
     groups: dict[tuple[str, str], list[DisputeFiled]] = defaultdict(list)
     for d in disputes:
         if start <= d.day < end:
-            groups[(REPEAT_PARTY, party_digest(d.party))].append(d)
+            if d.party:
+                groups[(REPEAT_PARTY, party_digest(d.party))].append(d)
             place = address_key(d.address)
             if place:
                 groups[(REPEAT_ADDRESS, place)].append(d)

@@ -59,7 +59,8 @@ async def disputes_filed(session: AsyncSession, created_from: datetime, created_
                CaseRow.created_at < to_utc(created_to))
     )
     return [
-        DisputeFiled(number, grid, phone or f"{channel}:{user_ref}", address, from_db(at).astimezone(tz).date())
+        DisputeFiled(number, grid, phone or (f"{channel}:{user_ref}" if user_ref else ""), address,
+                     from_db(at).astimezone(tz).date())
         for number, grid, channel, user_ref, phone, address, at in (await session.execute(query)).all()
     ]
 

@@ -116,6 +116,13 @@ def test_repeated_disputes_by_one_resident_or_at_one_address() -> None:
     assert kinds[REPEAT_PARTY].cases == ("A", "C", "D") and "tg:1" not in kinds[REPEAT_PARTY].subject
 
 
+def test_residents_nobody_can_identify_are_not_one_resident() -> None:
+    """Anonymous Open311 cases and cases whose personal data was erased have no party: never a repeat."""
+    week = week_start(date(2026, 11, 25))
+    filed = [dispute(n, week + timedelta(days=d), party="") for n, d in (("A", 0), ("B", 1), ("C", 2))]
+    assert repeats(filed, week, POLICY) == []
+
+
 def test_a_repeat_is_raised_in_the_week_it_grew_only() -> None:
     week = week_start(date(2026, 11, 25))
     filed = [dispute(n, week - timedelta(days=d)) for n, d in (("A", 6), ("B", 5), ("C", 3))]

@@ -13,6 +13,10 @@ TZ = ZoneInfo("Asia/Shanghai")
 OUTBOX_LABELS = {"pending": "待发送", "sent": "已送达", "failed": "发送失败", "unreachable": "无法送达"}
 SAID, WRITTEN_UP = "群众原话", "诉求内容（坐席整理）"
 DAY_HOURS = 48  # beyond two days a duration is said in days
+# A running worker routes with the new registry within seconds (storage.directory_repository.DirectoryCache)
+# but reads place names in residents' words with the gazetteer it loaded at start-up.
+REGISTRY_IN_USE = ("派单和各页面在 10 秒内改用新名录；群众对话里的地名识别要等各服务进程重启"
+                   "（minsheng serve）后才使用新名录。")
 
 
 def local(value: datetime | None) -> str:

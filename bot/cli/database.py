@@ -7,6 +7,7 @@ import typer
 from bot.cli.common import config_path, console, err_console, fail, friendly_errors, open_app, run_async, staff_name
 from bot.cli.output import job_progress
 from bot.settings import load_settings
+from bot.wording import REGISTRY_IN_USE
 from storage.importers.changes import Changes
 from storage.importers.problems import ImportFailed, ImportProblem
 from storage.importers.registry import import_district, plan_district
@@ -82,7 +83,7 @@ async def district_load(
         return
     if report.changes is not None:
         _print_changes(report.changes)
-    console.print(f"[green]✓[/] 已导入{name}：{counts}。", highlight=False)
+    console.print(f"[green]✓[/] 已导入{name}：{counts}。如服务正在运行：{REGISTRY_IN_USE}", highlight=False)
 
 
 def _refused(problems: list[ImportProblem]) -> typer.Exit:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.bootstrap import App
+from bot.wording import REGISTRY_IN_USE
 from bot.web.accounts import StaffSession
 from bot.web.admin import registry_uploads as uploads
 from bot.web.admin.models import templates
@@ -39,7 +40,7 @@ CHANGED = "在您预览之后，名录已被他人更改。下面是按现在的
 
 
 async def page(request: Request, session: AnyStaff, done: str = "") -> HTMLResponse:
-    message = "名录已导入，下面的操作记录列出了这次的变化。" if done == "loaded" else ""
+    message = f"名录已导入，下面的操作记录列出了这次的变化。{REGISTRY_IN_USE}" if done == "loaded" else ""
     return await _page(request, session, message=message)
 
 
@@ -129,7 +130,7 @@ async def _answer(request: Request, session: StaffSession, plan: RegistryPlan, s
 def _render(request: Request, session: StaffSession, name: str, status_code: int, **context: Any) -> HTMLResponse:
     return pages.render(request, name, session, status_code=status_code, templates=templates(), registry_base=BASE,
                         columns=COLUMNS, column_label=label, modes=MODES, files=uploads.FILES,
-                        action_labels=ACTION_LABELS, describe=describe, **context)
+                        action_labels=ACTION_LABELS, describe=describe, in_use=REGISTRY_IN_USE, **context)
 
 
 async def _plan(app: App, staged: uploads.Staged, mode: str) -> RegistryPlan:

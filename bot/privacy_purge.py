@@ -45,16 +45,24 @@ async def purge(app: App, policy: RetentionPolicy, actor: str = SYSTEM,
     """Erase every due case (within `budget_seconds`, when given: the scheduler's job must end in
     time, and what is left is the next run's)."""
     now = app.policies.clock.now()
-    started, report, refused = time.monotonic(), PurgeReport(), set[str]()
+    started, report = time.monotonic(), PurgeReport()
+    handled: set[str] = set()
+    skipped: set[str] = set()  # refused, or still due once erased: left for a person to look at
     while True:
         async with app.sessions() as session:
-            batch = [c for c in await due_cases(session, policy, now, BATCH + len(refused)) if c.number not in refused]
+            due_now = await due_cases(session, policy, now, BATCH + len(skipped))
+        batch = [c for c in due_now if c.number not in skipped]
         for case in batch:
+            if case.number in handled:
+                log.warning("个人信息清理：%s 删除后仍有个人信息，跳过", case.number)
+                skipped.add(case.number)
+                continue
+            handled.add(case.number)
             try:
                 await app.bus.handle(ErasePersonal(actor, case.number))
             except DomainError as exc:  # it moved on in the meantime (unmerged, say): not this run's
                 log.warning("个人信息清理跳过 %s：%s", case.number, exc.message)
-                refused.add(case.number)
+                skipped.add(case.number)
                 continue
             report.erased[case.category or ""] += 1
         if len(batch) < BATCH:

@@ -18,7 +18,7 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/minsheng db upgrade
-	$(BIN)/minsheng district load
+	$(BIN)/minsheng district load --if-empty
 	$(BIN)/minsheng staff init
 	$(BIN)/minsheng serve
 

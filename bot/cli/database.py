@@ -1,8 +1,10 @@
 """Database and district registry commands."""
 
 from pathlib import Path
+from typing import Any
 
 import typer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import config_path, console, err_console, fail, friendly_errors, open_app, run_async, staff_name
 from bot.cli.output import job_progress
@@ -10,7 +12,7 @@ from bot.settings import load_settings
 from bot.wording import REGISTRY_IN_USE
 from storage.importers.changes import Changes
 from storage.importers.problems import ImportFailed, ImportProblem
-from storage.importers.registry import import_district, plan_district
+from storage.importers.registry import ImportReport, import_district, load_directory, plan_district
 from storage.migrate import upgrade
 
 db_app = typer.Typer(help="数据库管理", no_args_is_help=True)
@@ -54,28 +56,42 @@ async def district_load(
     departments: Path | None = typer.Option(None, "--departments", help="部门 CSV 文件"),
     add: bool = typer.Option(False, "--add", help="追加到现有名录，而不是整体替换"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查文件并列出将发生的变化，不写入任何数据"),
+    if_empty: bool = typer.Option(False, "--if-empty", help="数据库中已有名录时不导入（make run 用它，不会覆盖管理员导入的名录）"),
 ) -> None:
     async with open_app(ctx) as app:
         files = app.settings.district_files
         paths = (grids or files["grids"], places or files["places"], departments or files["departments"])
         options = {"replace": not add, "district_code": app.settings.district_code or None}
         async with app.sessions() as session:
+            if if_empty and (kept := await load_directory(session)).grids:
+                console.print(f"数据库中已有名录（{len(kept.grids)} 个网格、{len(kept.places)} 个地名、"
+                              f"{len(kept.departments)} 个部门），未导入。更新名录请在工作台「辖区名录」上传，"
+                              "或执行 minsheng district load --grids … --places … --departments …。", highlight=False)
+                return
             if dry_run:
-                plan = await plan_district(session, *paths, **options)
-                await session.rollback()
-                if plan.problems:
-                    raise _refused(plan.problems)
-                assert plan.changes is not None
-                console.print("检查通过，导入后的变化如下（本次未写入任何数据）：")
-                _print_changes(plan.changes)
-                console.print("确认无误后，去掉 --dry-run 再执行一次即可导入。")
+                await _dry_run(session, paths, options)
                 return
             try:
                 report = await import_district(session, *paths, **options, actor=staff_name(),
                                                now=app.policies.clock.now())
             except ImportFailed as exc:
                 raise _refused(exc.problems) from None
-    name = app.settings.district_name or "名录"
+    _loaded(app.settings.district_name or "名录", report)
+
+
+async def _dry_run(session: AsyncSession, paths: tuple[Path, Path, Path], options: dict[str, Any]) -> None:
+    """The same checks and preview as the registry page's, and nothing written."""
+    plan = await plan_district(session, *paths, **options)
+    await session.rollback()
+    if plan.problems:
+        raise _refused(plan.problems)
+    assert plan.changes is not None
+    console.print("检查通过，导入后的变化如下（本次未写入任何数据）：")
+    _print_changes(plan.changes, itemised=True)
+    console.print("确认无误后，去掉 --dry-run 再执行一次即可导入。")
+
+
+def _loaded(name: str, report: ImportReport) -> None:
     counts = (f"{report.streets} 个街道、{report.communities} 个社区、{report.grids} 个网格、{report.places} 个地名、"
               f"{report.departments} 个部门")
     if report.changes is not None and report.changes.nothing:
@@ -94,8 +110,9 @@ def _refused(problems: list[ImportProblem]) -> typer.Exit:
     return fail(f"名录有 {len(problems)} 处问题{more}，未导入任何数据。")
 
 
-def _print_changes(changes: Changes) -> None:
+def _print_changes(changes: Changes, *, itemised: bool = False) -> None:
+    """The summary; a dry run, which is for looking before loading, lists each grid and department too."""
     for line in changes.lines():
         console.print(f"  {line}", highlight=False)
-    for line in changes.itemised():
+    for line in changes.itemised() if itemised else ():
         console.print(f"    {line}", highlight=False)

@@ -206,7 +206,7 @@ async def test_a_registry_changed_since_its_preview_is_refused(app: App, files: 
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_district_load_dry_run_writes_nothing(db_url: str, files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_district_load_dry_run_writes_nothing_and_if_empty_keeps_a_registry(db_url: str, files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MINSHENG_DATABASE_URL", db_url)
     monkeypatch.setenv("MINSHENG_STAFF", "staff:cli-admin")
     runner = CliRunner()
@@ -227,6 +227,9 @@ def test_district_load_dry_run_writes_nothing(db_url: str, files: list[Path], mo
     assert counts(db_url) == [36, 162, 62, 1]
     unchanged = runner.invoke(cli, ["district", "load", *paths])
     assert "完全相同" in unchanged.output and counts(db_url)[3] == 1
+    files[2].write_text(files[2].read_text(encoding="utf-8").replace("区民政局", "区民政和退役军人事务局"), encoding="utf-8")
+    kept = runner.invoke(cli, ["district", "load", *paths, "--if-empty"])  # as make run loads: never over a registry
+    assert kept.exit_code == 0 and "数据库中已有名录（36 个网格" in kept.output and counts(db_url)[3] == 1
     engine = create_engine(db_url)
     with engine.connect() as conn:
         assert conn.execute(select(AuditRow.actor, AuditRow.action)).all() == [("staff:cli-admin", "loaded")]

@@ -97,7 +97,15 @@ async def run_faults(db_url: str, models: Path, folder: Path, kills: int, *, web
     report.messages = sum(r.answered for r in residents)
     report.seconds = time.monotonic() - started
     await _tally(db_url, told, report)
+    if report.lost or report.doubled:
+        report.problems += _server_errors(folder / "serve.log")
     return report
+
+
+def _server_errors(log: Path, most: int = 8) -> list[str]:
+    """The server's own account of a failed run: its error lines, across every life."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []
+    return [f"serve.log: {line}" for line in lines if " ERROR " in line][:most]
 
 
 async def _keep_filing(resident: Resident, offset: int, stop: asyncio.Event, flight: dict[str, str],

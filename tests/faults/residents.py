@@ -15,6 +15,8 @@ from shapely.geometry import shape
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import WebSocketException
 
+from bot.converse import BROKEN
+from flows.dialogue import STILL_WORKING
 from tests.conversations.kit import SAMPLE
 from tests.fakes.telegram_api import FakeBotApi, Sent
 
@@ -97,6 +99,8 @@ async def intake(resident: Resident, complaint: str, flight: dict[str, str]) -> 
             answer = await resident.send(move)
         finally:
             flight.pop(resident.name, None)
+        if failed := next((t for t in answer.texts if t in (STILL_WORKING, BROKEN)), None):
+            raise Lost(f"{resident.name}: {move.step} answered 「{failed}」 at {time.strftime('%H:%M:%S')}")
         if (number := told(answer)) is not None:
             return number
         move = next_move(answer)

@@ -41,7 +41,7 @@ ADMIN_ACTIONS = {
     "/console/admin/accounts/{username}/active": "tests/integration/test_admin_accounts.py (disabled, enabled)",
     "/console/admin/accounts/{username}/password": "tests/integration/test_admin_accounts.py (password_reset)",
     "/console/admin/registry/preview": "a dry run: nothing is written, nothing to log",
-    "/console/admin/registry/apply": "tests/integration/test_district_import.py (loaded)",
+    "/console/admin/registry/apply": "tests/integration/test_admin_registry.py (loaded)",
     f"{PRIVACY}/{{request_id}}/execute": "this file (erasure_executed)",
     f"{PRIVACY}/{{request_id}}/reject": "this file (erasure_rejected)",
 }

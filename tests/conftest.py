@@ -12,17 +12,23 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import text
 
 from bot.bootstrap import App, build_app
 from bot.settings import Settings, load_settings
-from storage.db import make_engine
 from storage.migrate import upgrade
-from storage.schema import Base
-from tests.support import FakeClock
+from tests.model_cache import CACHE_ENV
+from tests.support import FakeClock, empty_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("MINSHENG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Trained test models are kept in pytest's cache (tests/model_cache.py), for later runs and
+    for every xdist worker of this one."""
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        os.environ.setdefault(CACHE_ENV, str(cache.mkdir("minsheng")))
 
 
 def _postgres_required() -> bool:
@@ -66,11 +72,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copy(template, target)
         return f"sqlite:///{target}"
     url = request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
-    async with engine.begin() as conn:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
+    await empty_postgres(url)
     return url
 
 

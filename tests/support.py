@@ -3,11 +3,13 @@
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.ports import DeliveryError, Notification
+from storage.db import make_engine
 from storage.models import DepartmentRow, GridRow, OutboxRow
+from storage.schema import Base
 
 if TYPE_CHECKING:
     from bot.bootstrap import App
@@ -84,3 +86,29 @@ async def enqueue(app: "App", *notifications: Notification) -> None:
 async def outbox_rows(app: "App") -> list[OutboxRow]:
     async with app.sessions() as session:
         return list((await session.execute(select(OutboxRow).order_by(OutboxRow.id))).scalars())
+
+
+_OWNED_SEQUENCES = text(
+    "SELECT s.seqrelid::regclass::text, s.seqstart FROM pg_sequence s"
+    " JOIN pg_depend d ON d.objid = s.seqrelid AND d.classid = 'pg_class'::regclass"
+    " AND d.refclassid = 'pg_class'::regclass JOIN pg_class t ON t.oid = d.refobjid"
+    " WHERE t.relname IN :tables"
+).bindparams(bindparam("tables", expanding=True))
+
+
+async def empty_postgres(url: str) -> None:
+    """Every table empty and every id sequence back at its start, as TRUNCATE ... RESTART IDENTITY
+    leaves them; DELETE because TRUNCATE writes new files for every table and waits for their
+    fsync: about 0.3 s before each PostgreSQL test on this machine against 0.05 s."""
+    engine = make_engine(url)
+    tables = Base.metadata.sorted_tables
+    try:
+        async with engine.begin() as conn:
+            for table in reversed(tables):
+                await conn.execute(table.delete())
+            sequences = await conn.execute(_OWNED_SEQUENCES, {"tables": [t.name for t in tables]})
+            for name, start in sequences.all():
+                await conn.execute(text("SELECT setval(CAST(:name AS regclass), :start, false)"),
+                                   {"name": name, "start": start})
+    finally:
+        await engine.dispose()

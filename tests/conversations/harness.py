@@ -32,9 +32,7 @@ A script:
       grids: [QH01-C01-G01]
 """
 
-import hashlib
 import re
-import shutil
 import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
@@ -58,6 +56,7 @@ from nlu.retrain import ensure_model
 from storage.models import OutboxRow
 from tests.conversations.kit import ROOT, SAMPLE
 from tests.conversations.transports import CHANNELS, Transport, transport
+from tests.model_cache import current_folder, exclusive
 from tests.support import FakeClock
 
 FILED = "已为您登记"
@@ -344,16 +343,11 @@ def model_cache(config: Any, scratch: Path) -> Path:
 
 def trained_models(cache: Path) -> Path:
     """An NLU model trained from the shipped seed corpus, kept under `cache` between test runs
-    and trained afresh (about half a minute) whenever anything in nlu/ changes."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "nlu").rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".cfg", ".jsonl", ".toml"):
-            digest.update(path.read_bytes())
-    models = cache / f"nlu-{digest.hexdigest()[:12]}"
-    for stale in cache.glob("nlu-*"):
-        if stale != models:
-            shutil.rmtree(stale, ignore_errors=True)
-    ensure_model(models)
+    and trained afresh (about half a minute) whenever anything in nlu/ changes; one process trains
+    it while any other (an xdist worker) waits for it."""
+    with exclusive(cache / "nlu.lock"):
+        models = current_folder(cache, "nlu")
+        ensure_model(models)
     return models
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 
 from bot.bootstrap import App, build_app
 from bot.ports import Dialogue
@@ -20,13 +20,11 @@ from bot.web.hub import LiveHub
 from bot.web.notifier import WebNotifier
 from bot.web.suggestions import TranscriptAnalyzer
 from storage.conversation_store import SqlConversationStore
-from storage.db import make_engine
 from storage.models import GridRow
-from storage.schema import Base
 from tests.fakes.dialogue import FakeDialogue
 from tests.fakes.servers import serving
 from tests.fakes.understanding import keyword_dialogue
-from tests.support import seed_registry
+from tests.support import empty_postgres, seed_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery"
@@ -50,11 +48,7 @@ async def scratch_database(kind: str, folder: Path, sqlite_template: Path | None
         shutil.copy(sqlite_template, target)
         return f"sqlite:///{target}"
     assert postgres_url is not None
-    engine = make_engine(postgres_url)
-    async with engine.begin() as conn:
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
+    await empty_postgres(postgres_url)
     return postgres_url
 
 

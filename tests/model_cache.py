@@ -1,0 +1,69 @@
+"""Trained models for the tests, kept in pytest's cache between runs and keyed by the nlu/ sources.
+
+Training is the costliest thing a test asks for, and its result depends only on nlu/ (code, configs,
+seed corpus): each model is trained once per change there, not once per run or per xdist worker.
+A lock file beside each model makes a second process (a worker, or a colleague's run in the same
+tree) wait for the first one's training instead of training into the same folder.
+"""
+
+import fcntl
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from nlu.model import NluModel
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE_ENV = "MINSHENG_TEST_CACHE"  # set by tests/conftest.py to pytest's cache folder
+DONE = "COMPLETE"
+
+
+@lru_cache(maxsize=1)
+def nlu_digest() -> str:
+    """What a trained model depends on: every source, config and seed file under nlu/."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "nlu").rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".cfg", ".jsonl", ".toml"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Held by one process at a time; released when the holder ends, however it ends."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_folder(cache: Path, name: str) -> Path:
+    """`cache/<name>-<digest>`, with the folders of older nlu/ sources removed (hold the lock)."""
+    folder = cache / f"{name}-{nlu_digest()}"
+    for stale in cache.glob(f"{name}-*"):
+        if stale != folder and stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    return folder
+
+
+def stored_model(name: str, build: Callable[[], NluModel]) -> NluModel:
+    """`build()`'s model as saved and loaded again, so every run and worker reads the same files;
+    built in memory when pytest's cache is off (no CACHE_ENV)."""
+    root = os.environ.get(CACHE_ENV)
+    if not root:
+        return build()
+    cache = Path(root)
+    with exclusive(cache / f"{name}.lock"):
+        folder = current_folder(cache, name)
+        if not (folder / DONE).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            build().save(folder)
+            (folder / DONE).touch()
+        return NluModel.load(folder)

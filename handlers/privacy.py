@@ -69,10 +69,6 @@ def holds_personal(case: Case) -> bool:
     return any(getattr(case, name) != erased for name, erased in PERSONAL_FIELDS.items())
 
 
-def erasable(case: Case) -> bool:
-    return case.status in ERASABLE and holds_personal(case)
-
-
 def erase(case: Case, at: datetime, actor: str, note: str) -> list[Event]:
     """Record the erasure on `case` and answer its earlier events that changed, rewritten without
     personal data, for the repository to write over the stored ones. The case in memory is the

@@ -5,12 +5,11 @@ from dataclasses import asdict
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.erasure import PENDING
 from handlers.errors import DomainError
 from handlers.ports import ErasureRequest
 from storage.db import from_db, to_utc
 from storage.privacy_models import ErasureRequestRow
-
-PENDING = "pending"
 
 
 class SqlErasureRepository:

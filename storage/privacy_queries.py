@@ -8,11 +8,12 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from handlers.erasure import PENDING
 from handlers.ports import ErasureRequest
 from handlers.privacy import RetentionPolicy
 from handlers.status import FINAL, Status
 from storage.db import from_db, to_utc
-from storage.erasure_repository import PENDING, to_request
+from storage.erasure_repository import to_request
 from storage.models import CaseRow, OutboxRow
 from storage.privacy_models import ErasureRequestRow
 

@@ -96,7 +96,8 @@ def describe(entry: AuditEntry) -> str:
 def router() -> APIRouter:
     routes = APIRouter(prefix=BASE, tags=["系统管理"])
     routes.add_api_route("", page, methods=["GET"], response_class=HTMLResponse)
-    routes.add_api_route("/preview", preview, methods=["POST"], response_class=HTMLResponse)
+    routes.add_api_route("/preview", preview, methods=["POST"], response_class=HTMLResponse,
+                         max_body_size=uploads.MAX_REQUEST_BYTES)
     routes.add_api_route("/apply", apply, methods=["POST"])
     return routes
 

@@ -18,6 +18,7 @@ FILES = {  # form field: (what the page calls it, the name used when the upload'
     "departments": ("部门文件（CSV）", "departments.csv"),
 }
 MAX_BYTES = 20 * 1024 * 1024
+MAX_REQUEST_BYTES = len(FILES) * MAX_BYTES + 64 * 1024  # refused before the files are spooled to disk
 KEEP_SECONDS = 24 * 3600
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
 SAFE_NAME = re.compile(r"[\w.()（）\- ]{1,100}")

@@ -76,6 +76,11 @@ async def grid_worker(connection: HTTPConnection) -> StaffSession | None:
     return session if session is not None and session.staff.patrols else None
 
 
+def reporter_of(worker: StaffSession) -> Reporter:
+    """Who a grid worker's report is from and where they patrol, as the dialogue takes it."""
+    return Reporter(worker.staff.actor, worker.staff.grids)
+
+
 async def chat_page(request: Request) -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
     worker = await grid_worker(request)  # their page reports on patrol and may upload photos (bot/web/photos.py)
@@ -122,8 +127,7 @@ async def chat_socket(socket: WebSocket) -> None:
     await socket.accept()
     worker = await grid_worker(socket)
     if worker is not None:  # staff are not admitted as newcomers: their session already vouches for them
-        reporter = Reporter(worker.staff.actor, worker.staff.grids)
-        await _serve(socket, deps, staff_ref(worker.staff.username), None, reporter)
+        await _serve(socket, deps, staff_ref(worker.staff.username), None, reporter_of(worker))
         return
     cookie = socket.cookies.get(COOKIE)
     resident = deps.admission.ids.read(cookie)
@@ -203,10 +207,13 @@ async def _turn(socket: WebSocket, deps: WebDeps, ref: str, frame: str | bytes, 
         limit = deps.gate.limits.max_message_chars
         return await _send(socket, {"type": "notice", "text": TOO_LONG.format(limit=limit) if too_long else UNREADABLE})
     message_id, content, shown = message
-    if reporter is not None and await grid_worker(socket) is None:  # signed out, disabled, or no longer patrolling
-        if await _send(socket, {"type": "error", "id": message_id, "text": SIGNED_OUT}):
-            await socket.close(code=TRY_LATER)
-        return False
+    if reporter is not None:  # the session as it is now: signed out, disabled, or given other grids meanwhile
+        worker = await grid_worker(socket)
+        if worker is None:
+            if await _send(socket, {"type": "error", "id": message_id, "text": SIGNED_OUT}):
+                await socket.close(code=TRY_LATER)
+            return False
+        reporter = reporter_of(worker)
     if "attachment" in content and reporter is None:  # only a grid worker's page uploads photos
         return await _send(socket, {"type": "notice", "text": BINARY})
     if resident is not None and not deps.admission.admit(resident):

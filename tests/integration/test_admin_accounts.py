@@ -1,6 +1,7 @@
 """账号管理 over HTTP on the real web app, on SQLite and PostgreSQL: only administrators open it and
 every form needs the session's CSRF token; accounts are created with the CLI's rules and helpful
-refusals; disabling one signs its member out everywhere (pages and an open patrol chat); a password
+refusals; disabling one signs its member out everywhere (pages and an open patrol chat, which also
+follows a change of grids at once); a password
 reset ends the old sessions; roles, departments and grids change; the last administrator stays; and
 every change is in the audit log with who, when and what, never a password."""
 
@@ -206,10 +207,15 @@ async def test_disabling_an_account_signs_it_out_everywhere_and_enabling_lets_it
     async with await worker_socket(stack, cookie) as ws:
         json.loads(await ws.recv())  # the history
         assert (await send(ws, 1, "井盖破损"))[-1]["type"] == "ack"
+        assert stack.dialogue.inbound[-1].reporter.grids == ("T01-C01-G01",)  # type: ignore[attr-defined]
+        moved = await member.post("/accounts/li-patrol/assignment", role="grid_worker", grids="T01-C01-G02")
+        assert moved.status_code == 303
+        assert (await send(ws, 2, "井盖破损，在二网格"))[-1]["type"] == "ack"
+        assert stack.dialogue.inbound[-1].reporter.grids == ("T01-C01-G02",)  # type: ignore[attr-defined]
         for username in ("zhao", "li-patrol"):
             disabled = await member.post(f"/accounts/{username}/active", active="0")
             assert disabled.status_code == 303 and disabled.headers["location"].endswith("?done=disabled")
-        ended = await send(ws, 2, "已经围挡")
+        ended = await send(ws, 3, "已经围挡")
         assert ended[-1]["type"] == "error" and "已被停用" in ended[-1]["text"]
         await asyncio.wait_for(ws.wait_closed(), 10)
         assert ws.close_code == TRY_LATER

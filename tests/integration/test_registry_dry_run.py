@@ -206,7 +206,9 @@ async def test_a_registry_changed_since_its_preview_is_refused(app: App, files: 
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_district_load_dry_run_writes_nothing_and_if_empty_keeps_a_registry(db_url: str, files: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_district_load_dry_run_writes_nothing_and_if_empty_keeps_a_registry(
+    db_url: str, files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MINSHENG_DATABASE_URL", db_url)
     monkeypatch.setenv("MINSHENG_STAFF", "staff:cli-admin")
     runner = CliRunner()

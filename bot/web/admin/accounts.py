@@ -49,7 +49,7 @@ async def create(request: Request, session: AnyStaff, form: CheckedForm) -> Resp
         await account_admin.create_account(app.sessions, session.staff.username, username, _password(form),
                                            _assignment(form), app.policies.clock.now())
     except AccountExists as exc:
-        error = f"{exc}请换一个用户名；如是同一人，请在下面的列表中打开该账号重设密码或启用。"
+        error = f"{exc}请换一个用户名；如是同一人，请在上面的账号列表中打开该账号，重设密码或启用。"
         return await _listing(request, session, error=error, field=exc.field, values=form, status_code=409)
     except AccountError as exc:
         return await _listing(request, session, error=str(exc), field=exc.field, values=form, status_code=422)
@@ -148,8 +148,8 @@ async def _render(request: Request, session: StaffSession, name: str, status_cod
     app: App = request.app.state.deps.app
     departments = await departments_by_code(app)
     return pages.render(request, name, session, status_code=status_code, templates=templates(), roles=ROLES,
-                        departments=_by_level(departments), department_of=departments, grid_names=await grid_labels(app),
-                        min_password=MIN_PASSWORD, accounts_base=BASE, action_labels=ACTION_LABELS,
+                        departments=_by_level(departments), department_of=departments,
+                        grid_names=await grid_labels(app), min_password=MIN_PASSWORD, accounts_base=BASE, action_labels=ACTION_LABELS,
                         describe=describe, address=_address, **context)
 
 

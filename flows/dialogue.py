@@ -100,7 +100,7 @@ class Dialogue:
             except DomainError as exc:
                 result = exc
             else:  # pushes queued since the turn first ran say what the reply says
-                await self.store.mark_answered(result.number, claim.outbox_mark, self.clock.now())
+                await self.answered(result.number, claim.outbox_mark)
             followed = after(before, state, command, result, ctx)
             state, replies = followed.state, replies + list(followed.replies)
         replies = with_resume(state, replies)
@@ -118,6 +118,12 @@ class Dialogue:
             log.warning("conversation %s/%s changed under this turn; its state was not saved",
                         inbound.channel, inbound.user_ref)
         return replies
+
+    async def answered(self, case_number: str, after_id: int) -> None:
+        """The case's pushes queued above `after_id` say what the turn's reply says: delivered."""
+        async with self.uow_factory() as uow:
+            await uow.outbox.mark_answered(case_number, after_id, self.clock.now())
+            await uow.commit()
 
     async def _understand(self, said: str) -> Understanding:
         """A failing NLU must not stop an intake: the steps then ask with choices instead."""

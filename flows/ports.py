@@ -51,11 +51,3 @@ class ConversationStore(Protocol):
     ) -> bool:
         """Save the state (unless another turn saved first: then False), the replies, the history."""
         ...
-
-    async def outbox_mark(self) -> int:
-        """A watermark: the outbox rows a command queues after this call lie above it."""
-        ...
-
-    async def mark_answered(self, case_number: str, after_id: int, now: datetime) -> int:
-        """The resident was just told in the dialogue what the case's new pushes say: mark them sent."""
-        ...

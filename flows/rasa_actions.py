@@ -153,13 +153,14 @@ class SubmitCase(Action):
         dialogue = self.provide()
         ctx = await _context(dialogue, tracker.sender_id)
         draft = draft_from_slots(tracker.current_slot_values())
-        mark = await dialogue.store.outbox_mark()
+        async with dialogue.uow_factory() as uow:
+            mark = await uow.outbox.newest_id()
         try:
             case = await dialogue.bus.handle(contact.file_command(draft, CHANNEL, tracker.sender_id, ctx))
         except DomainError as exc:
             dispatcher.utter_message(text=exc.message)
             return []
-        await dialogue.store.mark_answered(case.number, mark, dialogue.clock.now())
+        await dialogue.answered(case.number, mark)
         dispatcher.utter_message(text=filed_text(case, ctx))
         reset = [SlotSet(slot, None) for slot in (*FORM_SLOTS, *EXTRA_SLOTS)]
         return [*reset, SlotSet("case_number", case.number)]

@@ -133,6 +133,14 @@ class OutboxRepository(Protocol):
     async def forget_recipients(self, case_number: str) -> None:
         """The case's pushes already sent (or given up) no longer name the resident they went to."""
 
+    async def newest_id(self) -> int:
+        """A watermark: the rows a command queues after this call lie above it."""
+        ...
+
+    async def mark_answered(self, case_number: str, after_id: int, now: datetime) -> int:
+        """The resident was just told in the dialogue what the case's pushes above `after_id` say."""
+        ...
+
 
 class ErasureRepository(Protocol):
     async def add(self, request: ErasureRequest) -> None: ...

@@ -182,31 +182,6 @@ class SqlConversationStore:
             await session.commit()
             return saved
 
-    async def outbox_mark(self) -> int:
-        """The newest outbox row id now: what a command queues next lies above it."""
-        async with self.sessions() as session:
-            newest = await session.scalar(select(func.max(OutboxRow.id)))
-            await session.commit()
-            return int(newest or 0)
-
-    async def mark_answered(self, case_number: str, after_id: int, now: datetime) -> int:
-        """The dialogue just told the resident what these pushes say (number, department, limit):
-        mark the case's pushes queued after `after_id` and not yet tried as delivered, so the
-        resident does not read the same thing twice."""
-        async with self.sessions() as session:
-            result = await session.execute(
-                update(OutboxRow)
-                .where(
-                    OutboxRow.case_number == case_number,
-                    OutboxRow.id > after_id,
-                    OutboxRow.status == "pending",
-                    OutboxRow.attempts == 0,
-                )
-                .values(status="sent", sent_at=to_utc(now), last_error=None)
-            )
-            await session.commit()
-            return result.rowcount
-
     async def take_pushes(self, channel: str, recipient: str, now: datetime) -> list[HistoryEntry]:
         """For a channel that polls instead of being pushed to (the terminal): hand over the
         resident's queued status pushes in order, marked delivered and recorded in the history."""

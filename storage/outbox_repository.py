@@ -9,7 +9,7 @@ waits while an earlier one to the same recipient is still pending.
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -40,6 +40,26 @@ class SqlOutboxRepository:
             .on_conflict_do_nothing(index_elements=["key"])
         )
         await self.session.execute(stmt)
+
+    async def newest_id(self) -> int:
+        """A watermark: what a command queues after this call lies above it."""
+        return int(await self.session.scalar(select(func.max(OutboxRow.id))) or 0)
+
+    async def mark_answered(self, case_number: str, after_id: int, now: datetime) -> int:
+        """The dialogue just told the resident what these pushes say (number, department, limit):
+        mark the case's pushes queued after `after_id` and not yet tried as delivered, so the
+        resident does not read the same thing twice."""
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.case_number == case_number,
+                OutboxRow.id > after_id,
+                OutboxRow.status == "pending",
+                OutboxRow.attempts == 0,
+            )
+            .values(status="sent", sent_at=to_utc(now), last_error=None)
+        )
+        return result.rowcount
 
     async def claim(
         self, now: datetime, limit: int, lease_seconds: float, channels: Collection[str]

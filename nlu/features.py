@@ -1,5 +1,5 @@
 """Sparse text features: jieba words, character 1–3-grams, the opening of the message again, and
-for the category its ending again and its guide cues (nlu/cues.py).
+for the category its ending again, its guide cues (nlu/cues.py) and its shape (nlu/form.py).
 
 Measured on the topic benchmark (bench/nlu.py): words + char n-grams beat either alone, min_df=2
 on char n-grams removes noise, and a separate block for the first 80 characters (where residents
@@ -23,12 +23,14 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from nlu.cues import shared_reader, vector as cue_vector
+from nlu.cues import FEATURES as CUE_FEATURES, shared_reader, vector as cue_vector
+from nlu.form import shape
 
 _WHITE_SPACES = re.compile(r"\s\s+")
 HEAD_CHARS = 80
 TAIL_CHARS = 150
 CUE_WEIGHT = 0.5
+FORM_WEIGHT = 0.3  # chosen on real folds (nlu/README.md): 1.0 lost what 0.3 gained
 
 
 def _given(tokens: list[str]) -> list[str]:
@@ -39,7 +41,7 @@ class TextFeatures:
     """TF-IDF blocks fitted on training texts; `transform` takes texts and their jieba tokens."""
 
     def __init__(self, head_chars: int = HEAD_CHARS, head_weight: float = 0.5, *, with_tail: bool = False,
-                 cue_weight: float = 0.0) -> None:
+                 cue_weight: float = 0.0, form_weight: float = 0.0) -> None:
         self.head_chars = head_chars
         self.head_weight = head_weight
         self.words = TfidfVectorizer(analyzer=_given, sublinear_tf=True, dtype=np.float32)
@@ -47,6 +49,7 @@ class TextFeatures:
         self.head = _char_vectorizer(2)
         self.tail = _char_vectorizer(2) if with_tail else None
         self.cue_weight = cue_weight
+        self.form_weight = form_weight
 
     def fit_transform(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> sp.csr_matrix:
         for vectorizer in self._char_blocks():
@@ -66,11 +69,11 @@ class TextFeatures:
                   block(self.head, [t[: self.head_chars] for t in texts]) * self.head_weight]
         if self.tail is not None:
             blocks.append(block(self.tail, [t[-TAIL_CHARS:] for t in texts]) * self.head_weight)
-        return sp.hstack([*blocks, *self._cue_block(tokens)], format="csr")
+        return sp.hstack([*blocks, *self._cue_block(tokens), *self._form_block(texts)], format="csr")
 
     def one(self, grams: "Grams", tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Nonzero (indices, values) of `transform` for one message, from its prepared grams and words."""
-        words, doc, head, tail = grams
+        words, doc, head, tail, form = grams
         parts = [_tfidf_words(words, *self._blocks[0]),
                  self._char_codes[0].tfidf(doc, *self._blocks[1][1:]),
                  self._char_codes[1].tfidf(head, *self._blocks[2][1:])]
@@ -79,6 +82,9 @@ class TextFeatures:
         if self.cue_weight:
             present = np.flatnonzero(cue_vector(shared_reader().labels(tokens)))
             parts.append((present + self._cue_offset, np.full(len(present), self.cue_weight, np.float32)))
+        if self.form_weight:
+            present = np.flatnonzero(form)
+            parts.append((present + self._form_offset, np.full(len(present), self.form_weight, np.float32)))
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def _char_blocks(self) -> list[TfidfVectorizer]:
@@ -91,6 +97,12 @@ class TextFeatures:
         values = np.array([cue_vector(reader.labels(words)) for words in tokens]).reshape(len(tokens), -1)
         return [sp.csr_matrix(values * self.cue_weight, dtype=np.float32)]
 
+    def _form_block(self, texts: Sequence[str]) -> list[sp.csr_matrix]:
+        if not self.form_weight:
+            return []
+        values = np.array([shape(text) for text in texts]).reshape(len(texts), -1)
+        return [sp.csr_matrix(values * self.form_weight, dtype=np.float32)]
+
     def _index(self) -> None:
         blocks, offset = [], 0
         weighted = [(self.words, 1.0), (self.chars, 1.0), (self.head, self.head_weight)]
@@ -101,15 +113,16 @@ class TextFeatures:
             offset += len(vectorizer.vocabulary_)
         self._blocks = blocks
         self._cue_offset = offset
+        self._form_offset = offset + (len(CUE_FEATURES) if self.cue_weight else 0)
         self._char_codes = tuple(CharCodes(v.vocabulary_) for v in self._char_blocks())
 
     def __getstate__(self) -> dict:
         """Saved without the lookup tables: they are derived from the vocabularies, rebuilt on load,
         so a saved model keeps working when the fast path changes."""
-        return {k: v for k, v in self.__dict__.items() if k not in ("_blocks", "_char_codes", "_cue_offset")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_blocks", "_char_codes", "_cue_offset", "_form_offset")}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update({"tail": None, "cue_weight": 0.0, **state})  # versions saved before either existed
+        self.__dict__.update({"tail": None, "cue_weight": 0.0, "form_weight": 0.0, **state})  # saved before these existed
         if hasattr(self.chars, "vocabulary_"):
             self._index()
 
@@ -121,18 +134,18 @@ class CodedGrams(NamedTuple):
     counts: np.ndarray
 
 
-Grams = tuple[Counter, CodedGrams, CodedGrams, CodedGrams]
+Grams = tuple[Counter, CodedGrams, CodedGrams, CodedGrams, np.ndarray]
 _BASE = 0x110000  # one digit per Unicode code point: 3 * _BASE**3 + a trigram's code still fits in int64
 
 
 def count_grams(text: str, tokens: list[str], head_chars: int = HEAD_CHARS) -> Grams:
-    """Word counts and the coded n-grams of the three char blocks of one message, shared by both
-    classifiers (the char analyzer's lowercasing and whitespace folding, as scikit-learn does it)."""
+    """Word counts, the coded n-grams of the three char blocks and the shape (nlu/form.py) of one
+    message, shared by both classifiers (the char analyzer's lowercasing and whitespace folding, as
+    scikit-learn does it)."""
     doc = _WHITE_SPACES.sub(" ", text.lower())
     head = _WHITE_SPACES.sub(" ", text[:head_chars].lower())
     tail = _WHITE_SPACES.sub(" ", text[-TAIL_CHARS:].lower())
-    return Counter(tokens), code_grams(doc, 3), code_grams(head, 2), code_grams(tail, 2)
-
+    return Counter(tokens), code_grams(doc, 3), code_grams(head, 2), code_grams(tail, 2), shape(text)
 
 
 def code_grams(doc: str, max_n: int) -> CodedGrams:
@@ -190,8 +203,8 @@ def _weigh(columns: np.ndarray, tf: np.ndarray, idf: np.ndarray, offset: int, we
 
 
 def category_features() -> TextFeatures:
-    """The category's blocks: the topic's, the message's ending again and the guide cues."""
-    return TextFeatures(with_tail=True, cue_weight=CUE_WEIGHT)
+    """The category's blocks: the topic's, the message's ending again, the guide cues and its shape."""
+    return TextFeatures(with_tail=True, cue_weight=CUE_WEIGHT, form_weight=FORM_WEIGHT)
 
 
 def _char_vectorizer(max_n: int) -> TfidfVectorizer:

@@ -8,6 +8,7 @@ import pytest
 from nlu.analyzer import Analyzer
 from nlu.cues import FEATURES as CUE_FEATURES
 from nlu.features import TextFeatures, category_features, count_grams
+from nlu.form import FEATURES as FORM_FEATURES
 from nlu.model import NluModel, prepare
 from nlu.registry import ModelMissing
 from nlu.segment import make_tokenizer
@@ -86,14 +87,15 @@ def test_analyze_many_in_worker_processes_keeps_order():
 
 @pytest.mark.parametrize("make_features", [TextFeatures, category_features], ids=["topic", "category"])
 def test_fast_single_message_features_equal_scikit_learn(make_features):
-    """The one-message path gives the batch matrix's row, tail and cue blocks included."""
+    """The one-message path gives the batch matrix's row, tail, cue and shape blocks included."""
     texts = [t for t, _, _ in tiny_examples()]
     tokenizer = make_tokenizer()
     prepared = [prepare(t, tokenizer) for t in texts]
     features = make_features()
     features.fit_transform([p[0] for p in prepared[:200]], [p[1] for p in prepared[:200]])
     matrix = features.transform([p[0] for p in prepared[200:]], [p[1] for p in prepared[200:]]).toarray()
-    assert matrix[:, -len(CUE_FEATURES):].any() or make_features is TextFeatures
+    cues = matrix[:, -len(CUE_FEATURES) - len(FORM_FEATURES):-len(FORM_FEATURES)]
+    assert (cues.any() and matrix[:, -len(FORM_FEATURES):].any()) or make_features is TextFeatures
     for row, (text, words) in zip(matrix, prepared[200:], strict=True):
         indices, values = features.one(count_grams(text, words), words)
         fast = np.zeros_like(row)

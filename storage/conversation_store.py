@@ -8,10 +8,12 @@ a case command runs.
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.db import dialect_insert, from_db, to_utc
@@ -58,52 +60,29 @@ class SqlConversationStore:
         is held by this call; a finished one gives back its replies; one whose lease is still
         live gives neither, and the caller waits or says it is still working."""
         at = to_utc(now)
+        key = {"b_channel": channel, "b_message_id": message_id}
         async with self.sessions() as session:
-            mark = select(func.coalesce(func.max(OutboxRow.id), 0)).scalar_subquery()
-            new = (
-                dialect_insert(session, ProcessedInboundRow)
-                .values(channel=channel, message_id=message_id, user_ref=user_ref, replies=[], created_at=at,
-                        taken_at=at, attempt=1, outbox_mark=mark)
-                .on_conflict_do_nothing(index_elements=["channel", "message_id"])
-                .returning(ProcessedInboundRow.attempt, ProcessedInboundRow.outbox_mark)
-            )
-            held = (await session.execute(new)).one_or_none()
+            turn = _turn_statements(session)
+            held = (await session.execute(turn.claim, {**key, "b_user_ref": user_ref, "b_at": at})).one_or_none()
             if held is None:
-                held = await self._take_over(session, channel, message_id, at, lease)
+                held = await self._take_over(session, turn, key, at, lease)
             if held is None:
-                replies, finished = (
-                    await session.execute(
-                        select(ProcessedInboundRow.replies, ProcessedInboundRow.finished_at).where(
-                            ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id
-                        )
-                    )
-                ).one()
+                replies, finished = (await session.execute(turn.outcome, key)).one()
                 await session.commit()
                 return InboundClaim(replies=list(replies or []) if finished is not None else None)
-            row = await session.get(ConversationRow, (channel, user_ref))
-            state, version = (dict(row.state), row.version) if row is not None else (None, 0)
+            found = (await session.execute(turn.state, {"b_channel": channel, "b_user_ref": user_ref})).one_or_none()
+            state, version = (dict(found[0]), found[1]) if found is not None else (None, 0)
             await session.commit()
             return InboundClaim(state=state, version=version, attempt=held[0], outbox_mark=held[1])
 
     async def _take_over(
-        self, session: AsyncSession, channel: str, message_id: str, at: datetime, lease: timedelta
+        self, session: AsyncSession, turn: "_TurnStatements", key: dict[str, str], at: datetime, lease: timedelta
     ) -> Row[tuple[int, int]] | None:
         """Hold an unfinished turn whose lease ran out; one statement, so two redeliveries cannot both."""
-        stale = (
-            update(ProcessedInboundRow)
-            .where(
-                ProcessedInboundRow.channel == channel,
-                ProcessedInboundRow.message_id == message_id,
-                ProcessedInboundRow.finished_at.is_(None),
-                ProcessedInboundRow.taken_at <= at - lease,
-            )
-            .values(taken_at=at, attempt=ProcessedInboundRow.attempt + 1)
-            .returning(ProcessedInboundRow.attempt, ProcessedInboundRow.outbox_mark)
-        )
-        held = (await session.execute(stale)).one_or_none()
+        held = (await session.execute(turn.take_over, {**key, "b_at": at, "b_lapsed": at - lease})).one_or_none()
         if held is not None:
             log.warning("message %s/%s: its turn did not finish within %s; running it again (attempt %d)",
-                        channel, message_id, lease, held[0])
+                        key["b_channel"], key["b_message_id"], lease, held[0])
         return held
 
     async def release(self, channel: str, message_id: str, attempt: int) -> None:
@@ -145,42 +124,26 @@ class SqlConversationStore:
         stored one), the replies a redelivery of `message_id` gets, both sides of the history.
         False if another turn of the same resident saved first: this state is then dropped."""
         at = to_utc(at)
+        resident = {"b_channel": channel, "b_user_ref": user_ref}
         async with self.sessions() as session:
+            turn = _turn_statements(session)
             if version == 0:
-                stmt = (
-                    dialect_insert(session, ConversationRow)
-                    .values(channel=channel, user_ref=user_ref, state=state, version=1, updated_at=at)
-                    .on_conflict_do_nothing(index_elements=["channel", "user_ref"])
-                )
+                saved = await session.execute(turn.first_state, {**resident, "b_state": state, "b_at": at})
             else:
-                stmt = (
-                    update(ConversationRow)
-                    .where(
-                        ConversationRow.channel == channel,
-                        ConversationRow.user_ref == user_ref,
-                        ConversationRow.version == version,
-                    )
-                    .values(state=state, version=version + 1, updated_at=at)
-                )
-            saved = (await session.execute(stmt)).rowcount == 1
-            await session.execute(
-                update(ProcessedInboundRow)
-                .where(ProcessedInboundRow.channel == channel, ProcessedInboundRow.message_id == message_id)
-                .values(replies=replies, finished_at=at)
-            )
+                saved = await session.execute(turn.next_state, {**resident, "b_state": state, "b_at": at,
+                                                                 "b_version": version})
+            await session.execute(turn.finished, {"b_channel": channel, "b_message_id": message_id,
+                                                  "b_replies": replies, "b_at": at})
             lines = [("in", said, [])] if said else []
             lines += [("out", r["text"], _choices(r.get("choices", []))) for r in replies]
             if lines:
                 await session.execute(
-                    insert(ConversationMessageRow),
-                    [
-                        {"channel": channel, "user_ref": user_ref, "direction": d, "text": text,
-                         "choices": choices, "key": None, "created_at": at}
-                        for d, text, choices in lines
-                    ],
+                    turn.history,
+                    [{**resident, "b_direction": d, "b_text": text, "b_choices": choices, "b_at": at}
+                     for d, text, choices in lines],
                 )
             await session.commit()
-            return saved
+            return saved.rowcount == 1
 
     async def take_pushes(self, channel: str, recipient: str, now: datetime) -> list[HistoryEntry]:
         """For a channel that polls instead of being pushed to (the terminal): hand over the
@@ -262,3 +225,56 @@ def _choices(choices: Sequence[Any]) -> list[dict[str, str]]:
         else:
             stored.append({"label": str(choice), "value": str(choice)})
     return stored
+
+
+class _TurnStatements:
+    """A turn's statements, built once per dialect with named parameters: each turn then only
+    binds its values, instead of building and cache-keying every statement anew, which was most
+    of a turn's Python time (issue 16, bench/turn_profile.py)."""
+
+    def __init__(self, dialect: Any) -> None:
+        claims, talks = ProcessedInboundRow.__table__, ConversationRow.__table__
+        lines = ConversationMessageRow.__table__
+        by_key = (claims.c.channel == bindparam("b_channel"), claims.c.message_id == bindparam("b_message_id"))
+        by_resident = (talks.c.channel == bindparam("b_channel"), talks.c.user_ref == bindparam("b_user_ref"))
+        mark = select(func.coalesce(func.max(OutboxRow.id), 0)).scalar_subquery()
+        self.claim = (
+            dialect.insert(claims)
+            .values(channel=bindparam("b_channel"), message_id=bindparam("b_message_id"), user_ref=bindparam("b_user_ref"),
+                    replies=[], created_at=bindparam("b_at"), taken_at=bindparam("b_at"), attempt=1, outbox_mark=mark)
+            .on_conflict_do_nothing(index_elements=["channel", "message_id"])
+            .returning(claims.c.attempt, claims.c.outbox_mark)
+        )
+        self.take_over = (
+            update(claims)
+            .where(*by_key, claims.c.finished_at.is_(None), claims.c.taken_at <= bindparam("b_lapsed"))
+            .values(taken_at=bindparam("b_at"), attempt=claims.c.attempt + 1)
+            .returning(claims.c.attempt, claims.c.outbox_mark)
+        )
+        self.outcome = select(claims.c.replies, claims.c.finished_at).where(*by_key)
+        self.state = select(talks.c.state, talks.c.version).where(*by_resident)
+        self.first_state = (
+            dialect.insert(talks)
+            .values(channel=bindparam("b_channel"), user_ref=bindparam("b_user_ref"), state=bindparam("b_state"),
+                    version=1, updated_at=bindparam("b_at"))
+            .on_conflict_do_nothing(index_elements=["channel", "user_ref"])
+        )
+        self.next_state = (
+            update(talks)
+            .where(*by_resident, talks.c.version == bindparam("b_version"))
+            .values(state=bindparam("b_state"), version=talks.c.version + 1, updated_at=bindparam("b_at"))
+        )
+        self.finished = update(claims).where(*by_key).values(replies=bindparam("b_replies"), finished_at=bindparam("b_at"))
+        self.history = insert(lines).values(
+            channel=bindparam("b_channel"), user_ref=bindparam("b_user_ref"), direction=bindparam("b_direction"),
+            text=bindparam("b_text"), choices=bindparam("b_choices"), key=None, created_at=bindparam("b_at"),
+        )
+
+
+@cache
+def _statements_for(dialect_name: str) -> _TurnStatements:
+    return _TurnStatements(sqlite if dialect_name == "sqlite" else postgresql)
+
+
+def _turn_statements(session: AsyncSession) -> _TurnStatements:
+    return _statements_for(session.bind.dialect.name)

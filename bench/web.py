@@ -7,8 +7,14 @@ resident comes from an address of its own (X-Forwarded-For, which uvicorn trusts
 the waves measure capacity, so their server admits any number of new residents, while the flood's
 server keeps config.toml's [limits]. Known residents there hold ids issued a day earlier.
 
-Run: python bench/web.py [--residents 50,200] [--flood 300] [--db sqlite,postgresql] [--dialogue real|keyword]
-(--residents 0 or --flood 0 skips that part.)
+Open-loop arrival (issue 16): `--open N` residents arrive spread over the first pause, then each
+files case after case, pausing 2–5 s ("typing") after every answer, as real residents do; the
+turns of the first OPEN_WARM_UP seconds are not counted. Unlike the closed waves, this load does
+not slow down when the server does, so queueing shows in the percentiles.
+
+Run: python bench/web.py [--residents 50,200] [--open 200] [--open-seconds 60] [--flood 300]
+                         [--db sqlite,postgresql] [--dialogue real|keyword]
+(--residents 0, --open 0 or --flood 0 skips that part.)
 (MINSHENG_CONFIG picks another config.toml, e.g. one whose models_dir holds a freshly trained model.)
 `keyword` runs the real dialogue with the tests' keyword understanding instead of the NLU models,
 to measure the channel and the dialogue without classification cost.
@@ -20,6 +26,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import random
 import re
 import secrets
 import statistics
@@ -48,6 +55,8 @@ MAX_TURNS = 14
 UNLIMITED_NEWCOMERS = {"new_residents_per_address": 10**9, "new_resident_messages_per_minute": 10**9}
 FLOOD_MESSAGES = 8
 KNOWN_RESIDENTS, KNOWN_PACE, QUIET_SECONDS = 20, 3.2, 15.0  # 3.2 s a turn: under 20 a minute, never refused
+TYPING_SECONDS, OPEN_WARM_UP = (2.0, 5.0), 10.0
+OPEN_LIMITS = {**UNLIMITED_NEWCOMERS, "messages_per_minute": 60}  # a resident typing 2 s apart is not refused
 
 
 def serve(url: str, port: int, dialogue_kind: str, limits: dict[str, Any]) -> None:
@@ -171,6 +180,50 @@ async def wave(base: str, count: int) -> None:
           f"{len(latencies) / elapsed:.1f} 轮/秒；每轮 {percentiles(latencies)}")
     if errors:
         print(f"    {len(errors)} 位居民出错，例如：{errors[0]!r}")
+
+
+async def typing_resident(base: str, index: int, stop: asyncio.Event, counting: asyncio.Event,
+                          latencies: list[float], tally: dict[str, int]) -> None:
+    """A resident of the open-loop run: arrives at a random moment of the first pause, then files
+    case after case, reading each answer and typing 2–5 s before the next message."""
+    pause = random.Random(index)
+    await asyncio.sleep(pause.uniform(0, TYPING_SECONDS[1]))
+    cookie = await issued_id(base, index)
+    if cookie is None:
+        tally["no id"] += 1
+        return
+    async with chat(base, cookie) as ws:
+        json.loads(await ws.recv())
+        move: dict = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]}
+        for turn in itertools.count():
+            if stop.is_set():
+                return
+            ended, replies, took = await send(ws, move, f"open-{index}-{turn}")
+            if counting.is_set():
+                latencies.append(took)
+                tally[ended] += 1
+            filed = any(CASE_NUMBER.search(r["text"]) for r in replies)
+            move = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]} if filed else next_move(replies)
+            await asyncio.sleep(pause.uniform(*TYPING_SECONDS))
+
+
+async def open_arrival(base: str, count: int, seconds: float) -> None:
+    """`count` typing residents for OPEN_WARM_UP + `seconds`; only the last `seconds` are counted."""
+    latencies: list[float] = []
+    tally: dict[str, int] = {"ack": 0, "refused": 0, "error": 0, "no id": 0}
+    stop, counting = asyncio.Event(), asyncio.Event()
+    residents = [asyncio.create_task(typing_resident(base, i, stop, counting, latencies, tally))
+                 for i in range(count)]
+    await asyncio.sleep(OPEN_WARM_UP)
+    counting.set()
+    await asyncio.sleep(seconds)
+    counting.clear()
+    stop.set()
+    failed = [r for r in await asyncio.gather(*residents, return_exceptions=True) if isinstance(r, BaseException)]
+    low, high = TYPING_SECONDS
+    print(f"  开放到达 N={count}（答复后停 {low:g}–{high:g} s 再发，计 {seconds:.0f} s）：{len(latencies) / seconds:.1f} 轮/秒；"
+          f"每轮 {percentiles(latencies) if len(latencies) > 1 else '无'}；拒绝 {tally['refused']}，出错 {tally['error']}"
+          + (f"，{len(failed)} 位居民断开，例如：{failed[0]!r}" if failed else ""))
 
 
 async def known_resident(base: str, cookie: str, index: int, stop: asyncio.Event, ready: asyncio.Semaphore,
@@ -303,6 +356,8 @@ def first_grid_point() -> tuple[float, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", default="50,200")
+    parser.add_argument("--open", type=int, default=200, help="open-loop residents (2–5 s typing pauses)")
+    parser.add_argument("--open-seconds", type=float, default=60.0)
     parser.add_argument("--flood", type=int, default=300)
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--dialogue", choices=("real", "keyword"), default="real")
@@ -321,6 +376,9 @@ async def main() -> None:
                 async with server(url, args.dialogue, UNLIMITED_NEWCOMERS) as base:
                     for count in waves:
                         await wave(base, count)
+            if args.open:
+                async with server(url, args.dialogue, OPEN_LIMITS) as base:
+                    await open_arrival(base, args.open, args.open_seconds)
             if args.flood:
                 async with server(url, args.dialogue, {}) as base:
                     await flood_figures(base, args.flood, secret)

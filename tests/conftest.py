@@ -5,6 +5,7 @@ tests skipped with the reason.
 """
 
 import os
+import secrets
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 
 from bot.bootstrap import App, build_app
 from bot.settings import Settings, load_settings
+from bot.web import accounts
 from storage.migrate import upgrade
 from tests.model_cache import CACHE_ENV
 from tests.support import FakeClock, empty_postgres
@@ -29,6 +32,19 @@ def pytest_configure(config: pytest.Config) -> None:
     cache = getattr(config, "cache", None)
     if cache is not None:
         os.environ.setdefault(CACHE_ENV, str(cache.mkdir("minsheng")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """argon2id at its lowest cost for the accounts tests create and sign in with: at the shipped
+    cost a hash takes 0.18 s of CPU here, most of what the staff pages' tests spent. What they check
+    (an argon2id hash, right and wrong passwords) holds at any cost; processes a test starts, such
+    as the CLI, hash at the shipped cost."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", cheap)
+        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash(secrets.token_hex(16)))
+        yield
 
 
 def _postgres_required() -> bool:

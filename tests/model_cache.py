@@ -19,7 +19,7 @@ from nlu.model import NluModel
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_ENV = "MINSHENG_TEST_CACHE"  # set by tests/conftest.py to pytest's cache folder
-DONE = "COMPLETE"
+DONE = "BUILT"  # beside files/, once build() has returned
 
 
 @lru_cache(maxsize=1)
@@ -53,17 +53,34 @@ def current_folder(cache: Path, name: str) -> Path:
     return folder
 
 
+@contextmanager
+def _kept(name: str, build: Callable[[Path], object]) -> Iterator[Path]:
+    """The folder `build` fills, from pytest's cache (built there first if need be), held locked."""
+    cache = Path(os.environ[CACHE_ENV])
+    with exclusive(cache / f"{name}.lock"):
+        kept = current_folder(cache, name)
+        if not (kept / DONE).exists():
+            shutil.rmtree(kept, ignore_errors=True)
+            build(kept / "files")
+            (kept / DONE).touch()
+        yield kept / "files"
+
+
 def stored_model(name: str, build: Callable[[], NluModel]) -> NluModel:
     """`build()`'s model as saved and loaded again, so every run and worker reads the same files;
     built in memory when pytest's cache is off (no CACHE_ENV)."""
-    root = os.environ.get(CACHE_ENV)
-    if not root:
+    if CACHE_ENV not in os.environ:
         return build()
-    cache = Path(root)
-    with exclusive(cache / f"{name}.lock"):
-        folder = current_folder(cache, name)
-        if not (folder / DONE).exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            build().save(folder)
-            (folder / DONE).touch()
-        return NluModel.load(folder)
+    with _kept(name, lambda folder: build().save(folder)) as files:
+        return NluModel.load(files)
+
+
+def stored_folder(name: str, folder: Path, build: Callable[[Path], object]) -> Path:
+    """`folder` holding what `build(folder)` writes, copied from pytest's cache after the first
+    time (a model registry, which the test may then change); built in place when the cache is off."""
+    if CACHE_ENV not in os.environ:
+        build(folder)
+        return folder
+    with _kept(name, build) as files:
+        shutil.copytree(files, folder, dirs_exist_ok=True)
+    return folder

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from nlu.registry import SEED_NOTE, ModelRegistry
-from nlu.retrain import retrain
 from nlu.seed import load_seed
+from tests.fakes.model_archive import seed_model
 
 ROOT = Path(__file__).resolve().parents[2]
 MINSHENG = str(Path(sys.executable).with_name("minsheng"))
@@ -30,7 +29,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     text = text.replace('models_dir = "var/models"', f'models_dir = "{folder / "models"}"')
     (folder / "config.toml").write_text(text.replace('"sample_district/', f'"{ROOT / "sample_district"}/'),
                                         encoding="utf-8")
-    retrain(load_seed()[::10], ModelRegistry(folder / "models"), force=True, notes=SEED_NOTE, seed_corpus=True)
+    seed_model(folder / "models")
     environment = {**os.environ, "MINSHENG_DATABASE_URL": f"sqlite:///{folder / 'minsheng.db'}",
                    "MINSHENG_CONFIG": str(folder / "config.toml"), "MINSHENG_STAFF": "李调度", "COLUMNS": "250"}
     for args in (["db", "upgrade"], ["district", "load"]):

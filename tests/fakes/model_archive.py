@@ -11,15 +11,17 @@ from nlu.registry import SEED_NOTE, ModelRegistry, text_key
 from nlu.retrain import retrain
 from nlu.seed import load_seed
 from storage.case_files import read_archive
+from tests.model_cache import stored_folder
 
 SEED_SLICE = slice(None, None, 10)
 ARCHIVED = 80  # enough for both classifiers (MIN_EXAMPLES, two labels of MIN_PER_CLASS each)
 
 
 def seed_model(folder: Path) -> Path:
-    """A registry in `folder` whose one version is a seed model, evaluated only on its templates."""
-    retrain(load_seed()[SEED_SLICE], ModelRegistry(folder), force=True, notes=SEED_NOTE, seed_corpus=True)
-    return folder
+    """A registry in `folder` whose one version is a seed model, evaluated only on its templates;
+    trained once per change to nlu/ and copied after that (tests/model_cache.py)."""
+    return stored_folder("seed-slice", folder, lambda into: retrain(
+        load_seed()[SEED_SLICE], ModelRegistry(into), force=True, notes=SEED_NOTE, seed_corpus=True))
 
 
 async def archive_seen_cases(app: App, folder: Path) -> list[str]:

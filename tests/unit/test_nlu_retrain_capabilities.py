@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from nlu.model import prepare
-from nlu.registry import SEED_NOTE, ModelRegistry
+from nlu.registry import ModelRegistry
 from nlu.retrain import CORRECTION_WEIGHT, retrain, split
 from nlu.seed import load_seed
 from nlu.segment import make_tokenizer
+from tests.fakes.model_archive import seed_model
 
 STREET_LIGHT = "小区门口的路灯坏了一个星期了，晚上很黑"
 
@@ -31,9 +32,7 @@ def archive(start: int, *, category: bool = True, topic: bool = True) -> list:
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("seeded")
-    retrain(seed_slice(), ModelRegistry(root), force=True, notes=SEED_NOTE, seed_corpus=True)
-    return root
+    return seed_model(tmp_path_factory.mktemp("seeded") / "models")
 
 
 @pytest.fixture

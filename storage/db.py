@@ -37,12 +37,18 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 
 def make_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
-    """An async engine; SQLite files get their folder, WAL mode, foreign keys and a busy timeout."""
+    """An async engine; SQLite files get their folder, WAL mode, foreign keys, a busy timeout (for
+    other processes: the CLI, the scheduler's job store) and one connection per process."""
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         database = target.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            if "poolclass" not in kwargs:
+                # Every transaction takes the write lock (below), so a second connection would only
+                # wait in SQLite's busy handler, which sleeps in steps and leaves the lock idle; one
+                # connection queues the transactions in the event loop, first come first served.
+                kwargs.update(pool_size=1, max_overflow=0)
         kwargs.setdefault("connect_args", {"timeout": 30})
         engine = create_async_engine(target, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -120,6 +120,16 @@ def next_move(replies: list[dict]) -> dict:
 LOCATION = (0.0, 0.0)
 
 
+def complaint(index: int) -> dict:
+    """A resident's opening message; the residents of a run share five complaints."""
+    return {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]}
+
+
+def filed(replies: list[dict]) -> bool:
+    """Whether the bot's answer gives a case number."""
+    return any(CASE_NUMBER.search(r["text"]) for r in replies)
+
+
 def address(index: int) -> str:
     """A resident's own address, as the reverse proxy would forward it."""
     return f"10.{index // 65_536 % 256}.{index // 256 % 256}.{index % 256}"
@@ -157,13 +167,13 @@ async def resident(base: str, index: int, latencies: list[float]) -> bool:
         return False
     async with chat(base, cookie) as ws:
         json.loads(await ws.recv())  # the (empty) history
-        move: dict = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]}
+        move = complaint(index)
         for turn in range(MAX_TURNS):
             ended, replies, took = await send(ws, move, f"{index}-{turn:02d}")
             latencies.append(took)
             if ended != "ack":
                 return False
-            if any(CASE_NUMBER.search(r["text"]) for r in replies):
+            if filed(replies):
                 return True
             move = next_move(replies)
     return False
@@ -194,7 +204,7 @@ async def typing_resident(base: str, index: int, stop: asyncio.Event, counting: 
         return
     async with chat(base, cookie) as ws:
         json.loads(await ws.recv())
-        move: dict = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]}
+        move = complaint(index)
         for turn in itertools.count():
             if stop.is_set():
                 return
@@ -202,8 +212,7 @@ async def typing_resident(base: str, index: int, stop: asyncio.Event, counting: 
             if counting.is_set():
                 latencies.append(took)
                 tally[ended] += 1
-            filed = any(CASE_NUMBER.search(r["text"]) for r in replies)
-            move = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]} if filed else next_move(replies)
+            move = complaint(index) if filed(replies) else next_move(replies)
             await asyncio.sleep(pause.uniform(*TYPING_SECONDS))
 
 
@@ -233,7 +242,7 @@ async def known_resident(base: str, cookie: str, index: int, stop: asyncio.Event
     await asyncio.sleep(index * KNOWN_PACE / KNOWN_RESIDENTS)
     async with chat(base, cookie) as ws:
         json.loads(await ws.recv())
-        move: dict = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]}
+        move = complaint(index)
         for turn in itertools.count():
             if stop.is_set():
                 return
@@ -244,8 +253,7 @@ async def known_resident(base: str, cookie: str, index: int, stop: asyncio.Event
             latencies.append(took)
             if turn == 0:
                 ready.release()
-            filed = any(CASE_NUMBER.search(r["text"]) for r in replies)
-            move = {"type": "text", "text": COMPLAINTS[index % len(COMPLAINTS)]} if filed else next_move(replies)
+            move = complaint(index) if filed(replies) else next_move(replies)
             await asyncio.sleep(max(0.0, KNOWN_PACE - (time.perf_counter() - started)))
 
 

@@ -6,11 +6,10 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from bot.bootstrap import App
-from bot.web.auth import Forbidden
-from bot.web.staff.access import QUEUE_ROLES, AnyStaff, require
+from bot.web.staff.access import AnyStaff
 from bot.web.staff.csv_export import csv_response
 from bot.web.staff.pages import grid_said
-from bot.web.staff.queues import by_deadline, grid_labels, queue_files
+from bot.web.staff.queues import by_deadline, grid_labels, queue_department, queue_files
 from bot.wording import channel_label, local, masked_name, masked_phone
 from handlers.phones import mask_phones_in
 
@@ -18,12 +17,8 @@ HEADER = ["编号", "状态", "类别", "主题", "网格", "来源", "受理时
 
 
 async def queue_csv(request: Request, session: AnyStaff, dept: str = "") -> Response:
-    require(session, QUEUE_ROLES, "导出部门待办")
+    code = queue_department(session, dept, "导出")
     app: App = request.app.state.deps.app
-    own = session.staff.department or ""
-    if session.staff.role == "clerk" and dept and dept != own:
-        raise Forbidden("只能导出本部门的待办。")
-    code = dept or own
     grids = await grid_labels(app)
     rows = [[case.number, case.status.label, case.category_label, case.topic or "未分类", grid_said(case.grid_code, grids),
              channel_label(case.channel), local(case.created_at), local(due), masked_phone(case.phone),

@@ -25,13 +25,19 @@ async def start(session: AnyStaff) -> RedirectResponse:
     return RedirectResponse(home_for(session), status_code=303)
 
 
-async def queue(request: Request, session: AnyStaff, dept: str = "") -> HTMLResponse:
-    require(session, QUEUE_ROLES, "查看部门待办")
-    app: App = request.app.state.deps.app
+def queue_department(session: AnyStaff, dept: str, verb: str) -> str:
+    """The department whose queue is asked for (`dept`, or the member's own); a clerk only ever
+    their own. `verb` says what was asked (查看, 导出) in the refusal."""
+    require(session, QUEUE_ROLES, f"{verb}部门待办")
     own = session.staff.department or ""
     if session.staff.role == "clerk" and dept and dept != own:
-        raise Forbidden("只能查看本部门的待办。")
-    code = dept or own
+        raise Forbidden(f"只能{verb}本部门的待办。")
+    return dept or own
+
+
+async def queue(request: Request, session: AnyStaff, dept: str = "") -> HTMLResponse:
+    code = queue_department(session, dept, "查看")
+    app: App = request.app.state.deps.app
     departments = await departments_by_code(app)
     cases = await queue_files(app, code)
     return render(request, "queue.html", session, rows=by_deadline(cases, app), department=departments.get(code),

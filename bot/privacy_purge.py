@@ -1,13 +1,15 @@
 """The retention job (个人信息保存期限): erase the personal fields of every finished case past its
 period ([privacy] in config.toml), one case per transaction, so a run stopped half-way loses nothing
-and the next run finds only what is left. Each run writes its count to the audit log, a run that
-erased nothing too: that the job ran is part of what the log shows. The scheduler runs it every
-[privacy] purge_hours; `minsheng privacy purge` runs it at once (`--dry-run` lists what it would erase)."""
+and the next run finds only what is left; and delete residents' chat lines past the longest period.
+Each run writes its count to the audit log, a run that erased nothing too: that the job ran is part
+of what the log shows. The scheduler runs it every [privacy] purge_hours; `minsheng privacy purge`
+runs it at once (`--dry-run` lists what it would erase)."""
 
 import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from bot.bootstrap import App
 from handlers.commands import ErasePersonal
@@ -15,6 +17,7 @@ from handlers.erasure import AREA, account
 from handlers.errors import DomainError
 from handlers.privacy import RetentionPolicy
 from storage.audit_log import AuditEntry, record
+from storage.conversation_store import SqlConversationStore
 from storage.privacy_queries import DueCase, due_cases, forget_delivered
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,7 @@ ACTION = "retention_purge"
 class PurgeReport:
     erased: Counter[str] = field(default_factory=Counter)  # by category code ("" for none)
     pushes: int = 0  # outbox rows of erased cases that stopped naming their resident
+    history: int = 0  # chat lines past the longest period, deleted
     remaining: bool = False  # stopped by its time budget with cases still due
 
     @property
@@ -73,7 +77,9 @@ async def purge(app: App, policy: RetentionPolicy, actor: str = SYSTEM,
     async with app.sessions() as session:
         report.pushes = await forget_delivered(session)
         await session.commit()
+    chats = SqlConversationStore(app.sessions)
+    report.history = await chats.forget_history(now - timedelta(days=policy.longest_days))
     await record(app.sessions, AuditEntry(now, account(actor), AREA, ACTION, None, None, {
         "erased": report.count, "by_category": dict(report.erased), "pushes": report.pushes,
-        "remaining": report.remaining}))
+        "history": report.history, "remaining": report.remaining}))
     return report

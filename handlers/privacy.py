@@ -57,6 +57,11 @@ class RetentionPolicy:
     def days_for(self, category: str | None) -> int:
         return self.by_category.get(category or "", self.retention_days)
 
+    @property
+    def longest_days(self) -> int:
+        """How long a resident's chat lines are kept: they belong to no one case, so the longest period."""
+        return max(self.retention_days, *self.by_category.values())
+
     def cutoffs(self, now: datetime) -> dict[str | None, datetime]:
         """Each category with its own period → the moment before which its cases are due; None → every other."""
         limits: dict[str | None, datetime] = {code: now - timedelta(days=d) for code, d in self.by_category.items()}

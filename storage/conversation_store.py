@@ -108,6 +108,16 @@ class SqlConversationStore:
             await session.commit()
             return result.rowcount
 
+    async def forget_history(self, before: datetime) -> int:
+        """Drop chat lines older than `before`: the retention job's for what residents typed, phone
+        numbers included, which no case erasure reaches."""
+        async with self.sessions() as session:
+            result = await session.execute(
+                delete(ConversationMessageRow).where(ConversationMessageRow.created_at < to_utc(before))
+            )
+            await session.commit()
+            return result.rowcount
+
     async def finish(
         self,
         *,

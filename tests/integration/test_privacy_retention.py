@@ -15,6 +15,8 @@ from handlers.case import Case, replay
 from handlers.privacy import RetentionPolicy
 from handlers.status import Status
 from storage.audit_models import AuditRow
+from storage.conversation_store import SqlConversationStore
+from storage.dialogue_models import ConversationMessageRow
 from storage.models import CaseEventRow, CaseRow, OutboxRow
 from tests.support import FakeClock, RecordingNotifier, seed_registry
 
@@ -110,6 +112,26 @@ async def test_old_finished_cases_lose_personal_fields_and_keep_what_they_say(di
 
     clock.advance(days=400)  # the petition's two years are up now, and the recent case's one
     assert {d.number for d in await due(district, POLICY)} == {old_petition, recent}
+
+
+async def test_chat_lines_are_kept_for_the_longest_period_then_deleted(district: App, clock: FakeClock) -> None:
+    chats = SqlConversationStore(district.sessions)
+
+    async def said(message_id: str, text: str) -> None:
+        await chats.begin("web", message_id, WEB, clock.now(), DAY)
+        await chats.finish(channel="web", user_ref=WEB, message_id=message_id, state={}, version=0, said=text,
+                           replies=[], at=clock.now())
+
+    await said("m1", f"我的电话是 {PHONE}")
+    clock.advance(days=400)  # past the 365 days of most cases, not the 730 of petitions
+    await said("m2", "路灯又坏了")
+    assert (await purge(district, POLICY)).history == 0
+    clock.advance(days=400)
+    report = await purge(district, POLICY)
+    async with district.sessions() as session:
+        kept = list((await session.execute(select(ConversationMessageRow.text))).scalars())
+    assert report.history == 1 and kept == ["路灯又坏了"]
+    assert [d["history"] for d in await purges(district)] == [0, 1]
 
 
 def test_the_policy_is_read_from_config_with_clear_errors() -> None:

@@ -29,8 +29,7 @@ from tests.fakes.telegram_api import FakeBotApi, Sent
 from tests.fakes.telegram_bot import polling_bot
 
 CHANNELS = ("test", "terminal", "web", "telegram")
-QUIET_SECONDS = 0.25
-REFILL_SECONDS = 3.1  # one message more per 3 s under the default 20 per minute  # Telegram has no end-of-turn marker: a turn is over when the bot falls quiet
+REFILL_SECONDS = 3.1  # one message more per 3 s under the default 20 per minute
 
 
 class Transport(Protocol):
@@ -118,17 +117,13 @@ class Telegram:
         before = len(self.api.sent(self.chat))
         if "choose" in step:
             last = self.api.sent(self.chat)[-1] if before else None
-            await self.api.tap(self.chat, str(step["choose"]), on=last)
+            update = await self.api.tap(self.chat, str(step["choose"]), on=last)
         elif "location" in step:
-            await self.api.share_location(self.chat, float(step["location"][0]), float(step["location"][1]))
+            update = await self.api.share_location(self.chat, float(step["location"][0]), float(step["location"][1]))
         else:
-            await self.api.say(self.chat, str(step["say"]))
+            update = await self.api.say(self.chat, str(step["say"]))
         await self.api.wait_for_messages(self.chat, before + 1, timeout=20)
-        while True:  # the turn is over once no further message comes for a moment
-            count = len(self.api.sent(self.chat))
-            await asyncio.sleep(QUIET_SECONDS)
-            if len(self.api.sent(self.chat)) == count:
-                break
+        await self.api.wait_until_handled(update, timeout=20)
         return [_from_telegram(sent) for sent in self.api.sent(self.chat)[before:]]
 
 

@@ -142,6 +142,11 @@ class FakeBotApi:
     async def wait_for_messages(self, chat_id: int, count: int, timeout: float = 10) -> list[Sent]:
         return await self.wait_for(lambda: len(self.sent(chat_id)) >= count and self.sent(chat_id), timeout)
 
+    async def wait_until_handled(self, update_id: int, timeout: float = 10) -> None:
+        """Until the bot asks for updates past `update_id`: polling one update at a time (our runner's
+        handle_as_tasks=False), it does so only once that update's handler, replies and all, is done."""
+        await self.wait_for(lambda: self.confirmed > update_id, timeout)
+
     def fail_next(self, method: str, status: int, count: int = 1, retry_after: int | None = None) -> None:
         self.failures.append(Failure(method, status, count, retry_after))
 

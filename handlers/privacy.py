@@ -60,7 +60,7 @@ class RetentionPolicy:
     @property
     def longest_days(self) -> int:
         """How long a resident's chat lines are kept: they belong to no one case, so the longest period."""
-        return max(self.retention_days, *self.by_category.values())
+        return max([self.retention_days, *self.by_category.values()])
 
     def cutoffs(self, now: datetime) -> dict[str | None, datetime]:
         """Each category with its own period → the moment before which its cases are due; None → every other."""

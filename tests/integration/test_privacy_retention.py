@@ -137,6 +137,7 @@ async def test_chat_lines_are_kept_for_the_longest_period_then_deleted(district:
 def test_the_policy_is_read_from_config_with_clear_errors() -> None:
     policy = RetentionPolicy.from_section({"retention_days": 180, "retention_days_by_category": {"信访事项": 730}})
     assert policy.days_for("petition") == 730 and policy.days_for("dispute") == 180 and policy.days_for(None) == 180
+    assert policy.longest_days == 730 and RetentionPolicy.from_section({"retention_days": 180}).longest_days == 180
     for section, said in (
         ({"retention_days": 0}, "retention_days 应是不少于 1 的整数天数"),
         ({"retention_days": "一年"}, "而不是 '一年'"),

@@ -12,7 +12,10 @@ files case after case, pausing 2–5 s ("typing") after every answer, as real re
 turns of the first OPEN_WARM_UP seconds are not counted. Unlike the closed waves, this load does
 not slow down when the server does, so queueing shows in the percentiles.
 
-Run: python bench/web.py [--residents 50,200] [--open 200] [--open-seconds 60] [--flood 300]
+Several workers (issue 16): on PostgreSQL the closed waves run once per `--workers` count, the
+residents spread over that many server processes on one database, as behind a reverse proxy.
+
+Run: python bench/web.py [--residents 50,200] [--workers 1,2] [--open 200] [--open-seconds 60] [--flood 300]
                          [--db sqlite,postgresql] [--dialogue real|keyword]
 (--residents 0, --open 0 or --flood 0 skips that part.)
 (MINSHENG_CONFIG picks another config.toml, e.g. one whose models_dir holds a freshly trained model.)
@@ -34,7 +37,7 @@ import socket
 import sys
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 from pathlib import Path
 
@@ -179,14 +182,16 @@ async def resident(base: str, index: int, latencies: list[float]) -> bool:
     return False
 
 
-async def wave(base: str, count: int) -> None:
+async def wave(bases: list[str], count: int) -> None:
+    """`count` residents at once, spread over the workers at `bases` as a proxy would spread them."""
     latencies: list[float] = []
     started = time.perf_counter()
-    outcomes = await asyncio.gather(*(resident(base, i, latencies) for i in range(count)), return_exceptions=True)
+    outcomes = await asyncio.gather(*(resident(bases[i % len(bases)], i, latencies) for i in range(count)),
+                                    return_exceptions=True)
     elapsed = time.perf_counter() - started
     filed = sum(1 for o in outcomes if o is True)
     errors = [o for o in outcomes if isinstance(o, BaseException)]
-    print(f"  N={count:<4} 立案 {filed}/{count}，共 {len(latencies)} 轮，用时 {elapsed:.1f} s，"
+    print(f"  N={count:<4} 进程 {len(bases)} 个，立案 {filed}/{count}，共 {len(latencies)} 轮，用时 {elapsed:.1f} s，"
           f"{len(latencies) / elapsed:.1f} 轮/秒；每轮 {percentiles(latencies)}")
     if errors:
         print(f"    {len(errors)} 位居民出错，例如：{errors[0]!r}")
@@ -369,6 +374,7 @@ async def main() -> None:
     parser.add_argument("--flood", type=int, default=300)
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--dialogue", choices=("real", "keyword"), default="real")
+    parser.add_argument("--workers", default="1,2", help="server processes for the closed waves (PostgreSQL only)")
     args = parser.parse_args()
     global LOCATION
     LOCATION = first_grid_point()
@@ -380,10 +386,12 @@ async def main() -> None:
             if url is None:
                 continue
             print(f"{kind}:")
-            if waves:
-                async with server(url, args.dialogue, UNLIMITED_NEWCOMERS) as base:
+            for workers in ([int(n) for n in args.workers.split(",")] if kind == "postgresql" else [1]):
+                async with AsyncExitStack() as running:
+                    bases = [await running.enter_async_context(server(url, args.dialogue, UNLIMITED_NEWCOMERS))
+                             for _ in range(workers)]
                     for count in waves:
-                        await wave(base, count)
+                        await wave(bases, count)
             if args.open:
                 async with server(url, args.dialogue, OPEN_LIMITS) as base:
                     await open_arrival(base, args.open, args.open_seconds)

@@ -5,7 +5,6 @@ tests skipped with the reason.
 """
 
 import os
-import secrets
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -43,8 +42,9 @@ def cheap_password_hashes() -> Iterator[None]:
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "_hasher", cheap)
-        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash(secrets.token_hex(16)))
+        accounts._dummy_hash.cache_clear()
         yield
+    accounts._dummy_hash.cache_clear()
 
 
 def _postgres_required() -> bool:

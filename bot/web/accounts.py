@@ -7,6 +7,7 @@ CSRF token that every staff form must echo back.
 import asyncio
 import hashlib
 import secrets
+from functools import cache
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -33,8 +34,13 @@ GRID_WORKER = "grid_worker"
 CONSOLE_ROLES = frozenset({"operator", "supervisor", "admin"})
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so a wrong name costs as long as a wrong
+    password; made at the first sign-in, not at import, which every CLI command would pay for."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 class AccountError(ValueError):
@@ -167,7 +173,7 @@ async def authenticate(sessions: async_sessionmaker[AsyncSession], username: str
     async with sessions() as session:
         row = await staff_by_name(session, username.strip())
         member = await member_of(session, row) if row is not None and row.active else None
-    stored = row.password_hash if member is not None and row is not None else _DUMMY_HASH
+    stored = row.password_hash if member is not None and row is not None else _dummy_hash()
     try:
         await asyncio.to_thread(_hasher.verify, stored, password)
     except (VerificationError, InvalidHashError):

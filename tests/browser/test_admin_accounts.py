@@ -18,11 +18,10 @@ from bot.web.accounts import add_staff
 from handlers import commands as c
 from storage.audit_log import recent
 from storage.importers import load_directory
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, DESKTOP, sign_in
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_district"
 FIRST, SECOND = "wangxh-initial-pw", "wangxh-second-pw"
 
@@ -36,21 +35,10 @@ async def stack(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
         yield running
 
 
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
-    opened = await browser.new_context(**DESKTOP)
-    yield opened
-    await opened.close()
-
-
 async def signed_in(context: BrowserContext, stack: WebStack, username: str, password: str = PASSWORD) -> Page:
     page = await context.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    await page.goto(stack.url + "/console/login")
-    await page.get_by_label("用户名").fill(username)
-    await page.get_by_label("密码").fill(password)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(re.compile(r"/console/work/"))
+    await sign_in(page, stack.url, username, password, re.compile(r"/console/work/"))
     return page
 
 
@@ -97,9 +85,7 @@ async def test_an_administrator_creates_disables_and_resets_an_account(browser: 
 
         await theirs.reload()  # the member's open page: their session has ended
         await expect(theirs).to_have_url(re.compile(r"/console/login\?next="))
-        await theirs.get_by_label("用户名").fill("wangxh")
-        await theirs.get_by_label("密码").fill(FIRST)
-        await theirs.get_by_role("button", name="登录").click()
+        await sign_in(theirs, stack.url, "wangxh", FIRST)
         await expect(theirs.get_by_role("alert")).to_contain_text("用户名或密码不正确")
         await theirs.screenshot(path=ARTIFACTS / "admin-account-disabled-member.png", full_page=True)
 
@@ -110,15 +96,9 @@ async def test_an_administrator_creates_disables_and_resets_an_account(browser: 
         await expect(page.locator("#done")).to_contain_text("密码已重设")
 
         again = await member.new_page()
-        await again.goto(stack.url + "/console/login")
-        await again.get_by_label("用户名").fill("wangxh")
-        await again.get_by_label("密码").fill(FIRST)
-        await again.get_by_role("button", name="登录").click()
+        await sign_in(again, stack.url, "wangxh", FIRST)
         await expect(again.get_by_role("alert")).to_contain_text("用户名或密码不正确")
-        await again.get_by_label("用户名").fill("wangxh")
-        await again.get_by_label("密码").fill(SECOND)
-        await again.get_by_role("button", name="登录").click()
-        await expect(again).to_have_url(stack.url + "/console/work/queue")
+        await sign_in(again, stack.url, "wangxh", SECOND, stack.url + "/console/work/queue")
     finally:
         await member.close()
 

@@ -11,16 +11,15 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from bot.web.accounts import add_staff
 from nlu.registry import ModelRegistry
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.fakes.model_archive import archive_seen_cases, archive_unseen_cases, seed_model
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 RETRAIN_MS = 90_000  # a retrain of 80 cases on a busy two-core machine
 
 
@@ -35,23 +34,12 @@ async def stack(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
         shutil.rmtree(folder / "models", ignore_errors=True)
 
 
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
-    opened = await browser.new_context(**DESKTOP)
-    yield opened
-    await opened.close()
-
-
 async def signed_in(context: BrowserContext, stack: WebStack, username: str, role: str,
                     department: str | None = None) -> Page:
     await add_staff(stack.app.sessions, username, PASSWORD, role, department, datetime.now(UTC), reset=True)
     page = await context.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    await page.goto(stack.url + "/console/login")
-    await page.get_by_label("用户名").fill(username)
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(re.compile(r"/console/work/"))
+    await sign_in(page, stack.url, username, PASSWORD, re.compile(r"/console/work/"))
     return page
 
 

@@ -14,7 +14,7 @@ from playwright.async_api import BrowserContext, expect
 
 from bot.web.accounts import add_staff
 from handlers import commands as c
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.browser.test_staff_phone import assert_no_sideways_scroll, lines, phone  # noqa: F401 - phone: a fixture
 from tests.fakes.analyzer import FakeTranscriptAnalyzer
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
@@ -36,11 +36,7 @@ async def test_an_admin_finds_both_workplaces_and_reads_a_hotline_case(phone: Br
         actor="staff:op1", text="幸福里3号楼地下车库入口积水一周，车辆无法进出，物业未处理。", channel="hotline",
         user_ref="hotline:15901234567", phone="15901234567", grid_code="T01-C01-G01", original_text=SAID))).number
     page = await phone.new_page()
-    await page.goto(stack.url + "/console/login")
-    await page.get_by_label("用户名").fill("root")
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(re.compile(r"/console/work/supervise$"))
+    await sign_in(page, stack.url, "root", PASSWORD, re.compile(r"/console/work/supervise$"))
 
     await page.get_by_role("link", name="热线坐席").click()
     await expect(page.get_by_role("heading", name="受理来电")).to_be_visible()

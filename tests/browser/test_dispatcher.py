@@ -13,7 +13,7 @@ from playwright.async_api import Browser, BrowserContext, expect
 
 from bot.web.accounts import add_staff
 from handlers.status import Status
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.browser.test_staff_phone import PHONE, assert_no_sideways_scroll
 from tests.browser.test_staff_work import filing, stack  # noqa: F401 - stack: this module's server
 from tests.fakes.web_stack import PASSWORD, WebStack
@@ -35,11 +35,7 @@ async def test_a_dispatcher_sends_a_waiting_case_where_routing_suggests(phone: B
     await add_staff(stack.app.sessions, "fenbo", PASSWORD, "dispatcher", None, datetime.now(UTC))
     page = await phone.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    await page.goto(stack.url + "/console/login")
-    await page.get_by_label("用户名").fill("fenbo")
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(re.compile(r"/console/work/dispatch$"))
+    await sign_in(page, stack.url, "fenbo", PASSWORD, re.compile(r"/console/work/dispatch$"))
 
     row = page.locator(f'tr[data-number="{number}"]')
     await expect(row).to_contain_text("待人工分拨")

@@ -6,12 +6,11 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, DESKTOP, sign_in
 from tests.fakes.analyzer import FakeTranscriptAnalyzer
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 TRANSCRIPT = """[00:00:02] 坐席：您好，12345 市民热线，请讲。
 [00:00:05] 市民：你好，我是幸福里小区的，我家楼上卫生间漏水已经10天了，天花板都泡坏了。
 [00:00:16] 坐席：跟楼上邻居沟通过吗？
@@ -35,9 +34,7 @@ async def page(browser: Browser, stack: WebStack) -> AsyncIterator[Page]:
     opened.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
     await opened.goto(stack.url + "/console")
     await expect(opened).to_have_url(stack.url + "/console/login?next=/console")  # anonymous: sent to login
-    await opened.get_by_label("用户名").fill("operator")
-    await opened.get_by_label("密码").fill(PASSWORD)
-    await opened.get_by_role("button", name="登录").click()
+    await sign_in(opened, stack.url, "operator", PASSWORD)
     await expect(opened.get_by_role("heading", name="受理来电")).to_be_visible()
     yield opened
     await context.close()

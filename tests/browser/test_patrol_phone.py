@@ -12,7 +12,7 @@ from playwright.async_api import Browser, BrowserContext, expect
 
 from bot.web.accounts import add_staff
 from handlers.status import Status
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -40,10 +40,7 @@ async def test_a_grid_worker_reports_from_a_phone(phone: BrowserContext, stack: 
                     grids=("T01-C01-G01",))
     page = await phone.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    await page.goto(stack.url + "/console/login")
-    await page.get_by_label("用户名").fill("wangxh")
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
+    await sign_in(page, stack.url, "wangxh", PASSWORD)
     await expect(page.locator("h2")).to_contain_text("本网格待办")
 
     await page.get_by_role("link", name="巡查上报").first.click()

@@ -16,11 +16,10 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from bot.web.accounts import add_staff
 from handlers import commands as c
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, DESKTOP, sign_in
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 PHONE, NAME = "13812345678", "王建国"
 
 
@@ -44,11 +43,7 @@ async def signed_in(context: BrowserContext, stack: WebStack, username: str, rol
     await context.clear_cookies()
     page = await context.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    await page.goto(stack.url + "/console/login")
-    await page.get_by_label("用户名").fill(username)
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(re.compile(r"/console/work/"))
+    await sign_in(page, stack.url, username, PASSWORD, re.compile(r"/console/work/"))
     return page
 
 

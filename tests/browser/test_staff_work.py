@@ -8,16 +8,15 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from bot.web.accounts import add_staff
 from handlers import commands as c
 from handlers.status import Status
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in
 from tests.fakes.web_stack import PASSWORD, WebStack, scratch_database, web_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -27,23 +26,12 @@ async def stack(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
         yield running
 
 
-@pytest_asyncio.fixture(loop_scope="module")
-async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
-    opened = await browser.new_context(**DESKTOP)
-    yield opened
-    await opened.close()
-
-
 async def as_clerk(context: BrowserContext, stack: WebStack) -> Page:
     """A clerk signs in through the login form and lands on the department's queue."""
     await add_staff(stack.app.sessions, "clerk", PASSWORD, "clerk", "C-T01-C01", datetime.now(UTC), reset=True)
     page = await context.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"a dialog opened: {dialog.message}"))
-    await page.goto(stack.url + "/console/login")
-    await page.get_by_label("用户名").fill("clerk")
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(re.compile(r"/console/work/queue"))
+    await sign_in(page, stack.url, "clerk", PASSWORD, re.compile(r"/console/work/queue"))
     return page
 
 
@@ -95,10 +83,7 @@ async def test_the_dashboard_renders_with_data(context: BrowserContext, stack: W
     await page.goto(stack.url + "/console/work/dashboard")
     await expect(page).to_have_url(stack.url + "/console/login?next=/console/work/dashboard")
     await add_staff(stack.app.sessions, "chief", PASSWORD, "supervisor", None, datetime.now(UTC), reset=True)
-    await page.get_by_label("用户名").fill("chief")
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(stack.url + "/console/work/dashboard")
+    await sign_in(page, stack.url, "chief", PASSWORD, stack.url + "/console/work/dashboard")
 
     await expect(page.locator("#volume-chart svg rect").first).to_be_visible()
     await expect(page.locator("#total")).to_contain_text("共 5 件")

@@ -17,12 +17,11 @@ from bot.warning_scan import scan, warning_policy
 from bot.web.accounts import add_staff
 from handlers import commands as c
 from storage.models import GridRow
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, DESKTOP, sign_in
 from tests.fakes.web_stack import PASSWORD, SQUARE, WebStack, scratch_database, web_stack
 from tests.support import FakeClock
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 EAST = [[[x + 0.02, y] for x, y in SQUARE[0]]]
 
 
@@ -64,10 +63,7 @@ async def as_supervisor(browser: Browser, stack: WebStack) -> Page:
     context = await browser.new_context(**DESKTOP)
     page = await context.new_page()
     await page.goto(stack.url + "/console/work/dashboard")
-    await page.get_by_label("用户名").fill("chief")
-    await page.get_by_label("密码").fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await expect(page).to_have_url(re.compile(r"/console/work/dashboard"))
+    await sign_in(page, stack.url, "chief", PASSWORD, re.compile(r"/console/work/dashboard"))
     return page
 
 

@@ -36,7 +36,7 @@ import statistics
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 from pathlib import Path
@@ -207,18 +207,14 @@ async def typing_resident(base: str, index: int, stop: asyncio.Event, counting: 
     if cookie is None:
         tally["no id"] += 1
         return
+    def turned(turn: int, ended: str, replies: list[dict], took: float) -> float:
+        if counting.is_set():
+            latencies.append(took)
+            tally[ended] += 1
+        return pause.uniform(*TYPING_SECONDS)
+
     async with chat(base, cookie) as ws:
-        json.loads(await ws.recv())
-        move = complaint(index)
-        for turn in itertools.count():
-            if stop.is_set():
-                return
-            ended, replies, took = await send(ws, move, f"open-{index}-{turn}")
-            if counting.is_set():
-                latencies.append(took)
-                tally[ended] += 1
-            move = complaint(index) if filed(replies) else next_move(replies)
-            await asyncio.sleep(pause.uniform(*TYPING_SECONDS))
+        await keep_filing(ws, index, "open", stop, turned)
 
 
 async def open_arrival(base: str, count: int, seconds: float) -> None:
@@ -245,21 +241,32 @@ async def known_resident(base: str, cookie: str, index: int, stop: asyncio.Event
     """A resident who was here yesterday, filing case after case at a steady pace until `stop`. The
     residents start spread over one pace, as people arrive; each releases `ready` after its first turn."""
     await asyncio.sleep(index * KNOWN_PACE / KNOWN_RESIDENTS)
+
+    def turned(turn: int, ended: str, replies: list[dict], took: float) -> float:
+        if ended != "ack":
+            raise RuntimeError(f"a known resident's turn ended with {ended}: {replies}")
+        latencies.append(took)
+        if turn == 0:
+            ready.release()
+        return max(0.0, KNOWN_PACE - took / 1000)
+
     async with chat(base, cookie) as ws:
-        json.loads(await ws.recv())
-        move = complaint(index)
-        for turn in itertools.count():
-            if stop.is_set():
-                return
-            started = time.perf_counter()
-            ended, replies, took = await send(ws, move, f"known-{index}")
-            if ended != "ack":
-                raise RuntimeError(f"a known resident's turn ended with {ended}: {replies}")
-            latencies.append(took)
-            if turn == 0:
-                ready.release()
-            move = complaint(index) if filed(replies) else next_move(replies)
-            await asyncio.sleep(max(0.0, KNOWN_PACE - (time.perf_counter() - started)))
+        await keep_filing(ws, index, "known", stop, turned)
+
+
+async def keep_filing(ws: Any, index: int, tag: str, stop: asyncio.Event,
+                      turned: Callable[[int, str, list[dict], float], float]) -> None:
+    """Case after case on an open chat until `stop`: after each turn `turned(turn, how it ended,
+    replies, milliseconds)` records it and says how many seconds the resident pauses."""
+    json.loads(await ws.recv())  # the history
+    move = complaint(index)
+    for turn in itertools.count():
+        if stop.is_set():
+            return
+        ended, replies, took = await send(ws, move, f"{tag}-{index}-{turn}")
+        pause = turned(turn, ended, replies, took)
+        move = complaint(index) if filed(replies) else next_move(replies)
+        await asyncio.sleep(pause)
 
 
 async def flooder(base: str, index: int, invented: bool, tally: dict[str, int]) -> None:

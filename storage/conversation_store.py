@@ -250,8 +250,9 @@ class _TurnStatements:
         mark = select(func.coalesce(func.max(OutboxRow.id), 0)).scalar_subquery()
         self.claim = (
             dialect.insert(claims)
-            .values(channel=bindparam("b_channel"), message_id=bindparam("b_message_id"), user_ref=bindparam("b_user_ref"),
-                    replies=[], created_at=bindparam("b_at"), taken_at=bindparam("b_at"), attempt=1, outbox_mark=mark)
+            .values(channel=bindparam("b_channel"), message_id=bindparam("b_message_id"),
+                    user_ref=bindparam("b_user_ref"), replies=[], created_at=bindparam("b_at"),
+                    taken_at=bindparam("b_at"), attempt=1, outbox_mark=mark)
             .on_conflict_do_nothing(index_elements=["channel", "message_id"])
             .returning(claims.c.attempt, claims.c.outbox_mark)
         )
@@ -274,7 +275,9 @@ class _TurnStatements:
             .where(*by_resident, talks.c.version == bindparam("b_version"))
             .values(state=bindparam("b_state"), version=talks.c.version + 1, updated_at=bindparam("b_at"))
         )
-        self.finished = update(claims).where(*by_key).values(replies=bindparam("b_replies"), finished_at=bindparam("b_at"))
+        self.finished = (
+            update(claims).where(*by_key).values(replies=bindparam("b_replies"), finished_at=bindparam("b_at"))
+        )
         self.history = insert(lines).values(
             channel=bindparam("b_channel"), user_ref=bindparam("b_user_ref"), direction=bindparam("b_direction"),
             text=bindparam("b_text"), choices=bindparam("b_choices"), key=None, created_at=bindparam("b_at"),

@@ -16,7 +16,7 @@ from handlers.case import Case
 from handlers.errors import ImportRejected
 from handlers.lifecycle import import_cases
 from handlers.status import AT_DEPARTMENT, Status
-from storage.case_files import read_archive
+from storage.importers.case_archive import read_archive
 from storage.duplicate_queries import duplicate_candidates
 from storage.queries import notifications_for_case
 

@@ -10,7 +10,7 @@ from handlers.lifecycle import import_cases
 from nlu.registry import SEED_NOTE, ModelRegistry, text_key
 from nlu.retrain import retrain
 from nlu.seed import load_seed
-from storage.case_files import read_archive
+from storage.importers.case_archive import read_archive
 from tests.model_cache import stored_folder
 
 SEED_SLICE = slice(None, None, 10)

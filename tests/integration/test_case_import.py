@@ -10,7 +10,7 @@ from bot.bootstrap import App
 from handlers.errors import ImportRejected
 from handlers.lifecycle import import_cases
 from handlers.status import Status
-from storage.case_files import read_archive
+from storage.importers.case_archive import read_archive
 from storage.models import CaseCounterRow, CaseEventRow, CaseRow
 from tests.support import seed_registry
 

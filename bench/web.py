@@ -36,6 +36,7 @@ import statistics
 import socket
 import sys
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -48,7 +49,7 @@ from websockets.asyncio.client import connect  # noqa: E402
 
 from bench.common import ROOT, percentiles, scratch_database  # noqa: E402
 from bot.web.admission import ResidentIds  # noqa: E402
-from bot.web.resident import COOKIE, WS_MAX_BYTES  # noqa: E402
+from bot.web.resident import COOKIE, WS_OPTIONS  # noqa: E402
 
 COMPLAINTS = ["幸福里小区门口的路灯坏了一个多月了", "楼上卫生间漏水，天花板都泡坏了", "工地晚上十一点还在施工，吵得睡不着",
               "小区垃圾好几天没人清运了", "公司拖欠我三个月工资不给"]
@@ -57,6 +58,7 @@ CASE_NUMBER = re.compile(r"[A-Z]+-\d{8}-\d{4}")
 MAX_TURNS = 14
 UNLIMITED_NEWCOMERS = {"new_residents_per_address": 10**9, "new_resident_messages_per_minute": 10**9}
 FLOOD_MESSAGES = 8
+FLOOD_ROUNDS = 5
 KNOWN_RESIDENTS, KNOWN_PACE, QUIET_SECONDS = 20, 3.2, 15.0  # 3.2 s a turn: under 20 a minute, never refused
 TYPING_SECONDS, OPEN_WARM_UP = (2.0, 5.0), 10.0
 OPEN_LIMITS = {**UNLIMITED_NEWCOMERS, "messages_per_minute": 60}  # a resident typing 2 s apart is not refused
@@ -99,8 +101,8 @@ async def _serve(url: str, port: int, dialogue_kind: str, limits: dict[str, Any]
 
         dialogue = await keyword_dialogue(app)
     web = create_web_app(web_deps(app, dialogue, store, hub))
-    config = uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", ws="websockets-sansio",
-                            ws_max_size=WS_MAX_BYTES, access_log=False, backlog=4096)
+    config = uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", access_log=False, backlog=4096,
+                            **WS_OPTIONS)
     await uvicorn.Server(config).serve()
     await app.close()
 
@@ -332,10 +334,17 @@ async def flood_figures(base: str, count: int, secret: str) -> None:
     quiet, _, _ = await phase(base, known, None)
     print(f"  已知居民（{KNOWN_RESIDENTS} 位，每 {KNOWN_PACE} 秒一轮）平时：{percentiles(quiet)}")
     for invented, name in ((True, "伪造 id"), (False, "从不同地址新领 id")):
-        during, elapsed, tally = await phase(base, known, (count, invented))
+        # One flood lasts about 2 s, a dozen known turns: the invented one, which has the 2x target,
+        # runs FLOOD_ROUNDS times so its p95 rests on some sixty (issued ids cannot be issued twice).
+        rounds = FLOOD_ROUNDS if invented else 1
+        during, elapsed, tally = [], 0.0, Counter[str]()
+        for _ in range(rounds):
+            latencies, seconds, counts = await phase(base, known, (count, invented))
+            during, elapsed = during + latencies, elapsed + seconds
+            tally.update(counts)
         ratio = _p95(during) / _p95(quiet)
-        print(f"  {count} 个{name} × {FLOOD_MESSAGES} 条洪泛（{elapsed:.1f} s）时：{percentiles(during)}；"
-              f"p95 为平时的 {ratio:.2f} 倍（目标 ≤ 2）")
+        print(f"  {count} 个{name} × {FLOOD_MESSAGES} 条洪泛（{rounds} 次共 {elapsed:.1f} s，{len(during)} 轮）时："
+              f"{percentiles(during)}；p95 为平时的 {ratio:.2f} 倍（目标 ≤ 2）")
         print(f"    洪泛消息：处理 {tally['ack']}，婉拒 {tally['refused']}，出错 {tally['error']}，"
               f"握手即拒 {tally['turned away']}，未领到 id {tally['no id']}")
 

@@ -20,7 +20,7 @@ from bot.settings import ConfigError, Settings
 from bot.web.app import create_web_app, web_deps
 from bot.web.hub import LiveHub
 from bot.web.nlu_suggestions import NluTranscriptAnalyzer
-from bot.web.resident import WS_MAX_BYTES
+from bot.web.resident import WS_OPTIONS
 from bot.web.settings import WebSettings
 from nlu.analyzer import Analyzer
 from storage.conversation_store import SqlConversationStore
@@ -57,8 +57,8 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
             loops += attached.loops
         web_app = create_web_app(deps, routers, loops)
         _announce(web, opened)
-        config = uvicorn.Config(web_app, host=web.host, port=web.port, ws="websockets-sansio",
-                                ws_max_size=WS_MAX_BYTES, proxy_headers=True, log_level="info", access_log=False)
+        config = uvicorn.Config(web_app, host=web.host, port=web.port, proxy_headers=True, log_level="info",
+                                access_log=False, **WS_OPTIONS)
         await uvicorn.Server(config).serve()
     finally:
         for channel in running:

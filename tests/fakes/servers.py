@@ -9,14 +9,14 @@ import uvicorn
 from aiohttp import web
 from fastapi import FastAPI
 
-from bot.web.resident import WS_MAX_BYTES
+from bot.web.resident import WS_OPTIONS
 
 
 @asynccontextmanager
 async def serving(web: FastAPI, host: str = "127.0.0.1") -> AsyncIterator[str]:
     """Run uvicorn in this event loop on a free port; yields the base URL."""
-    config = uvicorn.Config(web, host=host, port=0, log_level="warning", ws="websockets-sansio",
-                            ws_max_size=WS_MAX_BYTES, lifespan="on", access_log=False)
+    config = uvicorn.Config(web, host=host, port=0, log_level="warning", lifespan="on", access_log=False,
+                            **WS_OPTIONS)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

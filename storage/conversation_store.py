@@ -13,10 +13,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Row, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.db import dialect_insert, from_db, to_utc
+from storage.db import conflict_dialect, dialect_insert, from_db, to_utc
 from storage.dialogue_models import ConversationMessageRow, ConversationRow, ProcessedInboundRow
 from storage.models import OutboxRow
 
@@ -286,7 +285,7 @@ class _TurnStatements:
 
 @cache
 def _statements_for(dialect_name: str) -> _TurnStatements:
-    return _TurnStatements(sqlite if dialect_name == "sqlite" else postgresql)
+    return _TurnStatements(conflict_dialect(dialect_name))
 
 
 def _turn_statements(session: AsyncSession) -> _TurnStatements:

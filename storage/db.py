@@ -67,10 +67,14 @@ def make_sync_engine(url: str | URL) -> Engine:
     return create_engine(target.set(drivername="sqlite"), connect_args={"timeout": 30})
 
 
+def conflict_dialect(name: str) -> Any:
+    """The dialect module whose `insert` knows ON CONFLICT (upserts, insert-if-absent) on backend `name`."""
+    return sqlite if name == "sqlite" else postgresql
+
+
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
-    """An INSERT that knows ON CONFLICT on both backends (upserts, insert-if-absent)."""
-    dialect = sqlite if session.bind.dialect.name == "sqlite" else postgresql
-    return dialect.insert(table)
+    """An INSERT that knows ON CONFLICT on the session's backend."""
+    return conflict_dialect(session.bind.dialect.name).insert(table)
 
 
 def to_utc(value: datetime) -> datetime:

@@ -101,19 +101,16 @@ class SqlConversationStore:
     async def forget_processed(self, before: datetime) -> int:
         """Drop message ids claimed before `before`: no channel redelivers a message that late,
         and the table would otherwise grow with every message ever received."""
-        async with self.sessions() as session:
-            stale = delete(ProcessedInboundRow).where(ProcessedInboundRow.created_at < to_utc(before))
-            result = await session.execute(stale)
-            await session.commit()
-            return result.rowcount
+        return await self._delete_before(ProcessedInboundRow, before)
 
     async def forget_history(self, before: datetime) -> int:
         """Drop chat lines older than `before`: the retention job's for what residents typed, phone
         numbers included, which no case erasure reaches."""
+        return await self._delete_before(ConversationMessageRow, before)
+
+    async def _delete_before(self, model: type[ProcessedInboundRow | ConversationMessageRow], before: datetime) -> int:
         async with self.sessions() as session:
-            result = await session.execute(
-                delete(ConversationMessageRow).where(ConversationMessageRow.created_at < to_utc(before))
-            )
+            result = await session.execute(delete(model).where(model.created_at < to_utc(before)))
             await session.commit()
             return result.rowcount
 

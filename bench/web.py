@@ -74,6 +74,7 @@ async def _serve(url: str, port: int, dialogue_kind: str, limits: dict[str, Any]
 
     import uvicorn
 
+    from bot import heap
     from bot.bootstrap import build_app
     from bot.settings import load_settings
     from bot.web.app import create_web_app, web_deps
@@ -101,6 +102,7 @@ async def _serve(url: str, port: int, dialogue_kind: str, limits: dict[str, Any]
 
         dialogue = await keyword_dialogue(app)
     web = create_web_app(web_deps(app, dialogue, store, hub))
+    heap.settle()
     config = uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning", access_log=False, backlog=4096,
                             **WS_OPTIONS)
     await uvicorn.Server(config).serve()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bot import heap
 from nlu.analyzer import Analyzer
 from nlu.registry import active_version
 
@@ -49,3 +50,4 @@ class ActiveModel:
                 continue
             log.info("NLU model switched from %s to %s", self.current.version, loaded.version)
             self.current = loaded
+            heap.settle()  # the old model's cycles go, the new one leaves the collector's sight

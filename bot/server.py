@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 
 import uvicorn
 
+from bot import heap
 from bot.active_model import ActiveModel
 from bot.bootstrap import App, build_app
 from bot.channels import Live, Loop, Opened, Stage, open_channels
@@ -56,6 +57,7 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
             routers += attached.routers
             loops += attached.loops
         web_app = create_web_app(deps, routers, loops)
+        heap.settle()
         _announce(web, opened)
         config = uvicorn.Config(web_app, host=web.host, port=web.port, proxy_headers=True, log_level="info",
                                 access_log=False, **WS_OPTIONS)

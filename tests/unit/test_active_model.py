@@ -2,9 +2,12 @@
 seconds, without a restart, and a version that fails to load leaves the old one serving."""
 
 import asyncio
+import gc
+import weakref
 from pathlib import Path
 from types import SimpleNamespace
 
+from bot import heap
 from bot.active_model import ActiveModel
 from nlu.registry import activate
 
@@ -47,3 +50,34 @@ async def test_an_activated_version_is_picked_up_and_a_broken_one_is_not(tmp_pat
     await settled("0001-a")
     stop.set()
     await following
+
+
+class Loaded:
+    """A loaded model holds reference cycles, as real ones do."""
+
+    def __init__(self, version: str) -> None:
+        self.version = version
+        self.me = self
+
+
+async def test_a_swapped_out_model_is_freed_although_startup_froze_it(tmp_path: Path) -> None:
+    for name in ("0001-a", "0002-b"):
+        version(tmp_path, name)
+    activate(tmp_path, "0001-a")
+    model = ActiveModel(Loaded("0001-a"), lambda: Loaded("0002-b"))  # type: ignore[arg-type]
+    old = weakref.ref(model.current)
+    heap.settle()  # as `minsheng serve` does once it has loaded
+    stop = asyncio.Event()
+    following = asyncio.create_task(model.follow(tmp_path, stop, seconds=0.01))
+    try:
+        activate(tmp_path, "0002-b")
+        for _ in range(200):
+            if model.version == "0002-b":
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await following
+        assert model.version == "0002-b"
+        assert old() is None
+    finally:
+        gc.unfreeze()

@@ -16,8 +16,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
 
 
+_UNMIGRATED_SQLITE = ("no such table", "no such column", "has no column named")
+_UNMIGRATED_POSTGRESQL = {"42P01", "42703"}  # undefined_table, undefined_column
+
+
 class DatabaseUrlError(ValueError):
     pass
+
+
+def unmigrated(exc: BaseException) -> bool:
+    """Does a database error say that a table or column the code uses is missing? Then the database
+    was never created or is behind the code's migrations, which `minsheng db upgrade` mends; it is
+    not down."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in _UNMIGRATED_POSTGRESQL:
+        return True
+    return type(orig).__module__ == "sqlite3" and any(words in str(orig) for words in _UNMIGRATED_SQLITE)
 
 
 def async_url(url: str | URL) -> URL:

@@ -16,7 +16,7 @@ from bot.bootstrap import App, build_app
 from bot.cli.output import StaffConsole
 from bot.settings import ConfigError, load_settings
 from handlers.errors import DomainError
-from storage.db import DatabaseUrlError
+from storage.db import DatabaseUrlError, unmigrated
 
 console = StaffConsole()
 err_console = StaffConsole(stderr=True)
@@ -61,6 +61,8 @@ def friendly_errors(func: Callable[P, T]) -> Callable[P, T]:
         except (OperationalError, DBAPIError, ConnectionError, OSError) as exc:
             if isinstance(exc, FileNotFoundError):
                 raise fail(f"找不到文件：{exc.filename}") from None
+            if unmigrated(exc):
+                raise fail("数据库尚未建好或结构不是最新版本，请先运行 minsheng db upgrade。", 3) from None
             raise fail(f"无法连接数据库，请检查数据库是否启动、地址是否正确（{type(exc).__name__}）。", 3) from None
 
     return wrapper

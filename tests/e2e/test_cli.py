@@ -156,3 +156,9 @@ def test_the_first_start_creates_one_admin_whose_password_signs_in(env: dict[str
 
     assert asyncio.run(signs_in(password)) == "admin"
     assert asyncio.run(signs_in(password + "x")) is None
+
+
+def test_a_database_never_upgraded_asks_for_db_upgrade(env: dict[str, str], tmp_path: Path) -> None:
+    fresh = {**env, "MINSHENG_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"}
+    result = minsheng(fresh, "case", "list")
+    assert result.returncode == 3 and "minsheng db upgrade" in result.stderr

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.db import conflict_dialect, dialect_insert, from_db, to_utc
 from storage.dialogue_models import ConversationMessageRow, ConversationRow, ProcessedInboundRow
 from storage.models import OutboxRow
+from storage.outbox_repository import SqlOutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -153,27 +154,14 @@ class SqlConversationStore:
 
     async def take_pushes(self, channel: str, recipient: str, now: datetime) -> list[HistoryEntry]:
         """For a channel that polls instead of being pushed to (the terminal): hand over the
-        resident's queued status pushes in order, marked delivered and recorded in the history."""
+        resident's queued status pushes in order, taken from the outbox and recorded in the
+        history in one transaction."""
         async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    update(OutboxRow)
-                    .where(OutboxRow.channel == channel, OutboxRow.recipient == recipient, OutboxRow.status == "pending")
-                    .values(status="sent", sent_at=to_utc(now), last_error=None)
-                    .returning(OutboxRow.id, OutboxRow.key, OutboxRow.text, OutboxRow.choices)
-                )
-            ).all()
-            pushes = []
-            for _, key, text, choices in sorted(rows):
-                await session.execute(
-                    dialect_insert(session, ConversationMessageRow)
-                    .values(channel=channel, user_ref=recipient, direction="out", text=text,
-                            choices=_choices(choices or []), key=key, created_at=to_utc(now))
-                    .on_conflict_do_nothing(index_elements=["key"])
-                )
-                pushes.append(HistoryEntry("out", text, tuple(_choices(choices or [])), to_utc(now), key))
+            pending = await SqlOutboxRepository(session).take_pending(channel, recipient, now)
+            for key, text, choices in pending:
+                await _record_outbound(session, channel, recipient, text, choices, key, now)
             await session.commit()
-            return pushes
+        return [HistoryEntry("out", text, tuple(_choices(choices)), to_utc(now), key) for key, text, choices in pending]
 
     async def history(self, channel: str, user_ref: str, limit: int = 50) -> list[HistoryEntry]:
         """The resident's last `limit` lines on this channel, oldest first (both directions)."""
@@ -208,16 +196,22 @@ class SqlConversationStore:
         key, so a retried delivery is not recorded twice. `choices` are labels or {"label",
         "value"} dicts. True if this call recorded it."""
         async with self.sessions() as session:
-            stmt = (
-                dialect_insert(session, ConversationMessageRow)
-                .values(channel=channel, user_ref=user_ref, direction="out", text=text, choices=_choices(choices),
-                        key=key, created_at=to_utc(now or datetime.now(UTC)))
-                .on_conflict_do_nothing(index_elements=["key"])
-                .returning(ConversationMessageRow.id)
-            )
-            recorded = (await session.execute(stmt)).scalar_one_or_none() is not None
+            recorded = await _record_outbound(session, channel, user_ref, text, choices, key, now or datetime.now(UTC))
             await session.commit()
             return recorded
+
+
+async def _record_outbound(session: AsyncSession, channel: str, user_ref: str, text: str, choices: Sequence[Any],
+                           key: str, now: datetime) -> bool:
+    """One status push as a history line, unless its outbox key is recorded already."""
+    stmt = (
+        dialect_insert(session, ConversationMessageRow)
+        .values(channel=channel, user_ref=user_ref, direction="out", text=text, choices=_choices(choices),
+                key=key, created_at=to_utc(now))
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(ConversationMessageRow.id)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none() is not None
 
 
 def _choices(choices: Sequence[Any]) -> list[dict[str, str]]:

@@ -8,6 +8,7 @@ waits while an earlier one to the same recipient is still pending.
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +61,19 @@ class SqlOutboxRepository:
             .values(status="sent", sent_at=to_utc(now), last_error=None)
         )
         return result.rowcount
+
+    async def take_pending(self, channel: str, recipient: str, now: datetime) -> list[tuple[str, str, list[Any]]]:
+        """For a channel that polls instead of being pushed to (the terminal): every push still
+        pending for this recipient, marked delivered; (key, text, choices) in the order queued."""
+        rows = (
+            await self.session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.channel == channel, OutboxRow.recipient == recipient, OutboxRow.status == "pending")
+                .values(status="sent", sent_at=to_utc(now), last_error=None)
+                .returning(OutboxRow.id, OutboxRow.key, OutboxRow.text, OutboxRow.choices)
+            )
+        ).all()
+        return [(key, text, choices or []) for _, key, text, choices in sorted(rows)]
 
     async def claim(
         self, now: datetime, limit: int, lease_seconds: float, channels: Collection[str]

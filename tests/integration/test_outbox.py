@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.bootstrap import App
 from handlers.outbox import OutboxDeliverer, RetryPolicy
 from handlers.ports import Notification, RecipientUnreachable
+from storage.conversation_store import SqlConversationStore
 from tests.support import FakeClock, RecordingNotifier, enqueue, outbox_rows as rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,3 +181,19 @@ async def test_run_loop_survives_a_database_outage_and_stops_on_request(app: App
     stop.set()
     await asyncio.wait_for(task, 5)
     assert not outages and [n.key for n in notifier.sent] == ["MS-1/1"]
+
+
+async def test_a_polling_terminal_takes_its_pushes_once_in_order_and_keeps_them_in_its_history(
+        app: App, clock: FakeClock) -> None:
+    await enqueue(app, Notification("MS-1/1", "MS-1", "terminal", "local", "一", ("评价",)),
+                  Notification("MS-1/2", "MS-1", "terminal", "local", "二"),
+                  Notification("MS-2/1", "MS-2", "terminal", "other", "别人的"), note("MS-3/1", recipient="local"))
+    store = SqlConversationStore(app.sessions)
+    taken = await store.take_pushes("terminal", "local", clock.now())
+    assert [(p.text, p.key, p.choices) for p in taken] == [
+        ("一", "MS-1/1", ({"label": "评价", "value": "评价"},)), ("二", "MS-1/2", ())]
+    assert await store.take_pushes("terminal", "local", clock.now()) == []
+    assert [(line.text, line.key) for line in await store.history("terminal", "local")] == [
+        ("一", "MS-1/1"), ("二", "MS-1/2")]
+    assert {row.key: row.status for row in await rows(app)} == {
+        "MS-1/1": "sent", "MS-1/2": "sent", "MS-2/1": "pending", "MS-3/1": "pending"}

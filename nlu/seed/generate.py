@@ -1,7 +1,9 @@
-"""Deterministic generator of the seed corpus (nlu/seed/corpus.jsonl): scenarios × slots × styles × noise.
+"""Deterministic generator of the seed corpus (nlu/seed/corpus.jsonl): scenarios × slots × styles × noise,
+then asides.
 
 Every message is fictional: written from the templates in scenarios.py (short statements) and
-stories.py (message-board stories) and contrasts.py (minimal pairs), with invented place names.
+stories.py (message-board stories) and contrasts.py (minimal pairs), with invented place names, and
+lengthened with the category-neutral sentences of asides.py.
 Regenerate with `.venv/bin/python -m nlu.seed.generate` (same seed → byte-identical file).
 """
 
@@ -10,6 +12,7 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from nlu.seed.asides import with_asides
 from nlu.seed.contrasts import ASK_CONTRASTS, PARTY_CONTRASTS
 from nlu.seed.scenarios import ASKS, BACKGROUNDS, CATEGORY_CUES, HISTORIES, SCENARIOS, SLOTS
 from nlu.seed.stories import STORIES
@@ -134,8 +137,10 @@ def _draw(templates: list[tuple[str, str, tuple[str, ...], Compose]], rng: rando
 
 def generate(seed: int = 20261127, per_cell: int = PER_CELL) -> list[dict]:
     """Every template of a cell once, then random ones, until the cell holds `per_cell` distinct
-    messages. Both sides of a pair share a template name, so calibration holds the pair out together."""
-    rng = random.Random(seed)
+    messages, each then given its asides (from a generator of their own, so the messages drawn do not
+    depend on them). Both sides of a pair share a template name, so calibration holds the pair out
+    together."""
+    rng, aside_rng = random.Random(seed), random.Random(seed + 1)
     rows, seen = [], set()
     for topic, category in sorted(SCENARIOS):
         templates = templates_of(topic, category)
@@ -148,7 +153,8 @@ def generate(seed: int = 20261127, per_cell: int = PER_CELL) -> list[dict]:
             text = compose(template, category, rng)
             if text not in seen:
                 seen.add(text)
-                rows.append({"text": text, "category": category, "topic": topic, "template": name})
+                rows.append({"text": with_asides(text, aside_rng), "category": category, "topic": topic,
+                             "template": name})
                 made += 1
     return rows
 

@@ -1,10 +1,14 @@
-"""The shipped seed corpus is what the generator makes, covers every cell, and teaches the guide's
-deciding cue through pairs that differ only in the other side or the ask."""
+"""The shipped seed corpus is what the generator makes, covers every cell, teaches the guide's
+deciding cue through pairs that differ only in the other side or the ask, and buries it among
+asides that every category shares."""
 
 import json
+import random
+import statistics
 from collections import Counter
 
 from nlu.seed import CORPUS_PATH, load_seed
+from nlu.seed.asides import ASIDES, with_asides
 from nlu.seed.contrasts import ASK_CONTRASTS, PARTY_CONTRASTS
 from nlu.seed.generate import NOTE, generate
 from nlu.seed.scenarios import SCENARIOS
@@ -39,3 +43,21 @@ def test_pair_messages_name_the_side_that_decides_them():
     rows = [row for row in generate(per_cell=40) if "/party" in row["template"]]
     assert {row["category"] for row in rows} == {"dispute", "petition"}
     assert all("{party}" not in row["text"] for row in rows)
+
+
+def test_asides_go_between_sentences_and_the_ask_stays_last():
+    rng = random.Random(0)
+    text = "您好！楼上邻居天天半夜跺脚。说了好几次也不听。请社区帮忙调解一下。"
+    for _ in range(20):
+        lengthened = with_asides(text, rng)
+        added = len(lengthened) - len(text)
+        assert lengthened.endswith("请社区帮忙调解一下。") and added > 0
+        for sentence in ("您好！", "楼上邻居天天半夜跺脚。", "说了好几次也不听。"):
+            assert sentence in lengthened
+
+
+def test_every_category_gets_asides_alike():
+    rows = generate(per_cell=30)
+    share = {category: statistics.mean(any(a[:6] in row["text"] for a in ASIDES if "{" not in a[:6]) for row in rows
+                                       if row["category"] == category) for category in CATEGORIES}
+    assert all(value == 1.0 for value in share.values()), share

@@ -1,4 +1,5 @@
-"""The NLU model a running worker uses, swapped when an administrator activates another version.
+"""The NLU model a running worker uses, swapped when an administrator activates another version or
+loads another district registry (its place names are part of the analyzer).
 
 Promotion and rollback (`minsheng nlu retrain` / `activate`) write the registry's ACTIVE pointer in
 `[nlu] models_dir`; every worker that reads that folder (one machine's workers, or several machines
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import heap
+from handlers.directory import Grid, Place
 from nlu.analyzer import Analyzer
 from nlu.registry import active_version
 
@@ -25,9 +27,12 @@ class ActiveModel:
     """Stands where an Analyzer is used (the dialogue, the operator console) and forwards to the
     one currently loaded."""
 
-    def __init__(self, analyzer: Analyzer, load: Callable[[], Analyzer]) -> None:
+    def __init__(self, analyzer: Analyzer, load: Callable[[list[Grid], list[Place]], Analyzer],
+                 grids: list[Grid], places: list[Place]) -> None:
         self.current = analyzer
         self._load = load
+        self._places = (grids, places)
+        self._loading = asyncio.Lock()  # a model and a registry swapped at once must not undo each other
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.current, name)
@@ -44,10 +49,20 @@ class ActiveModel:
             if wanted is None or wanted == self.current.version:
                 continue
             try:
-                loaded = await asyncio.to_thread(self._load)
+                await self._swap()
             except Exception:  # noqa: BLE001 - keep serving with the model in use
                 log.exception("NLU model %s could not be loaded; still using %s", wanted, self.current.version)
-                continue
-            log.info("NLU model switched from %s to %s", self.current.version, loaded.version)
-            self.current = loaded
+
+    async def use_places(self, grids: list[Grid], places: list[Place]) -> None:
+        """Read residents' words with another registry's place names from the next message on."""
+        await self._swap((grids, places))
+
+    async def _swap(self, places: tuple[list[Grid], list[Place]] | None = None) -> None:
+        """Load the active version off the event loop, with these places or the ones in use, then
+        put it in use."""
+        async with self._loading:
+            places = places or self._places
+            loaded = await asyncio.to_thread(self._load, *places)
+            log.info("NLU model in use: %s (was %s)", loaded.version, self.current.version)
+            self.current, self._places = loaded, places
             heap.settle()  # the old model's cycles go, the new one leaves the collector's sight

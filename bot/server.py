@@ -6,16 +6,17 @@ Kept apart from the CLI so that `minsheng case list` does not pay for aiogram, s
 
 import asyncio
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import uvicorn
 
 from bot import heap
 from bot.active_model import ActiveModel
-from bot.bootstrap import App, build_app
+from bot.bootstrap import build_app
 from bot.channels import Live, Loop, Opened, Stage, open_channels
 from bot.cli.common import console
 from bot.dialogue_root import build_dialogue, load_analyzer
+from bot.live_registry import follow_registry, read_registry
 from bot.scheduler import run_scheduler
 from bot.settings import ConfigError, Settings
 from bot.web.app import create_web_app, web_deps
@@ -23,10 +24,8 @@ from bot.web.hub import LiveHub
 from bot.web.nlu_suggestions import NluTranscriptAnalyzer
 from bot.web.resident import WS_OPTIONS
 from bot.web.settings import WebSettings
-from nlu.analyzer import Analyzer
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
-from storage.queries import load_gazetteer_rows
 
 
 async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = ()) -> None:
@@ -42,14 +41,17 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
     app = build_app(settings, notifiers=notifiers, engine=engine)
     try:
         console.print("正在加载语义模型和辖区数据（约需数秒）……")
-        load = await _analyzer_loader(app)
-        analyzer = ActiveModel(await asyncio.to_thread(load), load)
+        registry = await read_registry(app.sessions)
+        load = functools.partial(load_analyzer, app.settings.models_dir, with_textcat=app.settings.spacy_textcat)
+        analyzer = ActiveModel(await asyncio.to_thread(load, registry.grids, registry.places), load,
+                               registry.grids, registry.places)
         dialogue = await build_dialogue(app, analyzer)  # type: ignore[arg-type]
         deps = web_deps(app, dialogue, store, hub, NluTranscriptAnalyzer(analyzer))  # type: ignore[arg-type]
         loops: list[Loop] = [
             lambda stop: app.deliverer().run(stop, settings.outbox_poll_seconds),
             lambda stop: run_scheduler(app, stop),  # every worker stands by; the lease picks one
             lambda stop: analyzer.follow(settings.models_dir, stop),  # a promotion reaches every worker
+            lambda stop: follow_registry(app.sessions, analyzer, dialogue, registry, stop),  # and a registry load
         ]
         routers = []
         for channel in running:
@@ -66,14 +68,6 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
         for channel in running:
             await channel.close()
         await app.close()
-
-
-async def _analyzer_loader(app: App) -> Callable[[], Analyzer]:
-    """How this worker loads the active model with the district's gazetteer (blocking: run in a thread)."""
-    async with app.sessions() as session:
-        grids, places = await load_gazetteer_rows(session)
-    return functools.partial(load_analyzer, app.settings.models_dir, grids, places,
-                             with_textcat=app.settings.spacy_textcat)
 
 
 def _announce(web: WebSettings, opened: Sequence[Opened]) -> None:

@@ -14,9 +14,8 @@ OUTBOX_LABELS = {"pending": "待发送", "sent": "已送达", "failed": "发送�
 SAID, WRITTEN_UP = "群众原话", "诉求内容（坐席整理）"
 DAY_HOURS = 48  # beyond two days a duration is said in days
 # A running worker routes with the new registry within seconds (storage.directory_repository.DirectoryCache)
-# but reads place names in residents' words with the gazetteer it loaded at start-up.
-REGISTRY_IN_USE = ("派单和各页面在 10 秒内改用新名录；群众对话里的地名识别要等各服务进程重启"
-                   "（minsheng serve）后才使用新名录。")
+# and reads residents' words with it soon after (bot.live_registry).
+REGISTRY_IN_USE = "派单和各页面在 10 秒内、群众对话里的地名识别和位置选项在约半分钟内改用新名录，无需重启服务。"
 
 
 def local(value: datetime | None) -> str:

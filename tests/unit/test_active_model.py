@@ -22,13 +22,13 @@ async def test_an_activated_version_is_picked_up_and_a_broken_one_is_not(tmp_pat
         version(tmp_path, name)
     activate(tmp_path, "0001-a")
 
-    def load() -> SimpleNamespace:
+    def load(grids: list, places: list) -> SimpleNamespace:
         wanted = (tmp_path / "ACTIVE").read_text(encoding="utf-8").strip()
         if wanted.endswith("broken"):
             raise ValueError("corrupt model file")
         return SimpleNamespace(version=wanted, analyze=lambda text: f"{wanted}:{text}")
 
-    model = ActiveModel(load(), load)  # type: ignore[arg-type]
+    model = ActiveModel(load([], []), load, [], [])  # type: ignore[arg-type]
     stop = asyncio.Event()
     following = asyncio.create_task(model.follow(tmp_path, stop, seconds=0.02))
 
@@ -64,7 +64,7 @@ async def test_a_swapped_out_model_is_freed_although_startup_froze_it(tmp_path: 
     for name in ("0001-a", "0002-b"):
         version(tmp_path, name)
     activate(tmp_path, "0001-a")
-    model = ActiveModel(Loaded("0001-a"), lambda: Loaded("0002-b"))  # type: ignore[arg-type]
+    model = ActiveModel(Loaded("0001-a"), lambda grids, places: Loaded("0002-b"), [], [])  # type: ignore[arg-type]
     old = weakref.ref(model.current)
     heap.settle()  # as `minsheng serve` does once it has loaded
     stop = asyncio.Event()
@@ -81,3 +81,26 @@ async def test_a_swapped_out_model_is_freed_although_startup_froze_it(tmp_path: 
         assert old() is None
     finally:
         gc.unfreeze()
+
+
+async def test_a_new_version_keeps_the_places_of_a_registry_loaded_meanwhile(tmp_path: Path) -> None:
+    for name in ("0001-a", "0002-b"):
+        version(tmp_path, name)
+    activate(tmp_path, "0001-a")
+
+    def load(grids: list, places: list) -> SimpleNamespace:
+        return SimpleNamespace(version=(tmp_path / "ACTIVE").read_text(encoding="utf-8").strip(), places=places)
+
+    model = ActiveModel(load([], ["旧名录"]), load, [], ["旧名录"])  # type: ignore[arg-type]
+    await model.use_places([], ["新名录"])
+    assert (model.version, model.places) == ("0001-a", ["新名录"])
+    stop = asyncio.Event()
+    following = asyncio.create_task(model.follow(tmp_path, stop, seconds=0.01))
+    activate(tmp_path, "0002-b")
+    for _ in range(200):
+        if model.version == "0002-b":
+            break
+        await asyncio.sleep(0.01)
+    stop.set()
+    await following
+    assert (model.version, model.places) == ("0002-b", ["新名录"])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import heap
+from bot.leases import pause
 from handlers.directory import Grid, Place
 from nlu.analyzer import Analyzer
 from nlu.registry import active_version
@@ -40,11 +41,9 @@ class ActiveModel:
     async def follow(self, models_dir: Path, stop: asyncio.Event, seconds: float = CHECK_SECONDS) -> None:
         """Until `stop`: load the registry's active version whenever it is not the one in use."""
         while not stop.is_set():
-            try:
-                await asyncio.wait_for(stop.wait(), seconds)
+            await pause(stop, seconds)
+            if stop.is_set():
                 return
-            except TimeoutError:
-                pass
             wanted = await asyncio.to_thread(active_version, models_dir)
             if wanted is None or wanted == self.current.version:
                 continue

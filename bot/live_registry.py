@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.active_model import ActiveModel
+from bot.leases import pause
 from flows.dialogue import Dialogue
 from flows.district import DistrictMap
 from handlers.directory import Department, Grid, Place
@@ -45,11 +46,9 @@ async def follow_registry(sessions: async_sessionmaker[AsyncSession], analyzer: 
     (the database is down, a polygon will not build) leaves the old one in use, says why in the
     log, and is tried again at the next look."""
     while not stop.is_set():
-        try:
-            await asyncio.wait_for(stop.wait(), seconds)
+        await pause(stop, seconds)
+        if stop.is_set():
             return
-        except TimeoutError:
-            pass
         try:
             registry = await read_registry(sessions)
             if registry == in_use:

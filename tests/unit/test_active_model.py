@@ -12,6 +12,14 @@ from bot.active_model import ActiveModel
 from nlu.registry import activate
 
 
+async def switched(model: ActiveModel, expected: str) -> None:
+    for _ in range(200):
+        if model.version == expected:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"still on {model.version}, expected {expected}")
+
+
 def version(models: Path, name: str) -> None:
     (models / "versions" / name).mkdir(parents=True)
     (models / "versions" / name / "meta.json").write_text("{}", encoding="utf-8")
@@ -32,22 +40,15 @@ async def test_an_activated_version_is_picked_up_and_a_broken_one_is_not(tmp_pat
     stop = asyncio.Event()
     following = asyncio.create_task(model.follow(tmp_path, stop, seconds=0.02))
 
-    async def settled(expected: str) -> None:
-        for _ in range(100):
-            if model.version == expected:
-                return
-            await asyncio.sleep(0.02)
-        raise AssertionError(f"still on {model.version}, expected {expected}")
-
     assert model.analyze("路灯") == "0001-a:路灯"
     activate(tmp_path, "0002-b")
-    await settled("0002-b")
+    await switched(model, "0002-b")
     assert model.analyze("路灯") == "0002-b:路灯"
     activate(tmp_path, "0003-broken")
     await asyncio.sleep(0.2)
     assert model.version == "0002-b"  # still serving with the last good one
     activate(tmp_path, "0001-a")  # a rollback
-    await settled("0001-a")
+    await switched(model, "0001-a")
     stop.set()
     await following
 
@@ -71,10 +72,7 @@ async def test_a_swapped_out_model_is_freed_although_startup_froze_it(tmp_path: 
     following = asyncio.create_task(model.follow(tmp_path, stop, seconds=0.01))
     try:
         activate(tmp_path, "0002-b")
-        for _ in range(200):
-            if model.version == "0002-b":
-                break
-            await asyncio.sleep(0.01)
+        await switched(model, "0002-b")
         stop.set()
         await following
         assert model.version == "0002-b"
@@ -97,10 +95,7 @@ async def test_a_new_version_keeps_the_places_of_a_registry_loaded_meanwhile(tmp
     stop = asyncio.Event()
     following = asyncio.create_task(model.follow(tmp_path, stop, seconds=0.01))
     activate(tmp_path, "0002-b")
-    for _ in range(200):
-        if model.version == "0002-b":
-            break
-        await asyncio.sleep(0.01)
+    await switched(model, "0002-b")
     stop.set()
     await following
     assert (model.version, model.places) == ("0002-b", ["新名录"])

@@ -80,3 +80,23 @@ async def test_only_the_older_cases_department_or_a_dispatcher_may_merge(stack: 
     assert (await clerk.post(f"/cases/{main}/merge", other=second)).status_code == 303
     refused = await clerk.post(f"/cases/{main}/merge", other=second)
     assert refused.status_code == 422 and "已并入" in refused.text
+
+
+async def test_a_clerk_sees_another_departments_candidate_only_by_number_and_may_not_merge_it(
+        stack: WebStack) -> None:
+    bus = stack.app.bus
+    main = (await bus.handle(report(LEAK, "web:r1", category_confidence=0.9, topic_confidence=0.8))).number
+    second = (await bus.handle(report(SAME_LEAK, "web:r2", category_confidence=0.9, topic_confidence=0.8,
+                                      department="B-HRSS"))).number
+    async with stack.app.uow() as uow:
+        holder = (await uow.cases.get(main)).department
+    assert holder and holder != "B-HRSS"
+    clerk = await sign_in(stack, "clerk", "clerk", holder)
+    page = (await clerk.get(f"/cases/{main}")).text
+    assert f'data-number="{second}"' in page and "其他部门办理的诉求，内容不向本部门显示" in page
+    assert SAME_LEAK[:12] not in page and f"/cases/{second}" not in page and f"并单：{second}" not in page
+    refused = await clerk.post(f"/cases/{main}/merge", other=second)
+    assert refused.status_code == 403 and "联系分拨员" in refused.text
+    dispatcher = await sign_in(stack, "disp", "dispatcher")
+    assert SAME_LEAK[:12] in (await dispatcher.get(f"/cases/{main}")).text
+    assert (await dispatcher.post(f"/cases/{main}/merge", other=second)).status_code == 303

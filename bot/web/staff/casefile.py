@@ -153,8 +153,9 @@ async def merge(request: Request, number: str, session: AnyStaff, form: CheckedF
     app: App = request.app.state.deps.app
     case = await _load(app, number)
     other = await _load(app, _text(form, "other"))
-    if not merging.may_merge(session, min(case, other, key=filed)):
-        raise Forbidden("只有分拨员或较早那件诉求的办理部门可以并单。")
+    older, newer = sorted((case, other), key=filed)
+    if not merging.may_merge(session, older, newer):
+        raise Forbidden("只有分拨员或较早那件诉求的办理部门可以并单；涉及其他部门的诉求请联系分拨员。")
     return await _handle(request, session, case.number,
                          lambda: c.MergeCases(session.staff.actor, case.number, other=other.number), "merge")
 

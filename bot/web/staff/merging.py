@@ -1,12 +1,14 @@
 """并单 on the staff pages: 「可能重复」 on a case file and in the 分拨 list, merging two cases and
 undoing it. The dispatcher may merge any two; a clerk, when their department holds the older case
-(the one the other is merged into)."""
+(the one the other is merged into) and may read the newer one. A clerk is shown another
+department's candidate by number, status and similarity only, as everywhere else they are refused
+its file (access.may_view)."""
 
 from dataclasses import dataclass, field
 
 from bot.bootstrap import App
 from bot.web.accounts import StaffSession
-from bot.web.staff.access import DISPATCH_ROLES, may_handle
+from bot.web.staff.access import DISPATCH_ROLES, may_handle, may_view
 from handlers.case import Case
 from handlers.merging import filed
 from handlers.status import Status
@@ -24,6 +26,7 @@ class Offer:
     main: str
     duplicate: str
     allowed: bool  # whether the member looking may merge these two
+    visible: bool  # whether the member looking may read the candidate (its words and its file)
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,12 @@ class Duplicates:
     can_unmerge: bool = False
 
 
-def may_merge(session: StaffSession, main: Case) -> bool:
-    """Dispatchers, and the department holding the main (older) case."""
-    return session.staff.role in DISPATCH_ROLES or may_handle(session, main)
+def may_merge(session: StaffSession, main: Case, duplicate: Case | None = None) -> bool:
+    """Dispatchers, and the department holding the main (older) case if it may read the
+    `duplicate` to be merged into it (when there is one: undoing a merge needs only the main)."""
+    if session.staff.role in DISPATCH_ROLES:
+        return True
+    return may_handle(session, main) and (duplicate is None or may_view(session, duplicate))
 
 
 async def on_case_file(app: App, session: StaffSession, case: Case) -> Duplicates:
@@ -59,7 +65,7 @@ async def on_case_file(app: App, session: StaffSession, case: Case) -> Duplicate
     for candidate in found:
         older, newer = sorted((case, candidate.case), key=filed)
         offers.append(Offer(candidate.case, candidate.similarity, older.number, newer.number,
-                            may_merge(session, older)))
+                            may_merge(session, older, newer), may_view(session, candidate.case)))
     return Duplicates(policy.days, offers, None, linked, can_unmerge)
 
 

@@ -31,6 +31,9 @@ class DialogueConfig:
     status_cases: int = 5
     # A turn not finished after this long was lost with its process: a redelivery runs it again.
     turn_lease_seconds: float = 20
+    # A message whose turn died with its process this many times is answered without running it
+    # again: a message that kills the process would otherwise take every worker down in turn.
+    max_turn_attempts: int = 3
     timezone: str = "Asia/Shanghai"
     # The `[category]` section: how an answer to 「和谁之间的问题？」 maps to a category.
     guide: GuideRules = field(default_factory=GuideRules)
@@ -48,6 +51,8 @@ class DialogueConfig:
             raise ValueError("[dialogue] max_location_tries 至少为 1")
         if not float(values.get("turn_lease_seconds", 20)) > 0:
             raise ValueError("[dialogue] turn_lease_seconds 应是大于 0 的秒数")
+        if int(values.get("max_turn_attempts", 3)) < 1:
+            raise ValueError("[dialogue] max_turn_attempts 至少为 1")
         return cls(**values, guide=guide or GuideRules())
 
 

@@ -5,7 +5,8 @@ A channel message id is claimed before anything happens, so a redelivered messag
 effect once and gets the first answer again. The claim is a lease: if the process dies mid-turn,
 the next delivery of the message after `[dialogue] turn_lease_seconds` runs the turn again, and
 the commands it issues are keyed by the message, so filing, rating, cancelling or adding words
-happen once however often the turn runs.
+happen once however often the turn runs. A message whose turn has died with its process
+`[dialogue] max_turn_attempts` times is answered with an apology instead of being run again.
 """
 
 import asyncio
@@ -32,6 +33,7 @@ from handlers.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 STILL_WORKING = "已收到您的消息，正在处理，请稍候。"
+GAVE_UP = "抱歉，这条消息几次都没能处理完，系统已记录下来。请换一种说法再发一次，也可以拨打 12345 热线反映。"
 _RECENT_CASES = 20
 _LEASE_POLLS = 8  # looks at a claim held elsewhere this many times per lease, at most every half second
 
@@ -60,6 +62,8 @@ class Dialogue:
             claim = await self._claim(inbound)
             if not claim.attempt:
                 return [reply_from_dict(r) for r in claim.replies or []] or [Reply(STILL_WORKING)]
+            if claim.attempt > self.config.max_turn_attempts:
+                return await self._give_up(inbound, claim)
             try:
                 return await self._turn(inbound, claim)
             except BaseException:
@@ -117,6 +121,18 @@ class Dialogue:
         if not saved:
             log.warning("conversation %s/%s changed under this turn; its state was not saved",
                         inbound.channel, inbound.user_ref)
+        return replies
+
+    async def _give_up(self, inbound: Inbound, claim: Claim) -> list[Reply]:
+        """Finish a message whose earlier turns all died with their process: its words are kept in
+        the history, the resident's state is left as it was, and they are asked to say it again."""
+        log.error("message %s/%s (resident %s): its turn died with its process %d times; not run again",
+                  inbound.channel, inbound.message_id, inbound.user_ref, claim.attempt - 1)
+        before = ConversationState.from_dict(claim.state)
+        replies = [Reply(GAVE_UP)]
+        await self.store.finish(channel=inbound.channel, user_ref=inbound.user_ref, message_id=inbound.message_id,
+                                state=before.to_dict(), version=claim.version, said=_said(inbound, before),
+                                replies=[reply_to_dict(r) for r in replies], at=self.clock.now())
         return replies
 
     async def answered(self, case_number: str, after_id: int) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.bootstrap import App, build_app
 from bot.dialogue_root import build_dialogue
 from bot.settings import Settings
-from flows.dialogue import Dialogue
+from flows.dialogue import GAVE_UP, Dialogue
 from flows.messages import Inbound
 from handlers import commands as c
 from handlers.ports import SystemClock
@@ -200,3 +200,29 @@ async def test_a_look_that_straddles_the_end_of_the_lease_looks_again_and_takes_
     said = await patient.handle(Inbound("test", "r4", "m-died", text=INTAKE[0]))
     assert "正在处理" not in said[0].text
     assert (await patient.handle(Inbound("test", "r4", "m-died", text=INTAKE[0]))) == said
+
+
+async def test_a_message_whose_turn_keeps_dying_is_answered_and_not_run_again(two_processes: Any) -> None:
+    """A message that kills its process would otherwise be run again, and kill again, at every
+    redelivery: after `max_turn_attempts` dead turns it is answered with an apology instead."""
+    _, alive, clock, app = two_processes
+    await alive.handle(Inbound("test", "r5", "m-before", text=INTAKE[0]))
+    state_before = (await SqlConversationStore(app.sessions).begin("test", "m-look", "r5", clock.now(), LEASE)).state
+
+    async def poison(text: str) -> Any:
+        raise AssertionError("a message given up on must not be understood again")
+
+    patient = replace(alive, understand=poison, config=replace(alive.config, max_turn_attempts=3))
+    store = SqlConversationStore(app.sessions)
+    lease = timedelta(seconds=patient.config.turn_lease_seconds)
+    for dead in range(3):  # run, then taken over twice, each time dying with its process
+        clock.advance(seconds=lease.total_seconds())
+        assert (await store.begin("test", "m-poison", "r5", clock.now(), lease)).attempt == dead + 1
+    clock.advance(seconds=lease.total_seconds())
+    said = await patient.handle(Inbound("test", "r5", "m-poison", text="某条总让进程崩溃的消息"))
+    assert [r.text for r in said] == [GAVE_UP]
+    assert await patient.handle(Inbound("test", "r5", "m-poison", text="某条总让进程崩溃的消息")) == said
+    history = await store.history("test", "r5")
+    assert [(h.direction, h.text) for h in history[-2:]] == [("in", "某条总让进程崩溃的消息"), ("out", GAVE_UP)]
+    after = await store.begin("test", "m-look-again", "r5", clock.now(), LEASE)
+    assert after.state == state_before  # the intake in progress is where it was

@@ -71,3 +71,5 @@ def test_the_dialogue_section_of_config_is_read_and_checked() -> None:
         DialogueConfig.from_section({"draft_ttl": 30})
     with pytest.raises(ValueError, match="至少为 1"):
         DialogueConfig.from_section({"max_location_tries": 0})
+    with pytest.raises(ValueError, match="max_turn_attempts 至少为 1"):
+        DialogueConfig.from_section({"max_turn_attempts": 0})

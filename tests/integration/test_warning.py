@@ -3,6 +3,7 @@ however often the scan runs, repeated disputes and 不满意 reopenings are flag
 runs the scan by itself."""
 
 import asyncio
+import logging
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -91,20 +92,30 @@ async def test_repeated_disputes_and_unsatisfied_reopenings(district: App, clock
     assert {row.kind for row in await stored(district)} == {REPEAT_PARTY, "repeat_address", REOPENED}
 
 
-async def test_the_scheduler_runs_the_scan(district: App, db_url: str, clock: FakeClock) -> None:
+async def test_the_scheduler_runs_the_scan(
+    district: App, db_url: str, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
     drop_jobs_table(db_url)
     for number in await a_history_then_a_surge(district, clock):  # withdrawn, they still count, and
         await district.bus.handle(c.CancelCase("resident", number, "已自行解决"))  # no 督办 job fires meanwhile
     # Not much shorter: a job falling due while APScheduler shuts down makes its thread raise.
     settings = SchedulerSettings(sync_seconds=1, standby_seconds=0.2, warning=replace(POLICY, scan_minutes=0.04))
+    caplog.set_level(logging.INFO, logger="bot.scheduler")
     stop = asyncio.Event()
     task = asyncio.create_task(run_scheduler(district, stop, settings))
     try:
         async def flagged() -> bool:
             return len(await stored(district)) == 1
 
+        def scans() -> int:
+            return sum(r.getMessage().startswith("滚动排查完成") for r in caplog.records)
+
+        async def scanned_again() -> bool:  # (the scan that flagged may not have logged yet)
+            return scans() > max(before, 1)
+
         await until(flagged)
-        await asyncio.sleep(3)  # the scan runs again (every 2.4 s) and finds the same flag
+        before = scans()
+        await until(scanned_again)  # the scan runs again (every 2.4 s) and finds the same flag
         assert len(await stored(district)) == 1
     finally:
         stop.set()

@@ -39,6 +39,9 @@ async def main():
     out, go = sys.argv[1], Path(sys.argv[2])
     app = build_app(load_settings(), notifiers={"telegram": Record(out)})
     deliverer = app.deliverer()
+    async with app.sessions() as s:  # connected, as well as imported, before it says it is ready
+        await s.execute(select(func.count()).select_from(OutboxRow))
+    Path(out + ".ready").touch()
     while not go.exists():
         await asyncio.sleep(0.01)
     while True:
@@ -68,7 +71,10 @@ async def test_two_worker_processes_deliver_a_thousand_pushes_once_each_in_order
     outputs = [tmp_path / f"worker{i}.jsonl" for i in range(2)]
     workers = [start(["-c", WORKER, str(out), str(go)], db_url, config) for out in outputs]
     try:
-        await asyncio.sleep(1.5)  # both processes import and connect, then start together
+        async def both_ready() -> bool:  # both processes have imported and built the app: they start together
+            return all(Path(f"{out}.ready").exists() for out in outputs)
+
+        await until(both_ready, timeout=60)
         go.touch()
         for worker in workers:
             assert await asyncio.to_thread(worker.wait, 60) == 0

@@ -25,6 +25,37 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("MINSHENG_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+# Handed out to the xdist workers first (file by file, `--dist loadfile --no-loadscope-reorder`), then
+# every other file in the order collected, unit tests last. xdist's own order (most tests first) left
+# the files of one to three long tests for the end, where one worker ran them while the other stood
+# idle; on a fresh clone the tiny model was trained there too, the other worker waiting on its lock.
+# So: the first user of each model trained during a run (seed slice, tiny, seed), then the longest.
+FIRST = (
+    "tests/e2e/test_cli_retrain.py",  # trains the seed slice (tests/fakes/model_archive.py)
+    "tests/unit/test_category_cues.py",  # trains the tiny model (tests/fixtures/nlu)
+    "tests/integration/test_conversations.py",  # trains the seed model (tests/conversations/harness.py)
+    "tests/e2e/test_cli.py",
+    "tests/integration/test_wechat.py",
+    "tests/integration/test_open311_schema.py",
+    "tests/browser/test_resident_ids.py",
+    "tests/unit/test_nlu_retrain_capabilities.py",
+    "tests/integration/test_admin_models.py",
+    "tests/integration/test_scheduler.py",
+    "tests/integration/test_workers_pg.py",
+    "tests/integration/test_nlu_cli.py",
+    "tests/browser/test_admin_accounts.py",
+    "tests/integration/test_lifecycle.py",
+    "tests/integration/test_rasa_actions.py",
+    "tests/integration/test_two_workers.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """FIRST's files first, the rest as collected; every worker sorts the same way (xdist checks)."""
+    rank = {path: index for index, path in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(FIRST)))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Trained test models are kept in pytest's cache (tests/model_cache.py), for later runs and
     for every xdist worker of this one."""

@@ -14,6 +14,7 @@ from bot.telegram.runner import TelegramSettings, make_bot
 from bot.telegram.webhook import SECRET_HEADER, webhook_router
 from tests.fakes.dialogue import FakeDialogue
 from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_bot import close_session
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 SECRET = "s3cret-token_for-tests"
@@ -30,7 +31,7 @@ async def webhook(app: App) -> AsyncIterator[tuple[httpx.AsyncClient, FakeBotApi
     web.include_router(webhook_router(build_dispatcher(dialogue, SenderGate(Limits())), bot, "/tg/hook", SECRET))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://test") as client:
         yield client, api, dialogue
-    await bot.session.close()
+    await close_session(bot)
     await api.stop()
 
 

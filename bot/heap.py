@@ -5,7 +5,7 @@ collection walks them all and takes about a quarter of a second, and under load 
 few seconds, landing as a pause inside somebody's turn (it was most of the p99 of `bench/web.py`).
 Frozen objects are never walked again. What they let go of later is still freed by reference
 counting; only reference cycles among them would stay, so a worker settles its heap again,
-collecting once, whenever it replaces what it froze (a new NLU model).
+collecting once, whenever it replaces what it froze (a new NLU model or registry).
 """
 
 import gc

@@ -5,8 +5,8 @@ aliases and their sounds, also in jieba's dictionary) and the dialogue's Distric
 buttons, streets and communities, map points, departments). An administrator who loads another
 registry (the admin page, `minsheng district load`) should not have to restart every worker, so
 each one reads the registry every few seconds and, when it differs from the one in use, rebuilds
-both off the event loop. Routing and the staff pages read the registry
-through `DirectoryCache` and need none of this.
+both off the event loop. Routing and the staff pages read the registry through `DirectoryCache` and
+need none of this.
 """
 
 import asyncio
@@ -53,10 +53,9 @@ async def follow_registry(sessions: async_sessionmaker[AsyncSession], analyzer: 
             registry = await read_registry(sessions)
             if registry == in_use:
                 continue
+            district = await asyncio.to_thread(DistrictMap, registry.grids, registry.places, registry.departments)
             await analyzer.use_places(registry.grids, registry.places)
-            dialogue.district = await asyncio.to_thread(DistrictMap, registry.grids, registry.places,
-                                                        registry.departments)
-            in_use = registry
+            dialogue.district, in_use = district, registry
             log.info("district registry in use: %d grids, %d places", len(registry.grids), len(registry.places))
         except Exception:  # noqa: BLE001 - keep serving with the registry in use
             log.exception("the district registry could not be reloaded; still using the one loaded before")

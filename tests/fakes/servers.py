@@ -15,8 +15,8 @@ from bot.web.resident import WS_OPTIONS
 
 class _Server(uvicorn.Server):
     """uvicorn's server, stopped as soon as it is told rather than on its next tenth-of-a-second tick,
-    and without the tenth of a second it leaves open connections to finish when none are open: a
-    test starts and stops hundreds of them, and those pauses added up to seconds of a run."""
+    and waiting for its connections to close only until they have, not the tenth of a second uvicorn
+    always gives them: a run starts and stops hundreds of these, and those pauses added up."""
 
     def __init__(self, config: uvicorn.Config) -> None:
         super().__init__(config)
@@ -36,6 +36,15 @@ class _Server(uvicorn.Server):
             should_exit = await self.on_tick(counter)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.server_state.connections or self.server_state.tasks:  # as uvicorn: stop listening, ask
+            for server in self.servers:                                # each connection to close, and give
+                server.close()                                         # them up to 0.1 s, but only until
+            for connection in list(self.server_state.connections):    # they have (idle keep-alives at once)
+                connection.shutdown()
+            for _ in range(20):
+                if not (self.server_state.connections or self.server_state.tasks):
+                    break
+                await asyncio.sleep(0.005)
         if self.server_state.connections or self.server_state.tasks or sockets:
             await super().shutdown(sockets)
             return

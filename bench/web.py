@@ -7,6 +7,11 @@ resident comes from an address of its own (X-Forwarded-For, which uvicorn trusts
 the waves measure capacity, so their server admits any number of new residents, while the flood's
 server keeps config.toml's [limits]. Known residents there hold ids issued a day earlier.
 
+Steady closed loop (issue 16): `--steady N` residents, already connected, each send their next
+message as soon as the last is answered, case after case; turns/s and latency are counted over
+`--steady-seconds` after STEADY_WARM_UP. The waves above also pay, per three turns or so, for a
+page load, a WebSocket handshake and a history read; this is what a turn alone costs at capacity.
+
 Open-loop arrival (issue 16): `--open N` residents arrive spread over the first pause, then each
 files case after case, pausing 2–5 s ("typing") after every answer, as real residents do; the
 turns of the first OPEN_WARM_UP seconds are not counted. Unlike the closed waves, this load does
@@ -15,9 +20,9 @@ not slow down when the server does, so queueing shows in the percentiles.
 Several workers (issue 16): on PostgreSQL the closed waves run once per `--workers` count, the
 residents spread over that many server processes on one database, as behind a reverse proxy.
 
-Run: python bench/web.py [--residents 50,200] [--workers 1,2] [--open 200] [--open-seconds 60] [--flood 300]
-                         [--db sqlite,postgresql] [--dialogue real|keyword]
-(--residents 0, --open 0 or --flood 0 skips that part.)
+Run: python bench/web.py [--residents 50,200] [--steady 200] [--steady-seconds 15] [--workers 1,2] [--open 200]
+                         [--open-seconds 60] [--flood 300] [--db sqlite,postgresql] [--dialogue real|keyword]
+(--residents 0, --steady 0, --open 0 or --flood 0 skips that part.)
 (MINSHENG_CONFIG picks another config.toml, e.g. one whose models_dir holds a freshly trained model.)
 `keyword` runs the real dialogue with the tests' keyword understanding instead of the NLU models,
 to measure the channel and the dialogue without classification cost.
@@ -57,6 +62,8 @@ AFFIRM = ("是", "对", "确认", "提交", "不留", "匿名", "跳过")
 CASE_NUMBER = re.compile(r"[A-Z]+-\d{8}-\d{4}")
 MAX_TURNS = 14
 UNLIMITED_NEWCOMERS = {"new_residents_per_address": 10**9, "new_resident_messages_per_minute": 10**9}
+CAPACITY_LIMITS = {**UNLIMITED_NEWCOMERS, "messages_per_minute": 10**9}  # the closed loops measure capacity
+STEADY_WARM_UP = 5.0
 FLOOD_MESSAGES = 8
 FLOOD_ROUNDS = 5
 KNOWN_RESIDENTS, KNOWN_PACE, QUIET_SECONDS = 20, 3.2, 15.0  # 3.2 s a turn: under 20 a minute, never refused
@@ -199,6 +206,39 @@ async def wave(bases: list[str], count: int) -> None:
           f"{len(latencies) / elapsed:.1f} 轮/秒；每轮 {percentiles(latencies)}")
     if errors:
         print(f"    {len(errors)} 位居民出错，例如：{errors[0]!r}")
+
+
+async def steady(bases: list[str], count: int, seconds: float) -> None:
+    """`count` connected residents filing case after case with no pause, spread over the workers at
+    `bases`; turns counted over `seconds` after STEADY_WARM_UP."""
+    latencies: list[float] = []
+    stop, counting, ended = asyncio.Event(), asyncio.Event(), Counter[str]()
+
+    def turned(turn: int, how: str, replies: list[dict], took: float) -> float:
+        if counting.is_set():
+            latencies.append(took)
+            ended[how] += 1
+        return 0.0
+
+    async def one(index: int) -> None:
+        base = bases[index % len(bases)]
+        cookie = await issued_id(base, 200_000 + index)
+        if cookie is None:
+            raise RuntimeError("no resident id issued")
+        async with chat(base, cookie) as ws:
+            await keep_filing(ws, index, "steady", stop, turned)
+
+    residents = [asyncio.create_task(one(i)) for i in range(count)]
+    await asyncio.sleep(STEADY_WARM_UP)
+    counting.set()
+    await asyncio.sleep(seconds)
+    counting.clear()
+    stop.set()
+    failed = [r for r in await asyncio.gather(*residents, return_exceptions=True) if isinstance(r, BaseException)]
+    others = {how: n for how, n in ended.items() if how != "ack"}
+    print(f"  稳态闭环 N={count:<4} 进程 {len(bases)} 个（已连接，答复后立即发下一条，计 {seconds:.0f} s）："
+          f"{len(latencies) / seconds:.1f} 轮/秒；每轮 {percentiles(latencies) if len(latencies) > 1 else '无'}"
+          + (f"；未正常答复 {others}" if others else "") + (f"；{len(failed)} 位居民断开，例如：{failed[0]!r}" if failed else ""))
 
 
 async def typing_resident(base: str, index: int, stop: asyncio.Event, counting: asyncio.Event,
@@ -387,6 +427,8 @@ def first_grid_point() -> tuple[float, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", default="50,200")
+    parser.add_argument("--steady", type=int, default=200, help="connected residents of the steady closed loop")
+    parser.add_argument("--steady-seconds", type=float, default=15.0)
     parser.add_argument("--open", type=int, default=200, help="open-loop residents (2–5 s typing pauses)")
     parser.add_argument("--open-seconds", type=float, default=60.0)
     parser.add_argument("--flood", type=int, default=300)
@@ -406,10 +448,12 @@ async def main() -> None:
             print(f"{kind}:")
             for workers in ([int(n) for n in args.workers.split(",")] if kind == "postgresql" else [1]):
                 async with AsyncExitStack() as running:
-                    bases = [await running.enter_async_context(server(url, args.dialogue, UNLIMITED_NEWCOMERS))
+                    bases = [await running.enter_async_context(server(url, args.dialogue, CAPACITY_LIMITS))
                              for _ in range(workers)]
                     for count in waves:
                         await wave(bases, count)
+                    if args.steady:
+                        await steady(bases, args.steady, args.steady_seconds)
             if args.open:
                 async with server(url, args.dialogue, OPEN_LIMITS) as base:
                     await open_arrival(base, args.open, args.open_seconds)

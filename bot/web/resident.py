@@ -222,7 +222,7 @@ async def _turn(socket: WebSocket, deps: WebDeps, ref: str, frame: str | bytes, 
         return await _send(socket, {"type": "notice", "text": BINARY})
     if resident is not None and not deps.admission.admit(resident):
         return await _send(socket, {"type": "refused", "id": message_id, "text": NEWCOMERS_BUSY})
-    inbound = Inbound(CHANNEL, ref, message_id, reporter=reporter, **content)
+    inbound = Inbound(CHANNEL, ref, claim_id(ref, message_id), reporter=reporter, **content)
     turn = await converse(deps.dialogue, inbound, deps.gate, shown)
     if turn.outcome == "refused":
         return await _send(socket, {"type": "refused", "id": message_id,
@@ -233,6 +233,13 @@ async def _turn(socket: WebSocket, deps: WebDeps, ref: str, frame: str | bytes, 
         if not await _send(socket, reply_payload(reply)):
             return False
     return await _send(socket, {"type": "ack", "id": message_id})
+
+
+def claim_id(ref: str, message_id: str) -> str:
+    """The page picks its own message ids, and the claim that makes a resend count once is keyed by
+    the id: two residents' pages that picked the same one (a copied page, a bug, a guess) would
+    share a claim, and one would be given the other's replies. Scoped to the resident, they cannot."""
+    return f"{hashlib.sha256(ref.encode()).hexdigest()[:16]}/{message_id}"
 
 
 def _parse(raw: str) -> tuple[str, dict[str, Any], str] | None:

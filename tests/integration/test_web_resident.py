@@ -1,6 +1,7 @@
 """The resident web chat over a real server and WebSocket: conversation, resume, pushes, limits."""
 
 import asyncio
+import itertools
 import json
 import re
 from typing import Any
@@ -28,6 +29,9 @@ async def new_resident(stack: WebStack) -> str:
     return page.cookies[COOKIE]
 
 
+_PAGE_IDS = itertools.count()  # each tab's ids its own, as chat.js draws them at random
+
+
 class Tab:
     """One browser tab's WebSocket, read message by message."""
 
@@ -43,7 +47,7 @@ class Tab:
 
     async def send(self, **payload: Any) -> str:
         self.ids += 1
-        payload.setdefault("id", f"msg-{id(self)}-{self.ids:04d}")
+        payload.setdefault("id", f"msg-{next(_PAGE_IDS)}-{self.ids:04d}")
         await self.socket.send(json.dumps(payload))
         return payload["id"]
 
@@ -188,3 +192,12 @@ async def test_malformed_frames_get_an_answer_not_a_crash(stack: WebStack) -> No
             assert (await chat.next())["type"] == "notice"
         [reply] = await chat.say("还能继续说话吗")
     assert "还能继续说话吗" in reply["text"]
+
+
+async def test_two_residents_whose_pages_pick_the_same_message_id_each_get_their_own_answer(stack: WebStack) -> None:
+    async with tab(stack, await new_resident(stack)) as one, tab(stack, await new_resident(stack)) as two:
+        first, second = Tab(one), Tab(two)
+        await first.next("history"), await second.next("history")
+        mine = await first.turn(type="text", text="小区门口的井盖丢了", id="same-id-from-two-pages")
+        theirs = await second.turn(type="text", text="楼上天天半夜装修", id="same-id-from-two-pages")
+    assert "井盖" in mine[0]["text"] and "装修" in theirs[0]["text"]

@@ -8,6 +8,7 @@ every change is in the audit log with who, when and what, never a password."""
 import asyncio
 import json
 import re
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -183,7 +184,7 @@ async def worker_socket(stack: WebStack, cookie: str) -> Any:
 
 async def send(ws: Any, n: int, text: str) -> list[dict[str, Any]]:
     """One turn: every frame until its ack, or until the server ends the chat."""
-    await ws.send(json.dumps({"id": f"patrol-{n:04d}-{id(ws)}", "type": "text", "text": text}))
+    await ws.send(json.dumps({"id": f"patrol-{n:04d}-{uuid.uuid4().hex}", "type": "text", "text": text}))
     frames = []
     while True:
         frames.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))

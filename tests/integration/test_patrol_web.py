@@ -6,6 +6,7 @@ annotates only their own grids' cases. On SQLite and PostgreSQL."""
 import asyncio
 import json
 import re
+import uuid
 from typing import Any
 
 import httpx
@@ -37,7 +38,7 @@ async def signed_in(stack: WebStack, username: str, role: str, grids: tuple[str,
 
 
 async def turn(ws: Any, n: int, **payload: Any) -> str:
-    await ws.send(json.dumps({"id": f"patrol-{n:04d}-{id(ws)}", **payload}))
+    await ws.send(json.dumps({"id": f"patrol-{n:04d}-{uuid.uuid4().hex}", **payload}))
     replies = []
     while (message := json.loads(await asyncio.wait_for(ws.recv(), 10)))["type"] != "ack":
         assert message["type"] == "reply", message

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import re
+import uuid
 from typing import Any
 
 import httpx
@@ -21,7 +22,7 @@ STACK_OPTIONS = {"real_dialogue": True}  # the real flows/ dialogue with keyword
 
 
 async def turn(ws: Any, n: int, **payload: Any) -> list[dict[str, Any]]:
-    await ws.send(json.dumps({"id": f"turn-{n:04d}-{id(ws)}", **payload}))
+    await ws.send(json.dumps({"id": f"turn-{n:04d}-{uuid.uuid4().hex}", **payload}))
     replies = []
     while (message := json.loads(await asyncio.wait_for(ws.recv(), 10)))["type"] != "ack":
         assert message["type"] == "reply", message

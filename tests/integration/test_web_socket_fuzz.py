@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import re
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -62,7 +63,7 @@ class Resident:
 
     async def send(self, **payload: Any) -> str:
         self.sent += 1
-        payload.setdefault("id", f"fuzz-{id(self)}-{self.sent:04d}")
+        payload.setdefault("id", f"fuzz-{uuid.uuid4().hex}-{self.sent:04d}")
         await self.socket.send(json.dumps(payload))
         return payload["id"]
 

@@ -163,16 +163,18 @@ class Slow:
 
 async def test_a_post_redelivered_while_its_turn_runs_has_its_effect_once(app: App) -> None:
     await seed_registry(app.sessions)
-    fake = FakeWeChat(encryption="safe", timeout=0.4)  # the platform gives up before the turn ends
+    fake = FakeWeChat(encryption="safe", timeout=1.0)  # the platform gives up before the turn ends
     await fake.start()
-    slow = Slow(await keyword_dialogue(app), delay=1.0)
+    # The turn ends a quarter into the third try's wait, leaving its real work 0.75 s on a busy machine.
+    slow = Slow(await keyword_dialogue(app), delay=2.25)
     try:
         async with wechat_server(app, slow, fake, answer_within_seconds=2):
             message = fake.message(OPEN_ID, "text", Content="一网格的小区门口路灯坏了一个多月了")
-            answer = reply_text(await fake.post(message))  # tries at 0, 0.4 and 0.8 s; the third joins the turn
+            answer = reply_text(await fake.post(message))  # tries at 0, 1 and 2 s; the third joins the turn
             assert (fake.deliveries, slow.turns) == (3, 1) and "便民服务" in answer
             again = reply_text(await fake.post(message, redeliver=False))  # much later: the claim answers
             assert again == answer
+            await fake.wait_for(lambda: [p for p in fake.to(OPEN_ID) if "确认提交" in p.options])
     finally:
         await fake.stop()
     async with app.sessions() as session:

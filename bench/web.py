@@ -208,6 +208,18 @@ async def wave(bases: list[str], count: int) -> None:
         print(f"    {len(errors)} 位居民出错，例如：{errors[0]!r}")
 
 
+async def counted(residents: list[asyncio.Task[None]], counting: asyncio.Event, stop: asyncio.Event,
+                  warm_up: float, seconds: float) -> list[BaseException]:
+    """Let the residents run `warm_up` s, count their turns for `seconds`, then stop them; how the
+    ones that failed failed."""
+    await asyncio.sleep(warm_up)
+    counting.set()
+    await asyncio.sleep(seconds)
+    counting.clear()
+    stop.set()
+    return [r for r in await asyncio.gather(*residents, return_exceptions=True) if isinstance(r, BaseException)]
+
+
 async def steady(bases: list[str], count: int, seconds: float) -> None:
     """`count` connected residents filing case after case with no pause, spread over the workers at
     `bases`; turns counted over `seconds` after STEADY_WARM_UP."""
@@ -228,13 +240,7 @@ async def steady(bases: list[str], count: int, seconds: float) -> None:
         async with chat(base, cookie) as ws:
             await keep_filing(ws, index, "steady", stop, turned)
 
-    residents = [asyncio.create_task(one(i)) for i in range(count)]
-    await asyncio.sleep(STEADY_WARM_UP)
-    counting.set()
-    await asyncio.sleep(seconds)
-    counting.clear()
-    stop.set()
-    failed = [r for r in await asyncio.gather(*residents, return_exceptions=True) if isinstance(r, BaseException)]
+    failed = await counted([asyncio.create_task(one(i)) for i in range(count)], counting, stop, STEADY_WARM_UP, seconds)
     others = {how: n for how, n in ended.items() if how != "ack"}
     print(f"  稳态闭环 N={count:<4} 进程 {len(bases)} 个（已连接，答复后立即发下一条，计 {seconds:.0f} s）："
           f"{len(latencies) / seconds:.1f} 轮/秒；每轮 {percentiles(latencies) if len(latencies) > 1 else '无'}"
@@ -268,12 +274,7 @@ async def open_arrival(base: str, count: int, seconds: float) -> None:
     stop, counting = asyncio.Event(), asyncio.Event()
     residents = [asyncio.create_task(typing_resident(base, i, stop, counting, latencies, tally))
                  for i in range(count)]
-    await asyncio.sleep(OPEN_WARM_UP)
-    counting.set()
-    await asyncio.sleep(seconds)
-    counting.clear()
-    stop.set()
-    failed = [r for r in await asyncio.gather(*residents, return_exceptions=True) if isinstance(r, BaseException)]
+    failed = await counted(residents, counting, stop, OPEN_WARM_UP, seconds)
     low, high = TYPING_SECONDS
     print(f"  开放到达 N={count}（答复后停 {low:g}–{high:g} s 再发，计 {seconds:.0f} s）：{len(latencies) / seconds:.1f} 轮/秒；"
           f"每轮 {percentiles(latencies) if len(latencies) > 1 else '无'}；拒绝 {tally['refused']}，出错 {tally['error']}"

@@ -23,25 +23,24 @@ from nlu.gazetteer import Gazetteer
 from nlu.guide import GuideRules
 from nlu.retrain import ensure_model
 from storage.conversation_store import SqlConversationStore
-from storage.directory_repository import SqlDirectoryRepository
-from storage.queries import load_gazetteer_rows
+from storage.directory_repository import Registry, read_registry
 
 log = logging.getLogger(__name__)
 PROCESSED_KEPT = timedelta(days=7)  # how long a message id is remembered against redelivery
 
 
 async def build_dialogue(
-    app: App, analyzer: Analyzer | None = None, *, understand: Understand | None = None
+    app: App, analyzer: Analyzer | None = None, *, understand: Understand | None = None,
+    registry: Registry | None = None,
 ) -> Dialogue:
     """The dialogue for this process. Pass an `analyzer` to share one already loaded (tests and
     `minsheng serve` do); otherwise it is loaded here, off the event loop, from the configured
-    models directory. `understand` replaces the NLU outright (a keyword stand-in in channel tests)."""
-    async with app.sessions() as session:
-        grids, places = await load_gazetteer_rows(session)
-        departments = await SqlDirectoryRepository(session).departments()
+    models directory. `understand` replaces the NLU outright (a keyword stand-in in channel tests).
+    `registry` is the one the analyzer was loaded with, if the caller read it already."""
+    registry = registry or await read_registry(app.sessions)
     if understand is None:
-        loaded = analyzer or await asyncio.to_thread(load_analyzer, app.settings.models_dir, grids, places,
-                                                            with_textcat=app.settings.spacy_textcat)
+        loaded = analyzer or await asyncio.to_thread(load_analyzer, app.settings.models_dir, registry.grids,
+                                                     registry.places, with_textcat=app.settings.spacy_textcat)
         understand = functools.partial(_understand, loaded, app.settings.category_guide)
     store = SqlConversationStore(app.sessions)
     await store.forget_processed(app.policies.clock.now() - PROCESSED_KEPT)
@@ -50,7 +49,7 @@ async def build_dialogue(
         bus=app.bus,
         uow_factory=app.uow,
         understand=understand,
-        district=DistrictMap(grids, places, departments),
+        district=DistrictMap(registry.grids, registry.places, registry.departments),
         config=DialogueConfig.from_section(app.settings.section("dialogue"), app.settings.timezone,
                                            app.settings.category_guide),
         clock=app.policies.clock,

@@ -11,7 +11,6 @@ need none of this.
 
 import asyncio
 import logging
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -19,24 +18,10 @@ from bot.active_model import ActiveModel
 from bot.leases import pause
 from flows.dialogue import Dialogue
 from flows.district import DistrictMap
-from handlers.directory import Department, Grid, Place
-from storage.directory_repository import SqlDirectoryRepository
+from storage.directory_repository import Registry, read_registry
 
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 10.0
-
-
-@dataclass(frozen=True)
-class Registry:
-    grids: list[Grid]
-    places: list[Place]
-    departments: list[Department]
-
-
-async def read_registry(sessions: async_sessionmaker[AsyncSession]) -> Registry:
-    async with sessions() as session:
-        directory = SqlDirectoryRepository(session)
-        return Registry(await directory.grids(), await directory.places(), await directory.departments())
 
 
 async def follow_registry(sessions: async_sessionmaker[AsyncSession], analyzer: ActiveModel, dialogue: Dialogue,

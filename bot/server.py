@@ -16,7 +16,7 @@ from bot.bootstrap import build_app
 from bot.channels import Live, Loop, Opened, Stage, open_channels
 from bot.cli.common import console
 from bot.dialogue_root import build_dialogue, load_analyzer
-from bot.live_registry import follow_registry, read_registry
+from bot.live_registry import follow_registry
 from bot.scheduler import run_scheduler
 from bot.settings import ConfigError, Settings
 from bot.web.app import create_web_app, web_deps
@@ -26,6 +26,7 @@ from bot.web.resident import WS_OPTIONS
 from bot.web.settings import WebSettings
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
+from storage.directory_repository import read_registry
 
 
 async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = ()) -> None:
@@ -45,7 +46,7 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
         load = functools.partial(load_analyzer, app.settings.models_dir, with_textcat=app.settings.spacy_textcat)
         analyzer = ActiveModel(await asyncio.to_thread(load, registry.grids, registry.places), load,
                                registry.grids, registry.places)
-        dialogue = await build_dialogue(app, analyzer)  # type: ignore[arg-type]
+        dialogue = await build_dialogue(app, analyzer, registry=registry)  # type: ignore[arg-type]
         deps = web_deps(app, dialogue, store, hub, NluTranscriptAnalyzer(analyzer))  # type: ignore[arg-type]
         loops: list[Loop] = [
             lambda stop: app.deliverer().run(stop, settings.outbox_poll_seconds),

@@ -6,13 +6,30 @@ per-process cache spares each command two queries and the polygon JSON.
 
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.directory import Department, Grid, Place
 from storage.models import DepartmentRow, GridRow, PlaceRow
+
+
+@dataclass(frozen=True)
+class Registry:
+    """What a worker reads residents' words with: the gazetteer's grids and places, and the
+    departments the dialogue names (bot.live_registry keeps it current)."""
+
+    grids: list[Grid]
+    places: list[Place]
+    departments: list[Department]
+
+
+async def read_registry(sessions: async_sessionmaker[AsyncSession]) -> Registry:
+    async with sessions() as session:
+        directory = SqlDirectoryRepository(session)
+        return Registry(await directory.grids(), await directory.places(), await directory.departments())
 
 
 class DirectoryCache:

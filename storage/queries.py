@@ -1,4 +1,4 @@
-"""Read-only queries for staff views, NLU training and the gazetteer; no business decisions."""
+"""Read-only queries for staff views and NLU training; no business decisions."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -8,8 +8,6 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.directory import Grid, Place
-from storage.directory_repository import SqlDirectoryRepository
 from storage.models import CaseEventRow, CaseRow, OutboxRow
 
 
@@ -116,11 +114,6 @@ def corrections(events: list[tuple[str, str, dict[str, Any]]], final: dict[str, 
         elif final.get(task) == label:
             found.pop(task, None)
     return {task: who for task, who in found.items() if final.get(task)}
-
-
-async def load_gazetteer_rows(session: AsyncSession) -> tuple[list[Grid], list[Place]]:
-    directory = SqlDirectoryRepository(session)
-    return await directory.grids(), await directory.places()
 
 
 async def count_by_status(session: AsyncSession, department: str | None = None) -> dict[str, int]:

@@ -17,8 +17,8 @@ from bot.cli.nlu_report import CORRECTION_SECTIONS, corrected_metrics, print_met
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, job_progress, print_listing
 from bot.retraining import TASK_NAMES, cases_summary, figure, one_at_a_time, run_retrain, source
 from nlu.transcripts import TranscriptError, parse_transcript
-from storage.directory_repository import SqlDirectoryRepository
-from storage.queries import labelled_cases, load_gazetteer_rows
+from storage.directory_repository import read_registry
+from storage.queries import labelled_cases
 
 if TYPE_CHECKING:
     from nlu.analyzer import Analyzer
@@ -68,10 +68,9 @@ def classify(
 async def _directory(ctx: typer.Context) -> tuple[Path, list, list, dict[str, str]]:
     """What classification needs from the database: the grid registry and who owns each topic."""
     async with open_app(ctx) as app:
-        async with app.sessions() as session:
-            grids, places = await load_gazetteer_rows(session)
-            departments = await SqlDirectoryRepository(session).departments()
-        return app.settings.models_dir, grids, places, {topic: d.name for d in departments for topic in d.topics}
+        registry = await read_registry(app.sessions)
+        return app.settings.models_dir, registry.grids, registry.places, {
+            topic: d.name for d in registry.departments for topic in d.topics}
 
 
 @nlu_app.command("eval", help="在带标注的文件（CSV 或 JSONL，含 text 及 topic/category）上评估当前模型，"

@@ -9,8 +9,9 @@ from pathlib import Path
 from bot.active_model import ActiveModel
 from bot.bootstrap import App
 from bot.dialogue_root import build_dialogue, load_analyzer
-from bot.live_registry import follow_registry, read_registry
+from bot.live_registry import follow_registry
 from flows.messages import Inbound
+from storage.directory_repository import read_registry
 from storage.importers.registry import import_district
 from tests.conversations.kit import SAMPLE_FILES
 

@@ -14,7 +14,7 @@ import logging
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flows.context import Context, DialogueConfig
@@ -108,17 +108,7 @@ class Dialogue:
             followed = after(before, state, command, result, ctx)
             state, replies = followed.state, replies + list(followed.replies)
         replies = with_resume(state, replies)
-        saved = await self.store.finish(
-            channel=inbound.channel,
-            user_ref=inbound.user_ref,
-            message_id=inbound.message_id,
-            state=state.touched(now).to_dict(),
-            version=claim.version,
-            said=_said(inbound, before),
-            replies=[reply_to_dict(r) for r in replies],
-            at=now,
-        )
-        if not saved:
+        if not await self._finish(inbound, claim, before, state.touched(now), replies, now):
             log.warning("conversation %s/%s changed under this turn; its state was not saved",
                         inbound.channel, inbound.user_ref)
         return replies
@@ -130,10 +120,15 @@ class Dialogue:
                   inbound.channel, inbound.message_id, inbound.user_ref, claim.attempt - 1)
         before = ConversationState.from_dict(claim.state)
         replies = [Reply(GAVE_UP)]
-        await self.store.finish(channel=inbound.channel, user_ref=inbound.user_ref, message_id=inbound.message_id,
-                                state=before.to_dict(), version=claim.version, said=_said(inbound, before),
-                                replies=[reply_to_dict(r) for r in replies], at=self.clock.now())
+        await self._finish(inbound, claim, before, before, replies, self.clock.now())
         return replies
+
+    async def _finish(self, inbound: Inbound, claim: Claim, before: ConversationState, state: ConversationState,
+                      replies: list[Reply], now: datetime) -> bool:
+        """Save the turn (store.finish): False if another turn of the resident saved first."""
+        return await self.store.finish(channel=inbound.channel, user_ref=inbound.user_ref,
+                                       message_id=inbound.message_id, state=state.to_dict(), version=claim.version,
+                                       said=_said(inbound, before), replies=[reply_to_dict(r) for r in replies], at=now)
 
     async def answered(self, case_number: str, after_id: int) -> None:
         """The case's pushes queued above `after_id` say what the turn's reply says: delivered."""

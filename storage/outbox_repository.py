@@ -58,7 +58,7 @@ class SqlOutboxRepository:
                 OutboxRow.status == "pending",
                 OutboxRow.attempts == 0,
             )
-            .values(status="sent", sent_at=to_utc(now), last_error=None)
+            .values(**_sent(now))
         )
         return result.rowcount
 
@@ -69,7 +69,7 @@ class SqlOutboxRepository:
             await self.session.execute(
                 update(OutboxRow)
                 .where(OutboxRow.channel == channel, OutboxRow.recipient == recipient, OutboxRow.status == "pending")
-                .values(status="sent", sent_at=to_utc(now), last_error=None)
+                .values(**_sent(now))
                 .returning(OutboxRow.id, OutboxRow.key, OutboxRow.text, OutboxRow.choices)
             )
         ).all()
@@ -117,7 +117,7 @@ class SqlOutboxRepository:
         return sorted((_delivery(row) for row in rows), key=lambda d: d.id)
 
     async def mark_sent(self, delivery_id: int, now: datetime) -> None:
-        await self._set(delivery_id, status="sent", sent_at=to_utc(now), last_error=None)
+        await self._set(delivery_id, **_sent(now))
 
     async def mark_retry(self, delivery_id: int, when: datetime, error: str) -> None:
         await self._set(delivery_id, next_attempt_at=to_utc(when), last_error=error[:2000])
@@ -136,6 +136,11 @@ class SqlOutboxRepository:
 
     async def _set(self, delivery_id: int, **values: object) -> None:
         await self.session.execute(update(OutboxRow).where(OutboxRow.id == delivery_id).values(**values))
+
+
+def _sent(now: datetime) -> dict[str, object]:
+    """A push's columns once it has reached the resident (delivered, or said by the dialogue itself)."""
+    return {"status": "sent", "sent_at": to_utc(now), "last_error": None}
 
 
 def _delivery(row: OutboxRow) -> Delivery:

@@ -15,7 +15,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage import sqlite_driver
+
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+BUSY_TIMEOUT_SECONDS = 30  # how long a SQLite statement waits for another process's write lock
 
 
 _UNMIGRATED_SQLITE = ("no such table", "no such column", "has no column named")
@@ -54,7 +57,8 @@ def is_sqlite(engine: AsyncEngine) -> bool:
 
 def make_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
     """An async engine; SQLite files get their folder, WAL mode, foreign keys, a busy timeout (for
-    other processes: the CLI, the scheduler's job store) and one connection per process."""
+    other processes: the CLI, the scheduler's job store), one connection per process and the
+    one-trip driver (storage/sqlite_driver.py)."""
     target = async_url(url)
     if target.get_backend_name() == "sqlite":
         database = target.database or ""
@@ -65,7 +69,7 @@ def make_engine(url: str | URL, **kwargs: object) -> AsyncEngine:
                 # wait in SQLite's busy handler, which sleeps in steps and leaves the lock idle; one
                 # connection queues the transactions in the event loop, first come first served.
                 kwargs.update(pool_size=1, max_overflow=0)
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        kwargs.setdefault("async_creator", lambda: sqlite_driver.connect(database or ":memory:", BUSY_TIMEOUT_SECONDS))
         engine = create_async_engine(target, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
@@ -82,7 +86,7 @@ def make_sync_engine(url: str | URL) -> Engine:
     target = async_url(url)
     if target.get_backend_name() == "postgresql":
         return create_engine(target.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
-    return create_engine(target.set(drivername="sqlite"), connect_args={"timeout": 30})
+    return create_engine(target.set(drivername="sqlite"), connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
 
 def conflict_dialect(name: str) -> Any:

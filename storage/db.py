@@ -155,5 +155,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def _sqlite_begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
     """Take the write lock up front: a read-then-write transaction that upgrades its lock later
-    fails at once with "database is locked" instead of waiting its turn."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    fails at once with "database is locked" instead of waiting its turn. The driver sends it with
+    the transaction's first statement (storage/sqlite_driver.py)."""
+    connection.connection.driver_connection.begin_immediate()

@@ -1,14 +1,15 @@
 """aiosqlite with one trip to its thread per statement instead of four.
 
 SQLAlchemy's aiosqlite adapter opens a cursor, executes, fetches and closes, each an await on
-aiosqlite's worker thread, and ends every transaction twice (the session's rollback or commit,
-then the pool's reset on return). A turn ran about eleven statements in some fifty such trips,
-each a thread switch and an event-loop wake-up; under load every trip also waits behind whatever
-else the loop has ready, so a flood of handshakes stretched a resident's turn by the number of
-trips it made. Here a statement's cursor work runs in one trip, and a commit or rollback with no
-transaction open (SQLite's autocommit state, read on the connection) makes none: about twenty
-trips a turn. bench/web.py on SQLite, alternating runs on 7 Dec: steady closed loop 73–80 → 90–105
-turns/s, a known resident's quiet p95 24–29 → 19–20 ms.
+aiosqlite's worker thread; it ends every transaction twice (the session's rollback or commit, then
+the pool's reset on return), and our BEGIN IMMEDIATE was a statement of its own. A turn ran about
+eight statements in some fifty such trips, each a thread switch and an event-loop wake-up; under
+load every trip also waits behind whatever else the loop has ready, so a flood of handshakes
+stretched a resident's turn by the number of trips it made. Here a statement's cursor work runs in
+one trip, the transaction's BEGIN IMMEDIATE rides with its first statement, and ending a
+transaction that sent nothing, or is not open (SQLite's autocommit state, read on the
+connection), makes none: about fifteen trips a turn. bench/web.py on SQLite, alternating runs on
+7 Dec: steady closed loop 73–80 → 90–105 turns/s, a known resident's quiet p95 24–29 → 19–20 ms.
 """
 
 import sqlite3
@@ -21,20 +22,35 @@ import aiosqlite
 class OneTripConnection(aiosqlite.Connection):
     """What SQLAlchemy's adapter expects of an aiosqlite connection, with cheaper cursors."""
 
+    _begin_pending = False
+
     def cursor(self) -> "OneTripCursor":  # type: ignore[override]
         return OneTripCursor(self)
 
+    def begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE, sent in the trip of the transaction's first statement."""
+        self._begin_pending = True
+
     async def commit(self) -> None:
-        if self._conn.in_transaction:
-            await super().commit()
+        if self._ended_unopened():
+            return
+        await super().commit()
 
     async def rollback(self) -> None:
-        if self._conn.in_transaction:
-            await super().rollback()
+        if self._ended_unopened():
+            return
+        await super().rollback()
+
+    def _ended_unopened(self) -> bool:
+        """Is this transaction's end a no-op: begun but no statement sent, or never begun?"""
+        pending, self._begin_pending = self._begin_pending, False
+        return pending or not self._conn.in_transaction
 
     async def in_thread(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
-        """Run `work` on the connection in aiosqlite's worker thread (pinned aiosqlite: `_execute`)."""
-        return await self._execute(work, self._conn)
+        """Run `work` on the connection in aiosqlite's worker thread (pinned aiosqlite: `_execute`),
+        after a pending BEGIN IMMEDIATE."""
+        begin, self._begin_pending = self._begin_pending, False
+        return await self._execute(_begun, self._conn, work) if begin else await self._execute(work, self._conn)
 
 
 class OneTripCursor:
@@ -81,6 +97,11 @@ class OneTripCursor:
 
     async def close(self) -> None:
         self._rows = []
+
+
+def _begun(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], Any]) -> Any:
+    conn.execute("BEGIN IMMEDIATE")
+    return work(conn)
 
 
 def _execute(conn: sqlite3.Connection, how: str, sql: str, parameters: Any) -> tuple[Any, int, int | None, list[Any]]:

@@ -1,6 +1,7 @@
 """The SQLite driver makes one trip to aiosqlite's thread per statement, none to end a transaction
 that is not open, and still behaves as a DB-API cursor for SQLAlchemy (issue 16)."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -34,12 +35,29 @@ async def test_a_read_costs_one_trip_per_statement_and_one_to_end_it(tmp_path: P
     async with sessions() as session:
         assert (await session.execute(text("SELECT 40 + 2"))).scalar_one() == 42
         assert (await session.execute(text("SELECT 'a' UNION SELECT 'b'"))).scalars().all() == ["a", "b"]
-    # BEGIN IMMEDIATE, two statements, the session's rollback; the pool's reset finds nothing open
-    assert len(trips) == 4, trips
+    # two statements (the first carries BEGIN IMMEDIATE) and the session's rollback; the pool's
+    # reset finds nothing open
+    assert len(trips) == 3, trips
     trips.clear()
+    async with sessions.begin():  # begun, nothing sent: nothing to commit
+        pass
     async with engine.connect() as connection:
-        await connection.rollback()  # nothing begun: no trip
+        await connection.rollback()  # never begun
     assert trips == []
+    await engine.dispose()
+
+
+async def test_the_write_lock_is_taken_with_the_first_statement_of_a_transaction(tmp_path: Path) -> None:
+    path = tmp_path / "lock.db"
+    engine = make_engine(f"sqlite:///{path}")
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    async with session_factory(engine)() as session:
+        await session.execute(text("SELECT 1"))  # a read, and still BEGIN IMMEDIATE before it
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+    other.execute("BEGIN IMMEDIATE")  # released when the session ended
+    other.execute("ROLLBACK")
+    other.close()
     await engine.dispose()
 
 

@@ -28,6 +28,24 @@ def test_a_typed_number_picks_by_position_full_width_too() -> None:
     assert picked(_in("4"), OFFERED) is None
 
 
+@pytest.mark.parametrize(("typed", "value"), [
+    ("第一个", "submit"), ("第二个吧", "edit"), ("选三", "cancel"), ("我选第二个", "edit"), ("就第一个吧", "submit"),
+    ("二", "edit"), ("最后一个", "cancel"), ("最后那个", "cancel"), ("第三项。", "cancel"),
+])
+def test_a_position_typed_in_chinese_numerals_picks_it(typed: str, value: str) -> None:
+    assert picked(_in(typed), OFFERED) == value
+
+
+@pytest.mark.parametrize("typed", ["第四个", "第十一个", "两个", "一二三", "十十"])
+def test_a_position_that_is_not_offered_or_not_a_number_picks_nothing(typed: str) -> None:
+    assert picked(_in(typed), OFFERED) is None
+
+
+def test_numerals_up_to_ninety_nine_count() -> None:
+    many = tuple((f"选项{n}", str(n)) for n in range(1, 25))
+    assert [picked(_in(t), many) for t in ("第十个", "十二", "第二十一个", "24")] == ["10", "12", "21", "24"]
+
+
 def test_typed_text_matches_the_label_or_its_start() -> None:
     assert picked(_in("确认提交"), OFFERED) == "submit"
     assert picked(_in("确认"), OFFERED) == "submit"

@@ -28,7 +28,9 @@ UNKNOWN = "unknown"
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
 ADDRESS_FIX = re.compile(r"(?:地址|地点|位置|地方)(?:应该|其实)?(?:是|在|改为|改成|为)[:：]?\s*(.+)")  # 「地址是…」 at any step
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
-_DONT_KNOW = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得")
+# No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
+_NO_PLACE = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得", "不想说", "不方便说", "不愿意说", "不愿说", "不留",
+             "保密", "不告诉")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PLAIN = 0.9  # a pure yes or no (nlu.answers) is no place name
 _CHATTER = re.compile(r"^(?:就是|就在|是在|在|是)|(?:啊|呀|吧|呢|嘛|哦)?[，,。.！!\s]*(?:我刚才|我已经|我之前|刚才|我刚|已经|之前)(?:都)?(?:说|讲)(?:过)?了.*$")
@@ -96,7 +98,7 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     choice = picked(inbound, state.offered)
     if choice is None and says_nothing(inbound.text):
         return miss(state, "请告诉我具体的地点，比如小区名称、路名加门牌号；不清楚的话可以回复“不清楚”。")
-    if choice is None and any(w in normalise(inbound.text) for w in _DONT_KNOW) and not names_place(inbound, u, ctx):
+    if choice is None and any(w in normalise(inbound.text) for w in _NO_PLACE) and not names_place(inbound, u, ctx):
         choice = UNKNOWN  # 「具体门牌不清楚」 after 「在白溪那边」 still names a street
     if choice is None and state.step == CONFIRM and u.is_intent("affirm", ctx.config.intent_confidence):
         choice = "yes"

@@ -1,6 +1,8 @@
 """Every way to the grid: a place named in the complaint, choices, a typed address, a map point,
 and the way out when none of them works (never more than two failed tries)."""
 
+import pytest
+
 from flows import contact, intake, location
 from flows.state import Candidate, ConversationState
 from tests.conversations.kit import at_step, context, said, turn, understood, values
@@ -113,6 +115,14 @@ def test_not_knowing_stops_asking_and_keeps_what_is_known() -> None:
     draft = out.state.draft
     assert draft is not None and draft.location_done and draft.street_code == "QH02" and draft.grid_code is None
     assert "白溪街道" in said(out)
+
+
+@pytest.mark.parametrize("answer", ["不想说", "不方便说", "地址不留了", "保密"])
+def test_declining_to_say_where_is_no_place_name(answer: str) -> None:
+    out = turn(_asked(), answer)
+    draft = out.state.draft
+    assert draft is not None and draft.location_done and draft.grid_code is None and not draft.address
+    assert "没有在本区找到" not in said(out)
 
 
 def test_max_location_tries_is_configurable() -> None:

@@ -1,24 +1,22 @@
 """Staff commands on cases: the file, lists, queues, every lifecycle action, archive import."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bot.bootstrap import App
 from bot.cli.common import console, fail, open_app, run_async, staff_name
 from bot.cli.output import FORMAT_OPTION, Format, print_listing
 from bot.cli.render import case_file, case_listing
-from bot.reveal_log import log_reveal, revealed_fields
 from handlers import commands as c
 from handlers.commands import RETURN_REASONS
 from handlers.case import Case
 from handlers.errors import ImportRejected
-from handlers.lifecycle import import_cases
 from handlers.status import AT_DEPARTMENT, Status
-from storage.importers.case_archive import read_archive
-from storage.duplicate_queries import duplicate_candidates
-from storage.queries import notifications_for_case
+
+if TYPE_CHECKING:
+    from bot.bootstrap import App
 
 case_app = typer.Typer(help="查看和办理单个诉求", no_args_is_help=True)
 cases_app = typer.Typer(help="批量操作（导入历史诉求）", no_args_is_help=True)
@@ -37,6 +35,9 @@ async def show(
     number: str,
     reveal: bool = typer.Option(False, "--reveal", help="显示完整的联系电话和联系人姓名（仅限办理需要，记入操作日志）"),
 ) -> None:
+    from bot.reveal_log import log_reveal, revealed_fields
+    from storage.queries import notifications_for_case
+
     async with open_app(ctx) as app:
         async with app.uow() as uow:
             case = await uow.cases.get(number.strip().upper())
@@ -76,7 +77,7 @@ async def queue(
         await _print_cases(app, statuses, dept, limit, f"{dept} 待办队列", form)
 
 
-async def _print_cases(app: App, statuses: list[Status] | None, dept: str | None, limit: int, title: str,
+async def _print_cases(app: "App", statuses: list[Status] | None, dept: str | None, limit: int, title: str,
                        form: Format | None) -> None:
     async with app.uow() as uow:
         cases = await uow.cases.find(statuses=statuses, department=dept, limit=limit)
@@ -90,7 +91,7 @@ async def _act(ctx: typer.Context, command: c.Command, done: str) -> None:
         await _report(app, case, done)
 
 
-async def _report(app: App, case: Case, done: str) -> None:
+async def _report(app: "App", case: Case, done: str) -> None:
     async with app.uow() as uow:
         dept = {d.code: d for d in await uow.directory.departments()}.get(case.department or "")
     where = f"，责任部门：{dept.name}" if dept else ""
@@ -176,6 +177,8 @@ async def reclassify(
 @case_app.command("duplicates", help="查看可能重复的诉求（附近网格近期未办结、内容相近）")
 @run_async
 async def duplicates(ctx: typer.Context, number: str) -> None:
+    from storage.duplicate_queries import duplicate_candidates
+
     async with open_app(ctx) as app:
         async with app.uow() as uow:
             case = await uow.cases.get(number.strip().upper())
@@ -209,6 +212,9 @@ async def import_file(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True),
     closed: bool = typer.Option(False, "--closed", help="作为已办结归档的诉求导入（可用于再训练）"),
 ) -> None:
+    from handlers.lifecycle import import_cases
+    from storage.importers.case_archive import read_archive
+
     async with open_app(ctx) as app:
         try:
             archive = read_archive(file, closed=closed, actor=staff_name(), timezone=app.settings.timezone)

@@ -5,15 +5,17 @@ import asyncio
 import sys
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 from rich.text import Text
 
 from bot.channels import channel
 from bot.cli.common import console, open_app, run_async
-from bot.converse import converse
 from flows.messages import Choice, Inbound, Location, Reply
-from storage.conversation_store import HistoryEntry, SqlConversationStore
+
+if TYPE_CHECKING:
+    from storage.conversation_store import HistoryEntry
 
 CHANNEL = channel("terminal").code
 _QUIT = ("退出", "/quit", "/exit", "exit", "quit")
@@ -29,7 +31,9 @@ async def chat(
     ctx: typer.Context,
     user: str = typer.Option("local", "--user", "-u", help="群众标识（同一标识可接着上次的对话继续）"),
 ) -> None:
+    from bot.converse import converse
     from bot.dialogue_root import build_dialogue  # the NLU stack loads only for a conversation
+    from storage.conversation_store import SqlConversationStore
 
     async with open_app(ctx) as app:
         dialogue = await build_dialogue(app)
@@ -78,7 +82,7 @@ def print_reply(reply: Reply) -> None:
         console.print(Text("    （可输入“/位置 纬度,经度”发送定位）", style="dim"), highlight=False, soft_wrap=True)
 
 
-def _show_pushes(pushes: list[HistoryEntry]) -> None:
+def _show_pushes(pushes: list["HistoryEntry"]) -> None:
     for push in pushes:
         choices = tuple(Choice(c["label"], c["value"]) for c in push.choices)
         print_reply(Reply(f"【通知】{push.text}", choices))

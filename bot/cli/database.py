@@ -1,19 +1,21 @@
 """Database and district registry commands."""
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.common import config_path, console, err_console, fail, friendly_errors, open_app, run_async, staff_name
 from bot.cli.output import job_progress
 from bot.settings import load_settings
 from bot.wording import REGISTRY_IN_USE
-from storage.importers.changes import Changes
-from storage.importers.problems import ImportFailed, ImportProblem
-from storage.importers.registry import ImportReport, import_district, load_directory, plan_district
-from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from storage.importers.changes import Changes
+    from storage.importers.problems import ImportProblem
+    from storage.importers.registry import ImportReport
 
 db_app = typer.Typer(help="数据库管理", no_args_is_help=True)
 district_app = typer.Typer(help="网格与部门名录", no_args_is_help=True)
@@ -31,6 +33,8 @@ def db_upgrade(
     ctx: typer.Context,
     skip_model: bool = typer.Option(False, "--skip-model", help="不检查、不训练分类模型"),
 ) -> None:
+    from storage.migrate import upgrade
+
     settings = load_settings(config_path(ctx))
     upgrade(settings.database_url)
     console.print(f"[green]✓[/] 数据库已是最新结构：{settings.database_url}")
@@ -58,6 +62,9 @@ async def district_load(
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查文件并列出将发生的变化，不写入任何数据"),
     if_empty: bool = typer.Option(False, "--if-empty", help="数据库中已有名录时不导入（make run 用它，不会覆盖管理员导入的名录）"),
 ) -> None:
+    from storage.importers.problems import ImportFailed
+    from storage.importers.registry import import_district, load_directory
+
     async with open_app(ctx) as app:
         files = app.settings.district_files
         paths = (grids or files["grids"], places or files["places"], departments or files["departments"])
@@ -79,8 +86,10 @@ async def district_load(
     _loaded(app.settings.district_name or "名录", report)
 
 
-async def _dry_run(session: AsyncSession, paths: tuple[Path, Path, Path], options: dict[str, Any]) -> None:
+async def _dry_run(session: "AsyncSession", paths: tuple[Path, Path, Path], options: dict[str, Any]) -> None:
     """The same checks and preview as the registry page's, and nothing written."""
+    from storage.importers.registry import plan_district
+
     plan = await plan_district(session, *paths, **options)
     await session.rollback()
     if plan.problems:
@@ -91,7 +100,7 @@ async def _dry_run(session: AsyncSession, paths: tuple[Path, Path, Path], option
     console.print("确认无误后，去掉 --dry-run 再执行一次即可导入。")
 
 
-def _loaded(name: str, report: ImportReport) -> None:
+def _loaded(name: str, report: "ImportReport") -> None:
     counts = (f"{report.streets} 个街道、{report.communities} 个社区、{report.grids} 个网格、{report.places} 个地名、"
               f"{report.departments} 个部门")
     if report.changes is not None and report.changes.nothing:
@@ -102,7 +111,7 @@ def _loaded(name: str, report: ImportReport) -> None:
     console.print(f"[green]✓[/] 已导入{name}：{counts}。如服务正在运行：{REGISTRY_IN_USE}", highlight=False)
 
 
-def _refused(problems: list[ImportProblem]) -> typer.Exit:
+def _refused(problems: list["ImportProblem"]) -> typer.Exit:
     """Every problem as 文件 第N行：原因 (the first 50), and the exit that says nothing was written."""
     for problem in problems[:SHOWN_PROBLEMS]:
         err_console.print(f"  {problem}", highlight=False)
@@ -110,7 +119,7 @@ def _refused(problems: list[ImportProblem]) -> typer.Exit:
     return fail(f"名录有 {len(problems)} 处问题{more}，未导入任何数据。")
 
 
-def _print_changes(changes: Changes, *, itemised: bool = False) -> None:
+def _print_changes(changes: "Changes", *, itemised: bool = False) -> None:
     """The summary; a dry run, which is for looking before loading, lists each grid and department too."""
     for line in changes.lines():
         console.print(f"  {line}", highlight=False)

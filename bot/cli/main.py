@@ -4,6 +4,9 @@ from pathlib import Path
 
 import typer
 
+# The command modules import only typer, Rich and light domain modules; each command imports the
+# database, model, chat and web stacks inside its function, so help and usage errors start at once
+# (tests/e2e/test_cli_startup.py).
 from bot.cli import cases, database, serve, staff
 from bot.cli import chat, nlu, privacy, rasa, warning, wechat
 

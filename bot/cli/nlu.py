@@ -15,17 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.cli.common import console, err_console, fail, friendly_errors, open_app, run_async
 from bot.cli.nlu_report import CORRECTION_SECTIONS, corrected_metrics, print_metrics, print_retrain
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, job_progress, print_listing
-from bot.retraining import TASK_NAMES, cases_summary, figure, one_at_a_time, run_retrain, source
-from nlu.transcripts import TranscriptError, parse_transcript
-from storage.directory_repository import read_registry
-from storage.queries import labelled_cases
 
 if TYPE_CHECKING:
     from nlu.analyzer import Analyzer
     from nlu.registry import ModelRegistry
 
-# Each command imports the model stack (scikit-learn, spaCy, matplotlib) itself, so that every
-# other `minsheng` command starts without paying for it.
+# Each command imports the model stack (scikit-learn, spaCy, matplotlib), the database and cn2an
+# (for transcripts) itself, so that every other `minsheng` command starts without paying for them.
 
 nlu_app = typer.Typer(help="中文理解模型：评估、版本、重新训练", no_args_is_help=True)
 PROGRESS_FROM = 50
@@ -67,6 +63,8 @@ def classify(
 
 async def _directory(ctx: typer.Context) -> tuple[Path, list, list, dict[str, str]]:
     """What classification needs from the database: the grid registry and who owns each topic."""
+    from storage.directory_repository import read_registry
+
     async with open_app(ctx) as app:
         registry = await read_registry(app.sessions)
         return app.settings.models_dir, registry.grids, registry.places, {
@@ -82,9 +80,11 @@ async def eval_command(
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出指标"),
     out: Path = typer.Option(Path("."), "--out", help="混淆矩阵 PNG 的保存目录"),
 ) -> None:
+    from bot.retraining import TASK_NAMES
     from nlu.evaluation import evaluate
     from nlu.registry import ModelRegistry
     from nlu.report import confusion_png
+    from storage.queries import labelled_cases
 
     examples = read_labelled(file) if file is not None else []
     if file is not None and not examples:
@@ -147,6 +147,7 @@ def unseen_labels(examples: list[tuple[str, str | None, str | None]], seen: dict
 @nlu_app.command("models", help="列出全部模型版本及其指标")
 @run_async
 async def models(ctx: typer.Context, form: Format | None = FORMAT_OPTION) -> None:
+    from bot.retraining import figure, source
     from nlu.registry import ModelRegistry
 
     async with open_app(ctx) as app:
@@ -189,7 +190,9 @@ async def retrain(
     fresh: bool = typer.Option(False, "--fresh", help="只用本次数据训练，不沿用当前模型的分类器"
                                                       "（缺少的分类器会让比较不通过，除非 --force）"),
 ) -> None:
+    from bot.retraining import cases_summary, one_at_a_time, run_retrain
     from nlu.registry import ModelRegistry
+    from storage.queries import labelled_cases
 
     async with open_app(ctx) as app:
         async with app.sessions() as session:
@@ -248,6 +251,8 @@ def _read_inputs(source: str) -> Iterator[dict]:
 
 def _complaint_text(text: str) -> tuple[str, bool]:
     """A pasted call transcript → the caller's words; anything else unchanged."""
+    from nlu.transcripts import TranscriptError, parse_transcript
+
     try:
         transcript = parse_transcript(text)
     except TranscriptError:

@@ -6,18 +6,17 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from bot.cli.common import console
-from bot.retraining import forced, task_lines
-from storage.queries import LabelledCase
 
 if TYPE_CHECKING:
     from nlu.model import NluModel
     from nlu.retrain import RetrainResult
+    from storage.queries import LabelledCase
 
 
 CORRECTION_SECTIONS = {"staff": "工作人员更正的诉求", "resident": "群众在登记时更正的诉求"}
 
 
-def corrected_metrics(model: "NluModel", cases: list[LabelledCase], seen: dict[str, frozenset[str]]) -> dict:
+def corrected_metrics(model: "NluModel", cases: list["LabelledCase"], seen: dict[str, frozenset[str]]) -> dict:
     """Category figures on the cases whose category a person corrected, by who corrected it; cases
     the model learned from (a retrain uses corrections) are left out, so the figure stays honest."""
     from nlu.evaluation import task_metrics
@@ -42,6 +41,8 @@ def corrected_metrics(model: "NluModel", cases: list[LabelledCase], seen: dict[s
 
 def print_retrain(result: "RetrainResult") -> None:
     """What became of each classifier, the gate's verdict in words, then the new figures."""
+    from bot.retraining import forced, task_lines
+
     for line in task_lines(result):
         console.print(line)
     for warning in result.warnings:

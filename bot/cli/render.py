@@ -1,6 +1,7 @@
 """Renderings of cases for staff: the whole file (一案一档) and case listings."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.panel import Panel
@@ -13,7 +14,9 @@ from handlers.status import EVENT_LABELS, Status
 from bot.cli.output import Column, Listing
 from bot.wording import OUTBOX_LABELS, actor_label, case_texts, channel_label, local, masked_name, masked_phone
 from handlers.phones import mask_phones_in
-from storage.queries import SentNotice
+
+if TYPE_CHECKING:
+    from storage.queries import SentNotice
 
 CASE_COLUMNS = (
     Column("number", "编号"), Column("status", "状态"), Column("category", "类别"), Column("topic", "主题"),
@@ -21,7 +24,7 @@ CASE_COLUMNS = (
 )
 
 def case_file(
-    case: Case, departments: dict[str, Department], notices: list[SentNotice], reveal: bool = False
+    case: Case, departments: dict[str, Department], notices: list["SentNotice"], reveal: bool = False
 ) -> Group:
     """The whole file; the phone and the caller's name masked unless `reveal` (a logged request), and
     phone numbers typed into the words masked always."""

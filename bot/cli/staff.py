@@ -8,12 +8,8 @@ from enum import Enum
 
 import typer
 
-from bot.account_admin import accounts, assignment_of, check_assignment, create_account
 from bot.cli.common import console, fail, open_app, run_async, staff_name
 from bot.cli.output import FORMAT_OPTION, Column, Format, Listing, print_listing
-from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, AccountExists
-from bot.web.settings import WebSettings
-from storage.staff_models import all_staff
 
 staff_app = typer.Typer(help="工作人员账号（网页坐席工作台登录用）", no_args_is_help=True)
 PASSWORD_ENV = "MINSHENG_STAFF_PASSWORD"
@@ -38,6 +34,8 @@ def register(app: typer.Typer) -> None:
 
 def _password(from_stdin: bool) -> str:
     """From standard input, from MINSHENG_STAFF_PASSWORD (for scripts), or typed twice at a prompt."""
+    from bot.web.accounts import MIN_PASSWORD
+
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if os.environ.get(PASSWORD_ENV):
@@ -56,6 +54,9 @@ async def add(
     reset: bool = typer.Option(False, "--reset", help="账号已存在时重设密码、角色和部门"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码"),
 ) -> None:
+    from bot.account_admin import assignment_of, check_assignment, create_account
+    from bot.web.accounts import ROLES, AccountError, AccountExists
+
     assignment = assignment_of(role.value, dept, grids)
     async with open_app(ctx) as app:
         try:  # checked before the password is typed, and again as it is written
@@ -75,6 +76,8 @@ async def add(
 @staff_app.command("list", help="列出全部工作人员账号")
 @run_async
 async def list_staff(ctx: typer.Context, form: Format | None = FORMAT_OPTION) -> None:
+    from bot.account_admin import accounts
+
     async with open_app(ctx) as app:
         rows = await accounts(app.sessions, app.policies.clock.now())
     columns = (Column("username", "用户名"), Column("role", "角色"), Column("department", "部门"),
@@ -92,6 +95,11 @@ async def init(
     ctx: typer.Context,
     username: str = typer.Option("admin", "--username", "-u", help="首个管理员的用户名"),
 ) -> None:
+    from bot.account_admin import assignment_of, create_account
+    from bot.web.accounts import AccountError
+    from bot.web.settings import WebSettings
+    from storage.staff_models import all_staff
+
     async with open_app(ctx) as app:
         async with app.sessions() as session:
             existing = await all_staff(session)

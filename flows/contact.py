@@ -22,6 +22,9 @@ CONTACT, SUMMARY, EDIT, SUBMITTED = "contact", "summary", "edit", "submitted"
 STEPS = (CONTACT, SUMMARY, EDIT)
 _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a message, separators dropped
 _DIGITS = re.compile(r"\d{5,}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
+_STORY_MIN_HAN = 6
 _NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
 WRONG_NUMBER = "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。"
 
@@ -64,11 +67,11 @@ def summary_text(draft: Draft, ctx: Context) -> str:
 
 def ask_summary(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
     assert state.draft is not None
-    text = f"{prefix}{summary_text(state.draft, ctx)}\n确认无误请点“确认提交”。"
+    text = f"{summary_text(state.draft, ctx)}\n确认无误请点“确认提交”。"
     offered = (("确认提交", "submit"), ("修改", "edit"), ("取消", "cancel"))
     if not (state.draft.anonymous or state.draft.phone or state.draft.contact_done):
         offered = (*offered[:1], ("匿名反映", "anonymous"), *offered[1:])
-    return ask(state, SUMMARY, text, offered)
+    return ask(state, SUMMARY, text, offered, note=prefix)
 
 
 def file_command(draft: Draft, channel: str, user_ref: str, ctx: Context) -> FileCase:
@@ -156,7 +159,19 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
+    if u.intent == "other" and _adds_to_the_story(inbound.text):
+        draft = _draft(state)
+        return ask_summary(replace(state, draft=replace(draft, parts=(*draft.parts, inbound.text.strip()))), ctx,
+                           "好的，这些情况已补充到问题描述里。\n")
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
+
+
+def _adds_to_the_story(text: str) -> bool:
+    """A statement of some length at the summary tells more of the problem (「他家还在楼道堆东西」,
+    「想让他别再半夜装修」): residents add what they forgot when they see it summed up. A question
+    is not; it is answered as before."""
+    stripped = text.strip()
+    return len(_HAN.findall(stripped)) >= _STORY_MIN_HAN and not _QUESTION.search(stripped)
 
 
 def _ask_edit(state: ConversationState, prefix: str = "") -> Outcome:

@@ -88,14 +88,17 @@ def ask(
     offered: tuple[tuple[str, str], ...] = (),
     *,
     request_location: bool = False,
+    note: str = "",
     **changes: Any,
 ) -> Outcome:
-    """Put a question on screen: move to `step` and remember the choices it offers.
+    """Put a question on screen: move to `step` and remember the choices it offers. A `note` ahead
+    of it in the same message (「好的，联系电话改为…」) is said this once, not again with the question
+    when an answer is not understood.
 
     Moving to another step clears the count of answers we did not understand."""
     changes.setdefault("misses", state.misses if step == state.step else 0)
     new = replace(state, step=step, question=text, offered=offered, request_location=request_location, **changes)
-    return Outcome(new, (Reply(text, as_choices(offered), request_location),))
+    return Outcome(new, (Reply(note + text, as_choices(offered), request_location),))
 
 
 def repeat(state: ConversationState, *texts: str) -> Outcome:

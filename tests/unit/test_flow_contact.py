@@ -99,6 +99,23 @@ def test_bad_input_at_the_summary_and_the_edit_menu_is_asked_again() -> None:
         assert out.state.step == state.step and "没太明白" in said(out)
 
 
+def test_more_of_the_story_told_at_the_summary_is_added_to_the_description() -> None:
+    state = _summary()
+    out = turn(state, "他家还在楼道里堆了很多杂物")
+    assert out.state.step == contact.SUMMARY and "已补充到问题描述里" in said(out)
+    assert _draft(out.state).parts == (*_draft(state).parts, "他家还在楼道里堆了很多杂物")
+    assert "他家还在楼道里堆了很多杂物" in said(out)  # the summary shown again says it
+    again = turn(out.state, "嗯嗯啊啊")  # not understood: the summary again, the note not repeated
+    assert "没太明白" in said(again) and "他家还在楼道里堆了很多杂物" in said(again) and "已补充" not in said(again)
+
+
+def test_a_question_or_an_intent_at_the_summary_is_not_added_to_the_description() -> None:
+    for text, u in (("这个要多久才能处理好？", understood()), ("大概几天能办好呢", understood()),
+                    ("不对不对我要改一下", understood("deny"))):
+        out = turn(_summary(), text, u=u)
+        assert "已补充" not in said(out) and _draft(out.state).parts == _draft(_summary()).parts, text
+
+
 def test_the_filing_carries_the_draft_origin_so_a_retry_files_once() -> None:
     started = turn(ConversationState(), "楼上邻居天天半夜装修，吵得睡不着觉")
     assert started.state.draft is not None and started.state.draft.origin == "test/resident-1/m"

@@ -71,8 +71,9 @@ def next_question(state: ConversationState, ctx: Context) -> Outcome:
 
 
 def with_resume(state: ConversationState, replies: list[Reply]) -> list[Reply]:
-    """After a side errand in the middle of an intake, put the intake's question back on screen."""
-    if state.step not in INTAKE_STEPS or not state.question or (replies and replies[-1].text == state.question):
+    """After a side errand in the middle of an intake, put the intake's question back on screen;
+    not when the last reply asked it (perhaps after a note, as 「好的，按匿名反映登记…」 does)."""
+    if state.step not in INTAKE_STEPS or not state.question or (replies and replies[-1].text.endswith(state.question)):
         return replies
     again = Reply(f"{RESUME}\n{state.question}", as_choices(state.offered), state.request_location)
     return [*replies, again]

@@ -55,6 +55,12 @@ def test_a_status_question_mid_intake_is_answered_and_the_question_comes_back() 
     assert replies[-1].text.startswith("我们接着刚才的反映继续") and replies[-1].choices
 
 
+def test_a_question_asked_after_a_note_is_not_put_back_again() -> None:
+    out = turn(_summary(), "匿名反映")
+    assert "匿名反映的意思是" in said(out) and out.state.step == contact.SUMMARY
+    assert with_resume(out.state, list(out.replies)) == list(out.replies)
+
+
 def test_help_mid_intake_keeps_the_intake() -> None:
     out = turn(_summary(), "帮助", u=understood("help"))
     assert "我可以帮您" in said(out) and out.state.step == contact.SUMMARY

@@ -13,11 +13,17 @@ _PICK, _PARTICLE = r"(?:我)?(?:就|要|选|选择|点)?", r"(?:吧|啊|呀|呢|
 _ORDINAL = re.compile(rf"^{_PICK}第?(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})(?:个|项|号|条|\.|、)?{_PARTICLE}$")
 _LAST = re.compile(rf"^{_PICK}最后(?:一|1|那)?(?:个|项|条)?{_PARTICLE}$")
 _DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def normalise(text: str) -> str:
     """Full-width digits and letters folded, punctuation and spaces dropped."""
     return _PUNCT.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def han_count(text: str) -> int:
+    """Chinese characters in a typed answer: how much it says, whatever digits and marks are around."""
+    return len(_HAN.findall(text))
 
 
 def as_choices(offered: Sequence[tuple[str, str]]) -> tuple[Choice, ...]:

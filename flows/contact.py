@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from flows import intake, location
-from flows.choices import normalise, picked
+from flows.choices import han_count, normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
@@ -22,7 +22,6 @@ CONTACT, SUMMARY, EDIT, SUBMITTED = "contact", "summary", "edit", "submitted"
 STEPS = (CONTACT, SUMMARY, EDIT)
 _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a message, separators dropped
 _DIGITS = re.compile(r"\d{5,}")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
 _NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
@@ -169,9 +168,9 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
 def _adds_to_the_story(text: str) -> bool:
     """A statement of some length at the summary tells more of the problem (「他家还在楼道堆东西」,
     「想让他别再半夜装修」): residents add what they forgot when they see it summed up. A question
-    is not; it is answered as before."""
+    is not: it gets the summary's usual 「没太明白」."""
     stripped = text.strip()
-    return len(_HAN.findall(stripped)) >= _STORY_MIN_HAN and not _QUESTION.search(stripped)
+    return han_count(stripped) >= _STORY_MIN_HAN and not _QUESTION.search(stripped)
 
 
 def _ask_edit(state: ConversationState, prefix: str = "") -> Outcome:

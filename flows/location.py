@@ -8,7 +8,7 @@ as typed, and the dispatcher assigns the grid by hand.
 import re
 from dataclasses import dataclass, replace
 
-from flows.choices import normalise, picked
+from flows.choices import han_count, normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.district import AddressMatch, misspelt_around
 from flows.messages import Inbound, Reply
@@ -31,7 +31,6 @@ _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
 _NO_PLACE = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得", "不想说", "不方便说", "不愿意说", "不愿说", "不留",
              "保密", "不告诉")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _PLAIN = 0.9  # a pure yes or no (nlu.answers) is no place name
 _CHATTER = re.compile(r"^(?:就是|就在|是在|在|是)|(?:啊|呀|吧|呢|嘛|哦)?[，,。.！!\s]*(?:我刚才|我已经|我之前|刚才|我刚|已经|之前)(?:都)?(?:说|讲)(?:过)?了.*$")
 
@@ -141,7 +140,7 @@ def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Co
     narrowed = _narrow(state, ctx, found)  # a street or community alone is kept as codes, not words
     if narrowed is not None:
         return narrowed
-    if len(_HAN.findall(text)) >= 2:  # kept for the person who assigns the grid; 「99」 says nothing
+    if han_count(text) >= 2:  # kept for the person who assigns the grid; 「99」 says nothing
         state = replace(state, draft=replace(_draft(state), address=text))
     if found.too_many:
         return _failed(state, ctx, f"“{found.too_many}”范围比较大，请补充门牌号，或者附近的小区、学校名称。")

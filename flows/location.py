@@ -14,7 +14,7 @@ from flows.district import AddressMatch, misspelt_around
 from flows.messages import Inbound, Reply
 from flows.state import Candidate, ConversationState, Draft
 from flows.understanding import PlaceGuess, Understanding
-from nlu.answers import says_nothing
+from nlu.answers import describes_place, says_nothing
 
 CONFIRM, PICK, ASK, COMMUNITY, GRID = (
     "location_confirm",
@@ -140,10 +140,13 @@ def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Co
     narrowed = _narrow(state, ctx, found)  # a street or community alone is kept as codes, not words
     if narrowed is not None:
         return narrowed
-    if han_count(text) >= 2:  # kept for the person who assigns the grid; 「99」 says nothing
+    somewhere = describes_place(text)
+    if somewhere and han_count(text) >= 2:  # kept for the person who assigns the grid; 「99」 says nothing
         state = replace(state, draft=replace(_draft(state), address=text))
     if found.too_many:
         return _failed(state, ctx, f"“{found.too_many}”范围比较大，请补充门牌号，或者附近的小区、学校名称。")
+    if text and not somewhere:
+        return _failed(state, ctx, f"没有从“{text}”里看出是哪个地方。")
     return _failed(state, ctx, f"没有在本区找到“{text}”这个地方。" if text else "")
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from nlu.normalize import normalize
+from nlu.place_words import PLACE_ENDS
 
 YES_WORDS = (
     "对", "对的", "对啊", "对呀", "对头", "没错", "没错儿", "正确", "是", "是的", "是啊", "是呀", "是滴", "就是", "就是它",
@@ -122,3 +123,15 @@ def says_nothing(text: str) -> bool:
     if _QUESTION.search(canon) and len(bare) <= 3:
         return True
     return all(kind == "filler" for _, kind in _cut(bare))
+
+
+_BEARINGS = re.compile(r"那边|这边|附近|旁边|对面|门口|后面|前面|后头|一带|周边|边上|路口|拐角|楼下|楼上|隔壁")
+
+
+def describes_place(text: str) -> bool:
+    """Does an answer to "where?" that the registry could not place still describe somewhere: a
+    word place names end with (小区, 路, 号楼 …), a bearing (那边, 附近, 门口 …) or a number? Then it
+    is worth keeping for the person who assigns the grid. 「跟老板之间的」 or 「让他把钱结了」 is
+    the resident talking about something else, not a place that was not found."""
+    canon = normalize(text or "")
+    return bool(PLACE_ENDS.search(canon) or _BEARINGS.search(canon) or any(c.isdigit() for c in canon))

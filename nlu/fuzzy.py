@@ -17,8 +17,8 @@ import numpy as np
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz, process
 
-_MARKERS = re.compile(r"小区|花园|家园|公寓|新村|大厦|广场|社区|街道|网格|中学|小学|幼儿园|医院|市场|号楼|"
-                      r"[苑园里庭城村居湾府邸院场路街巷道弄楼栋]")
+from nlu.place_words import PLACE_ENDS
+
 HOMOPHONE_FACTOR = 0.85
 FUZZY_CUTOFF = 85.0
 SOUND_CHARS = 600
@@ -97,7 +97,7 @@ class PlaceMatcher:
         return found
 
     def _near_spellings(self, text: str, found: dict[tuple[int, int], tuple[str, float]]) -> None:
-        ends = {end for marker in _MARKERS.finditer(text, 0, FUZZY_CHARS) for end in marker.span() if end}
+        ends = {end for marker in PLACE_ENDS.finditer(text, 0, FUZZY_CHARS) for end in marker.span() if end}
         windows = set()
         for end in ends:
             if text[end - 1] in self.lasts:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from nlu.answers import read_answer
+from nlu.answers import describes_place, read_answer
 from nlu.intents import detect_intent
 from tests.conversations.confirmations import KINDS, taken
 from tests.conversations.everyday_answers import CORRECTIONS, NO, NOT_YES, YES
@@ -41,3 +41,13 @@ def test_every_yes_is_taken_at_every_confirmation(text: str) -> None:
 @pytest.mark.parametrize("text", NOT_YES + NO)
 def test_no_near_miss_confirms_anything(text: str) -> None:
     assert [kind for kind in KINDS if taken(kind, text)] == []
+
+
+@pytest.mark.parametrize("text", ["老水厂那边", "菜市场门口", "火星路", "幸福里3栋", "我家楼下", "学校后面那条小巷子"])
+def test_a_description_of_somewhere_is_a_place(text: str) -> None:
+    assert describes_place(text)
+
+
+@pytest.mark.parametrize("text", ["跟老板之间的", "让他把钱结了", "他们一直不理我", "快点处理吧"])
+def test_talk_about_something_else_is_no_place(text: str) -> None:
+    assert not describes_place(text)

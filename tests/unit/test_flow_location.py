@@ -125,6 +125,15 @@ def test_declining_to_say_where_is_no_place_name(answer: str) -> None:
     assert "没有在本区找到" not in said(out)
 
 
+def test_words_that_describe_no_place_are_not_kept_as_the_address() -> None:
+    first = turn(_asked(), "跟老板之间的")
+    assert "没有从“跟老板之间的”里看出是哪个地方" in said(first) and "没有在本区找到" not in said(first)
+    out = turn(first.state, "让他把钱结了")
+    draft = out.state.draft
+    assert draft is not None and draft.location_done and draft.location_by == "manual" and draft.address is None
+    assert "我们会先受理您的诉求" in said(out) and "地点：未提供" in said(out)
+
+
 def test_max_location_tries_is_configurable() -> None:
     out = turn(_asked(), "火星路", ctx=context(max_location_tries=1))
     assert out.state.draft is not None and out.state.draft.location_by == "manual"

@@ -126,6 +126,8 @@ def says_nothing(text: str) -> bool:
 
 
 _BEARINGS = re.compile(r"那边|这边|附近|旁边|对面|门口|后面|前面|后头|一带|周边|边上|路口|拐角|楼下|楼上|隔壁")
+# Everyday words holding a character place names end with (居, 道, 里, 城): no place by themselves.
+_PLAIN_WORDS = re.compile(r"邻居|居民|知道|道理|道歉|难道|这里|那里|哪里|心里|夜里|城管")
 
 
 def describes_place(text: str) -> bool:
@@ -133,5 +135,5 @@ def describes_place(text: str) -> bool:
     word place names end with (小区, 路, 号楼 …), a bearing (那边, 附近, 门口 …) or a number? Then it
     is worth keeping for the person who assigns the grid. 「跟老板之间的」 or 「让他把钱结了」 is
     the resident talking about something else, not a place that was not found."""
-    canon = normalize(text or "")
+    canon = _PLAIN_WORDS.sub("", normalize(text or ""))
     return bool(PLACE_ENDS.search(canon) or _BEARINGS.search(canon) or any(c.isdigit() for c in canon))

@@ -13,7 +13,7 @@ from flows.choices import han_count, normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
-from flows.texts import ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_plain
+from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_plain
 from flows.understanding import Understanding
 from handlers.commands import FileCase
 from handlers.phones import SEPARATORS, SHAPE, mask_phone, phone_digits
@@ -158,10 +158,9 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
-    if u.intent == "other" and _adds_to_the_story(inbound.text):
-        draft = _draft(state)
-        return ask_summary(replace(state, draft=replace(draft, parts=(*draft.parts, inbound.text.strip()))), ctx,
-                           "好的，这些情况已补充到问题描述里。\n")
+    if u.intent == "other" and _adds_to_the_story(inbound.text):  # as 「补充…」 is, at any step (flows/router.py)
+        more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
+        return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
 
 

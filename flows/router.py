@@ -14,7 +14,9 @@ from flows.choices import as_choices, normalise, picked
 from flows.context import ADVANCE, Context, Outcome, ask, repeat, say
 from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
-from flows.texts import CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESUME
+from flows.texts import (
+    ADDED_TO_STORY, CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESUME,
+)
 from flows.understanding import Understanding
 from handlers.phones import mask_phone
 from handlers.status import Status
@@ -167,7 +169,7 @@ def _correction(
         more = text.removeprefix("补充").lstrip("一下：:，, ")
         if more:
             fixed = intake.absorb(draft, more, replace(u, category=None, topic=None))
-            return _carry_on(replace(state, draft=fixed), ctx, "好的，已补充到问题描述里。")
+            return _carry_on(replace(state, draft=fixed), ctx, ADDED_TO_STORY)
     return None
 
 

@@ -5,6 +5,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from flows.messages import Choice, Inbound
+from nlu.gazetteer import to_int
 
 _PUNCT = re.compile(r"[\s，。！？、,.!?；;：:~～（）()“”\"'《》【】\[\]]+")
 # An answer by position, as residents type it: 2, 第2个, 第二个, 选二, 第二个吧, 最后一个. Checked on
@@ -12,7 +13,6 @@ _PUNCT = re.compile(r"[\s，。！？、,.!?；;：:~～（）()“”\"'《》�
 _PICK, _PARTICLE = r"(?:我)?(?:就|要|选|选择|点)?", r"(?:吧|啊|呀|呢|的|就行|就好|好了)?"
 _ORDINAL = re.compile(rf"^{_PICK}第?(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})(?:个|项|号|条|\.|、)?{_PARTICLE}$")
 _LAST = re.compile(rf"^{_PICK}最后(?:一|1|那)?(?:个|项|条)?{_PARTICLE}$")
-_DIGITS = {c: n for n, c in enumerate("一二三四五六七八九", start=1)}
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -42,7 +42,7 @@ def picked(inbound: Inbound, offered: Sequence[tuple[str, str]]) -> str | None:
         return values[-1]
     ordinal = _ORDINAL.match(text)
     if ordinal:
-        index = _number(ordinal.group(1)) - 1
+        index = to_int(ordinal.group(1)) - 1  # -1 when it is no number
         return values[index] if 0 <= index < len(values) else None
     labels = [(normalise(label), value) for label, value in offered]
     exact = [value for label, value in labels if label == text]
@@ -55,14 +55,3 @@ def picked(inbound: Inbound, offered: Sequence[tuple[str, str]]) -> str | None:
     }
     return partial.pop() if len(partial) == 1 else None
 
-
-def _number(numeral: str) -> int:
-    """1–99 written in digits or in Chinese numerals (十, 十二, 二十, 二十一); 0 for anything else."""
-    if numeral.isdigit():
-        return int(numeral)
-    tens, ten, ones = numeral.partition("十")
-    if not ten:
-        return _DIGITS.get(numeral, 0) if len(numeral) == 1 else 0
-    if any(part and part not in _DIGITS for part in (tens, ones)):
-        return 0
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)

@@ -22,7 +22,7 @@ from bot.settings import ConfigError, Settings
 from bot.web.app import create_web_app, web_deps
 from bot.web.hub import LiveHub
 from bot.web.nlu_suggestions import NluTranscriptAnalyzer
-from bot.web.resident import WS_OPTIONS
+from bot.web.serving import uvicorn_options
 from bot.web.settings import WebSettings
 from storage.conversation_store import SqlConversationStore
 from storage.db import make_engine, session_factory
@@ -63,7 +63,7 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
         heap.settle()
         _announce(web, opened)
         config = uvicorn.Config(web_app, host=web.host, port=web.port, proxy_headers=True, log_level="info",
-                                access_log=False, **WS_OPTIONS)
+                                access_log=False, **uvicorn_options())
         await uvicorn.Server(config).serve()
     finally:
         for channel in running:

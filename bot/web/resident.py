@@ -36,10 +36,6 @@ COOKIE = "ms_resident"
 COOKIE_DAYS = 180
 MAX_FRAME = 16_384  # a frame longer than this that does not parse is called too long, not unreadable
 WS_MAX_BYTES = 1_048_576  # uvicorn's ws_max_size: room for a page's longest message, escaped, answered politely
-# How uvicorn serves the chat socket, wherever it runs (server, tests, benches). No permessage-deflate:
-# frames are a few hundred bytes of JSON, and a compressor per connection made every handshake, a
-# refused one too, cost more than the frames it would save (bench/web.py's flood).
-WS_OPTIONS: dict[str, Any] = {"ws": "websockets-sansio", "ws_max_size": WS_MAX_BYTES, "ws_per_message_deflate": False}
 MAX_INT_DIGITS = 20  # no field needs a longer integer; a longer one is a malformed frame, not an OverflowError
 MESSAGE_ID = re.compile(r"[\x21-\x7e]{8,64}")  # printable ASCII: ids are stored as the claim's key
 NO_COOKIE = "请允许本网站使用 Cookie，然后刷新页面再试。"

@@ -10,7 +10,7 @@ import uvicorn
 from aiohttp import web
 from fastapi import FastAPI
 
-from bot.web.resident import WS_OPTIONS
+from bot.web.serving import uvicorn_options
 
 
 class _Server(uvicorn.Server):
@@ -60,7 +60,7 @@ class _Server(uvicorn.Server):
 async def serving(web: FastAPI, host: str = "127.0.0.1") -> AsyncIterator[str]:
     """Run uvicorn in this event loop on a free port; yields the base URL."""
     config = uvicorn.Config(web, host=host, port=0, log_level="warning", lifespan="on", access_log=False,
-                            **WS_OPTIONS)
+                            **uvicorn_options())
     server = _Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -28,7 +28,7 @@ WAITING_CONNECTIONS = 2000  # beyond this many new connections waiting to start,
 # the WebSocket handshake) is a third or less of what a new connection costs the loop; the rest (the
 # app's answer, the close) follows outside the lane. At 10, a flood's new connections take about a
 # quarter of the loop: bench/web.py's known residents' p95 under 300 invented ids went from 4.8-10x
-# their quiet figure to 1.5x (2.1-2.4x at 4).
+# their quiet figure to 1.5x (1.9-2.5x at 4).
 PACE = 10.0
 
 

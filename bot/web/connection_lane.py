@@ -58,15 +58,17 @@ class Lane:
         return True
 
     def _next(self) -> None:
+        """Start the oldest waiting connection, then rest; the lane stays busy through the rest, so a
+        connection arriving during it waits too, even if none was waiting when the start began."""
+        if not self._waiting:
+            self._draining = False
+            return
         start = self._waiting.popleft()
         began = self.clock()
         try:
             start()
         finally:
-            if self._waiting:
-                asyncio.get_running_loop().call_later((self.clock() - began) * self.pace, self._next)
-            else:
-                self._draining = False
+            asyncio.get_running_loop().call_later((self.clock() - began) * self.pace, self._next)
 
 
 def laned_http(base: type[asyncio.Protocol] = AutoHTTPProtocol, lane: Lane | None = None) -> type[asyncio.Protocol]:

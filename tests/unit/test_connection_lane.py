@@ -29,19 +29,30 @@ async def test_work_made_ready_by_one_start_runs_before_the_next_start() -> None
     assert log == ["first", "ready after first", "second", "ready after second", "third", "ready after third"]
 
 
+def spend_cpu(started: list[float], seconds: float) -> None:
+    """A start that takes `seconds` of the loop's CPU; records when it began."""
+    started.append(time.perf_counter())
+    busy_until = time.thread_time() + seconds
+    while time.thread_time() < busy_until:
+        pass
+
+
 async def test_the_loop_is_left_to_others_for_pace_times_each_start() -> None:
     lane, started = Lane(pace=4), []
-
-    def start() -> None:
-        started.append(time.perf_counter())
-        busy_until = time.thread_time() + 0.01  # a start that takes 10 ms of the loop's CPU
-        while time.thread_time() < busy_until:
-            pass
-
-    lane.enter(start)
-    lane.enter(start)
+    lane.enter(lambda: spend_cpu(started, 0.01))
+    lane.enter(lambda: spend_cpu(started, 0.01))
     await drained(lane)
     assert started[1] - started[0] >= 0.01 * 5  # its own 10 ms, then four times as long for everyone else
+
+
+async def test_a_connection_arriving_while_the_lane_rests_waits_for_the_rest_too() -> None:
+    lane, started = Lane(pace=4), []
+    lane.enter(lambda: spend_cpu(started, 0.01))
+    await asyncio.sleep(0.001)  # the first has started and the lane is empty, but resting
+    assert len(started) == 1 and len(lane) == 0
+    lane.enter(lambda: spend_cpu(started, 0.0))
+    await drained(lane)
+    assert started[1] - started[0] >= 0.01 * 5
 
 
 async def test_a_full_lane_turns_the_newest_away_and_starts_the_rest() -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 from flows.choices import as_choices
 from flows.district import DistrictMap
@@ -56,9 +56,29 @@ class DialogueConfig:
         return cls(**values, guide=guide or GuideRules())
 
 
+class CasesNeeded(Exception):
+    """A step looked at the resident's cases while they were `UNREAD_CASES`: the runner reads them
+    and runs the step again, which is safe because steps are pure."""
+
+
+class _Unread(tuple):  # type: ignore[type-arg]
+    """The resident's cases before anyone has read them: looking at them in any way raises
+    CasesNeeded. Most turns of an intake never look, and reading them for every turn was a fifth of
+    a turn's work (bench/turn_profile.py)."""
+
+    def _needed(self, *_: object) -> NoReturn:
+        raise CasesNeeded
+
+    __len__ = __bool__ = __iter__ = __reversed__ = __getitem__ = __contains__ = index = count = _needed
+
+
+UNREAD_CASES: tuple[Case, ...] = _Unread()
+
+
 @dataclass(frozen=True)
 class Context:
-    """Read-only facts for one turn: the district, settings, the time, the resident's own cases."""
+    """Read-only facts for one turn: the district, settings, the time, the resident's own cases
+    (UNREAD_CASES until a step needs them, where the runner reads them on demand)."""
 
     district: DistrictMap
     config: DialogueConfig = field(default_factory=DialogueConfig)

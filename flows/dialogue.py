@@ -15,9 +15,9 @@ import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
-from flows.context import Context, DialogueConfig
+from flows.context import UNREAD_CASES, CasesNeeded, Context, DialogueConfig
 from flows.district import DistrictMap
 from flows.messages import Choice, Inbound, Reply
 from flows.ports import Claim, ConversationStore, Understand
@@ -36,6 +36,7 @@ STILL_WORKING = "已收到您的消息，正在处理，请稍候。"
 GAVE_UP = "抱歉，这条消息几次都没能处理完，系统已记录下来。请换一种说法再发一次，也可以拨打 12345 热线反映。"
 _RECENT_CASES = 20
 _LEASE_POLLS = 8  # looks at a claim held elsewhere this many times per lease, at most every half second
+T = TypeVar("T")
 
 
 @dataclass
@@ -94,8 +95,8 @@ class Dialogue:
         before = ConversationState.from_dict(claim.state)
         said = inbound.text or inbound.choice or ""
         understanding = await self._understand(said)
-        ctx = Context(self.district, self.config, now, await self._cases(inbound), self.time_limits)
-        outcome = step(before, inbound, understanding, ctx)
+        ctx = Context(self.district, self.config, now, UNREAD_CASES, self.time_limits)
+        outcome, ctx = await self._pure(inbound, ctx, lambda c: step(before, inbound, understanding, c))
         state, replies = outcome.state, list(outcome.replies)
         for index, command in enumerate(outcome.commands):
             result: Case | DomainError
@@ -105,7 +106,7 @@ class Dialogue:
                 result = exc
             else:  # pushes queued since the turn first ran say what the reply says
                 await self.answered(result.number, claim.outbox_mark)
-            followed = after(before, state, command, result, ctx)
+            followed, ctx = await self._pure(inbound, ctx, lambda c: after(before, state, command, result, c))
             state, replies = followed.state, replies + list(followed.replies)
         replies = with_resume(state, replies)
         if not await self._finish(inbound, claim, before, state.touched(now), replies, now):
@@ -145,6 +146,15 @@ class Dialogue:
         except Exception:  # noqa: BLE001 - any NLU failure degrades to "understood nothing"
             log.exception("the NLU failed on a turn; carrying on without it")
             return Understanding()
+
+    async def _pure(self, inbound: Inbound, ctx: Context, run: Callable[[Context], T]) -> tuple[T, Context]:
+        """`run(ctx)`, with the resident's cases read first only if it turns out to look at them:
+        the step is pure, so running it again with them leaves nothing of the first try behind."""
+        try:
+            return run(ctx), ctx
+        except CasesNeeded:
+            ctx = replace(ctx, cases=await self._cases(inbound))
+            return run(ctx), ctx
 
     async def _cases(self, inbound: Inbound) -> tuple[Case, ...]:
         async with self.uow_factory() as uow:

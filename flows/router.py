@@ -197,8 +197,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     if u.is_intent("ask_status", threshold):
         return cases.show_status(state, u, ctx)
     praised = read_praise(text)
-    awaiting = any(c.status is Status.RESOLVED for c in ctx.cases)
-    if awaiting and praised is not None and len(plain) <= _LONG * 2 and not _only_thanks(plain):
+    if (praised is not None and len(plain) <= _LONG * 2 and not _only_thanks(plain)
+            and any(c.status is Status.RESOLVED for c in ctx.cases)):
         return cases.start_rating(state, u, ctx, praised, text)  # 「挺好的 修得很快 谢谢」 after 办结
     if _only_thanks(plain) or (any(w in plain for w in _THANKS) and len(plain) <= 8):
         return say(state, "不客气！有需要随时找我。")

@@ -18,6 +18,8 @@ from handlers.ports import Delivery, Notification
 from storage.db import dialect_insert, to_utc
 from storage.models import OutboxRow
 
+_OUTBOX = OutboxRow.__table__  # Core statements on the turn's path: no ORM bulk-persistence pass
+
 
 class SqlOutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -25,7 +27,7 @@ class SqlOutboxRepository:
 
     async def add(self, notification: Notification, now: datetime) -> None:
         stmt = (
-            dialect_insert(self.session, OutboxRow)
+            dialect_insert(self.session, _OUTBOX)
             .values(
                 key=notification.key,
                 case_number=notification.case_number,
@@ -51,12 +53,12 @@ class SqlOutboxRepository:
         mark the case's pushes queued after `after_id` and not yet tried as delivered, so the
         resident does not read the same thing twice."""
         result = await self.session.execute(
-            update(OutboxRow)
+            update(_OUTBOX)
             .where(
-                OutboxRow.case_number == case_number,
-                OutboxRow.id > after_id,
-                OutboxRow.status == "pending",
-                OutboxRow.attempts == 0,
+                _OUTBOX.c.case_number == case_number,
+                _OUTBOX.c.id > after_id,
+                _OUTBOX.c.status == "pending",
+                _OUTBOX.c.attempts == 0,
             )
             .values(**_sent(now))
         )

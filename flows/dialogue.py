@@ -96,7 +96,7 @@ class Dialogue:
         said = inbound.text or inbound.choice or ""
         understanding = await self._understand(said)
         ctx = Context(self.district, self.config, now, UNREAD_CASES, self.time_limits)
-        outcome, ctx = await self._pure(inbound, ctx, lambda c: step(before, inbound, understanding, c))
+        outcome, ctx = await self._with_cases(inbound, ctx, lambda c: step(before, inbound, understanding, c))
         state, replies = outcome.state, list(outcome.replies)
         for index, command in enumerate(outcome.commands):
             result: Case | DomainError
@@ -106,7 +106,7 @@ class Dialogue:
                 result = exc
             else:  # pushes queued since the turn first ran say what the reply says
                 await self.answered(result.number, claim.outbox_mark)
-            followed, ctx = await self._pure(inbound, ctx, lambda c: after(before, state, command, result, c))
+            followed, ctx = await self._with_cases(inbound, ctx, lambda c: after(before, state, command, result, c))
             state, replies = followed.state, replies + list(followed.replies)
         replies = with_resume(state, replies)
         if not await self._finish(inbound, claim, before, state.touched(now), replies, now):
@@ -147,7 +147,7 @@ class Dialogue:
             log.exception("the NLU failed on a turn; carrying on without it")
             return Understanding()
 
-    async def _pure(self, inbound: Inbound, ctx: Context, run: Callable[[Context], T]) -> tuple[T, Context]:
+    async def _with_cases(self, inbound: Inbound, ctx: Context, run: Callable[[Context], T]) -> tuple[T, Context]:
         """`run(ctx)`, with the resident's cases read first only if it turns out to look at them:
         the step is pure, so running it again with them leaves nothing of the first try behind."""
         try:

@@ -18,7 +18,7 @@ from storage.models import CaseCounterRow, CaseEventRow, CaseRow
 # Core statements on the tables: ORM-enabled ones took a bulk-persistence pass each, a seventh of a
 # turn's instructions (callgrind over bench/turn_profile.py's turns)
 _CASES, _EVENTS, _COUNTERS = CaseRow.__table__, CaseEventRow.__table__, CaseCounterRow.__table__
-_SNAPSHOT_COLUMNS = [c.name for c in CaseRow.__table__.columns
+_SNAPSHOT_COLUMNS = [c.name for c in _CASES.columns
                      if c.name not in ("id", "number", "version", "text_signature")]
 
 

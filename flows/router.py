@@ -28,7 +28,7 @@ _CANCEL_INTAKE = ("取消", "不反映了", "不登记了", "算了", "不办了
 _THANKS = ("谢谢", "感谢", "多谢")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
-_LONG = 15  # a longer "…到哪一步了" from someone with no case is a complaint about delay
+_LONG = 15  # a longer "…到哪一步了" from someone with no case is a complaint about delay, at any step
 _LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})
 _YES_NO = frozenset({intake.CONFIRM_CLASS, location.CONFIRM, contact.SUMMARY, cases.CANCEL_CONFIRM})
 _PLAIN_ANSWER = 0.9  # a pure yes or no (nlu.answers): 「不对，地址是…」 is left to the corrections
@@ -131,7 +131,7 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return say(state.unpaused(), "好的。")
     if u.is_intent("help", threshold):
         return say(state, HELP)
-    if u.is_intent("ask_status", threshold) and (len(plain) < _LONG or (state.step == IDLE and ctx.cases)):
+    if u.is_intent("ask_status", threshold) and (len(plain) < _LONG or ctx.cases):
         return cases.show_status(state, u, ctx)
     if u.case_number and state.step not in cases.STEPS and not _names_errand(plain):
         return cases.show_status(state, u, ctx)

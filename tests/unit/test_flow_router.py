@@ -55,6 +55,17 @@ def test_a_status_question_mid_intake_is_answered_and_the_question_comes_back() 
     assert replies[-1].text.startswith("我们接着刚才的反映继续") and replies[-1].choices
 
 
+def test_a_long_status_question_mid_intake_is_answered_when_the_resident_has_a_case() -> None:
+    """Not read as the place the intake asked for (「没有在本区找到…这个地方」), as it was before."""
+    case = Case(number="MS-20261120-0001", text="路灯坏了", channel="test", user_ref="resident-1", status=Status.CLOSED)
+    asked = at_step(IDLE, location.ASK, class_done=True)
+    question = "我之前那个路灯的事现在办得怎么样了"
+    out = turn(asked, question, u=understood("ask_status"), ctx=context((case,)))
+    assert "MS-20261120-0001" in said(out) and out.state.step == location.ASK
+    out = turn(asked, question, u=understood("ask_status"), ctx=context(()))
+    assert "MS-20261120-0001" not in said(out) and "您还没有" not in said(out)
+
+
 def test_a_question_asked_after_a_note_is_not_put_back_again() -> None:
     out = turn(_summary(), "匿名反映")
     assert "匿名反映的意思是" in said(out) and out.state.step == contact.SUMMARY

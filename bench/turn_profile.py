@@ -1,8 +1,9 @@
 """Where a resident turn's time goes, over the real dialogue (keyword understanding, so the NLU model
 does not hide the rest) on a scratch SQLite or PostgreSQL database.
 
-Each resident files one case in three turns (complaint with its place, a phone, 确认); the first
-20 residents warm up, the next N are measured. Two methods, both issue 16's to keep (their output is
+Each resident files one case in three turns (complaint with its place, a phone, 确认): N residents
+(at least 20) file one each to warm up, then the same N file a second one, which is measured, as a
+returning resident with a case does. Two methods, both issue 16's to keep (their output is
 not committed):
 - cProfile (default): ms per turn and the project's functions by cumulative time; the database
   transactions a turn opens show up as conversation_store.begin / finish and the filing.

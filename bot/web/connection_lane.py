@@ -6,8 +6,9 @@ answering their handshakes filled whole passes of the event loop: in `bench/web.
 pass took 0.1–0.3 s, and a known resident's next message, already on an open WebSocket, waited
 behind all of them. So the first bytes of each new connection go through one lane, which starts
 one connection at a time and then leaves the loop to everything else for PACE times as long as that
-start took: new connections still start by the hundreds a second, but never in one block. Data on a connection already started (a resident's open chat, a page's keep-alive
-requests) never waits in the lane; when idle, the lane costs a connection one pass of the loop.
+start took: new connections still start by the hundreds a second, but never in one block. Data on
+a connection already started (a resident's open chat, a page's keep-alive requests) never waits in
+the lane; when idle, the lane costs a connection one pass of the loop.
 When more new connections wait than the lane holds, the newest is closed at once, which costs
 nothing; a browser reconnects.
 

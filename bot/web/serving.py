@@ -11,4 +11,5 @@ def uvicorn_options() -> dict[str, Any]:
     their own (bot.web.connection_lane). No permessage-deflate: chat frames are a few hundred bytes
     of JSON, and a compressor per connection made every handshake, a refused one too, cost more than
     the frames it would save (bench/web.py's flood)."""
-    return {"http": laned_http(), "ws": "websockets-sansio", "ws_max_size": WS_MAX_BYTES, "ws_per_message_deflate": False}
+    return {"http": laned_http(), "ws": "websockets-sansio", "ws_max_size": WS_MAX_BYTES,
+            "ws_per_message_deflate": False}

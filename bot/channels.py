@@ -2,8 +2,9 @@
 
 Adding a channel is one package (a module with `configure` and `OFF`, see `ServedChannel`) plus
 one line in `CHANNELS`. The table names the channel's code as cases store it, the label staff
-read, how a resident on it is referred to, and the module that serves it. Modules are imported
-only when serving, so a staff command never pays for aiogram or wechatpy.
+read, how a resident on it is referred to, the module that serves it and the light classes that
+read its settings. Modules are imported only when serving, so a staff command never pays for
+aiogram or wechatpy, and `minsheng serve` checks the settings before it pays for them.
 """
 
 import asyncio
@@ -33,17 +34,20 @@ class ChannelEntry:
     ref_prefix: str = ""  # a resident on this channel is "<ref_prefix>:<their id>" ("" when the id is used as is)
     module: str | None = None  # serves it in `minsheng serve`; None for sources nobody converses on
     optional: bool = True  # `minsheng serve --no-<code>` leaves it off even when configured
+    reads: tuple[str, ...] = ()  # "module:Class": light classes whose from_settings(Settings) its configure calls
 
     def user_ref(self, resident_id: str) -> str:
         return f"{self.ref_prefix}:{resident_id}" if self.ref_prefix else resident_id
 
 
 CHANNELS: tuple[ChannelEntry, ...] = (
-    ChannelEntry("web", "网页", "web", "bot.web.channel", optional=False),
-    ChannelEntry("telegram", "Telegram", "tg", "bot.telegram.channel"),
-    ChannelEntry("wechat", "微信公众号", "wx", "bot.wechat.channel"),
-    ChannelEntry("hotline", "12345热线", "hotline", "bot.sms"),
-    ChannelEntry("rasa", "Rasa 助手", "", "bot.rasa_notifier"),
+    ChannelEntry("web", "网页", "web", "bot.web.channel", optional=False,
+                 reads=("bot.web.settings:WebSettings", "bot.sms_settings:SmsSettings")),
+    ChannelEntry("telegram", "Telegram", "tg", "bot.telegram.channel",
+                 reads=("bot.telegram.settings:TelegramSettings",)),
+    ChannelEntry("wechat", "微信公众号", "wx", "bot.wechat.channel", reads=("bot.wechat.settings:WeChatSettings",)),
+    ChannelEntry("hotline", "12345热线", "hotline", "bot.sms", reads=("bot.sms_settings:SmsSettings",)),
+    ChannelEntry("rasa", "Rasa 助手", "", "bot.rasa_notifier", reads=("bot.rasa_settings:RasaPush",)),
     ChannelEntry("terminal", "终端"),
     ChannelEntry("open311", "Open311 接口"),
     ChannelEntry("import", "历史导入"),
@@ -124,6 +128,18 @@ class Opened:
     entry: ChannelEntry
     channel: ServedChannel | None
     off: str
+
+
+def check_settings(settings: "Settings", skipped: Sequence[str] = ()) -> None:
+    """Read every section a channel not skipped will read, by the same classes its `configure` uses,
+    importing only them: a configuration mistake raises ValueError in Chinese before `minsheng serve`
+    loads the model, the web stack or a channel's client library."""
+    for entry in served():
+        if entry.code in skipped:
+            continue
+        for path in entry.reads:
+            module, _, name = path.partition(":")
+            getattr(importlib.import_module(module), name).from_settings(settings)
 
 
 def open_channels(stage: Stage, skipped: Sequence[str] = ()) -> list[Opened]:

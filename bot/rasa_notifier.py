@@ -5,17 +5,14 @@ Each push triggers the intent `EXTERNAL_case_update` in the conversation the cas
 channel the resident last wrote from (`output_channel=latest`).
 """
 
-import os
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import httpx
 
 from bot.channels import PushOnly, Stage
-from bot.settings import Settings, is_http_url, timeout_seconds
+from bot.rasa_settings import RasaPush
 from handlers.ports import DeliveryError, Notification, RecipientUnreachable
 
-TOKEN_ENV = "MINSHENG_RASA_TOKEN"
 OFF = "Rasa 进度推送：未配置 \\[rasa] server_url，经 Rasa 助手反映的群众的进度通知将暂存待发。"
 INTENT = "EXTERNAL_case_update"
 TEXT_ENTITY = "case_update_text"
@@ -27,27 +24,6 @@ HINTS = {
     404: f"请确认 Rasa 以 --enable-api 启动，且助手的 domain.yml 含有意图 {INTENT}（见 rasa/README.md）",
     409: "Rasa 尚未加载训练好的模型",
 }
-
-
-@dataclass(frozen=True)
-class RasaPush:
-    """Where status pushes for cases filed through a Rasa assistant go (its HTTP API, `--enable-api`)."""
-
-    server_url: str
-    token: str = ""
-    timeout_seconds: float = 10
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "RasaPush | None":
-        """None without a server_url: pushes for Rasa cases then wait in the outbox until one is set."""
-        section = settings.section("rasa")
-        url = str(section.get("server_url", "")).strip().rstrip("/")
-        if not url:
-            return None
-        if not is_http_url(url):
-            raise ValueError(f"rasa 部分的 server_url 应是 Rasa 服务的地址，如 http://127.0.0.1:5005，而不是 {url!r}")
-        token = os.environ.get(str(section.get("token_env", TOKEN_ENV)), "").strip()
-        return cls(server_url=url, token=token, timeout_seconds=timeout_seconds(section, "rasa"))
 
 
 def configure(stage: Stage) -> PushOnly | None:

@@ -1,44 +1,17 @@
 """Status pushes for hotline callers by SMS, through a configurable HTTP webhook (the SMS gateway's
 or a relay's). Each push carries its idempotency key, so a gateway can drop a retried duplicate."""
 
-import os
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from bot.channels import PushOnly, Stage
-from bot.settings import Settings, is_http_url, timeout_seconds
+from bot.sms_settings import SmsSettings
 from handlers.phones import phone_digits
 from handlers.ports import DeliveryError, Notification, RecipientUnreachable
 
 OFF = "短信通知：未配置 \\[sms] webhook_url，热线来电人的进度通知将暂存待发。"
 PERMANENT = {400, 404, 410, 422}
-
-
-@dataclass(frozen=True)
-class SmsSettings:
-    webhook_url: str
-    token: str = ""
-    signature: str = "【民声】"
-    timeout_seconds: float = 10
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> "SmsSettings | None":
-        """None when no webhook is configured: hotline pushes then stay queued in the outbox."""
-        section = settings.section("sms")
-        timeout = timeout_seconds(section, "sms")
-        url = str(section.get("webhook_url", "")).strip()
-        if not url:
-            return None
-        if not is_http_url(url, query=True):  # a gateway may take its key in the query string
-            raise ValueError(f"sms 部分的 webhook_url 应是短信网关的地址，如 https://sms.example.cn/send，而不是 {url!r}")
-        return cls(
-            webhook_url=url,
-            token=os.environ.get(section.get("token_env", "MINSHENG_SMS_TOKEN"), ""),
-            signature=str(section.get("signature", "【民声】")),
-            timeout_seconds=timeout,
-        )
 
 
 def configure(stage: Stage) -> PushOnly | None:

@@ -11,6 +11,7 @@ import typer
 from bot import channels
 from bot.cli.common import config_path, fail, friendly_errors
 from bot.settings import load_settings
+from bot.web.settings import WebSettings
 
 
 def register(app: typer.Typer) -> None:
@@ -19,18 +20,19 @@ def register(app: typer.Typer) -> None:
 
 @friendly_errors
 def serve(ctx: typer.Context, host: str | None, port: int | None, **skip: bool) -> None:
-    from bot import server  # aiogram, spaCy and uvicorn load only when serving
-
     settings = load_settings(config_path(ctx))
+    skipped = [name.removeprefix("no_") for name, off in skip.items() if off]
     try:
-        web = server.WebSettings.from_settings(settings)
+        channels.check_settings(settings, skipped)  # a mistake is named at once, not after seconds of loading
+        web = WebSettings.from_settings(settings)
     except (TypeError, ValueError) as exc:
         raise fail(f"配置文件有误：{exc}", 2) from None
+    from bot import server  # aiogram, spaCy and uvicorn load only when serving
+
     web = replace(web, host=host or web.host, port=port or web.port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for chatty in ("jieba", "apscheduler"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    skipped = [name.removeprefix("no_") for name, off in skip.items() if off]
     asyncio.run(server.serve(settings, web, skipped))
 
 

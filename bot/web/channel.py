@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.engine import make_url
 
 from bot.channels import Attachment, Live, Stage
-from bot.sms import SmsNotifier, SmsSettings
+from bot.sms import SmsNotifier
+from bot.sms_settings import SmsSettings
 from bot.web.notifier import WebNotifier
 from bot.web.offline_sms import SmsWhenOffline
 from bot.web.relay import PostgresRelay

@@ -1,6 +1,7 @@
 """`minsheng --help` and its kin start light: help and argument errors import no database, model,
-chat or web stack, since each command loads those itself when it runs. The test suite starts the
-CLI dozens of times, and a clerk waits on every start."""
+chat or web stack, since each command loads those itself when it runs, and `minsheng serve` names a
+bad setting before it loads them. The test suite starts the CLI dozens of times, and a clerk waits
+on every start."""
 
 import json
 import os
@@ -51,4 +52,22 @@ def heavy(modules: set[str]) -> list[str]:
 def test_help_and_argument_errors_load_no_heavy_module(args: list[str], code: int, shows: str) -> None:
     exit_code, output, modules = start(*args)
     assert (exit_code, shows in output) == (code, True), output
+    assert heavy(modules) == []
+
+
+@pytest.mark.parametrize(("edit", "said"), [
+    (("timeout_seconds = 10\n\n[rasa]", 'timeout_seconds = "soon"\n\n[rasa]'), "sms 部分的 timeout_seconds 应是大于 0 的秒数"),
+    (('webhook_url = ""\ntoken_env = "MINSHENG_SMS_TOKEN"', 'webhook_url = "sms.example.cn"\ntoken_env = "X"'),
+     "sms 部分的 webhook_url 应是短信网关的地址"),
+    (('secure_cookies = "auto"', 'secure_cookies = "maybe"'), "[web] secure_cookies 只能是"),  # brackets shown as typed
+    (('server_url = ""', 'server_url = "rasa.internal"'), "rasa 部分的 server_url 应是 Rasa 服务的地址"),
+])
+def test_serve_names_a_bad_setting_before_loading_anything_heavy(tmp_path: Path, edit: tuple[str, str],
+                                                                 said: str) -> None:
+    shipped = (ROOT / "config.toml").read_text(encoding="utf-8")
+    assert edit[0] in shipped
+    config = tmp_path / "config.toml"
+    config.write_text(shipped.replace(edit[0], edit[1], 1), encoding="utf-8")
+    exit_code, output, modules = start("--config", str(config), "serve", "--no-telegram")
+    assert (exit_code, said in output, "Traceback" in output) == (2, True, False), output
     assert heavy(modules) == []

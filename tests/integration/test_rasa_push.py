@@ -8,7 +8,7 @@ import pytest
 
 from bot.bootstrap import App
 from bot.rasa_notifier import RasaNotifier
-from bot.rasa_notifier import RasaPush
+from bot.rasa_settings import RasaPush
 from flows.rasa_actions import CHANNEL
 from handlers import commands as c
 from handlers.ports import Notification

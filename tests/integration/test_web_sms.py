@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.bootstrap import App
-from bot.sms import SmsNotifier, SmsSettings
+from bot.sms import SmsNotifier
+from bot.sms_settings import SmsSettings
 from handlers import commands as c
 from storage.models import OutboxRow
 from tests.fakes.sms_gateway import FakeSmsGateway

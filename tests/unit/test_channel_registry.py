@@ -13,6 +13,7 @@ from bot import channels
 from bot.cli.main import app as cli
 from bot.converse import BROKEN, converse
 from bot.limits import Limits, SenderGate
+from bot.settings import load_settings
 from flows.messages import Inbound, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,6 +23,10 @@ def test_every_served_channel_has_a_module_that_configures_it() -> None:
     for entry in channels.served():
         module = importlib.import_module(entry.module or "")
         assert callable(module.configure) and isinstance(module.OFF, str), entry.code
+
+
+def test_the_shipped_settings_pass_the_check_serve_makes_before_loading_a_channel() -> None:
+    channels.check_settings(load_settings(ROOT / "config.toml"))  # every class a channel names is found
 
 
 def test_serve_offers_a_no_flag_for_each_optional_channel_and_none_for_the_web() -> None:

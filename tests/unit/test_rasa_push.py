@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from bot.rasa_notifier import INTENT, NUMBER_ENTITY, TEXT_ENTITY
-from bot.rasa_notifier import RasaPush
+from bot.rasa_settings import RasaPush
 from bot.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -51,7 +51,7 @@ def test_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
 
 
 def test_an_sms_gateway_address_may_carry_its_key_in_the_query(tmp_path: Path) -> None:
-    from bot.sms import SmsSettings
+    from bot.sms_settings import SmsSettings
 
     text = GOOD.replace('webhook_url = ""\ntoken_env = "MINSHENG_SMS_TOKEN"',
                         'webhook_url = "https://sms.example.cn/send?key=abc"\ntoken_env = "MINSHENG_SMS_TOKEN"')

@@ -24,6 +24,7 @@ _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a mes
 _DIGITS = re.compile(r"\d{5,}")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
+_SUBMIT = re.compile(r"提交|登记|上报|交吧|发吧")  # said at the edit menu: file as summed up
 _NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
 WRONG_NUMBER = "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。"
 
@@ -141,11 +142,7 @@ def _contact_answer(state: ConversationState, inbound: Inbound, u: Understanding
 def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     choice = picked(inbound, state.offered)
     if choice == "submit" or (choice is None and u.is_intent("affirm", ctx.config.intent_confidence)):
-        return Outcome(
-            replace(state, step=SUBMITTED, offered=(), question=""),
-            (),
-            (file_command(_draft(state), inbound.channel, inbound.user_ref, ctx),),
-        )
+        return _submitted(state, inbound, ctx)
     if choice == "cancel":
         return Outcome(ConversationState()).prefixed(CANCELLED_DRAFT)
     answered = _contact_answer(state, inbound, u, ctx)
@@ -162,6 +159,11 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
         return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
+
+
+def _submitted(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcome:
+    command = file_command(_draft(state), inbound.channel, inbound.user_ref, ctx)
+    return Outcome(replace(state, step=SUBMITTED, offered=(), question=""), (), (command,))
 
 
 def _adds_to_the_story(text: str) -> bool:
@@ -194,6 +196,11 @@ def _on_edit(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
         return location.ask_where(location.cleared(state), ctx)
     if choice == "contact":
         return ask_contact(replace(state, draft=replace(draft, contact_done=False, phone=None, anonymous=False)))
+    threshold = ctx.config.intent_confidence
+    if u.is_intent("affirm", threshold) and _SUBMIT.search(normalise(inbound.text)):
+        return _submitted(state, inbound, ctx)  # 「可以 提交吧」: nothing to change after all
+    if u.is_intent("affirm", threshold) or u.is_intent("deny", threshold):
+        return ask_summary(state, ctx, "好的，不改了。\n")  # 「不用改了」, 「没问题」
     return miss(state, "请选择要修改的项目，回复序号就可以。")
 
 

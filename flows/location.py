@@ -14,7 +14,7 @@ from flows.district import AddressMatch, misspelt_around
 from flows.messages import Inbound, Reply
 from flows.state import Candidate, ConversationState, Draft
 from flows.understanding import PlaceGuess, Understanding
-from nlu.answers import describes_place, says_nothing
+from nlu.answers import describes_place, read_answer, says_nothing
 
 CONFIRM, PICK, ASK, COMMUNITY, GRID = (
     "location_confirm",
@@ -26,7 +26,14 @@ CONFIRM, PICK, ASK, COMMUNITY, GRID = (
 STEPS = (CONFIRM, PICK, ASK, COMMUNITY, GRID)
 UNKNOWN = "unknown"
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
-ADDRESS_FIX = re.compile(r"(?:地址|地点|位置|地方)(?:应该|其实)?(?:是|在|改为|改成|为)[:：]?\s*(.+)")  # 「地址是…」 at any step
+# 「地址是…」, 「地点改为…」, 「地点不对，是在…」, 「地址写错了 …」 at any step; nothing after: only said to be wrong
+ADDRESS_FIX = re.compile(
+    r"(?:地址|地点|位置|地方)(?:(?:应该|其实)?(?:是|在|改为|改成|为)"
+    r"|(?:写|记|填|登记|说)?[得的]?(?:不对|错了|有误|搞错了|弄错了|不准确?)[，,。.！!\s]*(?:应该|其实)?(?:是|在|改为|改成|为)?)"
+    r"[:：]?\s*(.*)"
+)
+_SAID_LAST = re.compile(r".*[是在]")  # 「幸福里是阳光花园」 (from 「不是幸福里，是阳光花园」): the place said last
+_AROUND_PLACE = 2  # characters beside a place name that still leave "only a place" (门口, 附近)
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
 _NO_PLACE = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得", "不想说", "不方便说", "不愿意说", "不愿说", "不留",
@@ -68,9 +75,40 @@ def manual_address(draft: Draft, ctx: Context) -> str:
     return " ".join(part for part in (area, "" if typed in area else typed) if part)
 
 
+def moved_to(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Inbound | None:
+    """The turn cut to the place it moves the draft to, when it corrects the place after the location
+    questions: 「地址是…」, 「地点不对，是在阳光花园」, 「不是幸福里，是阳光花园」, 「是阳光花园」, or a place
+    name alone. The text is empty when the place is only said to be wrong. Naming the place already
+    taken moves nothing: 「对，就是幸福里小区」 confirms it."""
+    fixed = ADDRESS_FIX.search(inbound.text)
+    if fixed:
+        return replace(inbound, text=fixed.group(1).strip(" ，,。.！!"))
+    answer = read_answer(inbound.text)
+    said = answer.rest if answer.kind else inbound.text
+    last = _SAID_LAST.sub("", said)
+    for text in dict.fromkeys((last, said)):  # the place said last, else the whole of what was said
+        candidate = replace(inbound, text=text)
+        moves = _names_area(candidate, u, ctx) if answer.kind == "no" else only_a_place(candidate, u, ctx)
+        if text and moves:
+            return None if _is_current(_draft(state), candidate, u, ctx) else candidate
+    return None
+
+
+def only_a_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    """Whether the text is a place name and little else (「阳光花园」, 「在幸福路120号」, 「幸福里小区门口」):
+    a statement that merely mentions one (「幸福里小区门口也堆满了」) tells more of the problem instead."""
+    text = _CHATTER.sub("", inbound.text.strip()).strip(" ，,。.！!啊呀吧")
+    mentions = [len(g.mention or g.name) for g in _mentioned(replace(inbound, text=text), u, ctx)]
+    return bool(mentions) and len(text) - max(mentions) <= _AROUND_PLACE
+
+
 def relocate(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    """A correction such as "不对，地址是…": forget the old place and read the new one."""
-    return _typed(replace(cleared(state), step=ASK, offered=()), inbound, u, ctx)
+    """A correction such as "不对，地址是…": forget the old place and read the new one, with only the
+    places the new words name (not the one 「不是幸福里，是阳光花园」 denies)."""
+    if not inbound.text:
+        return ask_where(cleared(state), ctx, "好的。")
+    named = replace(u, places=tuple(g for g in u.places if (g.mention or g.name) in inbound.text))
+    return _typed(replace(cleared(state), step=ASK, offered=()), inbound, named, ctx)
 
 
 def cleared(state: ConversationState) -> ConversationState:
@@ -198,6 +236,21 @@ def names_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     """Whether the text names somewhere in the district: then it is an answer to "where?"."""
     match = ctx.district.match_address(inbound.text)
     return bool(u.places or match.grids or match.community_code or match.street_code)
+
+
+def _mentioned(inbound: Inbound, u: Understanding, ctx: Context) -> list[PlaceGuess]:
+    """The places the text itself names: the NLU's (read from the whole message) and the registry's."""
+    guesses = (*u.places, *ctx.district.match_address(inbound.text).grids)
+    return [g for g in guesses if (g.mention or g.name) in inbound.text]
+
+
+def _names_area(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    match = ctx.district.match_address(inbound.text)
+    return bool(_mentioned(inbound, u, ctx) or match.community_code or match.street_code)
+
+
+def _is_current(draft: Draft, inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    return draft.grid_code is not None and any(g.grid_code == draft.grid_code for g in _mentioned(inbound, u, ctx))
 
 
 def _ranked(places: tuple[PlaceGuess, ...], ctx: Context) -> list[Candidate]:

@@ -27,7 +27,6 @@ TODO = "本网格未办结的诉求请点页面上方的“本网格待办”查
 PHOTO_KEPT = "图片收到了，会和这条巡查上报一起提交。"
 CANCELLED = "好的，这条巡查上报已取消，没有提交。"
 _MIN_START = 4  # meaningful characters: 「好的」 or 「在吗」 start no report
-_SHORT_PLACE = 15  # a short message naming a place at the summary moves the report; a longer one adds to it
 
 
 def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -157,10 +156,9 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return intake.ask_party(state, "好的。")
     if choice == "fix_topic":
         return intake.ask_topic(state, ctx)
-    moved = location.ADDRESS_FIX.search(inbound.text)
-    if moved or (len(inbound.text) <= _SHORT_PLACE and location.names_place(inbound, u, ctx)):
-        place = replace(inbound, text=moved.group(1)) if moved else inbound
-        return location.relocate(state, place, u, ctx)
+    moved = location.moved_to(state, inbound, u, ctx)
+    if moved is not None:
+        return location.relocate(state, moved, u, ctx)
     if _says_enough(inbound.text):
         more = replace(u, category=None, topic=None, places=())  # more words keep the report's reading and place
         return ask_summary(replace(state, draft=intake.absorb(state.draft, inbound.text, more)), ctx, "好的，已补充。\n")

@@ -20,7 +20,7 @@ from flows.texts import (
 from flows.understanding import Understanding
 from handlers.phones import mask_phone
 from handlers.status import Status
-from nlu.answers import read_answer, read_praise
+from nlu.answers import read_praise
 
 INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
@@ -148,12 +148,9 @@ def _correction(
     """"不对，地址是…", a new phone number, "不是纠纷，是…", "补充…": fix the draft and carry on."""
     draft = state.draft
     assert draft is not None
-    fixed_address = location.ADDRESS_FIX.search(text)
-    if fixed_address and state.step not in location.STEPS:
-        return location.relocate(state, replace(inbound, text=fixed_address.group(1)), u, ctx)
-    elsewhere = replace(inbound, text=read_answer(text).rest)
-    if _SAID_NO.match(normalise(text)) and elsewhere.text and location.names_place(elsewhere, u, ctx):
-        return location.relocate(state, elsewhere, u, ctx)  # 「不对，在和平新村」 after the bot named a place
+    moved = location.moved_to(state, inbound, u, ctx) if state.step not in location.STEPS else None
+    if moved is not None:
+        return location.relocate(state, moved, u, ctx)
     phone = contact.find_phone(text)
     if phone and state.step != contact.CONTACT:
         state = replace(state, draft=contact.with_phone(draft, phone))

@@ -3,13 +3,17 @@ hand back to it, corrections at any later step, and what an idle conversation do
 
 from datetime import timedelta
 
+import pytest
+
 from flows import contact, intake, location
 from flows.context import Outcome
 from flows.messages import Inbound
 from flows.router import step, with_resume
 from flows.state import ConversationState
 from handlers.case import Case
+from handlers.commands import FileCase
 from handlers.status import Status
+from tests.conversations.confirmations import reading
 from tests.conversations.kit import NOW, at_step, context, said, turn, understood
 
 IDLE = ConversationState()
@@ -86,6 +90,44 @@ def test_correcting_the_address_at_the_summary() -> None:
     out = turn(_summary(), "不对，地址是幸福路120号")
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"
     assert out.state.step == contact.SUMMARY and "幸福路120号" in said(out)
+
+
+@pytest.mark.parametrize("text", [
+    "地点不对，是在阳光花园", "地址错了，应该是阳光花园", "位置写错了 阳光花园", "不是幸福里，是阳光花园", "是阳光花园",
+    "阳光花园", "在阳光花园", "阳光花园门口",
+])
+def test_a_place_said_in_other_words_at_the_summary_moves_the_case_and_files_nothing(text: str) -> None:
+    out = turn(_summary(), text, u=reading(text))
+    assert not out.commands
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G03"
+    assert out.state.step == contact.SUMMARY and "地点：青禾街道幸福社区第3网格（阳光花园" in said(out)
+
+
+def test_the_place_already_taken_said_with_a_yes_confirms_and_a_place_only_said_to_be_wrong_is_asked_again() -> None:
+    assert any(isinstance(c, FileCase) for c in turn(_summary(), "对，就是幸福里小区", u=reading("对，就是幸福里小区")).commands)
+    out = turn(_summary(), "地点不对", u=reading("地点不对"))
+    assert out.state.step == location.ASK and out.state.draft is not None and out.state.draft.grid_code is None
+
+
+def test_a_statement_that_mentions_a_place_at_the_summary_does_not_move_it() -> None:
+    text = "阳光花园那边也有人半夜装修，一直吵"
+    out = turn(_summary(), text, u=reading(text))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G01"
+
+
+@pytest.mark.parametrize(("text", "files", "step"), [
+    ("阳光花园", False, contact.SUMMARY),
+    ("可以 提交吧", True, contact.SUBMITTED),
+    ("不用改了", False, contact.SUMMARY),
+    ("没问题", False, contact.SUMMARY),
+    ("地址填错了", False, location.ASK),
+])
+def test_the_edit_menu_takes_a_place_a_submit_or_nothing_to_change_in_words(text: str, files: bool, step: str) -> None:
+    menu = turn(_summary(), choice="edit").state
+    out = turn(menu, text, u=reading(text))
+    assert out.state.step == step and any(isinstance(c, FileCase) for c in out.commands) == files
+    if text == "阳光花园":
+        assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G03"
 
 
 def test_correcting_the_phone_and_the_category_at_the_summary() -> None:

@@ -155,7 +155,7 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
-    if u.intent == "other" and _adds_to_the_story(inbound.text):  # as 「补充…」 is, at any step (flows/router.py)
+    if u.intent in ("other", "give_location") and _adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
         return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")

@@ -5,14 +5,16 @@ answer it: who is on the other side, and only if that does not decide, what they
 import re
 from dataclasses import replace
 
+from flows import location
 from flows.choices import normalise, picked
-from flows.context import Context, Outcome, advance, ask, miss
+from flows.context import Context, Outcome, advance, ask, miss, repeat
 from flows.messages import Inbound
 from flows.parties import from_cues, read_ask, read_party, want_decides, want_disagrees
 from flows.state import Candidate, ConversationState, Draft
 from flows.texts import (ASK_OPTIONS, ASK_QUESTION, CATEGORY_NOUNS, CATEGORY_WORDS, DONT_KNOW, PARTY_OPTIONS,
                          PARTY_QUESTION, TOPIC_WORDS, category_plain, gist)
 from flows.understanding import Guess, Understanding
+from nlu.answers import read_answer
 from nlu.guide import ASKS, PARTIES, GuideRules
 
 DESCRIBE, CONFIRM_CLASS, PICK_TOPIC = "describe", "confirm_class", "pick_topic"
@@ -133,6 +135,10 @@ def ask_topic(state: ConversationState, ctx: Context, prefix: str = "") -> Outco
 
 
 def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    if state.step != DESCRIBE and picked(inbound, state.offered) is None:
+        ahead = _place_ahead(state, inbound, u, ctx)
+        if ahead is not None:
+            return ahead
     handler = {
         DESCRIBE: _on_describe,
         CONFIRM_CLASS: _on_confirm,
@@ -182,6 +188,20 @@ def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | No
         draft = replace(_draft(state), topic=chosen[0], topic_confidence=None, classification_confirmed=True)
         return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，改为由{chosen[0]}方面的部门办理。")
     return ask_topic(state, ctx, "好的，")
+
+
+def _place_ahead(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome | None:
+    """A place told before it is asked (「阳光花园」, or 「对，在幸福里小区」 at 「…对吗？」) joins the
+    description, where the location question will find it; the question on screen is still
+    answered by the yes, or asked again."""
+    answer = read_answer(inbound.text)
+    said = replace(inbound, text=answer.rest) if answer.kind == "yes" and state.step == CONFIRM_CLASS else inbound
+    if not said.text or not location.only_a_place(said, u, ctx):
+        return None
+    state = replace(state, draft=absorb(_draft(state), said.text, replace(u, category=None, topic=None)))
+    if said is not inbound:
+        return _on_confirm(state, inbound, u, ctx)
+    return repeat(state, "好的，地点记下了。")
 
 
 def _on_describe(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:

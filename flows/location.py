@@ -34,6 +34,7 @@ ADDRESS_FIX = re.compile(
 )
 _SAID_LAST = re.compile(r".*[是在]")  # 「幸福里是阳光花园」 (from 「不是幸福里，是阳光花园」): the place said last
 _AROUND_PLACE = 2  # characters beside a place name that still leave "only a place" (门口, 附近)
+_UNIT = re.compile(r"[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)")  # 「3栋2单元」 after the place
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
 _NO_PLACE = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得", "不想说", "不方便说", "不愿意说", "不愿说", "不留",
@@ -98,8 +99,9 @@ def only_a_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     """Whether the text is a place name and little else (「阳光花园」, 「在幸福路120号」, 「幸福里小区门口」):
     a statement that merely mentions one (「幸福里小区门口也堆满了」) tells more of the problem instead."""
     text = _CHATTER.sub("", inbound.text.strip()).strip(" ，,。.！!啊呀吧")
-    mentions = [len(g.mention or g.name) for g in _mentioned(replace(inbound, text=text), u, ctx)]
-    return bool(mentions) and len(text) - max(mentions) <= _AROUND_PLACE
+    mentions = [g.mention or g.name for g in _mentioned(replace(inbound, text=text), u, ctx)]
+    around = min((len(_UNIT.sub("", text.replace(m, "", 1))) for m in mentions), default=None)
+    return around is not None and around <= _AROUND_PLACE
 
 
 def relocate(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:

@@ -24,7 +24,9 @@ from nlu.answers import read_praise
 
 INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
-_CANCEL_INTAKE = ("取消", "不反映了", "不登记了", "算了", "不办了", "撤销")
+# Nothing but a way to call the intake off (「算了，不反映了」, 「我要取消」); 「不用取消」 and 「算了不清楚」 are not.
+_CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请)*(?:取消|撤销|算了|不反映了?|不登记了?|不想反映了?|不办了)+"
+                            r"(?:吧|了|啦|掉|这次|本次|反映|登记|一下)*$")
 _THANKS = ("谢谢", "感谢", "多谢")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
@@ -123,7 +125,7 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     threshold = ctx.config.intent_confidence
     text = inbound.text or inbound.choice or ""
     plain = normalise(text)
-    if state.in_intake and len(plain) <= 10 and any(w in plain for w in _CANCEL_INTAKE):
+    if state.in_intake and _CANCEL_INTAKE.match(plain):
         return Outcome(ConversationState()).prefixed(CANCELLED_DRAFT)
     if (asked := privacy.asked(text)) is not None:  # before the intents: 「查询我的信息」 is not a status query
         return privacy.on_request(asked, state, inbound, ctx)

@@ -81,9 +81,16 @@ def test_help_mid_intake_keeps_the_intake() -> None:
     assert "我可以帮您" in said(out) and out.state.step == contact.SUMMARY
 
 
-def test_cancelling_mid_intake_drops_the_draft() -> None:
-    out = turn(at_step(IDLE, location.ASK, class_done=True), "算了，不反映了")
+@pytest.mark.parametrize("text", ["算了，不反映了", "取消", "我要取消", "那就不登记了吧", "撤销这次反映", "算了算了"])
+def test_cancelling_mid_intake_drops_the_draft(text: str) -> None:
+    out = turn(at_step(IDLE, location.ASK, class_done=True), text)
     assert out.state == out.state.__class__(updated_at=out.state.updated_at) and "已取消" in said(out)
+
+
+@pytest.mark.parametrize("text", ["不用取消", "先别撤销", "算了不清楚", "不要取消，地址我再想想"])
+def test_a_cancel_word_that_is_negated_or_says_more_keeps_the_draft(text: str) -> None:
+    out = turn(at_step(IDLE, location.ASK, class_done=True), text)
+    assert out.state.draft is not None and "已取消" not in said(out)
 
 
 def test_correcting_the_address_at_the_summary() -> None:
@@ -94,7 +101,7 @@ def test_correcting_the_address_at_the_summary() -> None:
 
 @pytest.mark.parametrize("text", [
     "地点不对，是在阳光花园", "地址错了，应该是阳光花园", "位置写错了 阳光花园", "不是幸福里，是阳光花园", "是阳光花园",
-    "阳光花园", "在阳光花园", "阳光花园门口",
+    "阳光花园", "在阳光花园", "阳光花园门口", "阳光花园3栋2单元",
 ])
 def test_a_place_said_in_other_words_at_the_summary_moves_the_case_and_files_nothing(text: str) -> None:
     out = turn(_summary(), text, u=reading(text))
@@ -109,10 +116,11 @@ def test_the_place_already_taken_said_with_a_yes_confirms_and_a_place_only_said_
     assert out.state.step == location.ASK and out.state.draft is not None and out.state.draft.grid_code is None
 
 
-def test_a_statement_that_mentions_a_place_at_the_summary_does_not_move_it() -> None:
+def test_a_statement_that_mentions_a_place_at_the_summary_adds_to_the_story_and_keeps_the_place() -> None:
     text = "阳光花园那边也有人半夜装修，一直吵"
     out = turn(_summary(), text, u=reading(text))
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G01"
+    assert out.state.draft.parts[-1] == text and out.state.step == contact.SUMMARY
 
 
 @pytest.mark.parametrize(("text", "files", "step"), [
@@ -128,6 +136,24 @@ def test_the_edit_menu_takes_a_place_a_submit_or_nothing_to_change_in_words(text
     assert out.state.step == step and any(isinstance(c, FileCase) for c in out.commands) == files
     if text == "阳光花园":
         assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G03"
+
+
+def _asked_category() -> ConversationState:
+    state = at_step(IDLE, intake.CONFIRM_CLASS, category="dispute", topic="环境保护", category_confidence=0.7)
+    return intake.ask_classification(state, context()).state
+
+
+def test_a_place_told_with_the_yes_to_the_category_is_kept_for_the_location_question() -> None:
+    out = turn(_asked_category(), "对，在阳光花园", u=reading("对，在阳光花园"))
+    assert out.state.draft is not None and out.state.draft.classification_confirmed
+    assert out.state.draft.grid_code == "QH01-C01-G03" and "请告诉我问题发生在哪里" not in said(out)
+
+
+def test_a_place_told_instead_of_the_yes_is_kept_and_the_category_asked_again() -> None:
+    out = turn(_asked_category(), "阳光花园", u=reading("阳光花园"))
+    assert out.state.step == intake.CONFIRM_CLASS and said(out).startswith("好的，地点记下了。")
+    out = turn(out.state, "对", u=reading("对"))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G03"
 
 
 def test_correcting_the_phone_and_the_category_at_the_summary() -> None:

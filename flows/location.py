@@ -313,13 +313,14 @@ def _give_up(state: ConversationState, ctx: Context, why: str) -> Outcome:
 
 
 def ask_where(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
-    """The open question, with streets to choose from and a map button."""
+    """The open question, with streets to choose from and a map button; `prefix` (why the last answer
+    did not do) is said once, not again when the question comes back after an errand."""
     text = (
-        f"{prefix}请告诉我问题发生在哪里：小区名称、道路和门牌号都可以，也可以直接发送定位。\n"
+        "请告诉我问题发生在哪里：小区名称、道路和门牌号都可以，也可以直接发送定位。\n"
         "不清楚具体地址的话，可以先选所在街道："
     )
     streets = tuple((name, f"street:{code}") for code, name in ctx.district.streets.items())
-    return ask(state, ASK, text, (*streets, ("不清楚", UNKNOWN)), request_location=True)
+    return ask(state, ASK, text, (*streets, ("不清楚", UNKNOWN)), request_location=True, note=prefix)
 
 
 def _ask_confirm(state: ConversationState, ctx: Context, candidate: Candidate, lead: str) -> Outcome:

@@ -27,6 +27,7 @@ _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 # Nothing but a way to call the intake off (「算了，不反映了」, 「我要取消」); 「不用取消」 and 「算了不清楚」 are not.
 _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请)*(?:取消|撤销|算了|不反映了?|不登记了?|不想反映了?|不办了)+"
                             r"(?:吧|了|啦|掉|这次|本次|反映|登记|一下)*$")
+_ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 _THANKS = ("谢谢", "感谢", "多谢")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
@@ -164,11 +165,10 @@ def _correction(
     reclassified = intake.corrected(state, text, ctx)
     if reclassified is not None:
         return reclassified
-    if text.startswith("补充"):
-        more = text.removeprefix("补充").lstrip("一下：:，, ")
-        if more:
-            fixed = intake.absorb(draft, more, replace(u, category=None, topic=None))
-            return _carry_on(replace(state, draft=fixed), ctx, ADDED_TO_STORY)
+    more = _added(text)
+    if more:
+        fixed = intake.absorb(draft, more, replace(u, category=None, topic=None))
+        return _carry_on(replace(state, draft=fixed), ctx, ADDED_TO_STORY)
     return None
 
 
@@ -184,8 +184,9 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     threshold = ctx.config.intent_confidence
     if inbound.location is not None:
         return say(state, "收到您的位置。请先告诉我遇到了什么问题，我再帮您登记。")
-    if plain.startswith("补充"):
-        return cases.start_add_info(state, u, ctx, text.removeprefix("补充").lstrip("一下：:，, "))
+    more = _added(text)
+    if more is not None:
+        return cases.start_add_info(state, u, ctx, more)
     rating = cases.parse_rating(text) or u.rating
     if rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8):
         return cases.start_rating(state, u, ctx, rating, cases.after_score(text))
@@ -225,6 +226,12 @@ def _is_new_topic(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     names = ("ask_status", "help", "greet", "rate")
     asks_other = any(u.is_intent(name, ctx.config.intent_confidence) for name in names)
     return asks_other or bool(_NEW_TOPIC.search(normalise(inbound.text)))
+
+
+def _added(text: str) -> str | None:
+    """What 「补充…」 (「我要补充一下：…」, 「再补充一点，…」) adds, "" if nothing yet; None if it adds nothing."""
+    said = _ADD_MORE.match(text.strip())
+    return text.strip()[said.end():] if said else None
 
 
 def _only_thanks(plain: str) -> bool:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from nlu.normalize import normalize
-from nlu.place_words import PLACE_ENDS
+from nlu.place_words import PLACE_NAMED
 
 YES_WORDS = (
     "对", "对的", "对啊", "对呀", "对头", "没错", "没错儿", "正确", "是", "是的", "是啊", "是呀", "是滴", "就是", "就是它",
@@ -136,4 +136,4 @@ def describes_place(text: str) -> bool:
     is worth keeping for the person who assigns the grid. 「跟老板之间的」 or 「让他把钱结了」 is
     the resident talking about something else, not a place that was not found."""
     canon = _PLAIN_WORDS.sub("", normalize(text or ""))
-    return bool(PLACE_ENDS.search(canon) or _BEARINGS.search(canon) or any(c.isdigit() for c in canon))
+    return bool(PLACE_NAMED.search(canon) or _BEARINGS.search(canon) or any(c.isdigit() for c in canon))

@@ -44,12 +44,12 @@ def test_no_near_miss_confirms_anything(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["老水厂那边", "菜市场门口", "火星路", "幸福里3栋", "我家楼下", "学校后面那条小巷子",
-                                  "怡景居", "邻居家门口"])
+                                  "怡景居", "邻居家门口", "就在火星路上", "火星路88号"])
 def test_a_description_of_somewhere_is_a_place(text: str) -> None:
     assert describes_place(text)
 
 
 @pytest.mark.parametrize("text", ["跟老板之间的", "让他把钱结了", "他们一直不理我", "快点处理吧", "邻居", "我也不知道啊",
-                                  "城管不管"])
+                                  "城管不管", "路灯坏了", "楼梯扶手松了", "井盖也松了", "场面很乱", "道歉了也没用"])
 def test_talk_about_something_else_is_no_place(text: str) -> None:
     assert not describes_place(text)

@@ -163,8 +163,17 @@ def test_correcting_the_phone_and_the_category_at_the_summary() -> None:
     assert out.state.draft is not None and out.state.draft.category == "petition" and "类别：需要政府部门处理的信访事项" in said(out)
 
 
-def test_adding_to_the_description_mid_intake() -> None:
-    out = turn(at_step(IDLE, location.ASK, class_done=True), "补充一下，已经三个月了")
+def test_why_a_place_was_not_found_is_said_once_not_again_when_the_question_comes_back() -> None:
+    asked = location.ask_where(at_step(IDLE, location.ASK, class_done=True), context()).state
+    missed = turn(asked, "能不能快点")
+    assert "没有从“能不能快点”里看出是哪个地方" in said(missed)
+    out = turn(missed.state, "我要补充一下，晚上十点以后还在烤")
+    assert "已补充" in said(out) and "能不能快点" not in said(out) and "请告诉我问题发生在哪里" in said(out)
+
+
+@pytest.mark.parametrize("text", ["补充一下，已经三个月了", "我要补充一下：已经三个月了", "再补充一点，已经三个月了"])
+def test_adding_to_the_description_mid_intake(text: str) -> None:
+    out = turn(at_step(IDLE, location.ASK, class_done=True), text)
     assert out.state.draft is not None and out.state.draft.parts[-1] == "已经三个月了"
     assert out.state.step == location.ASK
 

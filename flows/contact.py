@@ -25,7 +25,7 @@ _DIGITS = re.compile(r"\d{5,}")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
 _SUBMIT = re.compile(r"提交|登记|上报|交吧|发吧")  # said at the edit menu: file as summed up
-_NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
+NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
 WRONG_NUMBER = "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。"
 
 
@@ -132,7 +132,7 @@ def _contact_answer(state: ConversationState, inbound: Inbound, u: Understanding
         return None
     if choice == "anonymous" or (choice is None and "匿名" in plain):
         return replace(draft, anonymous=True, phone=None, contact_done=True), f"好的，按匿名反映登记。{ANONYMOUS_EXPLAINED}"
-    if choice == "skip" or any(w in plain for w in _NO_PHONE) or (
+    if choice == "skip" or any(w in plain for w in NO_PHONE) or (
             state.step == CONTACT and u.is_intent("deny", ctx.config.intent_confidence)):
         return (replace(draft, anonymous=False, phone=None, contact_done=True),
                 "好的，不留电话也可以受理，办理进度会在这里通知您。")

@@ -13,6 +13,7 @@ from flows.context import Context, Outcome, advance, ask, miss
 from flows.district import AddressMatch, misspelt_around
 from flows.messages import Inbound, Reply
 from flows.state import Candidate, ConversationState, Draft
+from flows.texts import DONT_KNOW
 from flows.understanding import PlaceGuess, Understanding
 from nlu.answers import describes_place, read_answer, says_nothing
 
@@ -37,8 +38,7 @@ _AROUND_PLACE = 2  # characters beside a place name that still leave "only a pla
 _UNIT = re.compile(r"[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)")  # 「3栋2单元」 after the place
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
-_NO_PLACE = ("不知道", "不清楚", "不晓得", "忘了", "说不清", "不记得", "不想说", "不方便说", "不愿意说", "不愿说", "不留",
-             "保密", "不告诉")
+_NO_PLACE = (*DONT_KNOW, "忘了", "不记得", "不想说", "不方便说", "不愿意说", "不愿说", "不留", "保密", "不告诉")
 _PLAIN = 0.9  # a pure yes or no (nlu.answers) is no place name
 _CHATTER = re.compile(r"^(?:就是|就在|是在|在|是)|(?:啊|呀|吧|呢|嘛|哦)?[，,。.！!\s]*(?:我刚才|我已经|我之前|刚才|我刚|已经|之前)(?:都)?(?:说|讲)(?:过)?了.*$")
 

@@ -21,7 +21,7 @@ from flows.dialogue import Dialogue
 from flows.parties import read_party
 from flows.results import filed_text
 from flows.state import ConversationState, Draft
-from flows.texts import ANONYMOUS_EXPLAINED, CATEGORY_NOUNS, gist
+from flows.texts import ANONYMOUS_EXPLAINED, CATEGORY_NOUNS, DONT_KNOW, gist
 from flows.understanding import Understanding
 from handlers.errors import DomainError
 from nlu.guide import PARTIES
@@ -30,7 +30,7 @@ CHANNEL = "rasa"
 UNKNOWN = "unknown"
 FORM_SLOTS = ("complaint", "category", "street", "community", "grid", "phone")
 EXTRA_SLOTS = ("topic", "category_confidence", "topic_confidence", "address", "location_tries")
-_DONT_KNOW = ("不知道", "不清楚", "不晓得", "说不清", "unknown")
+_DONT_KNOW = (*DONT_KNOW, UNKNOWN)
 Slots = dict[str, Any]
 
 
@@ -117,7 +117,7 @@ class ValidatePetitionForm(FormValidationAction):
         if "匿名" in text or text == "anonymous":
             dispatcher.utter_message(text=ANONYMOUS_EXPLAINED)
             return {"phone": "anonymous"}
-        if any(w in text for w in ("不留", "不方便", "none")):
+        if any(w in text for w in (*contact.NO_PHONE, "none")):
             return {"phone": "none"}
         dispatcher.utter_message(text="这个号码好像不对：手机号是 11 位数字。也可以回复“匿名”或“不留”。")
         return {"phone": None}

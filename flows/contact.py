@@ -25,7 +25,10 @@ _DIGITS = re.compile(r"\d{5,}")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
 _SUBMIT = re.compile(r"提交|登记|上报|交吧|发吧")  # said at the edit menu: file as summed up
-NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了")
+NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了", "不用联系", "不要联系", "别联系", "不用打电话", "不要打电话",
+            "别打电话")
+# Anonymity asked for in the resident's words: 「我不想暴露身份」, 「别让物业知道是我反映的」.
+_ANONYMOUS = re.compile(r"匿名|不想暴露|不要暴露|不暴露|身份保密|保密身份|不留名|不留姓名|(?:不要|不想|别|不能)让.{0,8}知道")
 WRONG_NUMBER = "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。"
 
 
@@ -130,7 +133,7 @@ def _contact_answer(state: ConversationState, inbound: Inbound, u: Understanding
         return with_phone(draft, phone), f"好的，已记下电话 {mask_phone(phone)}。"
     if "匿名" in plain and ("什么" in plain or "意思" in plain or "?" in inbound.text or "？" in inbound.text):
         return None
-    if choice == "anonymous" or (choice is None and "匿名" in plain):
+    if choice == "anonymous" or (choice is None and _ANONYMOUS.search(plain)):
         return replace(draft, anonymous=True, phone=None, contact_done=True), f"好的，按匿名反映登记。{ANONYMOUS_EXPLAINED}"
     if choice == "skip" or any(w in plain for w in NO_PHONE) or (
             state.step == CONTACT and u.is_intent("deny", ctx.config.intent_confidence)):

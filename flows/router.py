@@ -28,10 +28,11 @@ _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请)*(?:取消|撤销|算了|不反映了?|不登记了?|不想反映了?|不办了)+"
                             r"(?:吧|了|啦|掉|这次|本次|反映|登记|一下)*$")
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
-_THANKS = ("谢谢", "感谢", "多谢")
+_THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
 _LONG = 15  # a longer "…到哪一步了" from someone with no case is a complaint about delay, at any step
+_PLAIN_STATUS = 0.8  # 「查询进度」, not 「咋还没人来修」 (nlu.intents): only that is a status question without a case
 _LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})
 _YES_NO = frozenset({intake.CONFIRM_CLASS, location.CONFIRM, contact.SUMMARY, cases.CANCEL_CONFIRM})
 _PLAIN_ANSWER = 0.9  # a pure yes or no (nlu.answers): 「不对，地址是…」 is left to the corrections
@@ -134,7 +135,7 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return say(state.unpaused(), "好的。")
     if u.is_intent("help", threshold):
         return say(state, HELP)
-    if u.is_intent("ask_status", threshold) and (len(plain) < _LONG or ctx.cases):
+    if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)
     if u.case_number and state.step not in cases.STEPS and not _names_errand(plain):
         return cases.show_status(state, u, ctx)
@@ -194,7 +195,7 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return cases.start_rating(state, u, ctx, None, "")
     if u.is_intent("cancel", threshold) or "撤销" in plain:
         return cases.start_cancel(state, u, ctx)
-    if u.is_intent("ask_status", threshold):
+    if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)
     praised = read_praise(text)
     if (praised is not None and len(plain) <= _LONG * 2 and not _only_thanks(plain)
@@ -228,6 +229,14 @@ def _is_new_topic(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     return asks_other or bool(_NEW_TOPIC.search(normalise(inbound.text)))
 
 
+def _asks_status(plain: str, u: Understanding, ctx: Context) -> bool:
+    """Any status question from a resident with a case; from one without, only a short plain one
+    (「查询进度」): 「路灯坏了怎么还没人修」 from someone with no case is a complaint about the delay."""
+    if not u.is_intent("ask_status", ctx.config.intent_confidence):
+        return False
+    return bool(ctx.cases) or (len(plain) < _LONG and u.is_intent("ask_status", _PLAIN_STATUS))
+
+
 def _added(text: str) -> str | None:
     """What 「补充…」 (「我要补充一下：…」, 「再补充一点，…」) adds, "" if nothing yet; None if it adds nothing."""
     said = _ADD_MORE.match(text.strip())
@@ -235,7 +244,7 @@ def _added(text: str) -> str | None:
 
 
 def _only_thanks(plain: str) -> bool:
-    return bool(plain) and not re.sub(r"谢谢|感谢|多谢|你|您|啦|了|啊|哈|的|们", "", plain)
+    return bool(plain) and not re.sub(r"谢谢|感谢|多谢|辛苦|麻烦|你|您|啦|了|啊|哈|的|们|大家", "", plain)
 
 
 def _names_errand(plain: str) -> bool:

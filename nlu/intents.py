@@ -16,9 +16,14 @@ INTENTS = ("affirm", "deny", "cancel", "ask_status", "give_location", "rate", "g
 
 _PUNCT = re.compile(r"[\s,.!?;:~，。！？；：、…“”\"'（）()]+")
 _CANCEL = re.compile(r"撤销|撤回|取消|不办了|不用办了|不需要了|不用了|算了|不要了|不想办了|不反映了|不投诉了")
-_STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(?:怎么样|哪)|查询|查一下|查下|有结果|有没有结果|"
-                     r"处理(?:得)?怎么样|什么时候(?:能)?(?:处理|解决|办好|回复)|有人管吗|状态|"
-                     r"(?:修|办|处理|解决|弄|管)(?:好|完)?了?(?:没有|没|吗|么)(?:呢|啊)?$|有没有人?(?:管|处理|回复|回音|消息)")
+_STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(?:怎么样|咋样|哪)|查询|查一下|查下|有结果|有没有结果|"
+                     r"处理(?:得)?(?:怎么样|咋样)|(?:咋|怎)样了|有人管吗|状态|我的(?:单子|工单|诉求)")
+# Asking after one's case in the words of a delay (「修了没有」, 「咋还没人来修」, 「啥时候来修」): a status
+# question from a resident with a case, a complaint about the delay from one without (flows/router.py).
+_DELAY = re.compile(r"(?:修|办|处理|解决|弄|管)(?:好|完)?了?(?:没有|没|吗|么)(?:呢|啊)?$|"
+                    r"(?:咋|怎么)还?没(?:有)?人?来?(?:修|管|处理|办|弄|回复|解决)|"
+                    r"(?:什么|啥)时候(?:能|才|来|会)*(?:修|处理|解决|办|弄|回复|管)|"
+                    r"有(?:回复|回音|消息|动静|结果)了?(?:没有?|吗)|有没有人?(?:管|处理|回复|回音|消息)")
 _RATING_WORDS = (  # most specific first: 不满意 before 满意
     (re.compile(r"非常不满意|很不满意|特别不满意|太差|极差|差评"), 1),
     (re.compile(r"不满意|不太满意|不怎么样"), 2),
@@ -55,6 +60,8 @@ def detect_intent(text: str) -> Intent:
         return Intent("cancel", 0.9 if len(bare) <= 20 else 0.7, number)
     if number or _STATUS.search(bare):
         return Intent("ask_status", 0.95 if number else 0.8, number)
+    if _DELAY.search(bare):
+        return Intent("ask_status", 0.65)
     rating = _rating(bare)
     if rating is not None:
         return Intent("rate", 0.9, None, rating)

@@ -1,6 +1,7 @@
 """The router: emergencies first, stale drafts dropped, errands that interrupt an intake and
 hand back to it, corrections at any later step, and what an idle conversation does."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -68,6 +69,20 @@ def test_a_long_status_question_mid_intake_is_answered_when_the_resident_has_a_c
     assert "MS-20261120-0001" in said(out) and out.state.step == location.ASK
     out = turn(asked, question, u=understood("ask_status"), ctx=context(()))
     assert "MS-20261120-0001" not in said(out) and "您还没有" not in said(out)
+
+
+@pytest.mark.parametrize("text", ["咋还没人来修", "办得咋样了", "有回复没", "啥时候来修啊", "我的单子", "我反映的路灯修了没有"])
+def test_asking_after_ones_case_in_everyday_words_shows_it_and_starts_no_intake(text: str) -> None:
+    case = Case(number="MS-20261120-0001", text="楼道灯坏了", channel="test", user_ref="resident-1",
+                status=Status.DISPATCHED)
+    out = turn(IDLE, text, u=reading(text), ctx=context((case,)))
+    assert "MS-20261120-0001" in said(out) and out.state.draft is None
+
+
+def test_a_complaint_about_delay_from_a_resident_without_a_case_is_taken_as_a_complaint() -> None:
+    out = turn(IDLE, "路灯坏了怎么还没人修", u=reading("路灯坏了怎么还没人修"), ctx=context(()))
+    assert out.state.draft is not None and "您还没有" not in said(out)
+    assert "您还没有在这里反映过问题" in said(turn(IDLE, "查询进度", u=reading("查询进度"), ctx=context(())))
 
 
 def test_a_question_asked_after_a_note_is_not_put_back_again() -> None:
@@ -156,6 +171,22 @@ def test_a_place_told_instead_of_the_yes_is_kept_and_the_category_asked_again() 
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G03"
 
 
+@pytest.mark.parametrize("text", ["我不想暴露身份", "能不能不要让物业知道是我反映的", "别让别人知道是我说的", "匿名吧"])
+def test_anonymity_asked_in_the_residents_words_at_the_summary(text: str) -> None:
+    state = replace(_summary(), draft=replace(_summary().draft, contact_done=False))
+    out = turn(state, text, u=reading(text))
+    assert out.state.draft is not None and out.state.draft.anonymous and "联系方式：匿名反映" in said(out)
+    assert text not in out.state.draft.parts
+
+
+@pytest.mark.parametrize("text", ["不用联系我", "不用打电话", "别打电话了"])
+def test_no_phone_said_in_the_residents_words_at_the_summary(text: str) -> None:
+    state = replace(_summary(), draft=replace(_summary().draft, contact_done=False))
+    out = turn(state, text, u=reading(text))
+    assert out.state.draft is not None and out.state.draft.contact_done and not out.state.draft.anonymous
+    assert out.state.step == contact.SUMMARY and "未留电话（进度在这里通知您）" in said(out)
+
+
 def test_correcting_the_phone_and_the_category_at_the_summary() -> None:
     out = turn(_summary(), "电话改成13912345678")
     assert out.state.draft is not None and out.state.draft.phone == "13912345678"
@@ -187,6 +218,7 @@ def test_a_correction_at_the_contact_step_is_a_phone_answer_not_a_fix() -> None:
 def test_idle_greeting_thanks_location_and_gibberish() -> None:
     assert "民声诉求受理助手" in said(turn(IDLE, "你好", u=understood("greet")))
     assert "不客气" in said(turn(IDLE, "谢谢"))
+    assert "不客气" in said(turn(IDLE, "辛苦你们了")) and "不客气" in said(turn(IDLE, "麻烦大家了"))
     assert "请先告诉我遇到了什么问题" in said(turn(IDLE, location=(28.24, 112.903)))
     assert "没太明白" in said(turn(IDLE, "？"))
 

@@ -56,7 +56,8 @@ def test_not_emergencies(text):
     ("撤销", "cancel"), ("不办了", "cancel"), ("算了算了", "cancel"),
     ("我反映的事进度怎么样了", "ask_status"), ("查询一下", "ask_status"), ("我反映的路灯修了没有", "ask_status"),
     ("路灯修好了吗", "ask_status"), ("我那个事办了没", "ask_status"), ("有没有人处理啊", "ask_status"),
-    ("物业说修了没有用，还是漏水", "other"), ("谢谢，已经修好了", "other"),
+    ("物业说修了没有用，还是漏水", "other"), ("谢谢，已经修好了", "other"), ("咋还没人来修", "ask_status"),
+    ("办得咋样了", "ask_status"), ("有回复没", "ask_status"), ("啥时候来修啊", "ask_status"), ("我的单子", "ask_status"),
     ("你好", "greet"), ("怎么用", "help"), ("青禾路128号", "give_location"),
     ("楼下着火了", "emergency"), ("物业乱收费我要投诉", "other"), ("", "other"), ("😀", "other"),
 ])

@@ -24,6 +24,10 @@ _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a mes
 _DIGITS = re.compile(r"\d{5,}")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
+# The edit menu's fields in the words residents use for them.
+_FIELD_WORDS = {"描述": "text", "内容": "text", "问题": "text", "分类": "category", "部门": "topic", "地址": "location",
+                "位置": "location", "地方": "location", "电话": "contact", "手机": "contact", "手机号": "contact",
+                "号码": "contact", "电话号码": "contact"}
 _SUBMIT = re.compile(r"提交|登记|上报|交吧|发吧")  # said at the edit menu: file as summed up
 NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了", "不用联系", "不要联系", "别联系", "不用打电话", "不要打电话",
             "别打电话")
@@ -158,7 +162,7 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
-    if u.intent in ("other", "give_location") and _adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
+    if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
         return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
@@ -169,7 +173,7 @@ def _submitted(state: ConversationState, inbound: Inbound, ctx: Context) -> Outc
     return Outcome(replace(state, step=SUBMITTED, offered=(), question=""), (), (command,))
 
 
-def _adds_to_the_story(text: str) -> bool:
+def adds_to_the_story(text: str) -> bool:
     """A statement of some length at the summary tells more of the problem (「他家还在楼道堆东西」,
     「想让他别再半夜装修」): residents add what they forgot when they see it summed up. A question
     is not: it gets the summary's usual 「没太明白」."""
@@ -199,6 +203,8 @@ def _on_edit(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
         return location.ask_where(location.cleared(state), ctx)
     if choice == "contact":
         return ask_contact(replace(state, draft=replace(draft, contact_done=False, phone=None, anonymous=False)))
+    if choice is None and (field := _FIELD_WORDS.get(normalise(inbound.text).removeprefix("改").removeprefix("修改"))):
+        return _on_edit(state, replace(inbound, choice=field), u, ctx)  # 「地址」, 「改电话」: the field in other words
     threshold = ctx.config.intent_confidence
     if u.is_intent("affirm", threshold) and _SUBMIT.search(normalise(inbound.text)):
         return _submitted(state, inbound, ctx)  # 「可以 提交吧」: nothing to change after all

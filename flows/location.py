@@ -36,6 +36,7 @@ ADDRESS_FIX = re.compile(
 _SAID_LAST = re.compile(r".*[是在]")  # 「幸福里是阳光花园」 (from 「不是幸福里，是阳光花园」): the place said last
 _AROUND_PLACE = 2  # characters beside a place name that still leave "only a place" (门口, 附近)
 _UNIT = re.compile(r"[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)")  # 「3栋2单元」 after the place
+_SENTENCE = 8  # Chinese characters from which words that name no place are a sentence about the problem
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
 _NO_PLACE = (*DONT_KNOW, "忘了", "不记得", "不想说", "不方便说", "不愿意说", "不愿说", "不留", "保密", "不告诉")
@@ -232,6 +233,14 @@ def _narrow(state: ConversationState, ctx: Context, found: _Found) -> Outcome | 
     if found.street_code:
         return _ask_community(replace(state, draft=replace(draft, street_code=found.street_code)), ctx)
     return None
+
+
+def off_the_place(text: str) -> bool:
+    """A sentence at the place question that describes no place and does not say it is unknown or
+    secret (「晚上特别黑 老人都摔了」): the resident telling more of the problem, not a failed answer.
+    A fragment (「跟老板之间的」) is still asked about."""
+    plain = normalise(text)
+    return han_count(plain) >= _SENTENCE and not describes_place(text) and not any(w in plain for w in _NO_PLACE)
 
 
 def names_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:

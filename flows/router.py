@@ -25,8 +25,8 @@ from nlu.answers import read_praise
 INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 # Nothing but a way to call the intake off (「算了，不反映了」, 「我要取消」); 「不用取消」 and 「算了不清楚」 are not.
-_CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请)*(?:取消|撤销|算了|不反映了?|不登记了?|不想反映了?|不办了)+"
-                            r"(?:吧|了|啦|掉|这次|本次|反映|登记|一下)*$")
+_CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请)*(?:取消|撤销|算了|不反映了?|不登记了?|不想反映了?|不办了|"
+                            r"不弄了|不搞了)+(?:吧|了|啦|掉|这次|本次|反映|登记|一下|谢谢|谢了)*$")
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
@@ -100,6 +100,7 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         errand = _errand(state, inbound, u, ctx)
         if errand is not None:
             return errand
+    state = _phone_in_passing(state, inbound, u)
     if state.step in intake.STEPS:
         return intake.on_turn(state, inbound, u, ctx)
     if state.step in location.STEPS or (inbound.location is not None and state.step in contact.STEPS):
@@ -166,11 +167,21 @@ def _correction(
     reclassified = intake.corrected(state, text, ctx)
     if reclassified is not None:
         return reclassified
-    more = _added(text)
+    more = _added(text) or (text if state.step in location.STEPS and location.off_the_place(text)
+                            and contact.adds_to_the_story(text) else None)
     if more:
         fixed = intake.absorb(draft, more, replace(u, category=None, topic=None))
         return _carry_on(replace(state, draft=fixed), ctx, ADDED_TO_STORY)
     return None
+
+
+def _phone_in_passing(state: ConversationState, inbound: Inbound, u: Understanding) -> ConversationState:
+    """A number given along with another answer (「阳光花园 我手机139…」) is kept, so the summary
+    shows it; at the phone question it is that step's own answer."""
+    if not state.in_intake or state.draft is None or state.step == contact.CONTACT:
+        return state
+    phone = (u.phones[0] if u.phones else None) or contact.find_phone(inbound.text)
+    return replace(state, draft=contact.with_phone(state.draft, phone)) if phone else state
 
 
 def _carry_on(state: ConversationState, ctx: Context, note: str) -> Outcome:

@@ -96,7 +96,8 @@ def test_help_mid_intake_keeps_the_intake() -> None:
     assert "我可以帮您" in said(out) and out.state.step == contact.SUMMARY
 
 
-@pytest.mark.parametrize("text", ["算了，不反映了", "取消", "我要取消", "那就不登记了吧", "撤销这次反映", "算了算了"])
+@pytest.mark.parametrize("text", ["算了，不反映了", "取消", "我要取消", "那就不登记了吧", "撤销这次反映", "算了算了",
+                                  "不反映了 谢谢", "算了不弄了"])
 def test_cancelling_mid_intake_drops_the_draft(text: str) -> None:
     out = turn(at_step(IDLE, location.ASK, class_done=True), text)
     assert out.state == out.state.__class__(updated_at=out.state.updated_at) and "已取消" in said(out)
@@ -144,6 +145,10 @@ def test_a_statement_that_mentions_a_place_at_the_summary_adds_to_the_story_and_
     ("不用改了", False, contact.SUMMARY),
     ("没问题", False, contact.SUMMARY),
     ("地址填错了", False, location.ASK),
+    ("改地址", False, location.ASK),
+    ("位置", False, location.ASK),
+    ("手机号", False, contact.CONTACT),
+    ("修改描述", False, intake.DESCRIBE),
 ])
 def test_the_edit_menu_takes_a_place_a_submit_or_nothing_to_change_in_words(text: str, files: bool, step: str) -> None:
     menu = turn(_summary(), choice="edit").state
@@ -177,6 +182,22 @@ def test_anonymity_asked_in_the_residents_words_at_the_summary(text: str) -> Non
     out = turn(state, text, u=reading(text))
     assert out.state.draft is not None and out.state.draft.anonymous and "联系方式：匿名反映" in said(out)
     assert text not in out.state.draft.parts
+
+
+def test_more_of_the_problem_told_at_the_place_question_is_kept_and_costs_no_try() -> None:
+    asked = location.ask_where(at_step(IDLE, location.ASK, class_done=True), context()).state
+    out = turn(asked, "晚上特别黑 老人都摔了", u=reading("晚上特别黑 老人都摔了"))
+    assert out.state.draft is not None and out.state.draft.parts[-1] == "晚上特别黑 老人都摔了"
+    assert out.state.step == location.ASK and out.state.draft.location_tries == 0 and "已补充" in said(out)
+    unknown = turn(asked, "具体在哪我也不知道", u=reading("具体在哪我也不知道"))
+    assert unknown.state.draft is not None and "具体在哪我也不知道" not in unknown.state.draft.parts
+
+
+def test_a_phone_given_along_with_the_place_is_kept() -> None:
+    asked = location.ask_where(at_step(IDLE, location.ASK, class_done=True), context()).state
+    out = turn(asked, "阳光花园 我手机13912345678", u=reading("阳光花园 我手机13912345678"))
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G03"
+    assert out.state.draft.phone == "13912345678" and "联系方式：139****5678" in said(out)
 
 
 @pytest.mark.parametrize("text", ["不用联系我", "不用打电话", "别打电话了"])

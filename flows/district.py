@@ -15,6 +15,8 @@ from handlers.directory import Department, Grid, Place
 
 _HOUSE_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,8}?(?:大道|路|街|巷))\s*(\d{1,5})\s*号?")
 _FUZZY_MIN = 90
+_ONE_ROAD = 0.9  # a road that lies in one grid places the problem there
+_ROAD_SECTION = 0.5  # one section of a longer road: offered as a choice, or asked for a house number
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class DistrictMap:
         numbered = self._by_house_number(text)
         if numbered:
             return AddressMatch(numbered)
-        named = self._by_name(text)
+        named = self._by_name(text) or self._by_road(text)
         if named:
             return AddressMatch(named)
         for code, (name, street) in self.communities.items():
@@ -125,6 +127,18 @@ class DistrictMap:
                     said = f"{place.road or place.name}{number}号"
                     return (PlaceGuess(place.grid_code, said, 1.0, match.group(0)),)
         return ()
+
+    def _by_road(self, text: str) -> tuple[PlaceGuess, ...]:
+        """A road named without a house number: each grid it runs through, a weak guess when there
+        are several (「青禾大道」 is not 青禾街道, whose name it starts with: it runs through two streets)."""
+        roads: dict[str, set[str]] = {}
+        for p in self.places:
+            if p.kind == "道路" and (p.road or p.name) in text:
+                roads.setdefault(p.grid_code, set()).add(p.road or p.name)
+        most = max(map(len, roads.values()), default=0)
+        grids = {code: "".join(sorted(named)) for code, named in roads.items() if len(named) == most}  # a crossing
+        score = _ONE_ROAD if len(grids) == 1 else _ROAD_SECTION
+        return tuple(PlaceGuess(code, road, score, road) for code, road in grids.items())
 
     def _by_name(self, text: str) -> tuple[PlaceGuess, ...]:
         found: dict[str, PlaceGuess] = {}

@@ -1,6 +1,8 @@
 """Locating a complaint in the sample district: typed addresses, place names, map points."""
 
-from tests.conversations.kit import sample_district
+from flows import location
+from flows.state import ConversationState
+from tests.conversations.kit import at_step, context, sample_district, said, turn
 
 
 def test_road_and_house_number_pick_the_grid_whose_segment_holds_it() -> None:
@@ -17,6 +19,20 @@ def test_a_place_name_or_alias_finds_its_grid() -> None:
 def test_a_shared_short_name_yields_every_grid_it_may_mean() -> None:
     codes = {p.grid_code for p in sample_district().match_address("东方花园").grids}
     assert codes == {"QH01-C03-G01", "QH01-C04-G01"}
+
+
+def test_a_road_without_a_number_is_each_grid_it_runs_through_not_the_street_its_name_starts_like() -> None:
+    long_road = sample_district().match_address("青禾大道上")
+    assert long_road.street_code is None and len(long_road.grids) == 9
+    assert {g.grid_code[:4] for g in long_road.grids} == {"QH01", "QH02"} and max(g.score for g in long_road.grids) < 0.8
+    crossing = sample_district().match_address("幸福路文昌街路口").grids
+    assert [g.grid_code for g in crossing] == ["QH01-C01-G02"] and crossing[0].score >= 0.9
+
+
+def test_a_long_road_alone_is_asked_about_at_the_place_question() -> None:
+    asked = location.ask_where(at_step(ConversationState(), location.ASK, class_done=True), context()).state
+    out = turn(asked, "青禾大道")
+    assert "“青禾大道”范围比较大" in said(out) and "在青禾街道的哪个社区" not in said(out)
 
 
 def test_a_community_or_street_alone_narrows_without_guessing_the_grid() -> None:

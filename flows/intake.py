@@ -9,7 +9,7 @@ from flows import location
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss, repeat
 from flows.messages import Inbound
-from flows.parties import from_cues, read_ask, read_party, want_decides, want_disagrees
+from flows.parties import affirmed, from_cues, read_ask, read_party, want_decides, want_disagrees
 from flows.state import Candidate, ConversationState, Draft
 from flows.texts import (ASK_OPTIONS, ASK_QUESTION, CATEGORY_NOUNS, CATEGORY_WORDS, DONT_KNOW, PARTY_OPTIONS,
                          PARTY_QUESTION, TOPIC_WORDS, category_plain, gist)
@@ -165,6 +165,15 @@ def category_named(text: str, guide: GuideRules | None = None) -> str | None:
     return (guide or GuideRules()).implied(party) if party else None
 
 
+def _corrects_the_party(text: str) -> bool:
+    """「不是邻居 是个店」, 「是店 不是人」: the other side corrected, with no category or topic named (those
+    are read as such: 「不对，这是信访」, 「不是环保吧，是邻居之间的事」, 「管的部门不对」)."""
+    said = affirmed(text)  # 「不是邻居」 denies the side; its 邻居 names no topic here
+    names_category = any(w in said for words in CATEGORY_WORDS.values() for w in words)
+    return (bool(_NEGATED.search(normalise(text))) and read_party(text) is not None and not names_category
+            and not _names_topic(said) and not _TOPIC_WRONG.search(said))
+
+
 def _names_topic(text: str) -> bool:
     return any(w in text for words in TOPIC_WORDS.values() for w in words)
 
@@ -218,6 +227,8 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_party(state, "好的。")
     if choice == "fix_topic":
         return ask_topic(state, ctx)
+    if _corrects_the_party(inbound.text):
+        return _on_party(state, inbound, u, ctx)  # as if the party question had been asked
     named = category_named(inbound.text, ctx.config.guide)
     if named is not None:
         return ask_classification(_set_category(state, named), ctx, "好的。")

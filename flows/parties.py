@@ -86,11 +86,16 @@ def _read(text: str, vocabulary: dict[str, tuple[str, ...]]) -> str | None:
     plain = normalise(text)
     if not plain or len(plain) > _ANSWER_LIMIT:
         return None
-    plain = _DENIED.sub("|", plain)  # 「不是邻居，是物业」: the denied clause drops out
+    plain = affirmed(plain)
     found = _labels(plain, vocabulary)
     if len(found) > 1 and vocabulary is PARTY_WORDS:
         found = _labels(_without(plain, _WEAK), vocabulary)
     return found.pop() if len(found) == 1 else None
+
+
+def affirmed(text: str) -> str:
+    """The text without the clauses that deny a side: 「不是邻居，是物业」 names the company only."""
+    return _DENIED.sub("|", normalise(text))
 
 
 def _without(plain: str, words: tuple[str, ...]) -> str:

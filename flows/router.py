@@ -28,6 +28,8 @@ _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请)*(?:取消|撤销|算了|不反映了?|不登记了?|不想反映了?|不办了|"
                             r"不弄了|不搞了)+(?:吧|了|啦|掉|这次|本次|反映|登记|一下|谢谢|谢了)*$")
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
+# The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
+_SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
@@ -214,6 +216,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return cases.start_rating(state, u, ctx, praised, text)  # 「挺好的 修得很快 谢谢」 after 办结
     if _only_thanks(plain) or (any(w in plain for w in _THANKS) and len(plain) <= 8):
         return say(state, "不客气！有需要随时找我。")
+    if _SOLVED.search(plain) and len(plain) <= _LONG + 5 and any(c.status in cases.CANCELLABLE for c in ctx.cases):
+        return cases.start_cancel(state, u, ctx)  # 「灯已经好了 不用来了」: withdraw it, asked first
     if len(_MEANINGFUL.findall(text)) >= _MIN_START and not (u.is_intent("affirm") or u.is_intent("deny")):
         return intake.start(state, inbound, u, ctx)
     if u.is_intent("affirm") or u.is_intent("deny"):

@@ -7,6 +7,7 @@ from flows.state import ConversationState
 from handlers.case import Case
 from handlers.commands import AddInfo, CancelCase, RateCase
 from handlers.status import Status
+from tests.conversations.confirmations import reading
 from tests.conversations.kit import context, said, turn, understood, values
 
 IDLE = ConversationState()
@@ -119,3 +120,19 @@ def test_a_new_complaint_while_a_status_is_on_screen_starts_an_intake() -> None:
     text = "小区门口的垃圾桶三天没人清理了"
     out = turn(detail.state, text, u=understood(category="service", topic="城乡建设"), ctx=ctx)
     assert out.state.in_intake and out.state.step == "confirm_class"
+
+
+def test_a_problem_that_went_away_offers_to_withdraw_the_open_case_and_files_nothing_new() -> None:
+    for text in ("灯已经好了 不用来了", "那个事不用管了 物业已经修好了"):
+        out = turn(IDLE, text, u=reading(text), ctx=context((DISPATCHED,)))
+        assert out.state.step == cases.CANCEL_CONFIRM and "确定要撤销诉求 MS-20261127-0001" in said(out)
+        assert out.state.draft is None
+
+
+def test_broken_again_after_the_resolution_is_a_low_rating_with_the_residents_words() -> None:
+    """A low rating reopens the case (conversation 44), instead of a new intake for the same lamp."""
+    for text in ("灯是换了 可是第二天又坏了", "灯是修了 但是没两天又不亮了"):
+        out = turn(IDLE, text, u=reading(text), ctx=context((RESOLVED,)))
+        (rated,) = out.commands
+        assert isinstance(rated, RateCase) and rated.rating <= 2 and rated.comment == text
+        assert out.state.draft is None

@@ -169,6 +169,13 @@ def test_a_place_told_with_the_yes_to_the_category_is_kept_for_the_location_ques
     assert out.state.draft.grid_code == "QH01-C01-G03" and "请告诉我问题发生在哪里" not in said(out)
 
 
+@pytest.mark.parametrize("text", ["不是邻居 是个店", "是店 不是人", "不是楼下 是隔壁那栋的店"])
+def test_the_other_side_corrected_at_the_category_question_is_taken(text: str) -> None:
+    out = turn(_asked_category(), text, u=reading(text))
+    assert out.state.draft is not None and out.state.draft.party == "company"
+    assert "公司、物业或商家" in said(out) and out.state.step != intake.CONFIRM_CLASS
+
+
 def test_a_place_told_instead_of_the_yes_is_kept_and_the_category_asked_again() -> None:
     out = turn(_asked_category(), "阳光花园", u=reading("阳光花园"))
     assert out.state.step == intake.CONFIRM_CLASS and said(out).startswith("好的，地点记下了。")

@@ -10,10 +10,10 @@ from dataclasses import replace
 
 from flows import intake, location
 from flows.choices import han_count, normalise, picked
-from flows.context import Context, Outcome, advance, ask, miss
+from flows.context import Context, Outcome, advance, ask, called_off, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
-from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, CANCELLED_DRAFT, category_plain
+from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, category_plain
 from flows.understanding import Understanding
 from handlers.commands import FileCase
 from handlers.phones import SEPARATORS, SHAPE, mask_phone, phone_digits
@@ -151,7 +151,7 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if choice == "submit" or (choice is None and u.is_intent("affirm", ctx.config.intent_confidence)):
         return _submitted(state, inbound, ctx)
     if choice == "cancel":
-        return Outcome(ConversationState()).prefixed(CANCELLED_DRAFT)
+        return called_off(state)
     answered = _contact_answer(state, inbound, u, ctx)
     if answered is not None:
         draft, note = answered

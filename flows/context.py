@@ -9,7 +9,7 @@ from flows.choices import as_choices
 from flows.district import DistrictMap
 from flows.messages import Reply
 from flows.state import ConversationState
-from flows.texts import ANOTHER_WAY, NOT_UNDERSTOOD, PERSON
+from flows.texts import ANOTHER_WAY, CANCELLED_DRAFT, NOT_UNDERSTOOD, PERSON
 from handlers.case import Case
 from handlers.commands import Command
 from nlu.guide import GuideRules
@@ -132,6 +132,12 @@ def repeat(state: ConversationState, *texts: str) -> Outcome:
 def advance(state: ConversationState, *texts: str) -> Outcome:
     """This answer is settled: the router asks whatever the draft still lacks next."""
     return say(replace(state, step=ADVANCE, offered=()), *texts)
+
+
+def called_off(state: ConversationState) -> Outcome:
+    """The intake called off: nothing is filed, and the draft is kept for one more turn so that a
+    resident who pressed 取消 by mistake (「点错了」) gets it back."""
+    return Outcome(ConversationState(dropped=state.draft)).prefixed(CANCELLED_DRAFT)
 
 
 def say(state: ConversationState, *texts: str) -> Outcome:

@@ -11,11 +11,11 @@ from dataclasses import replace
 
 from flows import cases, contact, intake, location, patrol, privacy
 from flows.choices import as_choices, normalise, picked
-from flows.context import ADVANCE, Context, Outcome, ask, repeat, say
+from flows.context import ADVANCE, Context, Outcome, ask, called_off, repeat, say
 from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
 from flows.texts import (
-    ADDED_TO_STORY, CANCELLED_DRAFT, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESUME,
+    ADDED_TO_STORY, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESTORED_DRAFT, RESUME,
 )
 from flows.understanding import Understanding
 from handlers.phones import mask_phone
@@ -30,6 +30,8 @@ _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
+# Right after calling an intake off: it was a mistake (「点错了」, 「不取消了」, 「还是提交吧」).
+_UNDO = re.compile(r"点错|按错|误点|不取消|别取消|不要取消|恢复|还是要?(?:提交|反映|登记)|要提交")
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
@@ -51,10 +53,12 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
             hours = round(ctx.config.draft_ttl_minutes / 60, 1)
             notes.append(f"您之前开始的反映超过 {hours:g} 小时没有完成，已自动作废（没有提交）。")
         state = ConversationState()
-    if u.emergency is not None and state.in_intake and state.step not in intake.STEPS:
+    if state.dropped is not None and _UNDO.search(normalise(inbound.text)):
+        outcome = next_question(ConversationState(draft=state.dropped), ctx).prefixed(RESTORED_DRAFT)
+    elif u.emergency is not None and state.in_intake and state.step not in intake.STEPS:
         outcome = repeat(state, "处理好紧急情况后，我们可以接着登记。")
     else:
-        outcome = _dispatch(state, inbound, u, ctx)
+        outcome = _dispatch(replace(state, dropped=None), inbound, u, ctx)
     if outcome.state.step == ADVANCE:
         ask_next = patrol.next_question if inbound.reporter is not None else next_question
         outcome = outcome.then(ask_next(outcome.state, ctx))
@@ -131,7 +135,7 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     text = inbound.text or inbound.choice or ""
     plain = normalise(text)
     if state.in_intake and _CANCEL_INTAKE.match(plain):
-        return Outcome(ConversationState()).prefixed(CANCELLED_DRAFT)
+        return called_off(state)
     if (asked := privacy.asked(text)) is not None:  # before the intents: 「查询我的信息」 is not a status query
         return privacy.on_request(asked, state, inbound, ctx)
     if state.step in cases.STEPS and u.is_intent("cancel", threshold):

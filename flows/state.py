@@ -73,6 +73,7 @@ class ConversationState:
     paused: dict[str, Any] | None = None
     misses: int = 0
     updated_at: str | None = None
+    dropped: Draft | None = None  # the intake called off last turn, kept so that 「点错了」 can bring it back
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -84,8 +85,9 @@ class ConversationState:
             return cls()
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        if values.get("draft") is not None:
-            values["draft"] = _draft(values["draft"])
+        for kept in ("draft", "dropped"):
+            if values.get(kept) is not None:
+                values[kept] = _draft(values[kept])
         values["offered"] = tuple((str(label), str(value)) for label, value in values.get("offered", ()))
         return cls(**values)
 

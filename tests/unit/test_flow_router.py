@@ -100,7 +100,23 @@ def test_help_mid_intake_keeps_the_intake() -> None:
                                   "不反映了 谢谢", "算了不弄了"])
 def test_cancelling_mid_intake_drops_the_draft(text: str) -> None:
     out = turn(at_step(IDLE, location.ASK, class_done=True), text)
-    assert out.state == out.state.__class__(updated_at=out.state.updated_at) and "已取消" in said(out)
+    assert out.state.draft is None and out.state.step == IDLE.step and not out.commands and "已取消" in said(out)
+
+
+@pytest.mark.parametrize("undo", ["点错了 我要提交", "恢复", "刚才那个不取消了", "还是提交吧"])
+def test_an_intake_called_off_by_mistake_comes_back_right_after(undo: str) -> None:
+    cancelled = turn(_summary(), choice="cancel")
+    assert cancelled.state.draft is None and "回复“恢复”就能找回" in said(cancelled)
+    stored = ConversationState.from_dict(cancelled.state.to_dict())  # as the conversation store keeps it
+    back = turn(stored, undo, u=reading(undo))
+    assert back.state.step == contact.SUMMARY and back.state.draft == _summary().draft and back.state.dropped is None
+    assert said(back).startswith("好的，刚才的反映已恢复")
+
+
+def test_only_the_next_turn_can_bring_a_called_off_intake_back() -> None:
+    cancelled = turn(at_step(IDLE, location.ASK, class_done=True), "算了，不反映了")
+    later = turn(cancelled.state, "你好", u=understood("greet"))
+    assert later.state.dropped is None and turn(later.state, "恢复").state.draft is None
 
 
 @pytest.mark.parametrize("text", ["不用取消", "先别撤销", "算了不清楚", "不要取消，地址我再想想"])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from flows import intake
 from flows.context import UNREAD_CASES, CasesNeeded, Context, DialogueConfig
 from flows.district import DistrictMap
 from flows.messages import Choice, Inbound, Reply
@@ -95,6 +96,9 @@ class Dialogue:
         before = ConversationState.from_dict(claim.state)
         said = inbound.text or inbound.choice or ""
         understanding = await self._understand(said)
+        if before.step == intake.DESCRIBE and before.draft is not None and before.draft.parts:
+            story = await self._understand(f"{before.draft.text}\n{said}")  # asked for more: the story read whole
+            understanding = replace(understanding, category=story.category, topic=story.topic)
         ctx = Context(self.district, self.config, now, UNREAD_CASES, self.time_limits)
         outcome, ctx = await self._with_cases(inbound, ctx, lambda c: step(before, inbound, understanding, c))
         state, replies = outcome.state, list(outcome.replies)

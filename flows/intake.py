@@ -27,6 +27,7 @@ _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
 _NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
 _DENIED_CLAUSE = re.compile(r"不是[^，,。；;]*")
+_DENIED_THING = re.compile(r"不是([^是]{2,8}?)(?=是|$)")  # 「不是路灯是…」 (normalised: no marks or spaces)
 _CATEGORY_WRONG = re.compile(r"(?:类别|分类|类型|性质)")
 _TOPIC_WRONG = re.compile(r"(?:方面|部门|领域|归口|管的|来管)")
 
@@ -172,6 +173,16 @@ def _corrects_the_party(text: str) -> bool:
     names_category = any(w in said for words in CATEGORY_WORDS.values() for w in words)
     return (bool(_NEGATED.search(normalise(text))) and read_party(text) is not None and not names_category
             and not _names_topic(said) and not _TOPIC_WRONG.search(said))
+
+
+def corrects_the_story(draft: Draft, text: str) -> bool:
+    """「不是路灯 是小区监控坏了」: a thing the description named is denied, not a category, topic or
+    side; the correction belongs in the description, and the category stands."""
+    for denied in _DENIED_THING.findall(normalise(text)):
+        names_category = any(w in denied for words in CATEGORY_WORDS.values() for w in words)
+        if denied in draft.text and not names_category and not _names_topic(denied) and read_party(denied) is None:
+            return True
+    return False
 
 
 def _names_topic(text: str) -> bool:

@@ -231,6 +231,13 @@ def test_no_phone_said_in_the_residents_words_at_the_summary(text: str) -> None:
     assert out.state.step == contact.SUMMARY and "未留电话（进度在这里通知您）" in said(out)
 
 
+def test_a_thing_the_description_named_corrected_joins_the_description_and_the_category_stands() -> None:
+    text = "不对不对 不是装修 是天天跺脚"
+    out = turn(_summary(), text, u=reading(text))
+    assert out.state.draft is not None and out.state.draft.parts[-1] == text
+    assert out.state.draft.category == "dispute" and "类别已更正" not in said(out) and "已把您的更正补充" in said(out)
+
+
 def test_correcting_the_phone_and_the_category_at_the_summary() -> None:
     out = turn(_summary(), "电话改成13912345678")
     assert out.state.draft is not None and out.state.draft.phone == "13912345678"

@@ -14,6 +14,7 @@ _PICK, _PARTICLE = r"(?:我)?(?:就|要|选|选择|点)?", r"(?:吧|啊|呀|呢|
 _ORDINAL = re.compile(rf"^{_PICK}第?(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})(?:个|项|号|条|\.|、)?{_PARTICLE}$")
 _LAST = re.compile(rf"^{_PICK}最后(?:一|1|那)?(?:个|项|条)?{_PARTICLE}$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_NEGATED = re.compile(r"(?:不|别|不用|不要|没)$")  # before a button's words: 「不用取消」 is not 取消
 
 
 def normalise(text: str) -> str:
@@ -51,7 +52,8 @@ def picked(inbound: Inbound, offered: Sequence[tuple[str, str]]) -> str | None:
     partial = {
         value
         for label, value in labels
-        if (len(text) >= 2 and label.startswith(text)) or (label in text and len(text) - len(label) <= 2)
+        if (len(text) >= 2 and label.startswith(text))
+        or (label in text and len(text) - len(label) <= 2 and not _NEGATED.search(text.partition(label)[0]))
     }
     return partial.pop() if len(partial) == 1 else None
 

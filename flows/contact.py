@@ -24,10 +24,11 @@ _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a mes
 _DIGITS = re.compile(r"\d{5,}")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
-# The edit menu's fields in the words residents use for them.
-_FIELD_WORDS = {"描述": "text", "内容": "text", "问题": "text", "分类": "category", "部门": "topic", "地址": "location",
-                "位置": "location", "地方": "location", "电话": "contact", "手机": "contact", "手机号": "contact",
-                "号码": "contact", "电话号码": "contact"}
+# The edit menu's fields in the words residents use for them; 「不改地址，改电话」 names the last one not denied.
+_FIELD_WORDS = {"描述": "text", "内容": "text", "分类": "category", "部门": "topic", "地址": "location", "位置": "location",
+                "地点": "location", "地方": "location", "电话": "contact", "手机": "contact", "号码": "contact",
+                "联系方式": "contact"}
+_FIELD = re.compile(rf"(不|别)?(?:修改|改)?(?:一下|下)?({'|'.join(_FIELD_WORDS)})")
 _SUBMIT = re.compile(r"提交|登记|上报|交吧|发吧")  # said at the edit menu: file as summed up
 NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了", "不用联系", "不要联系", "别联系", "不用打电话", "不要打电话",
             "别打电话")
@@ -118,7 +119,7 @@ def _on_contact(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if answered is not None:
         draft, note = answered
         return advance(replace(state, draft=draft), note)
-    if "匿名" in normalise(inbound.text):
+    if _ANONYMOUS.search(normalise(inbound.text)):
         return ask_contact(state, ANONYMOUS_EXPLAINED + "\n")
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
@@ -135,8 +136,8 @@ def _contact_answer(state: ConversationState, inbound: Inbound, u: Understanding
     phone = (u.phones[0] if u.phones else None) or find_phone(inbound.text)
     if phone and choice is None:
         return with_phone(draft, phone), f"好的，已记下电话 {mask_phone(phone)}。"
-    if "匿名" in plain and ("什么" in plain or "意思" in plain or "?" in inbound.text or "？" in inbound.text):
-        return None
+    if _ANONYMOUS.search(plain) and ("什么" in plain or "意思" in plain or _QUESTION.search(inbound.text)):
+        return None  # 「匿名是什么意思」, 「不想暴露身份的话会影响处理吗」: asked about, not chosen
     if choice == "anonymous" or (choice is None and _ANONYMOUS.search(plain)):
         return replace(draft, anonymous=True, phone=None, contact_done=True), f"好的，按匿名反映登记。{ANONYMOUS_EXPLAINED}"
     if choice == "skip" or any(w in plain for w in NO_PHONE) or (
@@ -158,14 +159,21 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_summary(replace(state, draft=draft), ctx, note + "\n")
     if choice == "edit" or u.is_intent("deny", ctx.config.intent_confidence):
         return _ask_edit(state)
-    if "匿名" in normalise(inbound.text):
+    if _ANONYMOUS.search(normalise(inbound.text)):
         return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
+    if "改" in inbound.text and (field := _field_named(inbound.text)):  # 「先别提交，改下地址」
+        return _on_edit(_ask_edit(state).state, replace(inbound, choice=field), u, ctx)
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
         return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
+
+
+def _field_named(text: str) -> str | None:
+    named = [_FIELD_WORDS[word] for denied, word in _FIELD.findall(normalise(text)) if not denied]
+    return named[-1] if named else None
 
 
 def _submitted(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcome:
@@ -203,7 +211,7 @@ def _on_edit(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
         return location.ask_where(location.cleared(state), ctx)
     if choice == "contact":
         return ask_contact(replace(state, draft=replace(draft, contact_done=False, phone=None, anonymous=False)))
-    if choice is None and (field := _FIELD_WORDS.get(normalise(inbound.text).removeprefix("改").removeprefix("修改"))):
+    if choice is None and (field := _field_named(inbound.text)):
         return _on_edit(state, replace(inbound, choice=field), u, ctx)  # 「地址」, 「改电话」: the field in other words
     threshold = ctx.config.intent_confidence
     if u.is_intent("affirm", threshold) and _SUBMIT.search(normalise(inbound.text)):

@@ -26,6 +26,7 @@ UNKNOWN = "unknown"
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
 _NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
+_YES_THEN = re.compile(r"^(?:对|对的|是的|是|嗯|没错|好的)(.+)$")
 _DENIED_CLAUSE = re.compile(r"不是[^，,。；;]*")
 _DENIED_THING = re.compile(r"不是([^是]{2,8}?)(?=是|$)")  # 「不是路灯是…」 (normalised: no marks or spaces)
 _CATEGORY_WRONG = re.compile(r"(?:类别|分类|类型|性质)")
@@ -215,12 +216,14 @@ def _place_ahead(state: ConversationState, inbound: Inbound, u: Understanding, c
     description, where the location question will find it; the question on screen is still
     answered by the yes, or asked again."""
     answer = read_answer(inbound.text)
-    said = replace(inbound, text=answer.rest) if answer.kind == "yes" and state.step == CONFIRM_CLASS else inbound
+    lead = _YES_THEN.match(normalise(inbound.text))  # 「对，在阳光花园3栋」: more after the yes than read_answer takes
+    rest = answer.rest if answer.kind == "yes" else (lead.group(1) if lead else "")
+    said = replace(inbound, text=rest) if rest and state.step == CONFIRM_CLASS else inbound
     if not said.text or not location.only_a_place(said, u, ctx):
         return None
     state = replace(state, draft=absorb(_draft(state), said.text, replace(u, category=None, topic=None)))
     if said is not inbound:
-        return _on_confirm(state, inbound, u, ctx)
+        return _settled(state, confirmed=True)
     return repeat(state, "好的，地点记下了。")
 
 

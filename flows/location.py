@@ -34,6 +34,7 @@ ADDRESS_FIX = re.compile(
     r"[:：]?\s*(.*)"
 )
 _SAID_LAST = re.compile(r".*[是在]")  # 「幸福里是阳光花园」 (from 「不是幸福里，是阳光花园」): the place said last
+_HOME = re.compile(r"我住|我家|住在|家住|我们住|我们家")
 _AROUND_PLACE = 2  # characters beside a place name that still leave "only a place" (门口, 附近)
 _UNIT = re.compile(r"[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)")  # 「3栋2单元」 after the place
 _SENTENCE = 8  # Chinese characters from which words that name no place are a sentence about the problem
@@ -87,6 +88,8 @@ def moved_to(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
         return replace(inbound, text=fixed.group(1).strip(" ，,。.！!"))
     answer = read_answer(inbound.text)
     said = answer.rest if answer.kind else inbound.text
+    if _HOME.search(said):
+        return None  # 「没问题，我住阳光花园」: where the resident lives, not where the problem is
     last = _SAID_LAST.sub("", said)
     for text in dict.fromkeys((last, said)):  # the place said last, else the whole of what was said
         candidate = replace(inbound, text=text)

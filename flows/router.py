@@ -21,6 +21,7 @@ from flows.understanding import Understanding
 from handlers.phones import mask_phone
 from handlers.status import Status
 from nlu.answers import read_praise
+from nlu.intents import DELAY
 
 INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
@@ -30,12 +31,16 @@ _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
+_BUT = re.compile(r"但|可是|不过|另外|还有")  # 「路灯已经好了，但是电梯坏了」: a new matter follows
 # Right after calling an intake off: it was a mistake (「点错了」, 「不取消了」, 「还是提交吧」).
 _UNDO = re.compile(r"点错|按错|误点|不取消|别取消|不要取消|恢复|还是要?(?:提交|反映|登记)|要提交")
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
 _LONG = 15  # a longer "…到哪一步了" from someone with no case is a complaint about delay, at any step
+# Words that point back at a case already reported, around a delay (「我反映的那个路灯修了没有」).
+_ABOUT_IT = re.compile(r"我(?:之前|上次|前几天|昨天)?(?:反映|投诉|报|说|提|登记)的|我那个|那个|这个|我的|的|事|情|啊|呀|呢|了|都|"
+                       r"还|到底|究竟|问题|你们|人|来")
 _PLAIN_STATUS = 0.8  # 「查询进度」, not 「咋还没人来修」 (nlu.intents): only that is a status question without a case
 _LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})
 _YES_NO = frozenset({intake.CONFIRM_CLASS, location.CONFIRM, contact.SUMMARY, cases.CANCEL_CONFIRM})
@@ -223,7 +228,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return cases.start_rating(state, u, ctx, praised, text)  # 「挺好的 修得很快 谢谢」 after 办结
     if _only_thanks(plain) or (any(w in plain for w in _THANKS) and len(plain) <= 8):
         return say(state, "不客气！有需要随时找我。")
-    if _SOLVED.search(plain) and len(plain) <= _LONG + 5 and any(c.status in cases.CANCELLABLE for c in ctx.cases):
+    if (_SOLVED.search(plain) and not _BUT.search(plain) and len(plain) <= _LONG + 5
+            and any(c.status in cases.CANCELLABLE for c in ctx.cases)):
         return cases.start_cancel(state, u, ctx)  # 「灯已经好了 不用来了」: withdraw it, asked first
     if len(_MEANINGFUL.findall(text)) >= _MIN_START and not (u.is_intent("affirm") or u.is_intent("deny")):
         return intake.start(state, inbound, u, ctx)
@@ -256,7 +262,10 @@ def _asks_status(plain: str, u: Understanding, ctx: Context) -> bool:
     (「查询进度」): 「路灯坏了怎么还没人修」 from someone with no case is a complaint about the delay."""
     if not u.is_intent("ask_status", ctx.config.intent_confidence):
         return False
-    return bool(ctx.cases) or (len(plain) < _LONG and u.is_intent("ask_status", _PLAIN_STATUS))
+    if u.is_intent("ask_status", _PLAIN_STATUS):
+        return bool(ctx.cases) or len(plain) < _LONG
+    rest = _ABOUT_IT.sub("", DELAY.sub("", plain))  # 「咋还没人来修」 asks after a case; 「电梯坏了 什么时候来修」 is new
+    return bool(ctx.cases) and (len(rest) <= 2 or any(rest in case.text for case in ctx.cases))
 
 
 def _added(text: str) -> str | None:

@@ -94,8 +94,9 @@ def _cut(bare: str) -> list[tuple[str, str]]:
     return words
 
 
+# 没两天, 第二天又: broken again soon after the repair, which is this case and not a new matter.
 _BLAME = re.compile(r"不满意|没解决|没有解决|没修好|还没修|还没好|没人来|没人管|老样子|太慢|很慢|敷衍|推诿|糊弄|没用|不管用|差劲|太差|"
-                    r"拖了|拖着|不负责|态度不好|没效果|又坏|又不亮|又漏|又堵|又不通|又出问题|还是不行|没两天")
+                    r"拖了|拖着|不负责|态度不好|没效果|没两天|没几天|第二天又|当天又")
 _PRAISE = re.compile(r"满意|挺好|很好|真好|不错|很快|挺快|真快|及时|给力|辛苦|效率|点赞|感谢|谢谢|多谢|修好了|解决了|办好了|弄好了|"
                      r"负责|热情|好评|太好了|靠谱|到位")
 

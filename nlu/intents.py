@@ -20,7 +20,7 @@ _STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(
                      r"处理(?:得)?(?:怎么样|咋样)|(?:咋|怎)样了|有人管吗|状态|我的(?:单子|工单|诉求)")
 # Asking after one's case in the words of a delay (「修了没有」, 「咋还没人来修」, 「啥时候来修」): a status
 # question from a resident with a case, a complaint about the delay from one without (flows/router.py).
-_DELAY = re.compile(r"(?:修|办|处理|解决|弄|管)(?:好|完)?了?(?:没有|没|吗|么)(?:呢|啊)?$|"
+DELAY = re.compile(r"(?:修|办|处理|解决|弄|管)(?:好|完)?了?(?:没有|没|吗|么)(?:呢|啊)?$|"
                     r"(?:咋|怎么)还?没(?:有)?人?来?(?:修|管|处理|办|弄|回复|解决)|"
                     r"(?:什么|啥)时候(?:能|才|来|会)*(?:修|处理|解决|办|弄|回复|管)|"
                     r"有(?:回复|回音|消息|动静|结果)了?(?:没有?|吗)|有没有人?(?:管|处理|回复|回音|消息)")
@@ -60,7 +60,7 @@ def detect_intent(text: str) -> Intent:
         return Intent("cancel", 0.9 if len(bare) <= 20 else 0.7, number)
     if number or _STATUS.search(bare):
         return Intent("ask_status", 0.95 if number else 0.8, number)
-    if _DELAY.search(bare):
+    if DELAY.search(bare):
         return Intent("ask_status", 0.65)
     rating = _rating(bare)
     if rating is not None:

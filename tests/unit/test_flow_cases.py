@@ -129,6 +129,18 @@ def test_a_problem_that_went_away_offers_to_withdraw_the_open_case_and_files_not
         assert out.state.draft is None
 
 
+def test_a_problem_gone_but_another_named_offers_no_withdrawal() -> None:
+    text = "路灯已经好了，但是阳光花园的电梯坏了"
+    out = turn(IDLE, text, u=reading(text), ctx=context((DISPATCHED,)))
+    assert out.state.step != cases.CANCEL_CONFIRM and out.state.draft is not None
+
+
+def test_something_else_broken_again_after_the_resolution_is_a_new_complaint_not_a_rating() -> None:
+    text = "阳光花园电梯又坏了，困了好几个人"
+    out = turn(IDLE, text, u=reading(text), ctx=context((RESOLVED,)))
+    assert not out.commands and out.state.draft is not None
+
+
 def test_broken_again_after_the_resolution_is_a_low_rating_with_the_residents_words() -> None:
     """A low rating reopens the case (conversation 44), instead of a new intake for the same lamp."""
     for text in ("灯是换了 可是第二天又坏了", "灯是修了 但是没两天又不亮了"):

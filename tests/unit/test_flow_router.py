@@ -79,6 +79,15 @@ def test_asking_after_ones_case_in_everyday_words_shows_it_and_starts_no_intake(
     assert "MS-20261120-0001" in said(out) and out.state.draft is None
 
 
+@pytest.mark.parametrize("text", ["阳光花园电梯坏了 什么时候来修", "楼下的垃圾站怎么还没人管",
+                                  "幸福路120号的井盖什么时候能修好，都坏一个月了"])
+def test_a_new_matter_in_the_words_of_a_delay_from_a_resident_with_a_case_is_a_new_complaint(text: str) -> None:
+    case = Case(number="MS-20261120-0001", text="小区门口的路灯坏了", channel="test", user_ref="resident-1",
+                status=Status.DISPATCHED)
+    out = turn(IDLE, text, u=reading(text), ctx=context((case,)))
+    assert "MS-20261120-0001" not in said(out) and out.state.draft is not None
+
+
 def test_a_complaint_about_delay_from_a_resident_without_a_case_is_taken_as_a_complaint() -> None:
     out = turn(IDLE, "路灯坏了怎么还没人修", u=reading("路灯坏了怎么还没人修"), ctx=context(()))
     assert out.state.draft is not None and "您还没有" not in said(out)
@@ -142,6 +151,25 @@ def test_a_place_said_in_other_words_at_the_summary_moves_the_case_and_files_not
     assert out.state.step == contact.SUMMARY and "地点：青禾街道幸福社区第3网格（阳光花园" in said(out)
 
 
+@pytest.mark.parametrize("text", ["没问题，我住阳光花园", "确认，我家在阳光花园"])
+def test_where_the_resident_lives_said_with_a_yes_at_the_summary_files_at_the_place_of_the_problem(text: str) -> None:
+    out = turn(_summary(), text, u=reading(text))
+    moved = out.state.draft is not None and out.state.draft.grid_code != "QH01-C01-G01"
+    assert not moved and all(c.grid_code == "QH01-C01-G01" for c in out.commands if isinstance(c, FileCase))
+
+
+def test_not_cancelling_at_the_summary_keeps_the_draft() -> None:
+    for text in ("不用取消", "不取消"):
+        out = turn(_summary(), text, u=reading(text))
+        assert out.state.draft is not None and "已取消" not in said(out)
+
+
+def test_asking_whether_anonymity_matters_is_explained_not_chosen() -> None:
+    text = "不想暴露身份的话会影响处理吗"
+    out = turn(replace(_summary(), draft=replace(_summary().draft, contact_done=False)), text, u=reading(text))
+    assert out.state.draft is not None and not out.state.draft.anonymous and "匿名反映的意思是" in said(out)
+
+
 def test_the_place_already_taken_said_with_a_yes_confirms_and_a_place_only_said_to_be_wrong_is_asked_again() -> None:
     assert any(isinstance(c, FileCase) for c in turn(_summary(), "对，就是幸福里小区", u=reading("对，就是幸福里小区")).commands)
     out = turn(_summary(), "地点不对", u=reading("地点不对"))
@@ -165,6 +193,10 @@ def test_a_statement_that_mentions_a_place_at_the_summary_adds_to_the_story_and_
     ("位置", False, location.ASK),
     ("手机号", False, contact.CONTACT),
     ("修改描述", False, intake.DESCRIBE),
+    ("提交前想改下描述", False, intake.DESCRIBE),
+    ("别提交 改电话", False, contact.CONTACT),
+    ("不改地址，改电话", False, contact.CONTACT),
+    ("地址没问题，改一下电话", False, contact.CONTACT),
 ])
 def test_the_edit_menu_takes_a_place_a_submit_or_nothing_to_change_in_words(text: str, files: bool, step: str) -> None:
     menu = turn(_summary(), choice="edit").state
@@ -190,6 +222,17 @@ def test_the_other_side_corrected_at_the_category_question_is_taken(text: str) -
     out = turn(_asked_category(), text, u=reading(text))
     assert out.state.draft is not None and out.state.draft.party == "company"
     assert "公司、物业或商家" in said(out) and out.state.step != intake.CONFIRM_CLASS
+
+
+def test_a_yes_then_a_place_with_its_building_confirms_and_keeps_the_place() -> None:
+    out = turn(_asked_category(), "对，在阳光花园3栋", u=reading("对，在阳光花园3栋"))
+    assert out.state.draft is not None and out.state.draft.classification_confirmed
+    assert out.state.draft.grid_code == "QH01-C01-G03" and out.state.draft.topic == "环境保护"
+
+
+def test_asking_to_change_a_field_at_the_summary_opens_it() -> None:
+    out = turn(_summary(), "先别提交，改下地址", u=reading("先别提交，改下地址"))
+    assert out.state.step == location.ASK and not out.commands
 
 
 def test_a_place_told_instead_of_the_yes_is_kept_and_the_category_asked_again() -> None:

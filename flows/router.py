@@ -223,7 +223,7 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)
     praised = read_praise(text)
-    if (praised is not None and len(plain) <= _LONG * 2 and not _only_thanks(plain)
+    if (praised is not None and len(plain) <= _LONG * 2 and not _only_thanks(plain) and not _new_matter_after(plain)
             and any(c.status is Status.RESOLVED for c in ctx.cases)):
         return cases.start_rating(state, u, ctx, praised, text)  # 「挺好的 修得很快 谢谢」 after 办结
     if _only_thanks(plain) or (any(w in plain for w in _THANKS) and len(plain) <= 8):
@@ -255,6 +255,13 @@ def _is_new_topic(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     names = ("ask_status", "help", "greet", "rate")
     asks_other = any(u.is_intent(name, ctx.config.intent_confidence) for name in names)
     return asks_other or bool(_NEW_TOPIC.search(normalise(inbound.text)))
+
+
+def _new_matter_after(plain: str) -> bool:
+    """「修好了 不过阳光花园那边的路灯也坏了」: what follows 但/不过 says nothing of the handling (as
+    「修好了 不过太慢了」 does), so it is a new matter, not a comment on the rating."""
+    contrast = _BUT.search(plain)
+    return contrast is not None and read_praise(plain[contrast.end():]) is None
 
 
 def _asks_status(plain: str, u: Understanding, ctx: Context) -> bool:

@@ -141,6 +141,15 @@ def test_something_else_broken_again_after_the_resolution_is_a_new_complaint_not
     assert not out.commands and out.state.draft is not None
 
 
+def test_praise_with_a_new_matter_after_it_files_the_new_matter_and_rates_nothing() -> None:
+    text = "修好了 不过阳光花园那边的路灯也坏了"
+    out = turn(IDLE, text, u=reading(text), ctx=context((RESOLVED,)))
+    assert not out.commands and out.state.draft is not None
+    comment = "修好了 不过太慢了"  # a comment on the handling is still a rating
+    (rated,) = turn(IDLE, comment, u=reading(comment), ctx=context((RESOLVED,))).commands
+    assert isinstance(rated, RateCase) and rated.rating == 3
+
+
 def test_broken_again_after_the_resolution_is_a_low_rating_with_the_residents_words() -> None:
     """A low rating reopens the case (conversation 44), instead of a new intake for the same lamp."""
     for text in ("灯是换了 可是第二天又坏了", "灯是修了 但是没两天又不亮了"):

@@ -171,19 +171,19 @@ def _corrects_the_party(text: str) -> bool:
     """「不是邻居 是个店」, 「是店 不是人」: the other side corrected, with no category or topic named (those
     are read as such: 「不对，这是信访」, 「不是环保吧，是邻居之间的事」, 「管的部门不对」)."""
     said = affirmed(text)  # 「不是邻居」 denies the side; its 邻居 names no topic here
-    names_category = any(w in said for words in CATEGORY_WORDS.values() for w in words)
-    return (bool(_NEGATED.search(normalise(text))) and read_party(text) is not None and not names_category
+    return (bool(_NEGATED.search(normalise(text))) and read_party(text) is not None and not _names_category(said)
             and not _names_topic(said) and not _TOPIC_WRONG.search(said))
 
 
 def corrects_the_story(draft: Draft, text: str) -> bool:
     """「不是路灯 是小区监控坏了」: a thing the description named is denied, not a category, topic or
     side; the correction belongs in the description, and the category stands."""
-    for denied in _DENIED_THING.findall(normalise(text)):
-        names_category = any(w in denied for words in CATEGORY_WORDS.values() for w in words)
-        if denied in draft.text and not names_category and not _names_topic(denied) and read_party(denied) is None:
-            return True
-    return False
+    return any(denied in draft.text and not _names_category(denied) and not _names_topic(denied)
+               and read_party(denied) is None for denied in _DENIED_THING.findall(normalise(text)))
+
+
+def _names_category(text: str) -> bool:
+    return any(w in text for words in CATEGORY_WORDS.values() for w in words)
 
 
 def _names_topic(text: str) -> bool:

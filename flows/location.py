@@ -91,21 +91,22 @@ def moved_to(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
     if _HOME.search(said):
         return None  # 「没问题，我住阳光花园」: where the resident lives, not where the problem is
     last = _SAID_LAST.sub("", said)
-    for text in dict.fromkeys((last, said)):  # the place said last, else the whole of what was said
-        candidate = replace(inbound, text=text)
-        moves = _names_area(candidate, u, ctx) if answer.kind == "no" else only_a_place(candidate, u, ctx)
+    for text in dict.fromkeys(map(_bare, (last, said))):  # the place said last, else the whole of what was said
+        match = ctx.district.match_address(text)
+        named = _mentioned(text, u, match)
+        area = bool(named or match.community_code or match.street_code)
+        moves = area if answer.kind == "no" else _little_else(text, named)
         if text and moves:
-            return None if _is_current(_draft(state), candidate, u, ctx) else candidate
+            draft = _draft(state)
+            return None if any(g.grid_code == draft.grid_code for g in named) else replace(inbound, text=text)
     return None
 
 
 def only_a_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     """Whether the text is a place name and little else (「阳光花园」, 「在幸福路120号」, 「幸福里小区门口」):
     a statement that merely mentions one (「幸福里小区门口也堆满了」) tells more of the problem instead."""
-    text = _CHATTER.sub("", inbound.text.strip()).strip(" ，,。.！!啊呀吧")
-    mentions = [g.mention or g.name for g in _mentioned(replace(inbound, text=text), u, ctx)]
-    around = min((len(_UNIT.sub("", text.replace(m, "", 1))) for m in mentions), default=None)
-    return around is not None and around <= _AROUND_PLACE
+    text = _bare(inbound.text)
+    return _little_else(text, _mentioned(text, u, ctx.district.match_address(text)))
 
 
 def relocate(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -175,7 +176,7 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
 
 def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """A typed address: a clear place is taken at once, the rest as when starting."""
-    text = _CHATTER.sub("", inbound.text.strip()).strip(" ，,。.！!啊呀吧")
+    text = _bare(inbound.text)
     found = _decide(u.places, ctx.district.match_address(text), ctx)
     if found.strong is not None and misspelt_around(found.strong.name, found.strong.mention, text):
         found = _Found(several=(found.strong,))  # 「请禾嘉园」: confirm 青禾嘉园, don't assume it
@@ -252,19 +253,20 @@ def names_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     return bool(u.places or match.grids or match.community_code or match.street_code)
 
 
-def _mentioned(inbound: Inbound, u: Understanding, ctx: Context) -> list[PlaceGuess]:
+def _bare(text: str) -> str:
+    """A typed answer without the chatter around the place: 「就在…」, 「…我刚才说了」, particles."""
+    return _CHATTER.sub("", text.strip()).strip(" ，,。.！!啊呀吧")
+
+
+def _mentioned(text: str, u: Understanding, match: AddressMatch) -> list[PlaceGuess]:
     """The places the text itself names: the NLU's (read from the whole message) and the registry's."""
-    guesses = (*u.places, *ctx.district.match_address(inbound.text).grids)
-    return [g for g in guesses if (g.mention or g.name) in inbound.text]
+    return [g for g in (*u.places, *match.grids) if (g.mention or g.name) in text]
 
 
-def _names_area(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
-    match = ctx.district.match_address(inbound.text)
-    return bool(_mentioned(inbound, u, ctx) or match.community_code or match.street_code)
-
-
-def _is_current(draft: Draft, inbound: Inbound, u: Understanding, ctx: Context) -> bool:
-    return draft.grid_code is not None and any(g.grid_code == draft.grid_code for g in _mentioned(inbound, u, ctx))
+def _little_else(text: str, named: list[PlaceGuess]) -> bool:
+    """No more than a building's number (「3栋2单元」) and a word or two (门口, 附近) beside a place named."""
+    around = min((len(_UNIT.sub("", text.replace(g.mention or g.name, "", 1))) for g in named), default=None)
+    return around is not None and around <= _AROUND_PLACE
 
 
 def _ranked(places: tuple[PlaceGuess, ...], ctx: Context) -> list[Candidate]:

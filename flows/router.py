@@ -171,11 +171,12 @@ def _correction(
     if phone and state.step != contact.CONTACT:
         state = replace(state, draft=contact.with_phone(draft, phone))
         return _carry_on(state, ctx, f"好的，联系电话改为 {mask_phone(phone)}。")
-    if _SAID_NO.match(normalise(text)) and intake.corrects_the_story(draft, text):
+    said_no = bool(_SAID_NO.match(normalise(text)))
+    if said_no and intake.corrects_the_story(draft, text):
         fixed = intake.absorb(draft, text, replace(u, category=None, topic=None))
         return _carry_on(replace(state, draft=fixed), ctx, "好的，已把您的更正补充到问题描述里。")
     named = intake.category_named(text, ctx.config.guide)
-    if named and _SAID_NO.match(normalise(text)):
+    if named and said_no:
         fixed = replace(draft, category=named, category_confidence=None, classification_confirmed=True, class_done=True)
         return _carry_on(replace(state, draft=fixed), ctx, "好的，类别已更正。")
     reclassified = intake.corrected(state, text, ctx)

@@ -30,8 +30,11 @@ run: install
 	$(BIN)/minsheng staff init
 	$(BIN)/minsheng serve
 
+# The suite starts Python about a hundred times (CLI commands, servers it kills and restarts, three
+# xdist workers): with PYTHONDONTWRITEBYTECODE set, as on some machines and containers, each one
+# compiles the project's sources again and pytest rewrites every test module in every worker.
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(BIN)/python bench/cases.py

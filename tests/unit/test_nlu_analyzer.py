@@ -1,11 +1,13 @@
 """The analyzer end to end on a tiny model: answers for any input, low confidence on no content."""
 
+import dataclasses
 import json
 
 import numpy as np
 import pytest
 
 from nlu.analyzer import Analyzer
+from nlu.classifier import fit_classifier
 from nlu.cues import FEATURES as CUE_FEATURES
 from nlu.features import TextFeatures, category_features, count_grams
 from nlu.form import FEATURES as FORM_FEATURES
@@ -136,7 +138,25 @@ def test_model_round_trips_through_disk(tmp_path):
     words = prepare(text, make_tokenizer())
     for task in ("category", "topic"):
         np.testing.assert_allclose(loaded.predict_one(*words)[task], model.predict_one(*words)[task], atol=1e-6)
-    assert loaded.topic.textcat is not None
+
+
+def test_a_blended_spacy_textcat_round_trips_through_disk(tmp_path):
+    """A district that turns the textcat on saves it beside the linear model and blends it after
+    loading. Trained on a few seed texts without calibration folds, and blended at half weight so
+    the prediction depends on it."""
+    tokenizer = make_tokenizer()
+    examples = [(text, topic) for text, _, topic in tiny_examples()[::8] if topic]
+    texts, words = zip(*(prepare(text, tokenizer) for text, _ in examples), strict=True)
+    topic = fit_classifier(texts, words, [topic for _, topic in examples], folds=1, with_textcat=True)
+    model = NluModel(category=None, topic=dataclasses.replace(topic, textcat_weight=0.5))
+    model.save(tmp_path / "m")
+    loaded = NluModel.load(tmp_path / "m")
+    assert loaded.topic.textcat is not None and loaded.topic.textcat_weight == 0.5
+    text, tokens = prepare("请问社保卡丢了怎么补办", tokenizer)
+    blended = loaded.predict_one(text, tokens)["topic"]
+    np.testing.assert_allclose(blended, model.predict_one(text, tokens)["topic"], atol=1e-6)
+    loaded.topic.textcat_weight = 0.0
+    assert not np.allclose(loaded.predict_one(text, tokens)["topic"], blended, atol=1e-3)
 
 
 def test_load_without_a_model_is_a_clear_error(tmp_path):

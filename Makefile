@@ -30,9 +30,9 @@ run: install
 	$(BIN)/minsheng staff init
 	$(BIN)/minsheng serve
 
-# The suite starts Python about a hundred times (CLI commands, servers it kills and restarts, three
-# xdist workers): with PYTHONDONTWRITEBYTECODE set, as on some machines and containers, each one
-# compiles the project's sources again and pytest rewrites every test module in every worker.
+# The suite starts Python some ninety times (CLI commands, servers, three xdist workers): with
+# PYTHONDONTWRITEBYTECODE set, as on some machines and containers, each one compiled the project's
+# sources again and pytest rewrote every test module in every worker, about a minute of CPU in all.
 test: install
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest $(PYTEST_ARGS)
 

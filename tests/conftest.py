@@ -31,7 +31,7 @@ PG_URL = os.environ.get("MINSHENG_TEST_POSTGRES_URL", "postgresql://postgres@127
 # idle; on a fresh clone the tiny model was trained there too, the other worker waiting on its lock.
 # So: the first user of each model trained during a run (seed slice, tiny, seed), then the longest.
 FIRST = (
-    "tests/integration/test_crash_faults.py",  # two minutes of kills and restarts, mostly waiting
+    "tests/integration/test_crash_faults.py",  # 50 server lives: about 100 s of CPU over 90-110 s
     "tests/e2e/test_cli_retrain.py",  # trains the seed slice (tests/fakes/model_archive.py)
     "tests/unit/test_category_cues.py",  # trains the tiny model (tests/fixtures/nlu)
     "tests/integration/test_conversations.py",  # trains the seed model (tests/conversations/harness.py)

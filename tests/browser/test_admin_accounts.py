@@ -15,6 +15,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from bot.web.accounts import add_staff
+from bot.web.admin.registry_uploads import MAX_BYTES
 from handlers import commands as c
 from storage.audit_log import recent
 from storage.importers import load_directory
@@ -180,6 +181,28 @@ async def test_a_registry_upload_is_checked_previewed_and_loaded(context: Browse
     assert len(after.grids) == 36 and "T01-C01-G01" not in {g.code for g in after.grids}
     [entry] = await recent(stack.app.sessions, "registry")
     assert (entry.actor, entry.action) == ("admin", "loaded")
+
+
+async def test_a_registry_file_over_the_limit_is_refused_before_it_is_sent(context: BrowserContext, stack: WebStack,
+                                                                          tmp_path: Path) -> None:
+    """The page names the file and the limit and posts nothing: past the sum of the limits the server
+    could only answer with the web framework's bare 413. Within the limit the form goes as before."""
+    too_big = tmp_path / "grids.geojson"
+    too_big.write_bytes(b" " * (MAX_BYTES + 1))
+    page = await as_admin(context, stack)
+    await page.goto(stack.url + "/console/admin/registry")
+    posted: list[str] = []
+    page.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+    await choose(page, too_big, SAMPLE / "places.csv", SAMPLE / "departments.csv")
+    await page.get_by_role("button", name="检查并预览（不会写入）").click()
+    await expect(page.get_by_role("alert")).to_have_text("网格文件（GeoJSON）超过 20 MB，请检查是否选错了文件。")
+    await page.screenshot(path=ARTIFACTS / "admin-registry-too-big.png", full_page=True)
+    assert posted == [] and page.url == stack.url + "/console/admin/registry"
+
+    await choose(page, SAMPLE / "grids.geojson", SAMPLE / "places.csv", SAMPLE / "departments.csv")
+    await page.get_by_role("button", name="检查并预览（不会写入）").click()
+    await expect(page).to_have_url(stack.url + "/console/admin/registry/preview")
+    assert posted == [stack.url + "/console/admin/registry/preview"]
 
 
 async def choose(page: Page, grids: Path, places: Path, departments: Path) -> None:

@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # the model stack loads only when two versions are compared (
 
 HERE = Path(__file__).parent
 BASE = "/console/admin/models"
-STATIC_FILES = {"admin.js": "text/javascript"}
+STATIC = f"{BASE}/static"  # the administrators' scripts (STATIC_FILES), for every admin page
+STATIC_FILES = {"admin.js": "text/javascript", "registry.js": "text/javascript"}
 REASON_LIMIT = 500
 COMPARED_CASES = 5000  # the newest labelled cases; classifying more would keep the page waiting
 CHANGED_SHOWN = 50

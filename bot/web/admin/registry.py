@@ -14,7 +14,7 @@ from bot.bootstrap import App
 from bot.wording import REGISTRY_IN_USE
 from bot.web.accounts import StaffSession
 from bot.web.admin import registry_uploads as uploads
-from bot.web.admin.models import templates
+from bot.web.admin.models import STATIC, templates
 from bot.web.staff import pages
 from bot.web.staff.access import ADMIN, AnyStaff, CheckedForm, require
 from storage.audit_log import AuditEntry, recent
@@ -131,6 +131,7 @@ async def _answer(request: Request, session: StaffSession, plan: RegistryPlan, s
 def _render(request: Request, session: StaffSession, name: str, status_code: int, **context: Any) -> HTMLResponse:
     return pages.render(request, name, session, status_code=status_code, templates=templates(), registry_base=BASE,
                         columns=COLUMNS, column_label=label, modes=MODES, files=uploads.FILES,
+                        max_bytes=uploads.MAX_BYTES, too_big=uploads.TOO_BIG, static=STATIC,
                         action_labels=ACTION_LABELS, describe=describe, in_use=REGISTRY_IN_USE, **context)
 
 

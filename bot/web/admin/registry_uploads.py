@@ -18,6 +18,7 @@ FILES = {  # form field: (what the page calls it, the name used when the upload'
     "departments": ("部门文件（CSV）", "departments.csv"),
 }
 MAX_BYTES = 20 * 1024 * 1024
+TOO_BIG = f"超过 {MAX_BYTES // (1024 * 1024)} MB，请检查是否选错了文件。"  # after the file's name, here and on the page
 MAX_REQUEST_BYTES = len(FILES) * MAX_BYTES + 64 * 1024  # refused before the files are spooled to disk
 KEEP_SECONDS = 24 * 3600
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -54,7 +55,7 @@ async def _stage(root: Path, uploads: dict[str, UploadFile]) -> Staged:
         for field, upload in uploads.items():
             data = await upload.read(MAX_BYTES + 1)
             if len(data) > MAX_BYTES:
-                raise UploadRefused(f"{FILES[field][0]}超过 {MAX_BYTES // (1024 * 1024)} MB，请检查是否选错了文件。")
+                raise UploadRefused(f"{FILES[field][0]}{TOO_BIG}")
             path = root / token / field / _safe_name(upload.filename, FILES[field][1])
             await asyncio.to_thread(_write, path, data)
             paths.append(path)

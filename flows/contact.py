@@ -13,7 +13,7 @@ from flows.choices import han_count, normalise, picked
 from flows.context import Context, Outcome, advance, ask, called_off, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
-from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, category_plain
+from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, category_plain, gist
 from flows.understanding import Understanding
 from handlers.commands import FileCase
 from handlers.phones import SEPARATORS, SHAPE, mask_phone, phone_digits
@@ -75,7 +75,8 @@ def summary_text(draft: Draft, ctx: Context) -> str:
 
 def ask_summary(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
     assert state.draft is not None
-    text = f"{summary_text(state.draft, ctx)}\n确认无误请点“确认提交”。"
+    waiting = f"\n提交后接着登记下一件：“{gist(state.queued[0].text)}”。" if state.queued else ""
+    text = f"{summary_text(state.draft, ctx)}{waiting}\n确认无误请点“确认提交”。"
     offered = (("确认提交", "submit"), ("修改", "edit"), ("取消", "cancel"))
     if not (state.draft.anonymous or state.draft.phone or state.draft.contact_done):
         offered = (*offered[:1], ("匿名反映", "anonymous"), *offered[1:])

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from flows import intake
+from flows import intake, matters
 from flows.context import UNREAD_CASES, CasesNeeded, Context, DialogueConfig
 from flows.district import DistrictMap
 from flows.messages import Choice, Inbound, Reply
@@ -25,7 +25,7 @@ from flows.ports import Claim, ConversationStore, Understand
 from flows.results import after
 from flows.router import step, with_resume
 from flows.state import ConversationState
-from flows.understanding import Understanding
+from flows.understanding import Matter, Understanding
 from handlers.bus import MessageBus
 from handlers.case import Case
 from handlers.commands import CaseCommand, Command
@@ -96,6 +96,8 @@ class Dialogue:
         before = ConversationState.from_dict(claim.state)
         said = inbound.text or inbound.choice or ""
         understanding = await self._understand(said)
+        if len(several := matters.split(said)) > 1:  # each read on its own, should it start an intake
+            understanding = replace(understanding, matters=tuple([Matter(m, await self._understand(m)) for m in several]))
         if before.step == intake.DESCRIBE and before.draft is not None and before.draft.parts:
             story = await self._understand(f"{before.draft.text}\n{said}")  # asked for more: the story read whole
             understanding = replace(understanding, category=story.category, topic=story.topic)

@@ -5,7 +5,7 @@ answer it: who is on the other side, and only if that does not decide, what they
 import re
 from dataclasses import replace
 
-from flows import location
+from flows import location, matters
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss, repeat
 from flows.messages import Inbound
@@ -34,9 +34,13 @@ _TOPIC_WRONG = re.compile(r"(?:方面|部门|领域|归口|管的|来管)")
 
 
 def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    """A new complaint: keep what it says, and ask for more only if it says too little to act on."""
-    draft = absorb(Draft(origin=f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"), inbound.text, u)
+    """A new complaint: keep what it says, and ask for more only if it says too little to act on.
+    A message that raises several matters is asked whether to file them apart (flows/matters.py)."""
+    origin = f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"
+    draft = absorb(Draft(origin=origin), inbound.text, u)
     state = replace(state, draft=draft, paused=None)
+    if len(u.matters) > 1:
+        return matters.ask_split(state, _matter_drafts(origin, u))
     if too_short(inbound.text):
         return ask(
             state,
@@ -44,6 +48,15 @@ def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
             "好的，我来帮您登记。请具体说说遇到了什么问题：发生了什么事、在哪里、持续多久了？",
         )
     return advance(state)
+
+
+def _matter_drafts(origin: str, u: Understanding) -> tuple[Draft, ...]:
+    """One draft per matter, each filed once under its own key. A phone said anywhere in the message
+    is the resident's for all; a place is not (the first matter's street light and the second's
+    unpaid wages are seldom in one spot), so a matter that names none is asked where."""
+    phone = u.phones[0] if u.phones else None
+    return tuple(absorb(Draft(origin=origin if n == 1 else f"{origin}#{n}", phone=phone), m.text, m.understanding)
+                 for n, m in enumerate(u.matters, 1))
 
 
 def absorb(draft: Draft, text: str, u: Understanding) -> Draft:

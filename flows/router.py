@@ -9,7 +9,7 @@ one may be an errand (status, help, a correction) or, said in so many words, a n
 import re
 from dataclasses import replace
 
-from flows import cases, contact, intake, location, patrol, privacy
+from flows import cases, contact, intake, location, matters, patrol, privacy
 from flows.choices import as_choices, normalise, picked
 from flows.context import ADVANCE, Context, Outcome, ask, called_off, repeat, say
 from flows.messages import Inbound, Reply
@@ -23,7 +23,7 @@ from handlers.status import Status
 from nlu.answers import read_praise
 from nlu.intents import DELAY
 
-INTAKE_STEPS = frozenset(intake.STEPS + location.STEPS + contact.STEPS)
+INTAKE_STEPS = frozenset(intake.STEPS + matters.STEPS + location.STEPS + contact.STEPS)
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 # Nothing but a way to call the intake off (「算了，不反映了」, 「我要取消」); 「不用取消」 and 「算了不清楚」 are not.
 _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请)*(?:取消|撤销|算了|不反映了?|不登记了?|不想反映了?|不办了|"
@@ -43,7 +43,7 @@ _ABOUT_IT = re.compile(r"我(?:之前|上次|前几天|昨天)?(?:反映|投诉|
                        r"还|到底|究竟|问题|你们|人|来")
 _PLAIN_STATUS = 0.8  # 「查询进度」, not 「咋还没人来修」 (nlu.intents): only that is a status question without a case
 _LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})
-_YES_NO = frozenset({intake.CONFIRM_CLASS, location.CONFIRM, contact.SUMMARY, cases.CANCEL_CONFIRM})
+_YES_NO = frozenset({intake.CONFIRM_CLASS, matters.SPLIT, location.CONFIRM, contact.SUMMARY, cases.CANCEL_CONFIRM})
 _PLAIN_ANSWER = 0.9  # a pure yes or no (nlu.answers): 「不对，地址是…」 is left to the corrections
 _NEW_TOPIC = re.compile(r"反映新问题|新的?问题|我要(?:反映|投诉|举报)|我想(?:反映|投诉|举报)|还有(?:一)?(?:个|件)(?:问题|事)|"
                         r"另外(?:一)?(?:个|件)|再反映")
@@ -114,6 +114,8 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     state = _phone_in_passing(state, inbound, u)
     if state.step in intake.STEPS:
         return intake.on_turn(state, inbound, u, ctx)
+    if state.step in matters.STEPS:
+        return matters.on_turn(state, inbound, u, ctx)
     if state.step in location.STEPS or (inbound.location is not None and state.step in contact.STEPS):
         return location.on_turn(state, inbound, u, ctx)  # a map point shared later moves the place
     if state.step in contact.STEPS:

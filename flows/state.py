@@ -74,6 +74,7 @@ class ConversationState:
     misses: int = 0
     updated_at: str | None = None
     dropped: Draft | None = None  # the intake called off last turn, kept so that 「点错了」 can bring it back
+    queued: tuple[Draft, ...] = ()  # the other matters one message raised, filed one after another (flows/matters.py)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,6 +90,7 @@ class ConversationState:
             if values.get(kept) is not None:
                 values[kept] = _draft(values[kept])
         values["offered"] = tuple((str(label), str(value)) for label, value in values.get("offered", ()))
+        values["queued"] = tuple(_draft(d) for d in values.get("queued", ()))
         return cls(**values)
 
     @property

@@ -34,6 +34,14 @@ class Emergency:
 
 
 @dataclass(frozen=True)
+class Matter:
+    """One of the matters a message raises (flows/matters.py), read on its own."""
+
+    text: str
+    understanding: "Understanding"
+
+
+@dataclass(frozen=True)
 class Understanding:
     """`intent` is one of affirm, deny, cancel, ask_status, give_location, rate, greet, help,
     emergency, other; the rest is what the text says about a complaint."""
@@ -52,6 +60,7 @@ class Understanding:
     party_words: str = ""  # the words that showed it, to say back ("您提到了物业")
     ask: Guess | None = None  # what is asked (nlu.guide.ASKS)
     ask_words: str = ""
+    matters: tuple[Matter, ...] = ()  # when the message raises several, each read on its own
 
     def is_intent(self, name: str, threshold: float = 0.5) -> bool:
         return self.intent == name and self.intent_confidence >= threshold

@@ -1,0 +1,95 @@
+"""一事一单: a message that raises several matters in so many words is asked whether to file them
+apart; apart, each is its own intake and case (its own category, topic and filing key), one after
+the other, with the resident's phone or anonymity carried over and no place guessed."""
+
+from dataclasses import replace
+
+import pytest
+
+from flows import contact, intake, location, matters
+from flows.results import after
+from flows.state import ConversationState
+from flows.understanding import Matter, Understanding
+from handlers.case import Case
+from handlers.commands import FileCase
+from handlers.status import Status
+from tests.conversations.kit import context, said, turn, understood
+
+LIGHT = "幸福里小区门口的路灯坏了一个星期了"
+WAGES = "我在工地干活，老板拖欠了我三个月工资不给"
+
+
+@pytest.mark.parametrize("text, parts", [
+    (f"{LIGHT}。还有一件事，{WAGES}", (LIGHT, WAGES)),
+    (f"我反映两个问题：一是{LIGHT}，二是{WAGES}", (LIGHT, WAGES)),
+    ("我是幸福里小区的，反映两件事：1、楼道灯坏了好几天；2、门口垃圾没人清理已经一周",
+     ("我是幸福里小区的，楼道灯坏了好几天", "门口垃圾没人清理已经一周")),
+    ("（1）小区绿化被占用种菜（2）车库出口堵塞影响通行", ("小区绿化被占用种菜", "车库出口堵塞影响通行")),
+    (f"{LIGHT}，另外还有个问题，{WAGES}", (LIGHT, WAGES)),
+    (f"{LIGHT}，顺便反映一下，{WAGES}", (LIGHT, WAGES)),
+])
+def test_matters_said_in_so_many_words_are_told_apart(text: str, parts: tuple[str, ...]) -> None:
+    assert matters.split(text) == parts
+
+
+@pytest.mark.parametrize("text", [
+    "路灯坏了，另外晚上特别黑",  # 另外 alone adds to the same matter
+    "楼上装修太吵，还有就是天天半夜砸墙",
+    "第二天又坏了，物业说修好了其实没修",  # 第二天 is no second item
+    "3栋2单元的楼道灯坏了，2.5米高的灯杆歪了",
+    f"{LIGHT}。还有一件事",  # nothing said of the other matter yet
+    "①垃圾桶满了②井盖丢了",  # too short to act on: one intake asks for more
+    f"顺便反映一下，{LIGHT}",  # the words open the only matter
+])
+def test_one_matter_stays_one(text: str) -> None:
+    assert matters.split(text) == (text,)
+
+
+def _two(phones: tuple[str, ...] = ()) -> Understanding:
+    """The reading of 「路灯坏了…还有一件事，老板欠薪…」 as the runner gives it: the whole, and each matter."""
+    return replace(understood(category="service", topic="城乡建设", phones=phones), matters=(
+        Matter(LIGHT, understood(category="service", topic="城乡建设", places=(("QH01-C01-G01", "幸福里小区", 0.95),))),
+        Matter(WAGES, understood(category="dispute", topic="劳动和社会保障", phones=phones)),
+    ))
+
+
+def test_two_matters_are_asked_about_and_split_files_the_first_on_its_own() -> None:
+    asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two())
+    assert asked.state.step == matters.SPLIT and "像是 2 件事" in said(asked) and "一事一单" in said(asked)
+    first = turn(asked.state, "分开登记")
+    draft = first.state.draft
+    assert draft is not None and draft.text == LIGHT and (draft.category, draft.topic) == ("service", "城乡建设")
+    assert [d.text for d in first.state.queued] == [WAGES] and first.state.queued[0].topic == "劳动和社会保障"
+    assert draft.origin == "test/resident-1/m" and first.state.queued[0].origin == "test/resident-1/m#2"
+
+
+@pytest.mark.parametrize("answer", ["算一件事", "不用分开", "一起登记就行"])
+def test_one_matter_after_all_keeps_the_whole_message(answer: str) -> None:
+    asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two())
+    out = turn(asked.state, answer)
+    assert out.state.draft is not None and WAGES in out.state.draft.text and out.state.queued == ()
+
+
+def test_the_summary_says_what_comes_next_and_the_filing_starts_it() -> None:
+    asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES} 电话13800138000", u=_two(("13800138000",)))
+    state = turn(asked.state, "分开").state
+    for _ in range(3):  # confirm what is asked (category, place) until the summary
+        if state.step != contact.SUMMARY:
+            state = turn(state, "对", u=understood("affirm")).state
+    assert f"提交后接着登记下一件：“{WAGES}”" in state.question
+    submitted = turn(state, "确认提交")
+    (command,) = submitted.commands
+    assert isinstance(command, FileCase) and command.text == LIGHT and command.phone == "13800138000"
+    filed = Case(number="MS-20261207-0001", text=LIGHT, channel="test", user_ref="resident-1", category="service",
+                 status=Status.DISPATCHED, department="C-QH01-C01")
+    following = after(state, submitted.state, command, filed, context())
+    assert "已为您登记，诉求编号 MS-20261207-0001" in said(following) and f"接着登记下一件：“{WAGES}”" in said(following)
+    nxt = following.state.draft
+    assert nxt is not None and nxt.text == WAGES and nxt.phone == "13800138000" and following.state.queued == ()
+    assert nxt.grid_code is None and following.state.step in (intake.CONFIRM_CLASS, location.ASK)  # no place guessed
+
+
+def test_a_waiting_matter_survives_a_restart() -> None:
+    asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two())
+    state = turn(asked.state, "分开").state
+    assert ConversationState.from_dict(state.to_dict()) == state

@@ -40,7 +40,9 @@ def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     draft = absorb(Draft(origin=origin), inbound.text, u)
     state = replace(state, draft=draft, paused=None)
     if len(u.matters) > 1:
-        return matters.ask_split(state, _matter_drafts(origin, u))
+        several = _matter_drafts(origin, u)
+        if matters.worth_asking(inbound.text, [d.topic for d in several]):
+            return matters.ask_split(state, several)
     if too_short(inbound.text):
         return ask(
             state,

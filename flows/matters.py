@@ -37,12 +37,17 @@ _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _EDGES = "，,。.；;：:、！!？?\u3000 \n"
 _MIN_MATTER = 6  # characters that say something: 「井盖丢了」 alone leaves what and where to ask
 _MOST = 5
+_MOST_LISTED = 3  # a longer list is the points of one letter (evidence, demands), not separate matters
 
 
 def split(text: str) -> tuple[str, ...]:
     """The matters a message raises, in its order; the message alone when it raises one, or when a
     part would be too short to be a matter of its own."""
-    cuts = sorted(c for c in {m.start() for m in _ANOTHER.finditer(text)} | _enumerated(text) if c > 0)
+    announced = {m.start() for m in _ANOTHER.finditer(text)}
+    listed = _enumerated(text)
+    if len(listed) >= _MOST_LISTED:
+        listed = set()
+    cuts = sorted(c for c in announced | listed if c > 0)
     if not cuts or len(cuts) >= _MOST:
         return (text,)
     bounds = [0, *cuts, len(text)]
@@ -51,6 +56,13 @@ def split(text: str) -> tuple[str, ...]:
     if any(len(_MEANINGFUL.findall(part)) < _MIN_MATTER for part in parts):
         return (text,)
     return parts
+
+
+def worth_asking(text: str, topics: list[str | None]) -> bool:
+    """Whether to ask at all: always when the resident said another matter follows (「还有一件事」);
+    for a numbered list, only when its items go to different departments by what each says: the
+    items of one grievance are numbered too (「一是噪音大，二是影响休息」)."""
+    return _ANOTHER.search(text) is not None or len(set(topics)) > 1
 
 
 def ask_split(state: ConversationState, matters: tuple[Draft, ...]) -> Outcome:

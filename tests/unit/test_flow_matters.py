@@ -40,9 +40,21 @@ def test_matters_said_in_so_many_words_are_told_apart(text: str, parts: tuple[st
     f"{LIGHT}。还有一件事",  # nothing said of the other matter yet
     "①垃圾桶满了②井盖丢了",  # too short to act on: one intake asks for more
     f"顺便反映一下，{LIGHT}",  # the words open the only matter
+    "1、物业不公示账目，收支不明；2、停车费年年涨价没有依据；3、电梯坏了半年没人修；4、绿化被改成停车位",
 ])
 def test_one_matter_stays_one(text: str) -> None:
+    """A list of four or more is the points of one letter, as on a government message board."""
     assert matters.split(text) == (text,)
+
+
+@pytest.mark.parametrize("text, topics, asked", [
+    (f"{LIGHT}。还有一件事，{WAGES}", ["城乡建设", "城乡建设"], True),  # said to be another matter
+    (f"一是{LIGHT}，二是{WAGES}", ["城乡建设", "劳动和社会保障"], True),  # a list whose items go apart
+    ("一是楼上半夜装修噪音太大，二是天天砸墙影响我们休息", ["城乡建设", "城乡建设"], False),  # one grievance
+])
+def test_a_list_is_asked_about_only_when_its_items_go_to_different_departments(
+        text: str, topics: list[str], asked: bool) -> None:
+    assert matters.worth_asking(text, topics) is asked
 
 
 def _two(phones: tuple[str, ...] = ()) -> Understanding:
@@ -87,6 +99,15 @@ def test_the_summary_says_what_comes_next_and_the_filing_starts_it() -> None:
     nxt = following.state.draft
     assert nxt is not None and nxt.text == WAGES and nxt.phone == "13800138000" and following.state.queued == ()
     assert nxt.grid_code is None and following.state.step in (intake.CONFIRM_CLASS, location.ASK)  # no place guessed
+
+
+def test_the_points_of_one_grievance_are_one_intake_without_a_question() -> None:
+    text = "一是楼上半夜装修噪音太大，二是天天砸墙影响我们休息"
+    parts = matters.split(text)
+    u = replace(understood(category="dispute", topic="城乡建设"),
+                matters=tuple(Matter(p, understood(category="dispute", topic="城乡建设")) for p in parts))
+    out = turn(ConversationState(), text, u=u)
+    assert out.state.step != matters.SPLIT and out.state.draft is not None and out.state.draft.text == text
 
 
 def test_a_waiting_matter_survives_a_restart() -> None:

@@ -68,8 +68,8 @@ def worth_asking(text: str, topics: list[str | None]) -> bool:
 def ask_split(state: ConversationState, matters: tuple[Draft, ...]) -> Outcome:
     """Asked, not done: 「还有个问题是晚上太黑」 may be more of the same matter. The drafts of the
     matters wait in `queued` for the answer; the whole message stays the draft if it is one matter."""
-    listed = "；".join(f"{n}. {gist(m.text)}" for n, m in enumerate(matters, 1))
-    text = (f"您说的像是 {len(matters)} 件事：{listed}。\n按“一事一单”，分开登记能让每件事交给负责的部门办理，"
+    listed = "\n".join(f"{n}. {gist(m.text)}" for n, m in enumerate(matters, 1))
+    text = (f"您说的像是 {len(matters)} 件事：\n{listed}\n按“一事一单”，分开登记能让每件事交给负责的部门办理，"
             "提交一件后接着登记下一件。要分开登记吗？")
     return ask(replace(state, queued=matters), SPLIT, text, (("分开登记", "split"), ("算一件事", "one")))
 

@@ -97,7 +97,8 @@ class Dialogue:
         said = inbound.text or inbound.choice or ""
         understanding = await self._understand(said)
         if len(several := matters.split(said)) > 1:  # each read on its own, should it start an intake
-            understanding = replace(understanding, matters=tuple([Matter(m, await self._understand(m)) for m in several]))
+            read = [Matter(m, await self._understand(m)) for m in several]
+            understanding = replace(understanding, matters=tuple(read))
         if before.step == intake.DESCRIBE and before.draft is not None and before.draft.parts:
             story = await self._understand(f"{before.draft.text}\n{said}")  # asked for more: the story read whole
             understanding = replace(understanding, category=story.category, topic=story.topic)

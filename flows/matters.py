@@ -1,7 +1,10 @@
-"""一事一单: a message that says in so many words that it raises more than one matter is filed as one
-case per matter, so that each goes to the department responsible for it. 「一是…二是…」, 「1、…2、…」,
-「还有一件事，…」 and 「顺便反映一下…」 split a message; 「另外」 or 「还有」 alone does not, since it
-mostly adds to the same matter (「路灯坏了，另外晚上特别黑」), and neither does a part too short to act on.
+"""一事一单: a message that says in so many words that it raises more than one matter may be filed as
+one case per matter, so that each goes to the department responsible for it. The resident is asked.
+
+「还有一件事，…」 and 「顺便反映一下…」 always ask; a numbered list (「一是…二是…」, 「1、…2、…」) asks
+only when its items go to different departments, since the points of one grievance are numbered too,
+and a list of four or more never does. 「另外」 or 「还有」 alone mostly adds to the same matter
+(「路灯坏了，另外晚上特别黑」) and asks nothing, nor does a part too short to act on.
 """
 
 import re
@@ -81,7 +84,8 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
                                                    or u.is_intent("deny", threshold)))
     if one:
         return advance(replace(state, queued=()), "好的，按一件事登记。")
-    if choice == "split" or (choice is None and (_SPLIT_WORDS.search(inbound.text) or u.is_intent("affirm", threshold))):
+    said_split = _SPLIT_WORDS.search(inbound.text) is not None or u.is_intent("affirm", threshold)
+    if choice == "split" or (choice is None and said_split):
         first, *rest = state.queued
         return advance(replace(state, draft=first, queued=tuple(rest)), "好的，先登记第 1 件。")
     return miss(state, "分开登记请回复“分开”，按一件事登记请回复“一件”。")
@@ -112,6 +116,7 @@ def _opening(first: str) -> str:
     """The first matter without the count of matters or its own number (「一是」, 「1、」)."""
     first = _COUNTED.sub("", first, count=1)
     for opening, _ in _NUMBERED:
+        # 「，1、」: the mark before the number stays, the number goes
         first = opening.sub(lambda m: m.group(0)[0] if m.group(0)[0] in _EDGES else "", first, count=1)
     return first.strip(_EDGES)
 

@@ -30,8 +30,8 @@ def after(
         following = matters.next_matter(state)
         if following is None:
             return say(ConversationState(), filed_text(result, ctx))
-        said = f"接着登记下一件：“{gist(following.draft.text)}”。" if following.draft else ""
-        return next_question(following, ctx).prefixed(filed_text(result, ctx), said)
+        return next_question(following, ctx).prefixed(filed_text(result, ctx),
+                                                      f"接着登记下一件：“{gist(state.queued[0].text)}”。")
     if isinstance(command, AddInfo):
         return say(state, f"已把您补充的情况记入诉求 {result.number}，办理部门会看到。")
     if isinstance(command, CancelCase):

@@ -31,7 +31,8 @@ _RATING_WORDS = (  # most specific first: 不满意 before 满意
     (re.compile(r"一般|还行|凑合|马马虎虎"), 3),
     (re.compile(r"比较满意|挺满意|还算满意|满意"), 4),
 )
-_STARS = re.compile(r"([1-5一二三四五两])\s*(?:星|颗星|分)")
+# 「五星」, 「打两分」; not 「一星期」, 「四十五分钟」, 「三分之一」 inside a complaint
+_STARS = re.compile(r"(?<![0-9一二三四五六七八九十两百几])([1-5一二三四五两])\s*(?:颗星|星(?!期)|分(?![钟之钱秒米地]))")
 _DENY_INSIDE = re.compile(r"不对|不是这|错了|不正确|搞错|弄错")  # 「地址错了」: a short text that says no later on
 _GREET = re.compile(r"^(?:你好|您好|hi|hello|嗨|哈喽|在吗|在不在|早上好|上午好|下午好|晚上好|喂)+$")
 _HELP = re.compile(r"帮助|怎么用|能做什么|能干什么|有什么功能|怎么操作|不会用|help|菜单|使用说明|人工|转人工")

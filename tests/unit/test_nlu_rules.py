@@ -66,7 +66,14 @@ def test_intents(text, name):
 
 
 @pytest.mark.parametrize(("text", "rating"), [("五星", 5), ("5分", 5), ("三颗星", 3), ("非常满意", 5), ("满意", 4),
-                                              ("一般", 3), ("不满意", 2), ("非常不满意", 1), ("4", 4)])
+                                              ("一般", 3), ("不满意", 2), ("非常不满意", 1), ("4", 4),
+                                              ("给两分", 2), ("四星吧 还行", 4)])
 def test_ratings(text, rating):
     intent = detect_intent(text)
     assert intent.name == "rate" and intent.rating == rating
+
+
+@pytest.mark.parametrize("text", ["幸福里小区3号楼路灯坏了一星期", "公交车等了四十五分钟还不来", "三分之一的路灯不亮",
+                                  "楼下烧烤摊一分钱卫生费都不交", "等了两分钟"])
+def test_a_week_or_minutes_in_a_complaint_are_no_rating(text):
+    assert detect_intent(text).name != "rate"

@@ -8,7 +8,7 @@ any point is taken, and 修改 → 联系方式 asks for it explicitly."""
 import re
 from dataclasses import replace
 
-from flows import intake, location
+from flows import intake, location, matters
 from flows.choices import han_count, normalise, picked
 from flows.context import Context, Outcome, advance, ask, called_off, miss
 from flows.messages import Inbound
@@ -75,8 +75,8 @@ def summary_text(draft: Draft, ctx: Context) -> str:
 
 def ask_summary(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
     assert state.draft is not None
-    waiting = f"\n提交后接着登记下一件：“{gist(state.queued[0].text)}”。" if state.queued else ""
-    text = f"{summary_text(state.draft, ctx)}{waiting}\n确认无误请点“确认提交”。"
+    later = f"\n{matters.waiting(state)}" if state.queued else ""
+    text = f"{summary_text(state.draft, ctx)}{later}\n确认无误请点“确认提交”。"
     offered = (("确认提交", "submit"), ("修改", "edit"), ("取消", "cancel"))
     if not (state.draft.anonymous or state.draft.phone or state.draft.contact_done):
         offered = (*offered[:1], ("匿名反映", "anonymous"), *offered[1:])
@@ -166,6 +166,10 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return miss(state, WRONG_NUMBER)
     if "改" in inbound.text and (field := _field_named(inbound.text)):  # 「先别提交，改下地址」
         return _on_edit(_ask_edit(state).state, replace(inbound, choice=field), u, ctx)
+    if (later := matters.announced(inbound.text)) is not None:  # 「还有一件事，…」: its own case, after this one
+        origin = f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"
+        state = replace(state, queued=(*state.queued, intake.absorb(Draft(origin=origin), later, u)))
+        return ask_summary(state, ctx, f"好的，这件事提交后接着登记：“{gist(later)}”。\n")
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
         return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")

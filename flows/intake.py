@@ -41,7 +41,9 @@ def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     state = replace(state, draft=draft, paused=None)
     if len(u.matters) > 1:
         several = _matter_drafts(origin, u)
-        if matters.worth_asking(inbound.text, [d.topic for d in several]):
+        floor = ctx.config.classification_confidence  # a fragment's topic read on its own is often a guess
+        topics = [d.topic for d in several if (d.topic_confidence or 0.0) >= floor]
+        if matters.worth_asking(inbound.text, tuple(d.text for d in several), topics):
             return matters.ask_split(state, several)
     if too_short(inbound.text):
         return ask(

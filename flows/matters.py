@@ -13,17 +13,23 @@ from dataclasses import replace
 from flows.choices import picked
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
-from flows.state import ConversationState, Draft
+from flows.state import ConversationState, Draft, with_contact_of
 from flows.texts import gist
 from flows.understanding import Understanding
 
 SPLIT = "split"  # 「要分开登记吗？」
 STEPS = (SPLIT,)
-# Words that open a later matter, said in so many words.
+# Words that open a later matter or point: 「还有一件事」, 「另外还有个问题」, 「顺便问一下」, 「对了」.
 _ANOTHER = re.compile(
-    r"(?:还有|另外(?:还有)?|另|再)(?:一)?(?:个|件)(?:事情?|问题)"  # 还有一件事, 另外还有个问题, 另一件事
-    r"|(?:顺便|顺带|再|另外)(?:反映|投诉|举报|说|提)(?:一下|一个|一件)?"  # 顺便反映一下, 再反映一个
+    r"(?:对了[，,\s]*)?(?:(?:还有|另外(?:还有)?|另|再)(?:一)?(?:个|件)(?:事情?|问题)"
+    r"|(?:顺便|顺带|另外|再|还)(?:想)?(?:反映|投诉|举报|说|提|问)(?:一下)?(?:一?[个件](?:事情?|问题))?)"
+    r"|对了"
 )
+# Of those, the ones that say another matter follows, not another point of this one (「还有个问题是…」).
+_MATTER_WORDS = re.compile(r"[件个]事|事情|另一件")
+# A later part that opens by pointing back at the first is more of the same matter.
+_POINTS_BACK = re.compile(r"(?:他们|她们|它们|他家|她家|这个|那个|这些|那些|这件|那件|这里|那里|这|那|它|此|该|上述|上面|"
+                          r"刚才|而且|并且|也|已经|还)")
 # Enumerations: the later matters' numbers, counted only after the first one (「一是」 before 「二是」).
 _NUMBERED = (
     (re.compile(r"一是"), re.compile(r"(?:[二三四五])是")),
@@ -34,11 +40,12 @@ _NUMBERED = (
 )
 # 「我反映两个问题：」 said before the first: true of the message, not of the first matter.
 _COUNTED = re.compile(r"(?:我)?(?:想|要)?(?:反映|说|投诉|举报|咨询|问)?(?:一下)?[两三四五几2-5](?:个|件|点)(?:事情?|问题)[：:，,]?")
-_SPLIT_WORDS = re.compile(r"分开|分别|各自")
-_ONE_WORDS = re.compile(r"(?:不用|不要|别|不必|无需|没必要|不)(?:分开|分别)|一件|一起|合并|同一")
+_NOT_APART = re.compile(r"(?:不用|不要|别|不必|无需|没必要|不)(?:分开|分别)")
+_APART = re.compile(r"分开|分别|各自|一件一件|一个一个|逐[件个]|挨个|都登记|都要登记")
+_ONE = re.compile(r"一件|一起|合并|同一")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _EDGES = "，,。.；;：:、！!？?\u3000 \n"
-_MIN_MATTER = 6  # characters that say something: 「井盖丢了」 alone leaves what and where to ask
+_MIN_MATTER = 5  # characters that say something: 「井盖丢了」 alone leaves what and where to ask
 _MOST = 5
 _MOST_LISTED = 3  # a longer list is the points of one letter (evidence, demands), not separate matters
 
@@ -61,11 +68,26 @@ def split(text: str) -> tuple[str, ...]:
     return parts
 
 
-def worth_asking(text: str, topics: list[str | None]) -> bool:
-    """Whether to ask at all: always when the resident said another matter follows (「还有一件事」);
-    for a numbered list, only when its items go to different departments by what each says: the
-    items of one grievance are numbered too (「一是噪音大，二是影响休息」)."""
-    return _ANOTHER.search(text) is not None or len(set(topics)) > 1
+def worth_asking(text: str, parts: tuple[str, ...], topics: list[str | None]) -> bool:
+    """Whether to ask at all: when the parts go to different departments by what each says (`topics`:
+    those read with confidence), or when
+    the resident said another matter follows (「还有一件事」) and no later part points back at the
+    first (「还有一件事就是那个井盖旁边也没有警示牌」). Numbered points and 「还有个问题是…」 of one
+    grievance, which go to one department, are not asked about."""
+    if len(set(topics)) > 1:
+        return True
+    said_another = any(_MATTER_WORDS.search(m.group()) for m in _ANOTHER.finditer(text))
+    return said_another and not any(_POINTS_BACK.match(part) for part in parts[1:])
+
+
+def announced(text: str) -> str | None:
+    """The matter a message says is another one (「还有一件事，书香门第楼下垃圾三天没人收了」), said at
+    the summary of the first: it waits its turn instead of joining the first's description."""
+    opened = _ANOTHER.match(text.strip(_EDGES))
+    if opened is None or not _MATTER_WORDS.search(opened.group()):
+        return None
+    rest = _trimmed(text)
+    return rest if len(_MEANINGFUL.findall(rest)) >= _MIN_MATTER else None
 
 
 def ask_split(state: ConversationState, matters: tuple[Draft, ...]) -> Outcome:
@@ -78,28 +100,41 @@ def ask_split(state: ConversationState, matters: tuple[Draft, ...]) -> Outcome:
 
 
 def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    choice = picked(inbound, state.offered)
-    threshold = ctx.config.intent_confidence
-    one = choice == "one" or (choice is None and (_ONE_WORDS.search(inbound.text) is not None
-                                                   or u.is_intent("deny", threshold)))
-    if one:
+    answer = picked(inbound, state.offered) or _answer(inbound.text, u, ctx.config.intent_confidence)
+    if answer == "one":
         return advance(replace(state, queued=()), "好的，按一件事登记。")
-    said_split = _SPLIT_WORDS.search(inbound.text) is not None or u.is_intent("affirm", threshold)
-    if choice == "split" or (choice is None and said_split):
+    if answer == "split":  # a phone or anonymity said at this question is the first matter's too
         first, *rest = state.queued
-        return advance(replace(state, draft=first, queued=tuple(rest)), "好的，先登记第 1 件。")
+        return advance(replace(state, draft=with_contact_of(first, state.draft), queued=tuple(rest)),
+                       "好的，先登记第 1 件。")
     return miss(state, "分开登记请回复“分开”，按一件事登记请回复“一件”。")
+
+
+def _answer(text: str, u: Understanding, threshold: float) -> str | None:
+    """「不用分开」 before 「分开」, 「一件一件登记吧」 before 「一件」; then a plain yes or no."""
+    for words, answer in ((_NOT_APART, "one"), (_APART, "split"), (_ONE, "one")):
+        if words.search(text):
+            return answer
+    if u.is_intent("affirm", threshold):
+        return "split"
+    return "one" if u.is_intent("deny", threshold) else None
 
 
 def next_matter(state: ConversationState) -> ConversationState | None:
     """After a filing, the next matter waiting, with what the resident said of themself (a phone,
     anonymity) carried over: None when none waits."""
-    if not state.queued or state.draft is None:
+    if not state.queued:
         return None
-    filed, (following, *rest) = state.draft, state.queued
-    following = replace(following, phone=following.phone or filed.phone, anonymous=filed.anonymous,
-                        contact_done=filed.contact_done or following.contact_done)
-    return ConversationState(draft=following, queued=tuple(rest))
+    following, *rest = state.queued
+    return ConversationState(draft=with_contact_of(following, state.draft), queued=tuple(rest))
+
+
+def waiting(state: ConversationState) -> str:
+    """What the summary says of the matters still to come: 「提交后接着登记下一件：“…”（之后还有 1 件）」."""
+    if not state.queued:
+        return ""
+    more = f"（之后还有 {len(state.queued) - 1} 件）" if len(state.queued) > 1 else ""
+    return f"提交后接着登记下一件：“{gist(state.queued[0].text)}”{more}。"
 
 
 def _enumerated(text: str) -> set[int]:

@@ -58,8 +58,9 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
             hours = round(ctx.config.draft_ttl_minutes / 60, 1)
             notes.append(f"您之前开始的反映超过 {hours:g} 小时没有完成，已自动作废（没有提交）。")
         state = ConversationState()
-    if state.dropped is not None and _UNDO.search(normalise(inbound.text)):
-        outcome = next_question(ConversationState(draft=state.dropped), ctx).prefixed(RESTORED_DRAFT)
+    if state.dropped is not None and _UNDO.search(normalise(inbound.text)):  # the next matter taken up waits again
+        waiting = ((state.draft,) if state.draft else ()) + state.queued
+        outcome = next_question(ConversationState(draft=state.dropped, queued=waiting), ctx).prefixed(RESTORED_DRAFT)
     elif u.emergency is not None and state.in_intake and state.step not in intake.STEPS:
         outcome = repeat(state, "处理好紧急情况后，我们可以接着登记。")
     else:

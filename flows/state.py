@@ -57,6 +57,14 @@ class Draft:
         return "\n".join(self.parts)
 
 
+def with_contact_of(draft: Draft, said_by: Draft | None) -> Draft:
+    """A resident's next matter with what they already said of themself: a phone, anonymity."""
+    if said_by is None:
+        return draft
+    return replace(draft, phone=draft.phone or said_by.phone, anonymous=draft.anonymous or said_by.anonymous,
+                   contact_done=draft.contact_done or said_by.contact_done)
+
+
 @dataclass(frozen=True)
 class ConversationState:
     """`question` and `offered` are what is on screen (choices as label, value), so a typed

@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.case import CATEGORY_LABELS
+from handlers.phones import mask_phones_in
 
 CATEGORY_NOUNS = {"dispute": "矛盾纠纷", "service": "便民服务诉求", "petition": "信访事项"}
 # What each category means in a resident's words, for staff pages that offer it as a choice.
@@ -71,6 +72,7 @@ ANOTHER_WAY = "我换个方式问。"
 PERSON = "如果不方便在这里说清楚，也可以拨打 12345 热线，由工作人员帮您登记。"
 RESUME = "我们接着刚才的反映继续："
 CANCELLED_DRAFT = "好的，本次反映已取消，没有提交。如果是点错了，马上回复“恢复”就能找回；需要时也随时可以再找我。"
+CANCELLED_MATTER = "好的，这件事已取消，没有提交（点错了的话马上回复“恢复”）。接着登记下一件：“{next}”。"
 RESTORED_DRAFT = "好的，刚才的反映已恢复，我们接着来。"
 ADDED_TO_STORY = "好的，已补充到问题描述里。"
 PHOTO_KEPT = "收到图片，会作为附件随诉求一并提交。"
@@ -98,7 +100,9 @@ def category_plain(category: str | None, party: str | None = None, party_words: 
 
 
 def gist(text: str, limit: int = 40) -> str:
-    """The resident's own first sentence, shortened: restating in their words avoids misquoting."""
+    """The resident's own first sentence, shortened: restating in their words avoids misquoting. A phone
+    typed into it is masked, as everywhere it is shown."""
+    text = mask_phones_in(text)
     first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip() or text.strip()
     return first if len(first) <= limit else first[: limit - 1] + "…"
 

@@ -47,14 +47,27 @@ def test_one_matter_stays_one(text: str) -> None:
     assert matters.split(text) == (text,)
 
 
+@pytest.mark.parametrize("text, parts", [
+    (f"{LIGHT}。再说个事，阳光花园物业乱收停车费", (LIGHT, "阳光花园物业乱收停车费")),
+    (f"阳光花园垃圾没人收，对了还有个事情，{WAGES}", ("阳光花园垃圾没人收", WAGES)),
+    ("我要反映三件事：一是青禾路积水，二是公交车老是不准点，三是社区医院看病排队太久",
+     ("青禾路积水", "公交车老是不准点", "社区医院看病排队太久")),
+])
+def test_the_words_that_announce_a_matter_are_not_part_of_it(text: str, parts: tuple[str, ...]) -> None:
+    assert matters.split(text) == parts
+
+
 @pytest.mark.parametrize("text, topics, asked", [
     (f"{LIGHT}。还有一件事，{WAGES}", ["城乡建设", "城乡建设"], True),  # said to be another matter
     (f"一是{LIGHT}，二是{WAGES}", ["城乡建设", "劳动和社会保障"], True),  # a list whose items go apart
     ("一是楼上半夜装修噪音太大，二是天天砸墙影响我们休息", ["城乡建设", "城乡建设"], False),  # one grievance
+    ("井盖丢了好几天了，还有一件事就是那个井盖旁边也没有警示牌", ["城乡建设", "城乡建设"], False),  # points back
+    ("幸福里小区路灯坏了，还有个问题是晚上太黑了老人不敢出门", ["城乡建设", "城乡建设"], False),  # a point, not a matter
+    ("幸福里小区路灯坏了好几天。顺便问一下，孩子上学的学区怎么划的", ["城乡建设", "教育文体"], True),
 ])
-def test_a_list_is_asked_about_only_when_its_items_go_to_different_departments(
+def test_asked_when_the_parts_go_apart_or_another_matter_is_announced(
         text: str, topics: list[str], asked: bool) -> None:
-    assert matters.worth_asking(text, topics) is asked
+    assert matters.worth_asking(text, matters.split(text), topics) is asked
 
 
 def _two(phones: tuple[str, ...] = ()) -> Understanding:
@@ -75,7 +88,15 @@ def test_two_matters_are_asked_about_and_split_files_the_first_on_its_own() -> N
     assert draft.origin == "test/resident-1/m" and first.state.queued[0].origin == "test/resident-1/m#2"
 
 
-@pytest.mark.parametrize("answer", ["算一件事", "不用分开", "一起登记就行"])
+@pytest.mark.parametrize("answer", ["分开", "好的", "1", "一件一件登记吧", "分别登记吧", "都登记一下"])
+def test_apart_in_the_residents_words(answer: str) -> None:
+    asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two())
+    u = understood("affirm") if answer == "好的" else understood()
+    out = turn(asked.state, answer, u=u)
+    assert out.state.draft is not None and out.state.draft.text == LIGHT and len(out.state.queued) == 1
+
+
+@pytest.mark.parametrize("answer", ["算一件事", "不用分开", "一起登记就行", "2"])
 def test_one_matter_after_all_keeps_the_whole_message(answer: str) -> None:
     asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two())
     out = turn(asked.state, answer)
@@ -106,6 +127,57 @@ def test_the_points_of_one_grievance_are_one_intake_without_a_question() -> None
     parts = matters.split(text)
     u = replace(understood(category="dispute", topic="城乡建设"),
                 matters=tuple(Matter(p, understood(category="dispute", topic="城乡建设")) for p in parts))
+    out = turn(ConversationState(), text, u=u)
+    assert out.state.step != matters.SPLIT and out.state.draft is not None and out.state.draft.text == text
+
+
+def test_a_phone_given_at_the_question_stays_with_the_first_matter() -> None:
+    asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two())
+    phoned = turn(asked.state, "先留个电话13800001111", u=understood(phones=("13800001111",)))
+    assert "138****1111" in said(phoned) and phoned.state.step == matters.SPLIT
+    first = turn(phoned.state, "分开").state.draft
+    assert first is not None and first.phone == "13800001111"
+
+
+def test_the_list_masks_a_phone_typed_into_a_matter() -> None:
+    wages = f"{WAGES} 电话13900001111"
+    u = replace(_two(("13900001111",)), matters=(Matter(LIGHT, understood(topic="城乡建设")),
+                                                 Matter(wages, understood(topic="劳动和社会保障"))))
+    asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{wages}", u=u)
+    assert "139****1111" in said(asked) and "13900001111" not in said(asked)
+
+
+def _at_first_summary() -> ConversationState:
+    state = turn(turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two()).state, "分开").state
+    for _ in range(3):
+        if state.step != contact.SUMMARY:
+            state = turn(state, "对", u=understood("affirm")).state
+    assert state.step == contact.SUMMARY
+    return state
+
+
+def test_calling_off_one_matter_takes_up_the_next_and_undo_brings_both_back() -> None:
+    off = turn(_at_first_summary(), "取消")
+    assert "这件事已取消" in said(off) and f"接着登记下一件：“{WAGES}”" in said(off)
+    assert off.state.draft is not None and off.state.draft.text == WAGES and off.state.queued == ()
+    back = turn(off.state, "点错了")
+    assert back.state.draft is not None and back.state.draft.text == LIGHT
+    assert [d.text for d in back.state.queued] == [WAGES]
+
+
+def test_another_matter_announced_at_the_summary_waits_its_turn() -> None:
+    state = _at_first_summary()
+    out = turn(state, "还有一件事，书香门第楼下垃圾三天没人收了", u=understood(topic="城乡建设"))
+    assert out.state.draft is not None and out.state.draft.text == LIGHT  # not added to the first
+    assert [d.text for d in out.state.queued] == [WAGES, "书香门第楼下垃圾三天没人收了"]
+    assert "这件事提交后接着登记" in said(out) and "（之后还有 1 件）" in said(out)
+
+
+def test_a_point_of_the_same_matter_whose_department_is_a_guess_is_not_asked_about() -> None:
+    text = "幸福里小区路灯坏了，还有个问题是晚上太黑了老人不敢出门"
+    parts = matters.split(text)
+    u = replace(understood(topic="城乡建设"), matters=(Matter(parts[0], understood(topic="城乡建设")),
+                                                       Matter(parts[1], understood(topic="政法", topic_confidence=0.31))))
     out = turn(ConversationState(), text, u=u)
     assert out.state.step != matters.SPLIT and out.state.draft is not None and out.state.draft.text == text
 

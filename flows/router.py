@@ -222,7 +222,7 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return cases.start_rating(state, u, ctx, rating, cases.after_score(text))
     if u.is_intent("rate", threshold) or plain in ("评价", "我要评价"):
         return cases.start_rating(state, u, ctx, None, "")
-    if u.is_intent("cancel", threshold) or "撤销" in plain:
+    if u.is_intent("cancel", threshold) or ("撤销" in plain and len(plain) <= _LONG):  # not 「快递柜撤销了…」
         return cases.start_cancel(state, u, ctx)
     if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)

@@ -16,6 +16,11 @@ INTENTS = ("affirm", "deny", "cancel", "ask_status", "give_location", "rate", "g
 
 _PUNCT = re.compile(r"[\s,.!?;:~，。！？；：、…“”\"'（）()]+")
 _CANCEL = re.compile(r"撤销|撤回|取消|不办了|不用办了|不需要了|不用了|算了|不要了|不想办了|不反映了|不投诉了")
+# What may stand around a cancel word that calls off one's own case (「帮我把刚才那个投诉撤销吧」); a message
+# with more in it is a complaint that uses the word (「公交公司取消了23路」, 「物业要取消我们的车位」).
+_CANCEL_AROUND = re.compile(r"我的|我们的|这个|那个|那件|这件|刚才的?|上次的?|之前的?|诉求|投诉|反映|举报|工单|单子|申请|"
+                            r"登记|编号|案件|事情?|一下|帮我|我要|我想|请|麻烦|把|给|掉|吧|了|啊|呢|吗|谢谢|[a-z0-9-]")
+_CANCEL_REST = 4  # characters left that may still name which case (「路灯那件」)
 _STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(?:怎么样|咋样|哪)|查询|查一下|查下|有结果|有没有结果|"
                      r"处理(?:得)?(?:怎么样|咋样)|(?:咋|怎)样了|有人管吗|状态|我的(?:单子|工单|诉求)")
 # Asking after one's case in the words of a delay (「修了没有」, 「咋还没人来修」, 「啥时候来修」): a status
@@ -57,7 +62,7 @@ def detect_intent(text: str) -> Intent:
     number = numbers[0].value if numbers else None
     if detect_emergency(canon) is not None:
         return Intent("emergency", 0.9, number)
-    if _CANCEL.search(bare):
+    if _CANCEL.search(bare) and len(_CANCEL_AROUND.sub("", _CANCEL.sub("", bare))) <= _CANCEL_REST:
         return Intent("cancel", 0.9 if len(bare) <= 20 else 0.7, number)
     if number or _STATUS.search(bare):
         return Intent("ask_status", 0.95 if number else 0.8, number)

@@ -380,3 +380,8 @@ def test_a_photo_mid_intake_is_kept_and_the_question_stays_on_screen() -> None:
     assert out.replies[-1].text == state.question and "收到图片" in out.replies[0].text
     filed = turn(out.state, choice="submit")
     assert filed.commands[0].attachments == ("wechat-media:m2",)  # type: ignore[attr-defined]
+
+
+def test_a_complaint_about_something_withdrawn_starts_an_intake_not_a_withdrawal() -> None:
+    out = turn(ConversationState(), "小区的快递柜撤销了，取快递很不方便", u=understood(category="service", topic="商贸旅游"))
+    assert out.state.draft is not None and "撤销" in out.state.draft.text and "没有可以撤销的诉求" not in said(out)

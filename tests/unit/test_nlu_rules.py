@@ -73,6 +73,18 @@ def test_ratings(text, rating):
     assert intent.name == "rate" and intent.rating == rating
 
 
+@pytest.mark.parametrize("text", ["公交公司取消了23路公交车，出行很不方便", "物业说要取消我们的车位，凭什么",
+                                  "孩子学校取消了午休，家长意见很大", "小区的快递柜撤销了，取快递很不方便"])
+def test_a_complaint_about_something_cancelled_is_not_calling_off_a_case(text):
+    assert detect_intent(text).name != "cancel"
+
+
+@pytest.mark.parametrize("text", ["帮我把刚才那个投诉撤销吧", "取消我的诉求", "撤销 MS-20261207-0001", "不用了谢谢",
+                                  "我那个路灯的诉求撤销吧"])
+def test_calling_off_ones_own_case_in_more_words(text):
+    assert detect_intent(text).name == "cancel"
+
+
 @pytest.mark.parametrize("text", ["幸福里小区3号楼路灯坏了一星期", "公交车等了四十五分钟还不来", "三分之一的路灯不亮",
                                   "楼下烧烤摊一分钱卫生费都不交", "等了两分钟"])
 def test_a_week_or_minutes_in_a_complaint_are_no_rating(text):

@@ -37,6 +37,7 @@ _UNDO = re.compile(r"点错|按错|误点|不取消|别取消|不要取消|恢�
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
+_RATED_COMPLAINT = 6  # 「服务太差了」 alone may still rate; 「小区保安服务太差了」 says what is wrong
 _LONG = 15  # a longer "…到哪一步了" from someone with no case is a complaint about delay, at any step
 # Words that point back at a case already reported, around a delay (「我反映的那个路灯修了没有」).
 _ABOUT_IT = re.compile(r"我(?:之前|上次|前几天|昨天)?(?:反映|投诉|报|说|提|登记)的|我那个|那个|这个|我的|的|事|情|啊|呀|呢|了|都|"
@@ -218,10 +219,9 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     if more is not None:
         return cases.start_add_info(state, u, ctx, more)
     rating = cases.parse_rating(text) or u.rating
-    if rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8):
-        return cases.start_rating(state, u, ctx, rating, cases.after_score(text))
-    if u.is_intent("rate", threshold) or plain in ("评价", "我要评价"):
-        return cases.start_rating(state, u, ctx, None, "")
+    scored = rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8)
+    if (scored or u.is_intent("rate", threshold) or plain in ("评价", "我要评价")) and not _complains(plain, ctx):
+        return cases.start_rating(state, u, ctx, rating if scored else None, cases.after_score(text) if scored else "")
     if u.is_intent("cancel", threshold) or ("撤销" in plain and len(plain) <= _LONG):  # not 「快递柜撤销了…」
         return cases.start_cancel(state, u, ctx)
     if _asks_status(plain, u, ctx):
@@ -283,6 +283,13 @@ def _added(text: str) -> str | None:
     """What 「补充…」 (「我要补充一下：…」, 「再补充一点，…」) adds, "" if nothing yet; None if it adds nothing."""
     said = _ADD_MORE.match(text.strip())
     return text.strip()[said.end():] if said else None
+
+
+def _complains(plain: str, ctx: Context) -> bool:
+    """「小区保安服务太差了」, 「楼下一般晚上十点后还很吵」 from a resident with no case to rate: a complaint
+    that uses a rating word, not a rating of nothing."""
+    return (len(_MEANINGFUL.findall(plain)) >= _RATED_COMPLAINT
+            and not any(c.status is Status.RESOLVED for c in ctx.cases))
 
 
 def _only_thanks(plain: str) -> bool:

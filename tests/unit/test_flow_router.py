@@ -13,6 +13,7 @@ from flows.router import step, with_resume
 from flows.state import ConversationState
 from handlers.case import Case
 from handlers.commands import FileCase
+from nlu.intents import detect_intent
 from handlers.status import Status
 from tests.conversations.confirmations import reading
 from tests.conversations.kit import NOW, at_step, context, said, turn, understood
@@ -385,3 +386,12 @@ def test_a_photo_mid_intake_is_kept_and_the_question_stays_on_screen() -> None:
 def test_a_complaint_about_something_withdrawn_starts_an_intake_not_a_withdrawal() -> None:
     out = turn(ConversationState(), "小区的快递柜撤销了，取快递很不方便", u=understood(category="service", topic="商贸旅游"))
     assert out.state.draft is not None and "撤销" in out.state.draft.text and "没有可以撤销的诉求" not in said(out)
+
+
+@pytest.mark.parametrize("text", ["楼下一般晚上十点后还很吵", "对物业很不满意，电梯又坏了", "小区保安服务太差了",
+                                  "食堂饭菜质量极差"])
+def test_a_complaint_with_a_rating_word_from_a_resident_with_nothing_to_rate_starts_an_intake(text: str) -> None:
+    rated = detect_intent(text)
+    u = understood(rated.name, rating=rated.rating, category="service", topic="城乡建设")
+    out = turn(ConversationState(), text, u=u)
+    assert out.state.draft is not None and out.state.draft.text == text and "没有待评价" not in said(out)

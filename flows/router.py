@@ -19,9 +19,9 @@ from flows.texts import (
 )
 from flows.understanding import Understanding
 from handlers.phones import mask_phone
-from handlers.status import Status
+from handlers.status import FINAL, Status
 from nlu.answers import read_praise
-from nlu.intents import DELAY
+from nlu.intents import DELAY, STATUS
 
 INTAKE_STEPS = frozenset(intake.STEPS + matters.STEPS + location.STEPS + contact.STEPS)
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
@@ -37,6 +37,7 @@ _UNDO = re.compile(r"点错|按错|误点|不取消|别取消|不要取消|恢�
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
+_THANKED_REST = 3  # 「路灯坏了谢谢」 says more than thanks; 「好的谢谢」 does not
 _RATED_COMPLAINT = 6  # 「服务太差了」 alone may still rate; 「小区保安服务太差了」 says what is wrong
 _LONG = 15  # a longer "…到哪一步了" from someone with no case is a complaint about delay, at any step
 # Words that point back at a case already reported, around a delay (「我反映的那个路灯修了没有」).
@@ -216,13 +217,14 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     if inbound.location is not None:
         return say(state, "收到您的位置。请先告诉我遇到了什么问题，我再帮您登记。")
     more = _added(text)
-    if more is not None:
+    if more is not None and not (len(_MEANINGFUL.findall(more)) >= _MIN_START
+                                 and all(c.status in FINAL for c in ctx.cases)):  # 「补充医疗保险报销太慢」: a complaint
         return cases.start_add_info(state, u, ctx, more)
     rating = cases.parse_rating(text) or u.rating
     scored = rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8)
     if (scored or u.is_intent("rate", threshold) or plain in ("评价", "我要评价")) and not _complains(plain, ctx):
         return cases.start_rating(state, u, ctx, rating if scored else None, cases.after_score(text) if scored else "")
-    if u.is_intent("cancel", threshold) or ("撤销" in plain and len(plain) <= _LONG):  # not 「快递柜撤销了…」
+    if u.is_intent("cancel", threshold):  # not 「快递柜撤销了…」, 「低保被撤销了」 (nlu.intents)
         return cases.start_cancel(state, u, ctx)
     if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)
@@ -230,13 +232,16 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     if (praised is not None and len(plain) <= _LONG * 2 and not _only_thanks(plain) and not _new_matter_after(plain)
             and any(c.status is Status.RESOLVED for c in ctx.cases)):
         return cases.start_rating(state, u, ctx, praised, text)  # 「挺好的 修得很快 谢谢」 after 办结
-    if _only_thanks(plain) or (any(w in plain for w in _THANKS) and len(plain) <= 8):
+    thanked = any(w in plain for w in _THANKS) and (len(_MEANINGFUL.findall(_thanked(plain))) < _THANKED_REST
+                                                    or u.is_intent("affirm") or u.is_intent("deny"))
+    if _only_thanks(plain) or thanked:  # not 「路灯坏了谢谢」
         return say(state, "不客气！有需要随时找我。")
     if (_SOLVED.search(plain) and not _BUT.search(plain) and len(plain) <= _LONG + 5
             and any(c.status in cases.CANCELLABLE for c in ctx.cases)):
         return cases.start_cancel(state, u, ctx)  # 「灯已经好了 不用来了」: withdraw it, asked first
-    if len(_MEANINGFUL.findall(text)) >= _MIN_START and not (u.is_intent("affirm") or u.is_intent("deny")):
-        return intake.start(state, inbound, u, ctx)
+    if len(_MEANINGFUL.findall(text)) >= _MIN_START and not (u.is_intent("affirm", _PLAIN_ANSWER)
+                                                            or u.is_intent("deny", _PLAIN_ANSWER)):
+        return intake.start(state, inbound, u, ctx)  # 「没有热水已经三天了」, 「嗯，楼上漏水」: not a yes or no
     if u.is_intent("affirm") or u.is_intent("deny"):
         return say(state, "好的。还有什么需要帮忙的，直接告诉我就可以。")
     return say(state, f"{NOT_UNDERSTOOD}您可以直接描述遇到的问题，或发送“帮助”看看我能做什么。")
@@ -269,14 +274,16 @@ def _new_matter_after(plain: str) -> bool:
 
 
 def _asks_status(plain: str, u: Understanding, ctx: Context) -> bool:
-    """Any status question from a resident with a case; from one without, only a short plain one
-    (「查询进度」): 「路灯坏了怎么还没人修」 from someone with no case is a complaint about the delay."""
+    """A status question says little besides (「查询进度」, 「咋还没人来修」) or names something of the
+    resident's case (「我反映的路灯修了没有」). Anything more is a complaint that uses the words: about
+    the delay from a resident with no case (「路灯坏了怎么还没人修」), or another matter from one with a
+    case (「阳光花园电梯坏了 什么时候来修」, 「修路工程进度太慢了」)."""
     if not u.is_intent("ask_status", ctx.config.intent_confidence):
         return False
-    if u.is_intent("ask_status", _PLAIN_STATUS):
-        return bool(ctx.cases) or len(plain) < _LONG
-    rest = _ABOUT_IT.sub("", DELAY.sub("", plain))  # 「咋还没人来修」 asks after a case; 「电梯坏了 什么时候来修」 is new
-    return bool(ctx.cases) and (len(rest) <= 2 or any(rest in case.text for case in ctx.cases))
+    rest = _ABOUT_IT.sub("", STATUS.sub("", DELAY.sub("", plain)))
+    if len(rest) <= 2:  # a plain one from someone with no case is told so; a delay word alone is a complaint
+        return bool(ctx.cases) or u.is_intent("ask_status", _PLAIN_STATUS)
+    return bool(ctx.cases) and any(rest[i:i + 2] in case.text for case in ctx.cases for i in range(len(rest) - 1))
 
 
 def _added(text: str) -> str | None:
@@ -293,7 +300,12 @@ def _complains(plain: str, ctx: Context) -> bool:
 
 
 def _only_thanks(plain: str) -> bool:
-    return bool(plain) and not re.sub(r"谢谢|感谢|多谢|辛苦|麻烦|你|您|啦|了|啊|哈|的|们|大家", "", plain)
+    return bool(plain) and not _thanked(plain)
+
+
+def _thanked(plain: str) -> str:
+    """What a message says besides thanks: 「好的」 in 「好的谢谢」, 「路灯坏了」 in 「路灯坏了谢谢」."""
+    return re.sub(r"谢谢|感谢|多谢|辛苦|麻烦|你|您|啦|了|啊|哈|的|们|大家", "", plain)
 
 
 def _names_errand(plain: str) -> bool:

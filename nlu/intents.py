@@ -16,12 +16,15 @@ INTENTS = ("affirm", "deny", "cancel", "ask_status", "give_location", "rate", "g
 
 _PUNCT = re.compile(r"[\s,.!?;:~，。！？；：、…“”\"'（）()]+")
 _CANCEL = re.compile(r"撤销|撤回|取消|不办了|不用办了|不需要了|不用了|算了|不要了|不想办了|不反映了|不投诉了")
-# What may stand around a cancel word that calls off one's own case (「帮我把刚才那个投诉撤销吧」); a message
-# with more in it is a complaint that uses the word (「公交公司取消了23路」, 「物业要取消我们的车位」).
-_CANCEL_AROUND = re.compile(r"我的|我们的|这个|那个|那件|这件|刚才的?|上次的?|之前的?|诉求|投诉|反映|举报|工单|单子|申请|"
-                            r"登记|编号|案件|事情?|一下|帮我|我要|我想|请|麻烦|把|给|掉|吧|了|啊|呢|吗|谢谢|[a-z0-9-]")
+_DONE_TO = re.compile(r"被(?:撤销|撤回|取消)")  # 「低保被撤销了」: done to the resident, not by them
+# What may stand around an errand's own words (「帮我把刚才那个投诉撤销吧」, 「请问怎么用」); a message with
+# more in it is a complaint that uses them (「公交公司取消了23路」, 「公园的人工湖水发臭了」).
+_AROUND = re.compile(r"我的|我们的|这个|那个|那件|这件|刚才的?|上次的?|之前的?|诉求|投诉|反映|举报|工单|单子|申请|"
+                     r"登记|编号|案件|事情?|一下|帮我|我要|我想|请问|请|麻烦|怎么|把|给|掉|吧|了|啊|呢|吗|呀|你们|你|您|谢谢|"
+                     r"[a-z0-9-]")
 _CANCEL_REST = 4  # characters left that may still name which case (「路灯那件」)
-_STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(?:怎么样|咋样|哪)|查询|查一下|查下|有结果|有没有结果|"
+_HELP_REST = 2  # 「我要人工服务」
+STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(?:怎么样|咋样|哪)|查询|查一下|查下|有结果|有没有结果|"
                      r"处理(?:得)?(?:怎么样|咋样)|(?:咋|怎)样了|有人管吗|状态|我的(?:单子|工单|诉求)")
 # Asking after one's case in the words of a delay (「修了没有」, 「咋还没人来修」, 「啥时候来修」): a status
 # question from a resident with a case, a complaint about the delay from one without (flows/router.py).
@@ -62,9 +65,9 @@ def detect_intent(text: str) -> Intent:
     number = numbers[0].value if numbers else None
     if detect_emergency(canon) is not None:
         return Intent("emergency", 0.9, number)
-    if _CANCEL.search(bare) and len(_CANCEL_AROUND.sub("", _CANCEL.sub("", bare))) <= _CANCEL_REST:
+    if _CANCEL.search(bare) and not _DONE_TO.search(bare) and _only(_CANCEL, bare, _CANCEL_REST):
         return Intent("cancel", 0.9 if len(bare) <= 20 else 0.7, number)
-    if number or _STATUS.search(bare):
+    if number or STATUS.search(bare):
         return Intent("ask_status", 0.95 if number else 0.8, number)
     if DELAY.search(bare):
         return Intent("ask_status", 0.65)
@@ -80,11 +83,17 @@ def detect_intent(text: str) -> Intent:
         return Intent("other", 0.4)
     if _GREET.match(bare):
         return Intent("greet", 0.9)
-    if _HELP.search(bare) and len(bare) <= 20:
+    if _HELP.search(bare) and _only(_HELP, bare, _HELP_REST):
         return Intent("help", 0.85)
     if len(bare) <= 30 and _LOCATION.search(bare):
         return Intent("give_location", 0.7)
     return Intent("other", 0.5)
+
+
+def _only(words: re.Pattern[str], bare: str, most: int) -> bool:
+    """Whether the text is the errand's words and what may stand around them, with at most `most`
+    characters more."""
+    return len(_AROUND.sub("", words.sub("", bare))) <= most
 
 
 def _rating(bare: str) -> int | None:

@@ -11,6 +11,7 @@ from flows.context import Outcome
 from flows.messages import Inbound
 from flows.router import step, with_resume
 from flows.state import ConversationState
+from flows.understanding import Understanding
 from handlers.case import Case
 from handlers.commands import FileCase
 from nlu.intents import detect_intent
@@ -395,3 +396,31 @@ def test_a_complaint_with_a_rating_word_from_a_resident_with_nothing_to_rate_sta
     u = understood(rated.name, rating=rated.rating, category="service", topic="城乡建设")
     out = turn(ConversationState(), text, u=u)
     assert out.state.draft is not None and out.state.draft.text == text and "没有待评价" not in said(out)
+
+
+def _read(text: str) -> Understanding:
+    """The rule-based part of the NLU's reading, as the shipped analyzer gives it, with a complaint's category."""
+    intent = detect_intent(text)
+    return understood(intent.name, confidence=intent.confidence, rating=intent.rating, case_number=intent.case_number,
+                      category="service", topic="城乡建设")
+
+
+@pytest.mark.parametrize("text", [
+    "没有热水已经三天了", "不让我们在小区里停车", "别人家的狗天天乱叫", "错收了我家水费", "嗯，楼上漏水", "是物业乱收费",
+    "修路工程进度太慢了", "公积金查询不到缴费记录", "希望派人来检查下水管", "楼道里堆满杂物有人管吗", "路灯一直是闪烁状态",
+    "公园的人工湖水发臭了", "老人不会用智能手机挂号", "医保卡怎么用不了了", "help 水管爆了", "路灯坏了谢谢",
+    "补充医疗保险报销太慢", "补充一下，我们小区电梯坏了", "我家低保被撤销了", "车位被取消了",
+])
+def test_a_first_message_that_describes_a_problem_starts_an_intake_whatever_words_it_uses(text: str) -> None:
+    """Found by a tester: each of these was answered as a yes or no, a status question, a call for help,
+    thanks, an addition or a withdrawal, and the complaint was lost."""
+    out = turn(ConversationState(), text, u=_read(text))
+    assert out.state.draft is not None and out.state.draft.parts == (text,), said(out)
+
+
+@pytest.mark.parametrize("text, reply", [("查询进度", "还没有在这里反映过问题"), ("转人工", "我可以帮您"),
+                                         ("好的谢谢", "不客气"), ("不是", "还有什么需要帮忙的"),
+                                         ("撤销", "没有可以撤销的诉求"), ("补充", "没有正在办理的诉求")])
+def test_the_errands_themselves_are_still_errands(text: str, reply: str) -> None:
+    out = turn(ConversationState(), text, u=_read(text))
+    assert out.state.draft is None and reply in said(out)

@@ -31,7 +31,8 @@ _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
-_BUT = re.compile(r"但|可是|不过|另外|还有")  # 「路灯已经好了，但是电梯坏了」: a new matter follows
+# 「路灯已经好了，但是电梯坏了」, 「…电梯又坏了」: a new matter follows
+_BUT = re.compile(r"但|可是|不过|另外|还有|又坏|也坏|又不|也不(?!用|需)")
 # Right after calling an intake off: it was a mistake (「点错了」, 「不取消了」, 「还是提交吧」).
 _UNDO = re.compile(r"点错|按错|误点|不取消|别取消|不要取消|恢复|还是要?(?:提交|反映|登记)|要提交")
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")

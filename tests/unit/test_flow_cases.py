@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from flows import cases
 from flows.state import ConversationState
 from handlers.case import Case
@@ -129,8 +131,8 @@ def test_a_problem_that_went_away_offers_to_withdraw_the_open_case_and_files_not
         assert out.state.draft is None
 
 
-def test_a_problem_gone_but_another_named_offers_no_withdrawal() -> None:
-    text = "路灯已经好了，但是阳光花园的电梯坏了"
+@pytest.mark.parametrize("text", ["路灯已经好了，但是阳光花园的电梯坏了", "路灯已经好了，电梯又坏了"])
+def test_a_problem_gone_but_another_named_offers_no_withdrawal(text: str) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context((DISPATCHED,)))
     assert out.state.step != cases.CANCEL_CONFIRM and out.state.draft is not None
 

@@ -40,7 +40,7 @@ _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
 _THANKED_REST = 3  # 「路灯坏了谢谢」 says more than thanks; 「好的谢谢」 does not
 _RATED_COMPLAINT = 6  # 「服务太差了」 alone may still rate; 「小区保安服务太差了」 says what is wrong
-_LONG = 15  # a longer "…到哪一步了" from someone with no case is a complaint about delay, at any step
+_LONG = 15  # a short message's length: praise or 「灯已经好了 不用来了」 say little more than that
 # Words that point back at a case already reported, around a delay (「我反映的那个路灯修了没有」).
 _ABOUT_IT = re.compile(r"我(?:之前|上次|前几天|昨天)?(?:反映|投诉|报|说|提|登记)的|我那个|那个|这个|我的|的|事|情|啊|呀|呢|了|都|"
                        r"还|到底|究竟|问题|你们|人|来")

@@ -163,14 +163,16 @@ class Slow:
 
 async def test_a_post_redelivered_while_its_turn_runs_has_its_effect_once(app: App) -> None:
     await seed_registry(app.sessions)
-    fake = FakeWeChat(encryption="safe", timeout=1.0)  # the platform gives up before the turn ends
+    fake = FakeWeChat(encryption="safe", timeout=1.5)  # the platform gives up before the turn ends
     await fake.start()
-    # The turn ends a quarter into the third try's wait, leaving its real work 0.75 s on a busy machine.
-    slow = Slow(await keyword_dialogue(app), delay=2.25)
+    # Tries at 0, 1.5 and 3 s. The turn ends after the second try has given up, leaving its real work
+    # 1.25 s before the third gives up at 4.5 s; the first try's handler waits until 3.5 s before it
+    # would send the replies as 客服消息, leaving the third try 0.5 s to join the turn on a busy machine.
+    slow = Slow(await keyword_dialogue(app), delay=3.25)
     try:
-        async with wechat_server(app, slow, fake, answer_within_seconds=2):
+        async with wechat_server(app, slow, fake, answer_within_seconds=3.5):
             message = fake.message(OPEN_ID, "text", Content="一网格的小区门口路灯坏了一个多月了")
-            answer = reply_text(await fake.post(message))  # tries at 0, 1 and 2 s; the third joins the turn
+            answer = reply_text(await fake.post(message))  # the third try joins the turn
             assert (fake.deliveries, slow.turns) == (3, 1) and "便民服务" in answer
             again = reply_text(await fake.post(message, redeliver=False))  # much later: the claim answers
             assert again == answer

@@ -36,6 +36,10 @@ _ASKS_ERASE = re.compile(
 )
 # Words of a complaint about someone else's handling of personal data: filed as a case, not answered here.
 _COMPLAINT = re.compile(r"泄露|泄漏|倒卖|出售|卖给|卖了|骚扰|推销|冒用|盗用|诈骗|被人|被别人")
+# Another holder named (「物业收集了多少个人信息」, 「这个App不让注销我的个人信息」): a complaint about them,
+# not a request about what this service holds.
+_ELSEWHERE = re.compile(r"物业|公司|app|平台|商家|银行|医院|学校|单位|中介|网站|软件|小程序|商场|超市|快递|他们|对方",
+                        re.IGNORECASE)
 _LONGEST = 24  # a request about one's own data is said briefly; a longer message is a complaint
 _LISTED = 5
 
@@ -53,7 +57,7 @@ class Held:
 def asked(text: str) -> str | None:
     """HELD for 「查询我的信息」 and its variants, ERASE for 「删除我的信息」 and its variants, else None."""
     plain = normalise(text)
-    if not plain or len(plain) > _LONGEST or _COMPLAINT.search(plain):
+    if not plain or len(plain) > _LONGEST or _COMPLAINT.search(plain) or _ELSEWHERE.search(plain):
         return None
     if _ASKS_ERASE.search(plain):
         return ERASE

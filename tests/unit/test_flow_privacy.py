@@ -32,7 +32,8 @@ def test_ways_of_asking_for_erasure(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["物业泄露了我的个人信息", "有人冒用我的信息办了手机卡", "查询", "查询信息", "不留电话",
-                                  "电话删掉", "小区物业收集业主个人信息还拿去卖给装修公司，天天有人打电话推销"])
+                                  "电话删掉", "小区物业收集业主个人信息还拿去卖给装修公司，天天有人打电话推销",
+                                  "物业收集了多少个人信息都不说清楚", "这个App不让注销我的个人信息"])
 def test_other_messages_are_not_privacy_errands(text: str) -> None:
     assert privacy.asked(text) is None
 

@@ -167,8 +167,7 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if "改" in inbound.text and (field := _field_named(inbound.text)):  # 「先别提交，改下地址」
         return _on_edit(_ask_edit(state).state, replace(inbound, choice=field), u, ctx)
     if (later := matters.announced(inbound.text)) is not None:  # 「还有一件事，…」: its own case, after this one
-        origin = f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"
-        state = replace(state, queued=(*state.queued, intake.absorb(Draft(origin=origin), later, u)))
+        state = replace(state, queued=(*state.queued, intake.absorb(Draft(origin=inbound.key), later, u)))
         return ask_summary(state, ctx, f"好的，这件事提交后接着登记：“{gist(later)}”。\n")
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))

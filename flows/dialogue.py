@@ -186,7 +186,7 @@ def _keyed(command: Command, inbound: Inbound, index: int) -> Command:
     """A command on a filed case carries the message that issued it, so a re-run applies it once
     (a filing is keyed by its draft instead)."""
     if isinstance(command, CaseCommand):
-        return replace(command, request=f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}#{index}")
+        return replace(command, request=f"{inbound.key}#{index}")
     return command
 
 

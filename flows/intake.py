@@ -36,7 +36,7 @@ _TOPIC_WRONG = re.compile(r"(?:方面|部门|领域|归口|管的|来管)")
 def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """A new complaint: keep what it says, and ask for more only if it says too little to act on.
     A message that raises several matters is asked whether to file them apart (flows/matters.py)."""
-    origin = f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"
+    origin = inbound.key
     draft = absorb(Draft(origin=origin), inbound.text, u)
     state = replace(state, draft=draft, paused=None)
     if len(u.matters) > 1:

@@ -31,6 +31,12 @@ class Inbound:
     attachment: str | None = None  # a photo the resident sent, as the channel can find it again (its address)
     reporter: Reporter | None = None  # set only by a channel that identified a grid worker
 
+    @property
+    def key(self) -> str:
+        """The message as a key: what a filing or an errand is keyed by, so it happens once however
+        often the channel delivers the message."""
+        return f"{self.channel}/{self.user_ref}/{self.message_id}"
+
 
 @dataclass(frozen=True)
 class Choice:

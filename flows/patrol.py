@@ -105,8 +105,7 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return say(state, TODO)
     if not _says_enough(text) or u.is_intent("greet", ctx.config.intent_confidence):
         return say(state, HELLO)
-    origin = f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"
-    return _described(replace(state, draft=Draft(origin=origin)), inbound, u, ctx)
+    return _described(replace(state, draft=Draft(origin=inbound.key)), inbound, u, ctx)
 
 
 def _described(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -137,8 +136,7 @@ def _photo(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcome:
     it starts one and asks for the words."""
     assert inbound.attachment is not None
     if state.draft is None:
-        origin = f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}"
-        started = replace(ConversationState(), draft=Draft(origin=origin, attachments=(inbound.attachment,)))
+        started = replace(ConversationState(), draft=Draft(origin=inbound.key, attachments=(inbound.attachment,)))
         return ask(started, DESCRIBE, f"{PHOTO_KEPT}请再用文字说说巡查发现了什么情况：")
     state = replace(state, draft=replace(state.draft, attachments=(*state.draft.attachments, inbound.attachment)))
     return ask_summary(state, ctx, f"{PHOTO_KEPT}\n") if state.step == SUMMARY else repeat(state, PHOTO_KEPT)

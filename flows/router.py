@@ -136,7 +136,7 @@ def _photo(state: ConversationState, inbound: Inbound) -> Outcome:
     if state.draft is not None:
         draft = replace(state.draft, attachments=(*state.draft.attachments, inbound.attachment))
         return repeat(replace(state, draft=draft), PHOTO_KEPT)
-    draft = Draft(origin=f"{inbound.channel}/{inbound.user_ref}/{inbound.message_id}", attachments=(inbound.attachment,))
+    draft = Draft(origin=inbound.key, attachments=(inbound.attachment,))
     return ask(replace(state, draft=draft, paused=None), intake.DESCRIBE, f"{PHOTO_KEPT}{PHOTO_DESCRIBE}")
 
 

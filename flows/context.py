@@ -8,8 +8,8 @@ from typing import Any, NoReturn, Self
 from flows.choices import as_choices
 from flows.district import DistrictMap
 from flows.messages import Reply
-from flows.state import ConversationState, with_contact_of
-from flows.texts import ANOTHER_WAY, CANCELLED_DRAFT, CANCELLED_MATTER, NOT_UNDERSTOOD, PERSON, gist
+from flows.state import ConversationState
+from flows.texts import ANOTHER_WAY, CANCELLED_DRAFT, CANCELLED_MATTER, NOT_UNDERSTOOD, PERSON, next_matter_text
 from handlers.case import Case
 from handlers.commands import Command
 from nlu.guide import GuideRules
@@ -138,11 +138,10 @@ def called_off(state: ConversationState) -> Outcome:
     """The intake called off: nothing is filed, and the draft is kept for one more turn so that a
     resident who pressed 取消 by mistake (「点错了」) gets it back. With other matters of the same
     message waiting (flows/matters.py), only this one goes and the next is taken up."""
-    if not state.queued:
+    following = state.next_matter()
+    if following is None:
         return Outcome(ConversationState(dropped=state.draft)).prefixed(CANCELLED_DRAFT)
-    following, *rest = state.queued
-    taken_up = ConversationState(draft=with_contact_of(following, state.draft), queued=tuple(rest), dropped=state.draft)
-    return advance(taken_up, CANCELLED_MATTER.format(next=gist(following.text)))
+    return advance(replace(following, dropped=state.draft), CANCELLED_MATTER + next_matter_text(state.queued[0].text))
 
 
 def say(state: ConversationState, *texts: str) -> Outcome:

@@ -120,15 +120,6 @@ def _answer(text: str, u: Understanding, threshold: float) -> str | None:
     return "one" if u.is_intent("deny", threshold) else None
 
 
-def next_matter(state: ConversationState) -> ConversationState | None:
-    """After a filing, the next matter waiting, with what the resident said of themself (a phone,
-    anonymity) carried over: None when none waits."""
-    if not state.queued:
-        return None
-    following, *rest = state.queued
-    return ConversationState(draft=with_contact_of(following, state.draft), queued=tuple(rest))
-
-
 def waiting(state: ConversationState) -> str:
     """What the summary says of the matters still to come: 「提交后接着登记下一件：“…”（之后还有 1 件）」."""
     if not state.queued:

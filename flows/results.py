@@ -3,11 +3,11 @@ limit after filing; a short confirmation after the other errands; the refusal if
 
 from dataclasses import replace
 
-from flows import contact, matters, patrol, privacy
+from flows import contact, patrol, privacy
 from flows.context import Context, Outcome, say
 from flows.router import next_question
 from flows.state import ConversationState
-from flows.texts import gist, local_date
+from flows.texts import local_date, next_matter_text
 from handlers.case import PATROL, Case
 from handlers.commands import AddInfo, CancelCase, Command, FileCase, RateCase, RequestErasure
 from handlers.errors import DomainError
@@ -27,11 +27,10 @@ def after(
     if isinstance(command, FileCase) and command.source == PATROL:
         return say(ConversationState(), reported_text(result, ctx))
     if isinstance(command, FileCase):
-        following = matters.next_matter(state)
+        following = state.next_matter()
         if following is None:
             return say(ConversationState(), filed_text(result, ctx))
-        return next_question(following, ctx).prefixed(filed_text(result, ctx),
-                                                      f"接着登记下一件：“{gist(state.queued[0].text)}”。")
+        return next_question(following, ctx).prefixed(filed_text(result, ctx), next_matter_text(state.queued[0].text))
     if isinstance(command, AddInfo):
         return say(state, f"已把您补充的情况记入诉求 {result.number}，办理部门会看到。")
     if isinstance(command, CancelCase):

@@ -120,6 +120,14 @@ class ConversationState:
         screen["offered"] = tuple((str(label), str(value)) for label, value in screen["offered"])
         return replace(self, paused=None, case_number=None, rating=None, **screen)
 
+    def next_matter(self) -> Self | None:
+        """The next matter of the same message taken up (flows/matters.py), with what the resident said
+        of themself (a phone, anonymity) carried over; None when none waits."""
+        if not self.queued:
+            return None
+        following, *rest = self.queued
+        return type(self)(draft=with_contact_of(following, self.draft), queued=tuple(rest))
+
     def touched(self, now: datetime) -> Self:
         return replace(self, updated_at=now.isoformat())
 

@@ -72,7 +72,7 @@ ANOTHER_WAY = "我换个方式问。"
 PERSON = "如果不方便在这里说清楚，也可以拨打 12345 热线，由工作人员帮您登记。"
 RESUME = "我们接着刚才的反映继续："
 CANCELLED_DRAFT = "好的，本次反映已取消，没有提交。如果是点错了，马上回复“恢复”就能找回；需要时也随时可以再找我。"
-CANCELLED_MATTER = "好的，这件事已取消，没有提交（点错了的话马上回复“恢复”）。接着登记下一件：“{next}”。"
+CANCELLED_MATTER = "好的，这件事已取消，没有提交（点错了的话马上回复“恢复”）。"
 RESTORED_DRAFT = "好的，刚才的反映已恢复，我们接着来。"
 ADDED_TO_STORY = "好的，已补充到问题描述里。"
 PHOTO_KEPT = "收到图片，会作为附件随诉求一并提交。"
@@ -105,6 +105,11 @@ def gist(text: str, limit: int = 40) -> str:
     text = mask_phones_in(text)
     first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip() or text.strip()
     return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def next_matter_text(text: str) -> str:
+    """Said when the next matter of a message is taken up, after a filing or a 取消."""
+    return f"接着登记下一件：“{gist(text)}”。"
 
 
 def local_date(value: datetime | None, timezone: str) -> str:

@@ -26,6 +26,7 @@ CONFIRM, PICK, ASK, COMMUNITY, GRID = (
 )
 STEPS = (CONFIRM, PICK, ASK, COMMUNITY, GRID)
 UNKNOWN = "unknown"
+SAME = "same"  # the place of the matter filed just before, from the same message
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
 # 「地址是…」, 「地点改为…」, 「地点不对，是在…」, 「地址写错了 …」 at any step; nothing after: only said to be wrong
 ADDRESS_FIX = re.compile(
@@ -42,6 +43,9 @@ _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
 _NO_PLACE = (*DONT_KNOW, "忘了", "不记得", "不想说", "不方便说", "不愿意说", "不愿说", "不留", "保密", "不告诉")
 _PLAIN = 0.9  # a pure yes or no (nlu.answers) is no place name
+# 「同上」, 「还是刚才那个小区」, 「跟上一件一样」: the earlier matter's place, in a short answer naming none
+_SAME_PLACE = re.compile(r"同上|一样|同一[个处]?(?:地方|地点|位置|地址|小区|片)|刚才那|上一件|上面那|也是那|还是那|也在那|就在那")
+_SAME_AT_MOST = 14
 _CHATTER = re.compile(r"^(?:就是|就在|是在|在|是)|(?:啊|呀|吧|呢|嘛|哦)?[，,。.！!\s]*(?:我刚才|我已经|我之前|刚才|我刚|已经|之前)(?:都)?(?:说|讲)(?:过)?了.*$")
 
 
@@ -140,6 +144,11 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     if inbound.location is not None:
         return _map_point(state, inbound, ctx)
     choice = picked(inbound, state.offered)
+    if choice is None and _same_place(state, inbound, u, ctx):
+        choice = SAME
+    if choice == SAME and _draft(state).earlier_grid_code:
+        earlier = _draft(state)
+        return _resolved(state, ctx, earlier.earlier_grid_code or "", "choice", address=earlier.earlier_address)
     if choice is None and says_nothing(inbound.text):
         return miss(state, "请告诉我具体的地点，比如小区名称、路名加门牌号；不清楚的话可以回复“不清楚”。")
     if choice is None and any(w in normalise(inbound.text) for w in _NO_PLACE) and not names_place(inbound, u, ctx):
@@ -239,6 +248,13 @@ def _narrow(state: ConversationState, ctx: Context, found: _Found) -> Outcome | 
     return None
 
 
+def _same_place(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    """The resident says this matter is where the one before it was, without naming a place."""
+    text = normalise(inbound.text)
+    return (bool(_draft(state).earlier_grid_code) and len(text) <= _SAME_AT_MOST and bool(_SAME_PLACE.search(text))
+            and not names_place(inbound, u, ctx))
+
+
 def off_the_place(text: str) -> bool:
     """A sentence at the place question that describes no place and does not say it is unknown or
     secret (「晚上特别黑 老人都摔了」): the resident telling more of the problem, not a failed answer.
@@ -327,14 +343,21 @@ def _give_up(state: ConversationState, ctx: Context, why: str) -> Outcome:
 
 
 def ask_where(state: ConversationState, ctx: Context, prefix: str = "") -> Outcome:
-    """The open question, with streets to choose from and a map button; `prefix` (why the last answer
-    did not do) is said once, not again when the question comes back after an errand."""
+    """The open question, with streets to choose from and a map button, and the place of the matter
+    filed just before when there is one; `prefix` (why the last answer did not do) is said once, not
+    again when the question comes back after an errand."""
+    earlier = _draft(state)
+    same: tuple[tuple[str, str], ...] = ()
+    if earlier.earlier_grid_code:
+        place = earlier.earlier_address or ctx.district.label(earlier.earlier_grid_code)
+        same = ((f"同上一件（{place}）", SAME),)
     text = (
-        "请告诉我问题发生在哪里：小区名称、道路和门牌号都可以，也可以直接发送定位。\n"
-        "不清楚具体地址的话，可以先选所在街道："
+        f"请告诉我{'这件事' if same else '问题'}发生在哪里：小区名称、道路和门牌号都可以，也可以直接发送定位。\n"
+        + ("和上一件在同一个地方的话，选“同上一件”即可；" if same else "")
+        + "不清楚具体地址的话，可以先选所在街道："
     )
     streets = tuple((name, f"street:{code}") for code, name in ctx.district.streets.items())
-    return ask(state, ASK, text, (*streets, ("不清楚", UNKNOWN)), request_location=True, note=prefix)
+    return ask(state, ASK, text, (*same, *streets, ("不清楚", UNKNOWN)), request_location=True, note=prefix)
 
 
 def _ask_confirm(state: ConversationState, ctx: Context, candidate: Candidate, lead: str) -> Outcome:

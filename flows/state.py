@@ -47,6 +47,8 @@ class Draft:
     location_tries: int = 0
     location_by: str | None = None
     location_done: bool = False
+    earlier_grid_code: str | None = None  # where the matter before it (flows/matters.py) was placed, to offer
+    earlier_address: str | None = None
     phone: str | None = None
     anonymous: bool = False
     contact_done: bool = False
@@ -122,11 +124,15 @@ class ConversationState:
 
     def next_matter(self) -> Self | None:
         """The next matter of the same message taken up (flows/matters.py), with what the resident said
-        of themself (a phone, anonymity) carried over; None when none waits."""
+        of themself (a phone, anonymity) carried over and the last matter's grid kept to offer (matters
+        of one message are often in one place); None when none waits."""
         if not self.queued:
             return None
         following, *rest = self.queued
-        return type(self)(draft=with_contact_of(following, self.draft), queued=tuple(rest))
+        draft = with_contact_of(following, self.draft)
+        if self.draft is not None and self.draft.grid_code:
+            draft = replace(draft, earlier_grid_code=self.draft.grid_code, earlier_address=self.draft.address)
+        return type(self)(draft=draft, queued=tuple(rest))
 
     def touched(self, now: datetime) -> Self:
         return replace(self, updated_at=now.isoformat())

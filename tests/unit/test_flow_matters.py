@@ -8,12 +8,12 @@ import pytest
 
 from flows import contact, intake, location, matters
 from flows.results import after
-from flows.state import ConversationState
+from flows.state import ConversationState, Draft
 from flows.understanding import Matter, Understanding
 from handlers.case import Case
 from handlers.commands import FileCase
 from handlers.status import Status
-from tests.conversations.kit import context, said, turn, understood
+from tests.conversations.kit import at_step, context, said, turn, understood
 
 LIGHT = "幸福里小区门口的路灯坏了一个星期了"
 WAGES = "我在工地干活，老板拖欠了我三个月工资不给"
@@ -186,3 +186,33 @@ def test_a_waiting_matter_survives_a_restart() -> None:
     asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two())
     state = turn(asked.state, "分开").state
     assert ConversationState.from_dict(state.to_dict()) == state
+
+
+def _second_matter_asked_where(first_grid: str | None) -> ConversationState:
+    """The wages matter taken up after the street light was filed at `first_grid` (None: not placed)."""
+    filed_light = at_step(ConversationState(), contact.SUMMARY, parts=(LIGHT,), origin="web:1:m1", category="service",
+                          topic="城乡建设", class_done=True, grid_code=first_grid, address="幸福里小区" if first_grid else None,
+                          location_done=True, contact_done=True)
+    filed_light = replace(filed_light, queued=(Draft(parts=(WAGES,), origin="web:1:m1#2", category="dispute",
+                                                     topic="劳动和社会保障", class_done=True),))
+    following = filed_light.next_matter()
+    assert following is not None
+    return location.ask_location(following, context()).state
+
+
+def test_the_next_matters_place_question_offers_the_place_just_given() -> None:
+    asked = _second_matter_asked_where("QH01-C01-G01")
+    assert asked.step == location.ASK and asked.offered[0] == ("同上一件（幸福里小区）", location.SAME)
+    assert "同上一件" in asked.question
+    for answer in ("同上一件", "还是刚才那个小区", "跟上一件一样", "同一个地方"):
+        placed = turn(asked, answer).state.draft
+        assert placed is not None and placed.grid_code == "QH01-C01-G01" and placed.address == "幸福里小区", answer
+    elsewhere = turn(asked, "阳光花园", u=understood(places=(("QH01-C01-G03", "阳光花园", 0.95),))).state.draft
+    assert elsewhere is not None and elsewhere.grid_code == "QH01-C01-G03"
+
+
+def test_no_earlier_place_no_offer_and_the_words_are_no_place() -> None:
+    asked = _second_matter_asked_where(None)
+    assert asked.step == location.ASK and location.SAME not in [value for _, value in asked.offered]
+    assert "同上一件" not in asked.question
+    assert turn(asked, "还是刚才那个小区").state.draft.grid_code is None  # type: ignore[union-attr]

@@ -1,6 +1,8 @@
 """The hotline operator console: paste a call transcript, check and correct what the NLU found,
 file the case on the caller's behalf (channel `hotline`), and look at what was filed."""
 
+import re
+import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
@@ -15,6 +17,7 @@ from bot.web.auth import CheckedForm, Staff
 from bot.web.case_fields import MAX_ADDRESS, MAX_TEXT, filing_errors
 from bot.web.deps import WebDeps
 from bot.web.suggestions import Option, Suggestion, segments
+from flows import matters
 from handlers import commands as c
 from handlers.directory import DirectoryIndex
 from handlers.errors import DomainError
@@ -24,6 +27,9 @@ from storage.queries import notifications_for_case
 
 CHANNEL = "hotline"
 MAX_NAME = 32
+FORM_FIELDS = ("text", "category", "topic", "grid", "phone", "address", "department", "contact_name")
+CALLER_FIELDS = ("phone", "contact_name")  # the caller's own: the same for every matter of one call
+_CALL = re.compile(r"[A-Za-z0-9_-]{8,40}")  # a call's key, drawn by the review page: a form sent twice files once
 SMS_MISSING = "短信通知未配置：来电人的进度通知将暂存待发，请在 config.toml 的 [sms] 中设置 webhook_url。"
 
 
@@ -73,11 +79,11 @@ def _first(options: tuple[Option, ...]) -> str:
     return options[0].value if options else ""
 
 
-def _draft(suggestion: Suggestion, form: FormData | None) -> Draft:
+def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...]) -> Draft:
     draft = Draft(suggestion.complaint, _first(suggestion.categories), _first(suggestion.topics),
                   _first(suggestion.grids), _first(suggestion.phones), suggestion.address)
     if form is not None:
-        for name in ("text", "category", "topic", "grid", "phone", "address", "department", "contact_name"):
+        for name in kept:
             value = form.get(name)
             if isinstance(value, str):
                 setattr(draft, name, value.strip())
@@ -85,17 +91,24 @@ def _draft(suggestion: Suggestion, form: FormData | None) -> Draft:
 
 
 async def _review_page(
-    request: Request, session: Any, transcript: str, form: FormData | None = None, errors: list[str] | None = None
+    request: Request, session: Any, transcript: str, form: FormData | None = None, errors: list[str] | None = None,
+    *, matter: int = 0, kept: tuple[str, ...] = FORM_FIELDS, filed: str = "",
 ) -> HTMLResponse:
+    """The review form for the whole call, or for its `matter`-th matter (from 1) when the operator
+    files them apart; `kept` are the fields taken from `form` over the suggestions, `filed` the case
+    the matter before this one became."""
     deps: WebDeps = request.app.state.deps
     index = await _index(deps)
-    suggestion = await deps.analyzer.suggest(transcript)
+    whole = await deps.analyzer.suggest(transcript)
+    parts = _apart(deps, whole)
+    matter = matter if 0 < matter <= len(parts) else 0
+    suggestion = await _of_matter(deps, whole, parts[matter - 1]) if matter else whole
     named = tuple(replace(o, label=data.grid_label(index, o.value)) for o in suggestion.grids)
     suggestion = replace(suggestion, grids=named)
     routing = deps.app.settings.routing
-    draft = _draft(suggestion, form)
+    draft = _draft(suggestion, form, kept)
     guide = deps.app.settings.category_guide
-    party = str(form.get("party") or "") if form is not None else ""
+    party = str(form.get("party") or "") if form is not None and "category" in kept else ""
     draft.category = data.category_by_party(guide, party, draft.category, _first(suggestion.categories))
     department, why = data.preview(index, routing, draft.category, draft.topic, draft.grid)
     return deps.pages.render(
@@ -108,8 +121,35 @@ async def _review_page(
         grids=data.grid_choices(suggestion.grids, index),
         departments=sorted(index.departments.values(), key=lambda d: d.code),
         preview=department, preview_reason=why, sms_warning=_sms_warning(deps), max_text=MAX_TEXT,
-        max_address=MAX_ADDRESS, max_name=MAX_NAME,
+        max_address=MAX_ADDRESS, max_name=MAX_NAME, parts=parts, matter=matter, filed=filed,
+        call=_call(form) or secrets.token_urlsafe(12),
     )
+
+
+def _apart(deps: WebDeps, suggestion: Suggestion) -> tuple[str, ...]:
+    """The call's matters when it raises several worth filing apart (flows/matters.py: different
+    departments by what each says, or 「还有一件事」), else none."""
+    parts = tuple(m.text for m in suggestion.matters)
+    topics = [m.topic for m in suggestion.matters if m.topic and m.confidence >= _floor(deps)]
+    return parts if len(parts) > 1 and matters.worth_asking(suggestion.complaint, parts, topics) else ()
+
+
+async def _of_matter(deps: WebDeps, whole: Suggestion, part: str) -> Suggestion:
+    """One matter read on its own, with what the caller said of themself anywhere in the call (a
+    phone number: shown, not highlighted, when it lies outside the matter's words)."""
+    own = await deps.analyzer.suggest(part)
+    phones = own.phones or tuple(replace(o, spans=()) for o in whole.phones)
+    return replace(own, phones=phones, emergency=whole.emergency)
+
+
+def _call(form: FormData | None) -> str:
+    value = str(form.get("call") or "") if form is not None else ""
+    return value if _CALL.fullmatch(value) else ""
+
+
+def _matter(form: FormData) -> int:
+    value = str(form.get("matter") or "")
+    return int(value) if value.isdigit() and len(value) < 3 else 0
 
 
 async def review(request: Request, session: Staff, form: CheckedForm) -> Response:
@@ -120,7 +160,7 @@ async def review(request: Request, session: Staff, form: CheckedForm) -> Respons
         return deps.pages.render(request, "console.html", status_code=422, session=session, recent=[], local=local,
                                  ready=deps.analyzer is not None, transcript=transcript[:MAX_TEXT], error=error,
                                  sms_warning=_sms_warning(deps), max_text=MAX_TEXT)
-    return await _review_page(request, session, transcript)
+    return await _review_page(request, session, transcript, form, matter=_matter(form), kept=())
 
 
 async def create(request: Request, session: Staff, form: CheckedForm) -> Response:
@@ -134,8 +174,9 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     phone = phone_digits(values["phone"])
     errors = [] if phone is not None else ["联系电话格式不正确（手机 11 位，座机请带区号）。"]
     errors += filing_errors(values, await _index(deps), deps.app.settings.routing)
+    matter, call = _matter(form), _call(form)
     if errors:  # checked before anything is written: a refused form files nothing
-        return await _review_page(request, session, transcript[:MAX_TEXT], form, errors)
+        return await _review_page(request, session, transcript[:MAX_TEXT], form, errors, matter=matter)
     def confidence(name: str) -> float | None:
         """The model's confidence is kept only where the operator left its suggestion as it was."""
         return _float(form.get(f"{name}_confidence")) if values[name] == values[f"suggested_{name}"] else None
@@ -148,19 +189,27 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         classification_confirmed=True, grid_code=values["grid"] or None, address=values["address"] or None,
         department=values["department"] or None, model_version=values["model_version"] or None,
         original_text=values["said"] or None, contact_name=values["contact_name"][:MAX_NAME] or None,
+        intake_key=f"{CHANNEL}:{call}" + (f"#{matter}" if matter else "") if call else None,
     )
     try:
         case = await deps.app.bus.handle(command)
     except DomainError as exc:
-        return await _review_page(request, session, transcript, form, [exc.message])
+        return await _review_page(request, session, transcript, form, [exc.message], matter=matter)
+    if 0 < matter < len(_apart(deps, await deps.analyzer.suggest(transcript))):  # the call's next matter
+        return await _review_page(request, session, transcript, form, matter=matter + 1, kept=CALLER_FIELDS,
+                                  filed=case.number)
     return RedirectResponse(f"/console/cases/{quote(case.number)}?created=1", status_code=303)
 
 
 def _unsure(deps: WebDeps, suggestion: Suggestion) -> bool:
     """Below the dialogue's `classification_confidence` the operator is offered the resident's question."""
-    floor = float(deps.app.settings.section("dialogue").get("classification_confidence", 0.5))
     best = suggestion.categories[0] if suggestion.categories else None
-    return best is None or (best.confidence or 0.0) < floor
+    return best is None or (best.confidence or 0.0) < _floor(deps)
+
+
+def _floor(deps: WebDeps) -> float:
+    """The dialogue's `classification_confidence`: below it a reading is a guess, here as in the chat."""
+    return float(deps.app.settings.section("dialogue").get("classification_confidence", 0.5))
 
 
 def _float(value: Any) -> float | None:

@@ -7,8 +7,9 @@ import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bot.web.suggestions import Mark, Option, Span, Suggestion
+from bot.web.suggestions import Mark, Matter, Option, Span, Suggestion
 from bot.wording import masked_phone
+from flows import matters
 from handlers.case import CATEGORY_LABELS
 from nlu.analyzer import Analyzer
 from nlu.entities import national, phones, place_with_detail
@@ -54,7 +55,17 @@ class NluTranscriptAnalyzer:
             if emergency is not None else "",
             marks=tuple(Mark(e.type, span) for e in entities if e.type != "phone" for span in _spans(e)),
             model_version=self.analyzer.version or "",
+            matters=self._matters(complaint),
         )
+
+    def _matters(self, complaint: str) -> tuple[Matter, ...]:
+        """Each matter the complaint names, read on its own: whether they go to different departments
+        decides, with the words, whether the operator is asked to file them apart."""
+        parts = matters.split(complaint)
+        if len(parts) < 2:
+            return ()
+        read = [self.analyzer.analyze(part) for part in parts]
+        return tuple(Matter(part, a.topic or "", a.topic_confidence or 0.0) for part, a in zip(parts, read, strict=True))
 
 
 def _ranked(best: str | None, confidence: float | None, alternatives: Iterable[tuple[str, float]],

@@ -34,6 +34,16 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Matter:
+    """One of the matters a caller raised in so many words (flows/matters.py), with the topic it reads
+    as on its own: the console asks whether to file them apart (一事一单)."""
+
+    text: str
+    topic: str = ""
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
 class Suggestion:
     text: str  # the caller's words as analysed; every span indexes into it
     complaint: str  # their substance, without greetings, thanks or the phone number: the form's 诉求内容
@@ -46,6 +56,7 @@ class Suggestion:
     emergency: str = ""
     marks: tuple[Mark, ...] = ()
     model_version: str = ""  # the classifier that made the suggestions, for accuracy by version
+    matters: tuple[Matter, ...] = ()  # the complaint's matters where it names several, else empty
 
 
 class TranscriptAnalyzer(Protocol):

@@ -2,7 +2,8 @@
 
 import re
 
-from bot.web.suggestions import Mark, Option, Span, Suggestion
+from bot.web.suggestions import Mark, Matter, Option, Span, Suggestion
+from flows.matters import split
 
 SPEAKER = re.compile(r"^\s*(?:\[[\d:]+\]\s*)?(坐席|话务员|市民|来电人|A|B)\s*[:：]\s*", re.M)
 PHONE = re.compile(r"1[3-9]\d{9}")
@@ -23,9 +24,11 @@ class FakeTranscriptAnalyzer:
         )
         phones = tuple(Option(m.group(), m.group(), 0.99, (Span(m.start(), m.end()),)) for m in PHONE.finditer(caller))
         marks = tuple(Mark("time", Span(m.start(), m.end())) for m in re.finditer(r"\d+天", caller))
+        complaint = PHONE.sub("", caller).strip("，。 ")  # the real reading drops courtesy too (nlu/transcripts.py)
+        parts = split(complaint)
         return Suggestion(
             text=caller,
-            complaint=PHONE.sub("", caller).strip("，。 "),  # the real reading drops courtesy too (nlu/transcripts.py)
+            complaint=complaint,
             said=PHONE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], caller),
             categories=(Option("service", "便民服务", 0.64), Option("dispute", "矛盾纠纷", 0.21)),
             topics=topics[:1] + (Option("劳动和社会保障", "劳动和社会保障", 0.12),) if topics else (),
@@ -35,6 +38,7 @@ class FakeTranscriptAnalyzer:
             emergency="来电提到起火，请立即转 119。" if "起火" in caller else "",
             marks=marks,
             model_version="0007-fake",
+            matters=tuple(Matter(part, _topic(part), 0.71) for part in parts) if len(parts) > 1 else (),
         )
 
 
@@ -48,6 +52,10 @@ def _caller_text(transcript: str) -> str:
         if speaker in ("市民", "来电人", "B") and line.strip():
             parts.append(line.strip())
     return "".join(parts) or transcript.strip()
+
+
+def _topic(text: str) -> str:
+    return next((topic for word, topic in TOPICS.items() if word in text), "")
 
 
 def _spans(text: str, word: str) -> tuple[Span, ...]:

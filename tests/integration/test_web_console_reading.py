@@ -152,3 +152,11 @@ async def test_no_sms_warning_where_no_push_waits_or_sms_is_configured(stack: We
         assert "待发送" in case_page.text  # the push waits for the outbox loop, which this server does not run
         for page in (home, review, case_page):
             assert page.status_code == 200 and "短信通知未配置" not in page.text
+
+
+def test_each_matter_a_caller_raises_is_read_on_its_own() -> None:
+    two = CALL.replace("物业也不管。", "物业也不管。还有一件事，幸福里门口的路灯坏了好几天了。")
+    matters = reader().read(two).matters
+    assert [m.text for m in matters] == ["我们幸福里3号楼地下车库入口积水一个星期了，车都开不进去，物业也不管",
+                                         "幸福里门口的路灯坏了好几天了"]
+    assert reader().read(CALL).matters == ()

@@ -16,6 +16,7 @@ from flows.messages import Inbound
 from flows.state import ConversationState, Draft, with_contact_of
 from flows.texts import gist
 from flows.understanding import Understanding
+from nlu.gazetteer import to_int
 
 SPLIT = "split"  # 「要分开登记吗？」
 STEPS = (SPLIT,)
@@ -43,6 +44,12 @@ _COUNTED = re.compile(r"(?:我)?(?:想|要)?(?:反映|说|投诉|举报|咨询|�
 _NOT_APART = re.compile(r"(?:不用|不要|别|不必|无需|没必要|不)(?:分开|分别)")
 _APART = re.compile(r"分开|分别|各自|一件一件|一个一个|逐[件个]|挨个|都登记|都要登记")
 _ONE = re.compile(r"一件|一起|合并|同一")
+# 「第二件不用登记了」, 「红绿灯那件算了」, 「后面那件先不报了」: a waiting matter dropped, in a short message.
+_DROP = re.compile(r"不用(?:再)?(?:登记|提交|反映|报|管|记|弄)?了|不要了|不登(?:记)?了|别(?:登记|登|报|提交)了?|算了|取消|删掉|去掉|"
+                   r"撤掉|先不(?:登记|登|报|提交)")
+_WHICH = re.compile(r"第([一二三四五2-5])[件个]|(下一件|后一件|后面[那的]?一?件|另一件|另外[那一]?件|剩下的?[那一]?件)|"
+                    r"([\u4e00-\u9fa5A-Za-z0-9]{2,12}?)(?:那|这)一?件")
+_DROP_AT_MOST = 24
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _EDGES = "，,。.；;：:、！!？?\u3000 \n"
 _MIN_MATTER = 5  # characters that say something: 「井盖丢了」 alone leaves what and where to ask
@@ -118,6 +125,33 @@ def _answer(text: str, u: Understanding, threshold: float) -> str | None:
     if u.is_intent("affirm", threshold):
         return "split"
     return "one" if u.is_intent("deny", threshold) else None
+
+
+def drop(state: ConversationState, text: str) -> tuple[ConversationState, Draft] | None:
+    """A matter still waiting its turn, dropped in words (by its number, as the next one, or by what it
+    is about): the state without it and the dropped draft; None when the words drop none of them."""
+    said = text.strip()
+    if not state.queued or len(said) > _DROP_AT_MOST or not _DROP.search(said):
+        return None
+    which = _WHICH.search(said)
+    if which is None:
+        return None
+    number, following, about = which.groups()
+    if number:
+        chosen = [d for d in state.queued if _number(d) == to_int(number)]
+    elif following:
+        chosen = list(state.queued[:1])
+    else:
+        chosen = [d for d in state.queued if any(about[i:i + 2] in d.text for i in range(len(about) - 1))]
+    if len(chosen) != 1:
+        return None
+    return replace(state, queued=tuple(d for d in state.queued if d is not chosen[0])), chosen[0]
+
+
+def _number(draft: Draft) -> int:
+    """A matter's place in its message, from its filing key (`origin#2` for the second)."""
+    _, mark, number = draft.origin.rpartition("#")
+    return int(number) if mark and number.isdigit() else 1
 
 
 def waiting(state: ConversationState) -> str:

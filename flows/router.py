@@ -16,6 +16,7 @@ from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
 from flows.texts import (
     ADDED_TO_STORY, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESTORED_DRAFT, RESUME,
+    gist,
 )
 from flows.understanding import Understanding
 from handlers.phones import mask_phone
@@ -107,6 +108,8 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return contact.ask_summary(state, ctx, "刚才的提交没有完成，请再确认一次。\n")
     if inbound.attachment:
         return _photo(state, inbound)
+    if state.step not in matters.STEPS and (dropped := matters.drop(state, inbound.text)) is not None:
+        return _without_matter(*dropped, ctx)
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)
     if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):
@@ -127,6 +130,12 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     if state.step in cases.STEPS:
         return cases.on_turn(state, inbound, u, ctx)
     return _idle(state, inbound, u, ctx)
+
+
+def _without_matter(state: ConversationState, gone: Draft, ctx: Context) -> Outcome:
+    """A waiting matter dropped: said, and the question put back (the summary says what still waits)."""
+    note = f"好的，“{gist(gone.text)}”这件不登记了。"
+    return contact.ask_summary(state, ctx, f"{note}\n") if state.step == contact.SUMMARY else repeat(state, note)
 
 
 def _photo(state: ConversationState, inbound: Inbound) -> Outcome:

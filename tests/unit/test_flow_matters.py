@@ -216,3 +216,44 @@ def test_no_earlier_place_no_offer_and_the_words_are_no_place() -> None:
     assert asked.step == location.ASK and location.SAME not in [value for _, value in asked.offered]
     assert "同上一件" not in asked.question
     assert turn(asked, "还是刚才那个小区").state.draft.grid_code is None  # type: ignore[union-attr]
+
+
+THIRD = "青禾路和幸福路路口的红绿灯坏了"
+
+
+def _first_of_three() -> ConversationState:
+    """At the first matter's summary, the wages and the traffic light waiting."""
+    state = at_step(ConversationState(), contact.SUMMARY, parts=(LIGHT,), origin="web:1:m1", category="service",
+                    topic="城乡建设", class_done=True, grid_code="QH01-C01-G01", location_done=True, contact_done=True)
+    return replace(state, queued=(Draft(parts=(WAGES,), origin="web:1:m1#2"), Draft(parts=(THIRD,), origin="web:1:m1#3")))
+
+
+@pytest.mark.parametrize("words, left", [
+    ("第二件不用登记了", (THIRD,)),
+    ("第3件算了", (WAGES,)),
+    ("红绿灯那件先不报了", (WAGES,)),
+    ("工资那件不用了", (THIRD,)),
+    ("下一件不用登记了", (THIRD,)),
+])
+def test_a_waiting_matter_is_dropped_in_words_and_the_summary_asked_again(words: str, left: tuple[str, ...]) -> None:
+    out = turn(_first_of_three(), words)
+    assert tuple(d.text for d in out.state.queued) == left and out.commands == ()
+    gone = WAGES if left == (THIRD,) else THIRD
+    assert f"好的，“{gone}”这件不登记了。" in said(out)
+    assert out.state.step == contact.SUMMARY and f"接着登记下一件：“{left[0]}”" in out.state.question
+    assert out.state.draft is not None and out.state.draft.text == LIGHT  # not added to the description
+
+
+@pytest.mark.parametrize("words", ["这件不用登记了", "电梯那件算了", "路灯那件不用登记了"])
+def test_words_that_name_no_waiting_matter_drop_none(words: str) -> None:
+    """「这件」 and the matter at hand are the current one's to call off (取消 takes up the next)."""
+    out = turn(_first_of_three(), words)
+    still = [d.text for d in out.state.queued] + ([out.state.draft.text] if out.state.draft else [])
+    assert WAGES in still and THIRD in still and "这件不登记了" not in said(out)
+
+
+def test_the_last_waiting_matter_dropped_at_a_question_puts_the_question_back() -> None:
+    asked = _second_matter_asked_where("QH01-C01-G01")
+    state = replace(asked, queued=(Draft(parts=(THIRD,), origin="web:1:m1#3"),))
+    out = turn(state, "第三件不用了")
+    assert out.state.queued == () and out.state.step == location.ASK and said(out).endswith(asked.question)

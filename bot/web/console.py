@@ -79,9 +79,20 @@ def _first(options: tuple[Option, ...]) -> str:
     return options[0].value if options else ""
 
 
-def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...]) -> Draft:
-    draft = Draft(suggestion.complaint, _first(suggestion.categories), _first(suggestion.topics),
-                  _first(suggestion.grids), _first(suggestion.phones), suggestion.address)
+def _likely(options: tuple[Option, ...], floor: float) -> str:
+    """The best suggestion, filled in only when it is no guess: at least `floor` and ahead of the next
+    (two grids named 东方花园 at 67 % each are for the operator to ask about). Below, the choice is
+    left to the operator, for a label filed untouched is later learned from as confirmed."""
+    if not options or (options[0].confidence or 0.0) < floor:
+        return ""
+    if len(options) > 1 and (options[1].confidence or 0.0) >= (options[0].confidence or 0.0):
+        return ""
+    return options[0].value
+
+
+def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...], floor: float) -> Draft:
+    draft = Draft(suggestion.complaint, _likely(suggestion.categories, floor), _likely(suggestion.topics, floor),
+                  _likely(suggestion.grids, floor), _first(suggestion.phones), suggestion.address)
     if form is not None:
         for name in kept:
             value = form.get(name)
@@ -106,7 +117,7 @@ async def _review_page(
     named = tuple(replace(o, label=data.grid_label(index, o.value)) for o in suggestion.grids)
     suggestion = replace(suggestion, grids=named)
     routing = deps.app.settings.routing
-    draft = _draft(suggestion, form, kept)
+    draft = _draft(suggestion, form, kept, _floor(deps))
     guide = deps.app.settings.category_guide
     party = str(form.get("party") or "") if form is not None and "category" in kept else ""
     draft.category = data.category_by_party(guide, party, draft.category, _first(suggestion.categories))
@@ -152,13 +163,20 @@ def _matter(form: FormData) -> int:
     return int(value) if value.isdigit() and len(value) < 3 else 0
 
 
+def _posted(form: FormData, name: str) -> str:
+    """A posted text field as typed: browsers send each line break as CRLF, which the page counts as one."""
+    return str(form.get(name) or "").replace("\r\n", "\n").strip()
+
+
 async def review(request: Request, session: Staff, form: CheckedForm) -> Response:
     deps: WebDeps = request.app.state.deps
-    transcript = str(form.get("transcript") or "").strip()
+    transcript = _posted(form, "transcript")
     if deps.analyzer is None or not transcript or len(transcript) > MAX_TEXT:
-        error = "智能分析暂不可用。" if deps.analyzer is None else f"请粘贴通话记录（不超过 {MAX_TEXT} 字）。"
+        error = ("智能分析暂不可用。" if deps.analyzer is None else
+                 f"通话记录共 {len(transcript)} 字，超过 {MAX_TEXT} 字的上限：请删去寒暄等与诉求无关的部分后再分析。"
+                 if transcript else "请粘贴通话记录。")
         return deps.pages.render(request, "console.html", status_code=422, session=session, recent=[], local=local,
-                                 ready=deps.analyzer is not None, transcript=transcript[:MAX_TEXT], error=error,
+                                 ready=deps.analyzer is not None, transcript=transcript, error=error,
                                  sms_warning=_sms_warning(deps), max_text=MAX_TEXT)
     return await _review_page(request, session, transcript, form, matter=_matter(form), kept=())
 
@@ -167,7 +185,7 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     deps: WebDeps = request.app.state.deps
     fields = ("transcript", "text", "said", "category", "topic", "grid", "phone", "address", "department",
               "suggested_category", "suggested_topic", "model_version", "contact_name")
-    values = {k: str(form.get(k) or "").strip() for k in fields}
+    values = {k: _posted(form, k) for k in fields}
     transcript = values["transcript"]
     values["category"] = data.category_by_party(deps.app.settings.category_guide, str(form.get("party") or ""),
                                                 values["category"], values["suggested_category"])

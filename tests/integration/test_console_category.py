@@ -21,11 +21,13 @@ TRANSCRIPT = """[00:00:03] 坐席：您好，12345 热线，请讲。
 
 
 class UnsureAnalyzer(FakeTranscriptAnalyzer):
-    """The model leans to 信访事项 but below the dialogue's classification_confidence."""
+    """The model leans to 信访事项 but below the dialogue's classification_confidence, and the place
+    is one of two grids, equally likely."""
 
     async def suggest(self, transcript: str) -> Suggestion:
         found = await super().suggest(transcript)
-        return replace(found, categories=(Option("petition", "信访事项", 0.38), Option("dispute", "矛盾纠纷", 0.33)))
+        return replace(found, categories=(Option("petition", "信访事项", 0.38), Option("dispute", "矛盾纠纷", 0.33)),
+                       grids=(Option("T01-C01-G01", "幸福里", 0.67), Option("T01-C01-G02", "幸福里", 0.67)))
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
@@ -74,3 +76,15 @@ async def test_a_category_the_operator_chose_outranks_the_answer(stack: WebStack
     number = await _file(stack, party="person", category="service")
     async with stack.app.uow() as uow:
         assert (await uow.cases.get(number)).category == "service"
+
+
+async def test_a_guess_is_offered_but_left_for_the_operator_to_choose(stack: WebStack) -> None:
+    """A label filed untouched counts as confirmed and is learned from: a guess is not filled in."""
+    client = await login(stack)
+    token = csrf((await client.get("/console")).text)
+    html = (await client.post("/console/review", data={"transcript": TRANSCRIPT, "csrf_token": token})).text
+    await client.aclose()
+    selects = {name: re.search(rf'<select name="{name}".*?</select>', html, re.S)[0]  # type: ignore[index]
+               for name in ("category", "grid")}
+    assert '<option value="" selected>' in selects["category"] and "（建议，置信度 38%）" in selects["category"]
+    assert '<option value="" selected>' in selects["grid"] and selects["grid"].count("（建议，置信度 67%）") == 2

@@ -66,7 +66,27 @@ async def test_the_review_page_shows_the_server_s_limits_and_only_the_taxonomy(
     assert re.search(rf'name="address" value="[^"]*" maxlength="{MAX_ADDRESS}"', page.text)
     topics = re.search(r'<select name="topic".*?</select>', page.text, re.S)
     assert topics and set(re.findall(r'<option value="([^"]*)"', topics[0])) == {"", "城乡建设", "劳动和社会保障"}
-    assert f'maxlength="{MAX_TEXT}"' in (await client.get("/console")).text
+    home = (await client.get("/console")).text
+    assert f"（不超过 {MAX_TEXT} 字）" in home and 'id="transcript" name="transcript" rows="12" required' in home
+
+
+async def test_a_transcript_is_counted_as_typed_and_one_too_long_comes_back_whole(
+    stack: WebStack, operator: tuple[httpx.AsyncClient, str],
+) -> None:
+    """The page no longer cuts a paste at the limit without a word (the browser's maxlength did), and a
+    line break counts once, as on the page, though browsers post it as CRLF."""
+    client, token = operator
+    lines = [f"[00:{n // 60:02d}:{n % 60:02d}] 市民：{'嗯' * 15}" for n in range(655)]
+    near = "\r\n".join([*lines, TRANSCRIPT.replace("\n", "\r\n")])
+    assert len(near.replace("\r\n", "\n")) <= MAX_TEXT < len(near)
+    accepted = await client.post("/console/review", data={"transcript": near, "csrf_token": token})
+    assert accepted.status_code == 200 and "核对并登记" in accepted.text
+    over = near + "\r\n" + "市民：" + "漏水" * 2000
+    refused = await client.post("/console/review", data={"transcript": over, "csrf_token": token})
+    count = len(over.replace("\r\n", "\n"))
+    assert refused.status_code == 422
+    assert alerts(refused) == [f"通话记录共 {count} 字，超过 {MAX_TEXT} 字的上限：请删去寒暄等与诉求无关的部分后再分析。"]
+    assert "漏水" * 2000 + "</textarea>" in refused.text  # nothing of it lost
 
 
 async def test_a_complaint_longer_than_the_page_allows_is_refused(

@@ -1,7 +1,8 @@
 """Hotline call transcripts as operators paste them → turns, and the caller's complaint text.
 
-Forms: `坐席：`/`话务员：`/`市民：`/`来电人：` labels, `A:`/`B:` (who is the caller is decided by
-what each side says), `[00:01:02]` timestamps, one turn per line or all run together. Text without
+Forms: `坐席：`/`话务员：`/`市民：`/`来电人：` labels, also in 【】 brackets, `A:`/`B:` (who is the caller
+is decided by what each side says), `[00:01:02]` timestamps, speech recognition's `市民 14:02:11` on a
+line of its own, one turn per line or all run together. Text without
 any speaker label is taken as the caller's own words.
 
 The complaint an operator files is the caller's substance only: a department reads the problem,
@@ -17,9 +18,13 @@ from nlu.normalize import normalize
 OPERATOR_LABELS = ("坐席", "话务员", "接线员", "客服", "工作人员", "接线", "热线")
 CALLER_LABELS = ("市民", "来电人", "来电者", "来电", "群众", "居民", "用户", "客户", "诉求人", "反映人")
 _GENERIC = r"[A-Da-d]|甲|乙|说话人\s*\d|speaker\s*\d|Speaker\s*\d|角色\s*\d"
+_NAMES = f"{'|'.join(OPERATOR_LABELS + CALLER_LABELS)}|{_GENERIC}"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?"
+# 「坐席：」, 「[00:01:02] 市民:」, 「【话务员】」, and speech recognition's 「市民 14:02:11」 alone on its line
+# (tried before the colon form, which took its seconds for words).
 _LABEL = re.compile(
-    rf"(?:^|(?<=[\s。！？!?.，,；;]))\s*(?:\[?\d{{1,2}}:\d{{2}}(?::\d{{2}})?\]?\s*)?"
-    rf"({'|'.join(OPERATOR_LABELS + CALLER_LABELS)}|{_GENERIC})\s*(?:\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*)?[:：]",
+    rf"(?:^|(?<=[\s。！？!?.，,；;]))\s*(?:\[?{_CLOCK}\]?\s*)?"
+    rf"(?:[【\[]({_NAMES})[】\]]\s*[:：]?|({_NAMES})[ \t]+{_CLOCK}[ \t]*(?=\n|$)|({_NAMES})\s*(?:{_CLOCK}\s*)?[:：])",
 )
 _TIMESTAMP = re.compile(r"\[?\d{1,2}:\d{2}(?::\d{2})?\]?")
 _OPERATOR_CUES = re.compile(r"这里是|12345|热线|工号|请问(?:您|你)|有什么可以帮|请讲|请您|您的(?:姓名|电话|地址)|"
@@ -79,7 +84,7 @@ def parse_transcript(text: str) -> Transcript:
     for mark, following in zip(marks, [*marks[1:], None], strict=True):
         body = _clean(text[mark.end() : following.start() if following else len(text)])
         if body:
-            raw_turns.append((_label(mark.group(1)), body))
+            raw_turns.append((_label(next(name for name in mark.groups() if name)), body))
     if not raw_turns:
         raise TranscriptError("通话记录只有说话人标记，没有内容")
     roles = _roles(raw_turns)

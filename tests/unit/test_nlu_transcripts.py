@@ -55,3 +55,16 @@ def test_empty_input(text):
 def test_labels_without_words_is_a_clear_error():
     with pytest.raises(TranscriptError, match="没有内容"):
         parse_transcript("坐席：\n市民：")
+
+
+def test_bracketed_labels():
+    t = parse_transcript("【话务员】您好，12345热线，请讲。\n【市民】我们小区门口的路灯坏了一个星期了。\n【话务员】好的，已为您登记。")
+    assert [turn.speaker for turn in t.turns] == ["operator", "caller", "operator"]
+    assert t.caller_text == "我们小区门口的路灯坏了一个星期了。"
+
+
+def test_speech_recognition_labels_alone_on_their_line_leave_no_seconds_behind():
+    t = parse_transcript("话务员 14:02:11\n您好，12345热线，请讲。\n市民 14:02:15\n我是青禾嘉园的业主，地下车库漏水。\n"
+                         "话务员 14:02:33\n好的，我们记录一下。")
+    assert [turn.speaker for turn in t.turns] == ["operator", "caller", "operator"]
+    assert t.caller_text == "我是青禾嘉园的业主，地下车库漏水。"

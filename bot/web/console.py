@@ -17,6 +17,7 @@ from bot.web.auth import CheckedForm, Staff
 from bot.web.case_fields import MAX_ADDRESS, MAX_TEXT, filing_errors
 from bot.web.deps import WebDeps
 from bot.web.suggestions import Option, Suggestion, segments
+from bot.web.templating import CASE_NUMBER
 from flows import matters
 from handlers import commands as c
 from handlers.directory import DirectoryIndex
@@ -103,17 +104,19 @@ def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...],
 
 async def _review_page(
     request: Request, session: Any, transcript: str, form: FormData | None = None, errors: list[str] | None = None,
-    *, matter: int = 0, kept: tuple[str, ...] = FORM_FIELDS, filed: str = "",
+    *, matter: int = 0, kept: tuple[str, ...] = FORM_FIELDS, filed: tuple[str, ...] = (),
 ) -> HTMLResponse:
     """The review form for the whole call, or for its `matter`-th matter (from 1) when the operator
-    files them apart; `kept` are the fields taken from `form` over the suggestions, `filed` the case
-    the matter before this one became."""
+    files them apart; `kept` are the fields taken from `form` over the suggestions (and the place,
+    for a later matter that names none), `filed` the cases the call's earlier matters became."""
     deps: WebDeps = request.app.state.deps
     index = await _index(deps)
     whole = await deps.analyzer.suggest(transcript)
     parts = _apart(deps, whole)
     matter = matter if 0 < matter <= len(parts) else 0
     suggestion = await _of_matter(deps, whole, parts[matter - 1]) if matter else whole
+    if matter > 1 and not suggestion.grids:
+        kept = (*kept, "grid", "address")
     named = tuple(replace(o, label=data.grid_label(index, o.value)) for o in suggestion.grids)
     suggestion = replace(suggestion, grids=named)
     routing = deps.app.settings.routing
@@ -158,6 +161,11 @@ def _call(form: FormData | None) -> str:
     return value if _CALL.fullmatch(value) else ""
 
 
+def _numbers(form: FormData) -> tuple[str, ...]:
+    """The cases a call's earlier matters became, as the review page carries them along."""
+    return tuple(n for n in str(form.get("filed") or "").split(",") if CASE_NUMBER.fullmatch(n))
+
+
 def _matter(form: FormData) -> int:
     value = str(form.get("matter") or "")
     return int(value) if value.isdigit() and len(value) < 3 else 0
@@ -178,7 +186,9 @@ async def review(request: Request, session: Staff, form: CheckedForm) -> Respons
         return deps.pages.render(request, "console.html", status_code=422, session=session, recent=[], local=local,
                                  ready=deps.analyzer is not None, transcript=transcript, error=error,
                                  sms_warning=_sms_warning(deps), max_text=MAX_TEXT)
-    return await _review_page(request, session, transcript, form, matter=_matter(form), kept=())
+    matter = _matter(form) + (1 if form.get("skip") else 0)  # 「这件不登记」: on to the next matter
+    return await _review_page(request, session, transcript, form, matter=matter, kept=CALLER_FIELDS,
+                              filed=_numbers(form))
 
 
 async def create(request: Request, session: Staff, form: CheckedForm) -> Response:
@@ -192,9 +202,9 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     phone = phone_digits(values["phone"])
     errors = [] if phone is not None else ["联系电话格式不正确（手机 11 位，座机请带区号）。"]
     errors += filing_errors(values, await _index(deps), deps.app.settings.routing)
-    matter, call = _matter(form), _call(form)
+    matter, call, earlier = _matter(form), _call(form), _numbers(form)
     if errors:  # checked before anything is written: a refused form files nothing
-        return await _review_page(request, session, transcript[:MAX_TEXT], form, errors, matter=matter)
+        return await _review_page(request, session, transcript[:MAX_TEXT], form, errors, matter=matter, filed=earlier)
     def confidence(name: str) -> float | None:
         """The model's confidence is kept only where the operator left its suggestion as it was."""
         return _float(form.get(f"{name}_confidence")) if values[name] == values[f"suggested_{name}"] else None
@@ -212,11 +222,14 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     try:
         case = await deps.app.bus.handle(command)
     except DomainError as exc:
-        return await _review_page(request, session, transcript, form, [exc.message], matter=matter)
+        return await _review_page(request, session, transcript, form, [exc.message], matter=matter, filed=earlier)
+    filed = tuple(dict.fromkeys((*earlier, case.number)))  # a form sent twice is one case
     if 0 < matter < len(_apart(deps, await deps.analyzer.suggest(transcript))):  # the call's next matter
         return await _review_page(request, session, transcript, form, matter=matter + 1, kept=CALLER_FIELDS,
-                                  filed=case.number)
-    return RedirectResponse(f"/console/cases/{quote(case.number)}?created=1", status_code=303)
+                                  filed=filed)
+    same_call = ",".join(n for n in filed if n != case.number)
+    return RedirectResponse(f"/console/cases/{quote(case.number)}?created=1"
+                            + (f"&same_call={quote(same_call)}" if same_call else ""), status_code=303)
 
 
 def _unsure(deps: WebDeps, suggestion: Suggestion) -> bool:
@@ -239,7 +252,7 @@ def _float(value: Any) -> float | None:
     return number if 0.0 <= number <= 1.0 else None
 
 
-async def show(request: Request, number: str, session: Staff, created: int = 0) -> HTMLResponse:
+async def show(request: Request, number: str, session: Staff, created: int = 0, same_call: str = "") -> HTMLResponse:
     deps: WebDeps = request.app.state.deps
     async with deps.app.uow() as uow:  # an unknown number is the app's 404 page (bot/web/app.py)
         case = await uow.cases.get(number.strip().upper())
@@ -250,6 +263,7 @@ async def show(request: Request, number: str, session: Staff, created: int = 0) 
     return deps.pages.render(
         request, "case.html", session=session, case=case, created=bool(created), local=local,
         sms_warning=_sms_warning(deps) if waiting else "",
+        same_call=[n for n in same_call.split(",") if CASE_NUMBER.fullmatch(n) and n != case.number],
         department=dept.name if dept else (case.department or "待分拨"), phone=masked_phone(case.phone),
         contact_name=masked_name(case.contact_name) if case.contact_name else "",
         channel=channel_label(case.channel),

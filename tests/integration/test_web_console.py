@@ -171,7 +171,7 @@ async def test_logging_out_ends_the_session(stack: WebStack) -> None:
 
 
 TWO_MATTERS = """[00:00:03] 坐席：您好，12345 热线，请讲。
-[00:00:06] 市民：我住幸福里3号楼，楼上漏水已经10天了，物业一直不管。还有一件事，我在和平街的工地干活，老板拖欠工资三个月了。
+[00:00:06] 市民：我住幸福里3号楼，楼上漏水已经10天了，物业一直不管。还有一件事，我家楼下的路灯也坏了好几天了。
 [00:00:15] 坐席：请留一个联系电话。
 [00:00:18] 市民：13912345678。"""
 
@@ -183,18 +183,24 @@ def field(html: str, name: str) -> str:
     return found.group(1)
 
 
-async def test_a_call_raising_two_matters_is_filed_as_two_cases_one_after_the_other(stack: WebStack) -> None:
-    """一事一单 at the hotline: asked, then each matter reviewed on its own with the caller's phone and
-    name carried over; a form sent twice files once."""
-    client = await login(stack)
-    token = csrf((await client.get("/console")).text)
+async def _split(client: httpx.AsyncClient, token: str) -> tuple[str, str]:
+    """The whole call's review (asked about two matters), then the first matter's: (call key, its page)."""
     whole = (await client.post("/console/review", data={"transcript": TWO_MATTERS, "csrf_token": token})).text
-    assert 'id="matters"' in whole and "这通来电像是反映了 2 件事" in whole and "老板拖欠工资三个月了</li>" in whole
+    assert 'id="matters"' in whole and "这通来电像是反映了 2 件事" in whole and "我家楼下的路灯也坏了好几天了</li>" in whole
     call = field(whole, "call")
     first = (await client.post("/console/review", data={"transcript": TWO_MATTERS, "csrf_token": token,
                                                           "call": call, "matter": "1"})).text
+    return call, first
+
+
+async def test_a_call_raising_two_matters_is_filed_as_two_cases_one_after_the_other(stack: WebStack) -> None:
+    """一事一单 at the hotline: asked, then each matter reviewed on its own with the caller's phone and
+    name carried over, and the place when the later matter names none; a form sent twice files once."""
+    client = await login(stack)
+    token = csrf((await client.get("/console")).text)
+    call, first = await _split(client, token)
     assert "核对并登记（第 1 / 2 件）" in first and 'id="matters"' not in first and "接着核对第 2 件" in first
-    assert "漏水" in field(first, "text") and "工资" not in field(first, "text")
+    assert "漏水" in field(first, "text") and "路灯" not in field(first, "text")
     assert field(first, "phone") == "13912345678" and 'value="T01-C01-G01" selected' in first.replace("\n", "")
     form = {"csrf_token": token, "transcript": TWO_MATTERS, "call": call, "matter": "1", "text": field(first, "text"),
             "said": field(first, "said"), "category": "dispute", "topic": "城乡建设", "grid": "T01-C01-G01",
@@ -202,21 +208,42 @@ async def test_a_call_raising_two_matters_is_filed_as_two_cases_one_after_the_ot
     filed = await client.post("/console/cases", data=form)
     again = await client.post("/console/cases", data=form)  # the button pressed twice
     assert filed.status_code == again.status_code == 200
-    number = re.search(r'id="filed">已登记第 1 件，诉求编号 <a[^>]*>([^<]+)</a>', filed.text).group(1)  # type: ignore[union-attr]
-    assert f">{number}</a>" in again.text
+    number = re.search(r'id="filed">本次来电已登记 <a[^>]*>([^<]+)</a>。请核对第 2 件。', filed.text).group(1)  # type: ignore[union-attr]
+    assert f">{number}</a>。请核对第 2 件" in again.text
     second = filed.text
-    assert "核对并登记（第 2 / 2 件）" in second and "接着核对" not in second
-    assert "工资" in field(second, "text") and "漏水" not in field(second, "text")
+    assert "核对并登记（第 2 / 2 件）" in second and "接着核对" not in second and 'id="skip"' not in second
+    assert "路灯" in field(second, "text") and "漏水" not in field(second, "text")
     assert (field(second, "phone"), field(second, "contact_name")) == ("13912345678", "王先生")
-    assert field(second, "call") == call and field(second, "matter") == "2"
+    assert 'value="T01-C01-G01" selected' in second.replace("\n", "") and field(second, "address") == "幸福里3号楼"
+    assert (field(second, "call"), field(second, "matter"), field(second, "filed")) == (call, "2", number)
     done = await client.post("/console/cases", data={
-        **form, "matter": "2", "text": field(second, "text"), "said": field(second, "said"), "category": "dispute",
-        "topic": "劳动和社会保障", "grid": "T01-C01-G02", "address": "和平街"})
+        **form, "matter": "2", "filed": number, "text": field(second, "text"), "said": field(second, "said"),
+        "category": "service"})
     assert done.status_code == 303
+    last = await client.get(done.headers["location"])
+    assert f"本次来电共登记 2 件，另外 1 件是 <a class=\"case-number\" href=\"/console/cases/{number}\">" in last.text
     async with stack.app.uow() as uow:
         cases = [c for c in await uow.cases.find(channel="hotline", limit=100) if c.phone == "13912345678"]
-    assert sorted((c.topic, c.contact_name) for c in cases) == [("劳动和社会保障", "王先生"), ("城乡建设", "王先生")]
+    assert sorted((c.category, c.contact_name, c.grid_code) for c in cases) == [
+        ("dispute", "王先生", "T01-C01-G01"), ("service", "王先生", "T01-C01-G01")]
     assert {c.number for c in cases} >= {number} and len({c.text for c in cases}) == 2
+    await client.aclose()
+
+
+async def test_a_matter_the_operator_passes_by_files_nothing(stack: WebStack) -> None:
+    client = await login(stack)
+    token = csrf((await client.get("/console")).text)
+    call, first = await _split(client, token)
+    assert "这件不登记，核对第 2 件" in first
+    async with stack.app.uow() as uow:
+        before = len(await uow.cases.find(channel="hotline", limit=100))
+    skipped = await client.post("/console/review", data={
+        "csrf_token": token, "transcript": TWO_MATTERS, "call": call, "matter": "1", "skip": "1",
+        "phone": "13900000000", "text": field(first, "text")})
+    assert "核对并登记（第 2 / 2 件）" in skipped.text and "路灯" in field(skipped.text, "text")
+    assert field(skipped.text, "phone") == "13900000000"  # what the operator typed stays
+    async with stack.app.uow() as uow:
+        assert len(await uow.cases.find(channel="hotline", limit=100)) == before
     await client.aclose()
 
 

@@ -42,12 +42,12 @@ def test_first_model_is_promoted_and_kept_with_metrics(tmp_path):
 
 def test_worse_model_is_refused_then_forced_then_rolled_back(tmp_path):
     registry = ModelRegistry(tmp_path)
-    good = quick(examples(20), registry)
-    bad_data = examples(20, noise=0.9, seed=1)
+    good = quick(examples(60), registry)
+    bad_data = examples(60, noise=0.9, seed=1)
     refused = quick(bad_data, registry, seed=1)
     assert not refused.promoted and refused.active_score > refused.new_score
     assert registry.active_version() == good.version
-    assert "保留当前模型" in refused.reason
+    assert "新模型的主题分类器不如当前模型" in refused.reason and "保留当前模型" in refused.reason
     forced = quick(bad_data, registry, seed=1, force=True)
     assert forced.promoted and registry.active_version() == forced.version
     registry.activate(good.version)
@@ -57,9 +57,20 @@ def test_worse_model_is_refused_then_forced_then_rolled_back(tmp_path):
 
 def test_equal_model_is_promoted(tmp_path):
     registry = ModelRegistry(tmp_path)
-    quick(examples(20), registry)
-    again = quick(examples(20), registry)
+    quick(examples(60), registry)
+    again = quick(examples(60), registry)
     assert again.promoted and again.new_score == again.active_score
+
+
+def test_a_candidate_compared_on_too_few_cases_is_kept_but_not_put_to_work(tmp_path):
+    """Twelve held-out cases cannot tell a better model from a lucky one, however well it scores."""
+    registry = ModelRegistry(tmp_path)
+    first = quick(examples(60), registry)
+    few = quick(examples(20, seed=2), registry, seed=2)
+    assert few.tasks["topic"].new_compared["n"] == 12 and few.new_score >= few.active_score  # type: ignore[index]
+    assert not few.promoted and registry.active_version() == first.version
+    assert "留出主题案件只有 12 条，至少 30 条才能判断新模型是否更好" in few.reason
+    assert few.version in [v.name for v in registry.list_versions()]  # kept, for an administrator to promote
 
 
 def test_activate_unknown_version_is_refused(tmp_path):

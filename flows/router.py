@@ -26,14 +26,20 @@ from nlu.intents import DELAY, STATUS
 
 INTAKE_STEPS = frozenset(intake.STEPS + matters.STEPS + location.STEPS + contact.STEPS)
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
-# Nothing but a way to call the intake off (「算了，不反映了」, 「我要取消」); 「不用取消」 and 「算了不清楚」 are not.
-_CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请)*(?:取消|撤销|算了|不反映了?|不登记了?|不想反映了?|不办了|"
-                            r"不弄了|不搞了)+(?:吧|了|啦|掉|这次|本次|反映|登记|一下|谢谢|谢了)*$")
+# Nothing but a way to call the intake off (「算了，不反映了」, 「我要取消」, 「不登了」, 「先不弄了」, 「算了不说了」);
+# 「不用取消」, 「算了不清楚」, 「不想说」 (where: not to be said) and 「不用了」 (at the phone question: no number) are not.
+_CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请|先|就)*(?:取消|撤销|算了|"
+                            r"(?:先|就)?不(?:想|用)?(?:(?:反映|登记|提交)了?|(?:登|办|弄|搞|说|报|整)了))+"
+                            r"(?:吧|了|啦|掉|这次|本次|反映|登记|一下|谢谢|谢了)*$")
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
 # 「路灯已经好了，但是电梯坏了」, 「…电梯又坏了」: a new matter follows
 _BUT = re.compile(r"但|可是|不过|另外|还有|又坏|也坏|又不|也不(?!用|需)")
+# With no intake going, only words that withdraw call a filed case off; 「算了」, 「不用了」 or 「不撤销」
+# (after a status or the list of cases) say never mind, and a 「好」 to the question would withdraw it.
+_WITHDRAW = re.compile(r"撤销|撤回|取消|不(?:用|想|要)?(?:办|反映|投诉|处理)了")
+_KEEP_CASE = re.compile(r"(?:不|别|不要|不用)(?:撤销|撤回|取消)")
 # Right after calling an intake off: it was a mistake (「点错了」, 「不取消了」, 「还是提交吧」).
 _UNDO = re.compile(r"点错|按错|误点|不取消|别取消|不要取消|恢复|还是要?(?:提交|反映|登记)|要提交")
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
@@ -234,6 +240,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     scored = rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8)
     if (scored or u.is_intent("rate", threshold) or plain in ("评价", "我要评价")) and not _complains(plain, ctx):
         return cases.start_rating(state, u, ctx, rating if scored else None, cases.after_score(text) if scored else "")
+    if u.is_intent("cancel", threshold) and (_KEEP_CASE.search(plain) or not _WITHDRAW.search(plain)):
+        return say(state, "好的。还有什么需要帮忙的，直接告诉我就可以。")  # 「算了」 after a look at one's cases
     if u.is_intent("cancel", threshold):  # not 「快递柜撤销了…」, 「低保被撤销了」 (nlu.intents)
         return cases.start_cancel(state, u, ctx)
     if _asks_status(plain, u, ctx):
@@ -258,7 +266,10 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
 
 
 def _answers_question(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> bool:
-    """Whether the turn is plainly an answer to the question on screen, which then reads it first."""
+    """Whether the turn is plainly an answer to the question on screen, which then reads it first;
+    「不登了」 at a yes-or-no question calls the intake off, it is no 「不」."""
+    if state.in_intake and _CANCEL_INTAKE.match(normalise(inbound.text)):
+        return False
     if state.step in _YES_NO:
         return u.is_intent("affirm", _PLAIN_ANSWER) or u.is_intent("deny", _PLAIN_ANSWER)
     if state.step == cases.RATE:

@@ -62,6 +62,16 @@ def test_keeping_the_case_after_all() -> None:
     assert not out.commands and "继续办理" in said(out) and out.state.step == "idle"
 
 
+@pytest.mark.parametrize("words", ["算了", "不用了", "算了不用了", "不撤销", "别取消"])
+def test_never_mind_after_a_look_at_ones_cases_withdraws_nothing(words: str) -> None:
+    """「查询 → 算了 → 好」 once withdrew the case: 「算了」 asked 「确定要撤销…吗？」 and 「好」 said yes."""
+    ctx = context((DISPATCHED, ACCEPTED))
+    listed = turn(IDLE, "查询", u=understood("ask_status"), ctx=ctx)
+    out = turn(listed.state, words, u=reading(words), ctx=ctx)
+    assert out.state.step not in cases.STEPS and not out.commands and "撤销" not in said(out)
+    assert not turn(out.state, "好", u=reading("好"), ctx=ctx).commands
+
+
 def test_cancel_after_acceptance_is_explained_not_done() -> None:
     out = turn(IDLE, "撤销", u=understood("cancel"), ctx=context((ACCEPTED,)))
     assert not out.commands and "签收后就不能撤销" in said(out)

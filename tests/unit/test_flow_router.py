@@ -113,6 +113,21 @@ def test_cancelling_mid_intake_drops_the_draft(text: str) -> None:
     assert out.state.draft is None and out.state.step == IDLE.step and not out.commands and "已取消" in said(out)
 
 
+@pytest.mark.parametrize("step", [intake.CONFIRM_CLASS, contact.SUMMARY, location.ASK])
+@pytest.mark.parametrize("text", ["不登了", "算了不说了", "先不弄了", "不想登记了", "不报了"])
+def test_everyday_ways_to_stop_call_the_intake_off_at_any_question(step: str, text: str) -> None:
+    """At a yes-or-no question 「不登了」 read as a 「不」: the category or the summary was said wrong."""
+    state = _summary() if step == contact.SUMMARY else at_step(IDLE, step, class_done=step != intake.CONFIRM_CLASS)
+    out = turn(state, text, u=reading(text))
+    assert out.state.draft is None and out.state.step == IDLE.step and not out.commands and "已取消" in said(out)
+
+
+@pytest.mark.parametrize("text", ["不用了", "不用了谢谢", "不留了"])
+def test_declining_the_phone_is_no_calling_off(text: str) -> None:
+    out = turn(at_step(IDLE, contact.CONTACT, class_done=True, location_done=True), text, u=reading(text))
+    assert out.state.draft is not None and "已取消" not in said(out)
+
+
 @pytest.mark.parametrize("undo", ["点错了 我要提交", "恢复", "刚才那个不取消了", "还是提交吧"])
 def test_an_intake_called_off_by_mistake_comes_back_right_after(undo: str) -> None:
     cancelled = turn(_summary(), choice="cancel")

@@ -23,11 +23,12 @@ STEPS = (SPLIT,)
 # Words that open a later matter or point: 「还有一件事」, 「另外还有个问题」, 「顺便问一下」, 「对了」.
 _ANOTHER = re.compile(
     r"(?:对了[，,\s]*)?(?:(?:还有|另外(?:还有)?|另|再)(?:一)?(?:个|件)(?:事情?|问题)"
-    r"|(?:顺便|顺带|另外|再|还)(?:想)?(?:反映|投诉|举报|说|提|问)(?:一下)?(?:一?[个件](?:事情?|问题))?)"
+    r"|(?:另外再|另外还|顺便|顺带|另外|再|还)(?:想)?(?:反映|投诉|举报|说|提|问)(?:一下)?(?:一?[个件](?:事情?|问题))?)"
     r"|对了"
 )
-# Of those, the ones that say another matter follows, not another point of this one (「还有个问题是…」).
-_MATTER_WORDS = re.compile(r"[件个]事|事情|另一件")
+# Of those, the ones that say another matter follows (「再反映一个问题」), not another point of this one
+# (「还有个问题是…」).
+_MATTER_WORDS = re.compile(r"[件个]事|事情|另一件|(?:反映|投诉|举报)(?:一下)?一?[个件]问题")
 # A later part that opens by pointing back at the first is more of the same matter.
 _POINTS_BACK = re.compile(r"(?:他们|她们|它们|他家|她家|这个|那个|这些|那些|这件|那件|这里|那里|这|那|它|此|该|上述|上面|"
                           r"刚才|而且|并且|也|已经|还)")
@@ -36,6 +37,7 @@ _NUMBERED = (
     (re.compile(r"一是"), re.compile(r"(?:[二三四五])是")),
     (re.compile(r"第一(?:件|个|点)?[，,：:、是]"), re.compile(r"第[二三四五](?:件事?|个问题|点)?[，,：:、是]")),
     (re.compile(r"(?:^|[\s，,。；;：:！!])1[、.．)）]"), re.compile(r"(?:^|[\s，,。；;！!])[2-5][、.．)）](?!\d)")),
+    (re.compile(r"(?:^|[\s，,。；;：:！!])一[、.．]"), re.compile(r"(?:^|[\s，,。；;！!])[二三四五][、.．]")),
     (re.compile(r"[（(]1[)）]"), re.compile(r"[（(][2-5][)）]")),
     (re.compile(r"①"), re.compile(r"[②③④⑤]")),
 )

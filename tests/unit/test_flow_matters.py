@@ -27,6 +27,8 @@ WAGES = "我在工地干活，老板拖欠了我三个月工资不给"
     ("（1）小区绿化被占用种菜（2）车库出口堵塞影响通行", ("小区绿化被占用种菜", "车库出口堵塞影响通行")),
     (f"{LIGHT}，另外还有个问题，{WAGES}", (LIGHT, WAGES)),
     (f"{LIGHT}，顺便反映一下，{WAGES}", (LIGHT, WAGES)),
+    (f"{LIGHT} 另外再反映一个问题 {WAGES}", (LIGHT, WAGES)),  # no 「另外」 left behind
+    (f"我反映两件事：一、{LIGHT}；二、{WAGES}", (LIGHT, WAGES)),
 ])
 def test_matters_said_in_so_many_words_are_told_apart(text: str, parts: tuple[str, ...]) -> None:
     assert matters.split(text) == parts
@@ -64,6 +66,7 @@ def test_the_words_that_announce_a_matter_are_not_part_of_it(text: str, parts: t
     ("井盖丢了好几天了，还有一件事就是那个井盖旁边也没有警示牌", ["城乡建设", "城乡建设"], False),  # points back
     ("幸福里小区路灯坏了，还有个问题是晚上太黑了老人不敢出门", ["城乡建设", "城乡建设"], False),  # a point, not a matter
     ("幸福里小区路灯坏了好几天。顺便问一下，孩子上学的学区怎么划的", ["城乡建设", "教育文体"], True),
+    ("楼道灯坏了好几天 另外再反映一个问题 隔壁装修天天打钻", ["城乡建设", "城乡建设"], True),  # said in so many words
 ])
 def test_asked_when_the_parts_go_apart_or_another_matter_is_announced(
         text: str, topics: list[str], asked: bool) -> None:

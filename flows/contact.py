@@ -13,7 +13,7 @@ from flows.choices import han_count, normalise, picked
 from flows.context import Context, Outcome, advance, ask, called_off, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
-from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, category_plain, gist
+from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, category_plain
 from flows.understanding import Understanding
 from handlers.commands import FileCase
 from handlers.phones import SEPARATORS, SHAPE, mask_phone, phone_digits
@@ -166,9 +166,6 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return miss(state, WRONG_NUMBER)
     if "改" in inbound.text and (field := _field_named(inbound.text)):  # 「先别提交，改下地址」
         return _on_edit(_ask_edit(state).state, replace(inbound, choice=field), u, ctx)
-    if (later := matters.announced(inbound.text)) is not None:  # 「还有一件事，…」: its own case, after this one
-        state = replace(state, queued=(*state.queued, intake.absorb(Draft(origin=inbound.key), later, u)))
-        return ask_summary(state, ctx, f"好的，这件事提交后接着登记：“{gist(later)}”。\n")
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
         return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")

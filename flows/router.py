@@ -116,6 +116,8 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return _photo(state, inbound)
     if state.step not in matters.STEPS and (dropped := matters.drop(state, inbound.text)) is not None:
         return _without_matter(*dropped, ctx)
+    if state.in_intake and state.step not in matters.STEPS and (later := matters.announced(inbound.text)):
+        return _with_matter(state, inbound, u, later, ctx)  # 「还有一件事，…」 at any question: its own case
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)
     if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):
@@ -140,7 +142,17 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
 
 def _without_matter(state: ConversationState, gone: Draft, ctx: Context) -> Outcome:
     """A waiting matter dropped: said, and the question put back (the summary says what still waits)."""
-    note = f"好的，“{gist(gone.text)}”这件不登记了。"
+    return _question_again(state, f"好的，“{gist(gone.text)}”这件不登记了。", ctx)
+
+
+def _with_matter(state: ConversationState, inbound: Inbound, u: Understanding, later: str, ctx: Context) -> Outcome:
+    """Another matter announced in the middle of an intake waits its turn instead of joining this one."""
+    waiting = replace(state, queued=(*state.queued, intake.absorb(Draft(origin=inbound.key), later, u)))
+    return _question_again(waiting, f"好的，这件事提交后接着登记：“{gist(later)}”。", ctx)
+
+
+def _question_again(state: ConversationState, note: str, ctx: Context) -> Outcome:
+    """A note, then the question on screen again; the summary is said anew, since it lists what waits."""
     return contact.ask_summary(state, ctx, f"{note}\n") if state.step == contact.SUMMARY else repeat(state, note)
 
 

@@ -260,3 +260,16 @@ def test_the_last_waiting_matter_dropped_at_a_question_puts_the_question_back() 
     state = replace(asked, queued=(Draft(parts=(THIRD,), origin="web:1:m1#3"),))
     out = turn(state, "第三件不用了")
     assert out.state.queued == () and out.state.step == location.ASK and said(out).endswith(asked.question)
+
+
+@pytest.mark.parametrize("step", [intake.CONFIRM_CLASS, location.ASK, contact.SUMMARY])
+def test_another_matter_announced_at_any_question_waits_its_turn(step: str) -> None:
+    """At the place question it was a place not found (a try used up, the matter lost); at the
+    category question it joined the description and moved the topic."""
+    state = at_step(ConversationState(), step, parts=(LIGHT,), category="service", topic="城乡建设",
+                    class_done=step != intake.CONFIRM_CLASS, location_done=step == contact.SUMMARY, contact_done=True)
+    later = "还有一件事，小区的电梯经常困人"
+    out = turn(state, later, u=understood(topic="城乡建设"))
+    assert [d.text for d in out.state.queued] == ["小区的电梯经常困人"] and out.state.step == step
+    assert "好的，这件事提交后接着登记：“小区的电梯经常困人”。" in said(out)
+    assert out.state.draft == state.draft  # no description, topic or place try touched

@@ -44,7 +44,7 @@ _NUMBERED = (
 # 「我反映两个问题：」 said before the first: true of the message, not of the first matter.
 _COUNTED = re.compile(r"(?:我)?(?:想|要)?(?:反映|说|投诉|举报|咨询|问)?(?:一下)?[两三四五几2-5](?:个|件|点)(?:事情?|问题)[：:，,]?")
 _NOT_APART = re.compile(r"(?:不用|不要|别|不必|无需|没必要|不)(?:分开|分别)")
-_APART = re.compile(r"分开|分别|各自|一件一件|一个一个|逐[件个]|挨个|都登记|都要登记")
+_APART = re.compile(r"分开|分别|各自|一件一?件|一个一?个|逐[件个]|挨个|都登|都要登|单独|拆开|分两|各登|^要(?:的|啊|吧|呀)?$")
 _ONE = re.compile(r"一件|一起|合并|同一")
 # 「第二件不用登记了」, 「红绿灯那件算了」, 「后面那件先不报了」: a waiting matter dropped, in a short message.
 _DROP = re.compile(r"不用(?:再)?(?:登记|提交|反映|报|管|记|弄)?了|不要了|不登(?:记)?了|别(?:登记|登|报|提交)了?|算了|取消|删掉|去掉|"

@@ -91,7 +91,8 @@ def test_two_matters_are_asked_about_and_split_files_the_first_on_its_own() -> N
     assert draft.origin == "test/resident-1/m" and first.state.queued[0].origin == "test/resident-1/m#2"
 
 
-@pytest.mark.parametrize("answer", ["分开", "好的", "1", "一件一件登记吧", "分别登记吧", "都登记一下"])
+@pytest.mark.parametrize("answer", ["分开", "好的", "1", "一件一件登记吧", "分别登记吧", "都登记一下", "一件件来", "一个个登吧",
+                                    "两件都登", "单独登记", "拆开", "要的"])
 def test_apart_in_the_residents_words(answer: str) -> None:
     asked = turn(ConversationState(), f"{LIGHT}。还有一件事，{WAGES}", u=_two())
     u = understood("affirm") if answer == "好的" else understood()

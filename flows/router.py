@@ -49,7 +49,8 @@ _THANKED_REST = 3  # 「路灯坏了谢谢」 says more than thanks; 「好的�
 _RATED_COMPLAINT = 6  # 「服务太差了」 alone may still rate; 「小区保安服务太差了」 says what is wrong
 _LONG = 15  # a short message's length: praise or 「灯已经好了 不用来了」 say little more than that
 # Words that point back at a case already reported, around a delay (「我反映的那个路灯修了没有」).
-_ABOUT_IT = re.compile(r"我(?:之前|上次|前几天|昨天)?(?:反映|投诉|报|说|提|登记)的|我那个|那个|这个|我的|的|事|情|啊|呀|呢|了|都|"
+_ABOUT_IT = re.compile(r"我?(?:之前|上次|上回|前几天|前天|昨天|刚才)?(?:反映|投诉|报|说|提|登记)的|我?(?:之前|上次|上回|前几天|"
+                       r"前天|昨天|刚才)|我那个|那个|这个|我的|的|事|情|啊|呀|呢|了|都|"
                        r"还|到底|究竟|问题|你们|人|来")
 _PLAIN_STATUS = 0.8  # 「查询进度」, not 「咋还没人来修」 (nlu.intents): only that is a status question without a case
 _LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})

@@ -29,7 +29,7 @@ STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(?
 # Asking after one's case in the words of a delay (「修了没有」, 「咋还没人来修」, 「啥时候来修」): a status
 # question from a resident with a case, a complaint about the delay from one without (flows/router.py).
 DELAY = re.compile(r"(?:修|办|处理|解决|弄|管)(?:好|完)?了?(?:没有|没|吗|么)(?:呢|啊)?$|"
-                    r"(?:咋|怎么)还?没(?:有)?人?来?(?:修|管|处理|办|弄|回复|解决)|"
+                    r"(?:咋|怎么)还?没(?:有)?人?来?(?:修|管|处理|办|弄|回复|解决)|(?:咋|怎么)还?没(?:有)?人来(?:呢|啊)?$|"
                     r"(?:什么|啥)时候(?:能|才|来|会)*(?:修|处理|解决|办|弄|回复|管)|"
                     r"有(?:回复|回音|消息|动静|结果)了?(?:没有?|吗)|有没有人?(?:管|处理|回复|回音|消息)")
 _RATING_WORDS = (  # most specific first: 不满意 before 满意

@@ -72,7 +72,8 @@ def test_a_long_status_question_mid_intake_is_answered_when_the_resident_has_a_c
     assert "MS-20261120-0001" not in said(out) and "您还没有" not in said(out)
 
 
-@pytest.mark.parametrize("text", ["咋还没人来修", "办得咋样了", "有回复没", "啥时候来修啊", "我的单子", "我反映的路灯修了没有"])
+@pytest.mark.parametrize("text", ["咋还没人来修", "办得咋样了", "有回复没", "啥时候来修啊", "我的单子", "我反映的路灯修了没有",
+                                  "我上次那个怎么样了", "上次反映的那个事咋样了", "我之前投诉的怎么还没人来"])
 def test_asking_after_ones_case_in_everyday_words_shows_it_and_starts_no_intake(text: str) -> None:
     case = Case(number="MS-20261120-0001", text="楼道灯坏了", channel="test", user_ref="resident-1",
                 status=Status.DISPATCHED)

@@ -184,12 +184,16 @@ def category_named(text: str, guide: GuideRules | None = None) -> str | None:
     return (guide or GuideRules()).implied(party) if party else None
 
 
-def _corrects_the_party(text: str) -> bool:
+def _corrects_the_party(text: str, topic: str | None) -> bool:
     """「不是邻居 是个店」, 「是店 不是人」: the other side corrected, with no category or topic named (those
-    are read as such: 「不对，这是信访」, 「不是环保吧，是邻居之间的事」, 「管的部门不对」)."""
+    are read as such: 「不对，这是信访」, 「不是环保吧，是邻居之间的事」, 「管的部门不对」). A word of both, as
+    邻居 or 物业 are, names the side when the resident says the category is wrong (「类别不对 是楼上邻居干的」)
+    or when it names the topic the matter already has (「不对 是物业的问题」 of a 城乡建设 matter)."""
     said = affirmed(text)  # 「不是邻居」 denies the side; its 邻居 names no topic here
-    return (bool(_NEGATED.search(normalise(text))) and read_party(text) is not None and not _names_category(said)
-            and not _names_topic(said) and not _TOPIC_WRONG.search(said))
+    plain = normalise(text)
+    if not _NEGATED.search(plain) or read_party(text) is None or _names_category(said):
+        return False
+    return bool(_CATEGORY_WRONG.search(plain)) or (not _names_topic(said, besides=topic) and not _TOPIC_WRONG.search(said))
 
 
 def corrects_the_story(draft: Draft, text: str) -> bool:
@@ -203,8 +207,8 @@ def _names_category(text: str) -> bool:
     return any(w in text for words in CATEGORY_WORDS.values() for w in words)
 
 
-def _names_topic(text: str) -> bool:
-    return any(w in text for words in TOPIC_WORDS.values() for w in words)
+def _names_topic(text: str, besides: str | None = None) -> bool:
+    return any(w in text for topic, words in TOPIC_WORDS.items() if topic != besides for w in words)
 
 
 def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | None:
@@ -258,7 +262,7 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_party(state, "好的。")
     if choice == "fix_topic":
         return ask_topic(state, ctx)
-    if _corrects_the_party(inbound.text):
+    if _corrects_the_party(inbound.text, _draft(state).topic):
         return _on_party(state, inbound, u, ctx)  # as if the party question had been asked
     named = category_named(inbound.text, ctx.config.guide)
     if named is not None:

@@ -241,6 +241,24 @@ def test_the_other_side_corrected_at_the_category_question_is_taken(text: str) -
     assert "公司、物业或商家" in said(out) and out.state.step != intake.CONFIRM_CLASS
 
 
+@pytest.mark.parametrize("category, topic, text, party", [
+    ("service", "城乡建设", "类别不对 是楼上邻居干的", "person"),  # 邻居 also names 政法: the category was said wrong
+    ("petition", "城乡建设", "不对 是物业的问题", "company"),  # 物业 names the topic the matter already has
+])
+def test_a_side_named_in_words_that_also_name_a_topic_corrects_the_side(
+        category: str, topic: str, text: str, party: str) -> None:
+    """They changed only the topic (「改为由政法方面的部门办理」), and the category stood."""
+    state = at_step(IDLE, intake.CONFIRM_CLASS, category=category, topic=topic, category_confidence=0.7)
+    out = turn(intake.ask_classification(state, context()).state, text, u=reading(text))
+    assert out.state.draft is not None and out.state.draft.party == party and out.state.draft.topic == topic
+    assert "方面的部门办理" not in said(out)
+
+
+def test_a_topic_named_at_the_category_question_still_corrects_the_topic() -> None:
+    out = turn(_asked_category(), "不是环保的事，是交通", u=reading("不是环保的事，是交通"))
+    assert out.state.draft is not None and out.state.draft.topic == "交通运输"
+
+
 def test_a_yes_then_a_place_with_its_building_confirms_and_keeps_the_place() -> None:
     out = turn(_asked_category(), "对，在阳光花园3栋", u=reading("对，在阳光花园3栋"))
     assert out.state.draft is not None and out.state.draft.classification_confirmed

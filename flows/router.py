@@ -19,7 +19,7 @@ from flows.texts import (
     gist,
 )
 from flows.understanding import Understanding
-from handlers.phones import mask_phone
+from handlers.phones import IN_TEXT, mask_phone
 from handlers.status import FINAL, Status
 from nlu.answers import read_praise
 from nlu.intents import DELAY, STATUS
@@ -44,6 +44,7 @@ _KEEP_CASE = re.compile(r"(?:不|别|不要|不用)(?:撤销|撤回|取消)")
 _UNDO = re.compile(r"点错|按错|误点|不取消|别取消|不要取消|恢复|还是要?(?:提交|反映|登记)|要提交")
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
+_PHONE_WORDS = re.compile(r"我的?|联系|电话|手机|号码?|方式|改成|改为|换成|换个|是|为|打|这个|吧|啊|呢|哦|一下")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
 _THANKED_REST = 3  # 「路灯坏了谢谢」 says more than thanks; 「好的谢谢」 does not
 _RATED_COMPLAINT = 6  # 「服务太差了」 alone may still rate; 「小区保安服务太差了」 says what is wrong
@@ -143,18 +144,13 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
 
 def _without_matter(state: ConversationState, gone: Draft, ctx: Context) -> Outcome:
     """A waiting matter dropped: said, and the question put back (the summary says what still waits)."""
-    return _question_again(state, f"好的，“{gist(gone.text)}”这件不登记了。", ctx)
+    return _carry_on(state, ctx, f"好的，“{gist(gone.text)}”这件不登记了。")
 
 
 def _with_matter(state: ConversationState, inbound: Inbound, u: Understanding, later: str, ctx: Context) -> Outcome:
     """Another matter announced in the middle of an intake waits its turn instead of joining this one."""
     waiting = replace(state, queued=(*state.queued, intake.absorb(Draft(origin=inbound.key), later, u)))
-    return _question_again(waiting, f"好的，这件事提交后接着登记：“{gist(later)}”。", ctx)
-
-
-def _question_again(state: ConversationState, note: str, ctx: Context) -> Outcome:
-    """A note, then the question on screen again; the summary is said anew, since it lists what waits."""
-    return contact.ask_summary(state, ctx, f"{note}\n") if state.step == contact.SUMMARY else repeat(state, note)
+    return _carry_on(waiting, ctx, f"好的，这件事提交后接着登记：“{gist(later)}”。")
 
 
 def _photo(state: ConversationState, inbound: Inbound) -> Outcome:
@@ -187,8 +183,8 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return cases.show_status(state, u, ctx)
     if u.is_intent("greet", threshold) and len(plain) <= 6:
         return say(state, "您好！") if state.in_intake else say(state, GREETING)
-    if state.in_intake and state.step not in intake.STEPS:
-        return _correction(state, inbound, u, ctx, text)
+    if state.in_intake and (state.step not in intake.STEPS or _only_a_phone(text)):
+        return _correction(state, inbound, u, ctx, text)  # 「电话改成138…」 at the category question too
     return None
 
 
@@ -204,7 +200,7 @@ def _correction(
     phone = contact.find_phone(text)
     if phone and state.step != contact.CONTACT:
         state = replace(state, draft=contact.with_phone(draft, phone))
-        return _carry_on(state, ctx, f"好的，联系电话改为 {mask_phone(phone)}。")
+        return _carry_on(state, ctx, f"好的，联系电话{'改为' if draft.phone else '记为'} {mask_phone(phone)}。")
     said_no = bool(_SAID_NO.match(normalise(text)))
     if said_no and intake.corrects_the_story(draft, text):
         fixed = intake.absorb(draft, text, replace(u, category=None, topic=None))
@@ -224,6 +220,11 @@ def _correction(
     return None
 
 
+def _only_a_phone(text: str) -> bool:
+    """A phone number with nothing but the words that give it (「电话改成138…」, 「我手机是139…」)."""
+    return bool(IN_TEXT.search(text)) and not _MEANINGFUL.search(_PHONE_WORDS.sub("", IN_TEXT.sub("", text)))
+
+
 def _phone_in_passing(state: ConversationState, inbound: Inbound, u: Understanding) -> ConversationState:
     """A number given along with another answer (「阳光花园 我手机139…」) is kept, so the summary
     shows it; at the phone question it is that step's own answer."""
@@ -234,6 +235,7 @@ def _phone_in_passing(state: ConversationState, inbound: Inbound, u: Understandi
 
 
 def _carry_on(state: ConversationState, ctx: Context, note: str) -> Outcome:
+    """A note, then the question on screen again; the summary is said anew, since it shows the change."""
     if state.step == contact.SUMMARY:
         return contact.ask_summary(state, ctx, note + "\n")
     return repeat(state, note)

@@ -453,3 +453,13 @@ def test_a_first_message_that_describes_a_problem_starts_an_intake_whatever_word
 def test_the_errands_themselves_are_still_errands(text: str, reply: str) -> None:
     out = turn(ConversationState(), text, u=_read(text))
     assert out.state.draft is None and reply in said(out)
+
+
+@pytest.mark.parametrize("step", [intake.CONFIRM_CLASS, intake.PICK_WANT, intake.PICK_PARTY])
+def test_a_phone_given_at_a_category_question_is_kept_and_the_question_asked_again(step: str) -> None:
+    """「电话改成138…」 at 「您希望怎么解决？」 joined the description, and the category was asked afresh."""
+    state = at_step(IDLE, step, parts=("物业乱收停车费",), category="dispute", topic="城乡建设", party="company")
+    out = turn(replace(state, question="您希望怎么解决？"), "电话改成13812345678", u=reading("电话改成13812345678"))
+    assert out.state.draft is not None and out.state.draft.phone == "13812345678"
+    assert out.state.draft.parts == ("物业乱收停车费",) and out.state.step == step
+    assert said(out).startswith("好的，联系电话记为 138****5678。")

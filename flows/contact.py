@@ -25,11 +25,13 @@ _DIGITS = re.compile(r"\d{5,}")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
 # The edit menu's fields in the words residents use for them; 「不改地址，改电话」 names the last one not denied.
-_FIELD_WORDS = {"描述": "text", "内容": "text", "分类": "category", "部门": "topic", "地址": "location", "位置": "location",
+_FIELD_WORDS = {"描述": "text", "内容": "text", "分类": "category", "类别": "category", "类型": "category", "主题": "topic",
+                "部门": "topic", "地址": "location", "位置": "location",
                 "地点": "location", "地方": "location", "电话": "contact", "手机": "contact", "号码": "contact",
                 "联系方式": "contact"}
 _FIELD = re.compile(rf"(不|别)?(?:修改|改)?(?:一下|下)?({'|'.join(_FIELD_WORDS)})")
 _SUBMIT = re.compile(r"提交|登记|上报|交吧|发吧")  # said at the edit menu: file as summed up
+_EDIT = re.compile(r"(?:我)?(?:要|想|需要|得)?(?:修改|改)(?:一下|下|改|一改)?(?:吧|啊|呀)?")  # 「改一下」 at the summary
 NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了", "不用联系", "不要联系", "别联系", "不用打电话", "不要打电话",
             "别打电话")
 # Anonymity asked for in the resident's words: 「我不想暴露身份」, 「别让物业知道是我反映的」.
@@ -158,14 +160,15 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if answered is not None:
         draft, note = answered
         return ask_summary(replace(state, draft=draft), ctx, note + "\n")
-    if choice == "edit" or u.is_intent("deny", ctx.config.intent_confidence):
+    denied = u.is_intent("deny", ctx.config.intent_confidence)
+    if (field := _field_named(inbound.text)) and ("改" in inbound.text or denied):  # 「先别提交，改下地址」, 「电话写错了」
+        return _on_edit(_ask_edit(state).state, replace(inbound, choice=field), u, ctx)
+    if choice == "edit" or denied or _EDIT.fullmatch(normalise(inbound.text)):
         return _ask_edit(state)
     if _ANONYMOUS.search(normalise(inbound.text)):
         return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
-    if "改" in inbound.text and (field := _field_named(inbound.text)):  # 「先别提交，改下地址」
-        return _on_edit(_ask_edit(state).state, replace(inbound, choice=field), u, ctx)
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
         return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")

@@ -265,9 +265,20 @@ def test_a_yes_then_a_place_with_its_building_confirms_and_keeps_the_place() -> 
     assert out.state.draft.grid_code == "QH01-C01-G03" and out.state.draft.topic == "环境保护"
 
 
-def test_asking_to_change_a_field_at_the_summary_opens_it() -> None:
-    out = turn(_summary(), "先别提交，改下地址", u=reading("先别提交，改下地址"))
-    assert out.state.step == location.ASK and not out.commands
+@pytest.mark.parametrize("text, step", [
+    ("先别提交，改下地址", location.ASK), ("电话写错了", contact.CONTACT), ("描述写错了", intake.DESCRIBE),
+    ("改类别", intake.PICK_PARTY), ("类别不对", intake.PICK_PARTY),
+])
+def test_asking_to_change_a_field_at_the_summary_opens_it(text: str, step: str) -> None:
+    """Named, the field opens at once; 「电话写错了」 opened the menu of every field."""
+    out = turn(_summary(), text, u=reading(text))
+    assert out.state.step == step and not out.commands
+
+
+@pytest.mark.parametrize("text", ["改一下", "我要修改", "不对"])
+def test_wanting_a_change_at_the_summary_opens_the_menu(text: str) -> None:
+    out = turn(_summary(), text, u=reading(text))
+    assert out.state.step == contact.EDIT and not out.commands
 
 
 def test_a_place_told_instead_of_the_yes_is_kept_and_the_category_asked_again() -> None:

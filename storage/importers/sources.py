@@ -31,6 +31,7 @@ _JSON_ERRORS = {
     "Extra data": "JSON 结束后还有多余内容",
 }
 _DECODER = json.JSONDecoder()
+_STRAY_LINES = 5  # a few lines that are not UTF-8 are listed one by one, to be found and fixed
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -50,11 +51,12 @@ def read_text(path: Path) -> tuple[str | None, list[ImportProblem]]:
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
-        return None, [
-            ImportProblem(name, number, _encoding_message(line))
-            for number, line in enumerate(data.split(b"\n"), start=1)
-            if not _decodes(line, "utf-8")
-        ]
+        bad = [(number, line) for number, line in enumerate(data.split(b"\n"), start=1) if not _decodes(line, "utf-8")]
+    if len(bad) > _STRAY_LINES:  # the whole file was saved in another encoding: one problem, not one a line
+        number, line = bad[0]
+        return None, [ImportProblem(name, number, f"整个文件{_encoding_message(line)}（共 {len(bad)} 行无法读取；"
+                                                  "Excel 请选“另存为 → CSV UTF-8”）")]
+    return None, [ImportProblem(name, number, _encoding_message(line)) for number, line in bad]
 
 
 def csv_records(path: Path, required: Collection[str], optional: Collection[str]) -> Parsed[Record]:

@@ -178,6 +178,12 @@ def test_gbk_file_reports_each_undecodable_line(tmp_path: Path) -> None:
     assert "GBK" in problems[0].message
 
 
+def test_a_whole_file_in_gbk_is_one_problem_not_one_a_line(tmp_path: Path) -> None:
+    rows = [[f"甲小区{n}", "小区", "T1-C1-G1", "", "", "", ""] for n in range(63)]
+    problems = problems_of(lambda: parse_places(write_csv(tmp_path / "p.csv", PLACE_HEADER, rows, "gbk")))
+    only(problems, "p.csv", 2, "整个文件不是 UTF-8 编码（看起来是 GBK/GB18030），请另存为 UTF-8（共 63 行无法读取")
+
+
 def test_utf16_file_is_refused(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "d.csv", DEPT_HEADER, GOOD_DEPTS, encoding="utf-16")
     only(problems_of(lambda: parse_departments(path)), "d.csv", 1, "UTF-16")

@@ -16,6 +16,7 @@ from nlu.entities import national, phones, place_with_detail
 from nlu.transcripts import parse_transcript
 
 
+ONLY_THE_OPERATOR = "这段通话记录里没有来电人说的话（只有坐席的话），以下按全部内容分析，请核对后再登记。"
 EMERGENCIES = {"fire": "火情", "gas": "燃气泄漏", "violence": "暴力侵害", "medical": "急症或受伤", "danger": "人身危险"}
 
 
@@ -28,13 +29,16 @@ class NluTranscriptAnalyzer:
         return await asyncio.to_thread(self.read, transcript)
 
     def read(self, transcript: str) -> Suggestion:
+        notice, operator = "", False
         try:
             parsed = self.parse(transcript)
             text, complaint = parsed.caller_text.strip(), parsed.complaint
+            operator = any(turn.speaker == "operator" for turn in parsed.turns)
         except ValueError:
             text = complaint = ""
         if not text:  # speaker labels and nothing said, or only the operator spoke: analyse what was pasted
             text = complaint = transcript.strip()
+            notice = ONLY_THE_OPERATOR if operator else ""
         analysis = self.analyzer.analyze(text)
         entities = list(analysis.entities)
         grids = tuple(Option(c.grid_code, c.name, c.score, _spans(c)) for c in analysis.grid_candidates)
@@ -56,6 +60,7 @@ class NluTranscriptAnalyzer:
             marks=tuple(Mark(e.type, span) for e in entities if e.type != "phone" for span in _spans(e)),
             model_version=self.analyzer.version or "",
             matters=self._matters(complaint),
+            notice=notice,
         )
 
     def _matters(self, complaint: str) -> tuple[Matter, ...]:

@@ -57,6 +57,7 @@ class Suggestion:
     marks: tuple[Mark, ...] = ()
     model_version: str = ""  # the classifier that made the suggestions, for accuracy by version
     matters: tuple[Matter, ...] = ()  # the complaint's matters where it names several, else empty
+    notice: str = ""  # what the operator should know about the reading itself (no caller's words found)
 
 
 class TranscriptAnalyzer(Protocol):

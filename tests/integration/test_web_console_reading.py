@@ -160,3 +160,9 @@ def test_each_matter_a_caller_raises_is_read_on_its_own() -> None:
     assert [m.text for m in matters] == ["我们幸福里3号楼地下车库入口积水一个星期了，车都开不进去，物业也不管",
                                          "幸福里门口的路灯坏了好几天了"]
     assert reader().read(CALL).matters == ()
+
+
+def test_a_call_where_only_the_operator_speaks_is_read_whole_and_said_so() -> None:
+    suggestion = reader().read("[00:00:02] 坐席：您好，12345市民热线，请讲。\n[00:00:09] 坐席：喂？您好？对方已挂断。")
+    assert suggestion.notice.startswith("这段通话记录里没有来电人说的话") and "对方已挂断" in suggestion.text
+    assert reader().read(CALL).notice == ""

@@ -31,7 +31,8 @@ MAX_NAME = 32
 FORM_FIELDS = ("text", "category", "topic", "grid", "phone", "address", "department", "contact_name")
 CALLER_FIELDS = ("phone", "contact_name")  # the caller's own: the same for every matter of one call
 _CALL = re.compile(r"[A-Za-z0-9_-]{8,40}")  # a call's key, drawn by the review page: a form sent twice files once
-SMS_MISSING = "短信通知未配置：来电人的进度通知将暂存待发，请在 config.toml 的 [sms] 中设置 webhook_url。"
+# Said to operators, who cannot change the configuration: who can, and what it takes.
+SMS_MISSING = "短信通知未配置：来电人的进度通知暂存待发，发不到来电人手机。请联系系统管理员配置短信接口（config.toml 的 [sms]）。"
 
 
 def router() -> APIRouter:

@@ -169,15 +169,22 @@ async def add_staff(
         return await member_of(session, row)
 
 
+class AccountDisabled(Exception):
+    """The right password for an account an administrator disabled: its holder is told so, as no one
+    without the password is."""
+
+
 async def authenticate(sessions: async_sessionmaker[AsyncSession], username: str, password: str) -> StaffMember | None:
     async with sessions() as session:
         row = await staff_by_name(session, username.strip())
         member = await member_of(session, row) if row is not None and row.active else None
-    stored = row.password_hash if member is not None and row is not None else _dummy_hash()
+    stored = row.password_hash if row is not None else _dummy_hash()
     try:
         await asyncio.to_thread(_hasher.verify, stored, password)
     except (VerificationError, InvalidHashError):
         return None
+    if row is not None and not row.active:
+        raise AccountDisabled(row.username)
     return member
 
 

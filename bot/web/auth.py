@@ -16,6 +16,7 @@ from starlette.requests import HTTPConnection
 
 from bot.web.accounts import (
     CONSOLE_ROLES,
+    AccountDisabled,
     StaffSession,
     authenticate,
     close_session,
@@ -120,7 +121,10 @@ async def login(
         response = _login_form(request, next, f"登录尝试过多，请在 {_after(wait)}后再试。", 429)
         response.headers["Retry-After"] = str(wait)
         return response
-    staff = await authenticate(deps.app.sessions, username, password)
+    try:
+        staff = await authenticate(deps.app.sessions, username, password)
+    except AccountDisabled:
+        return _login_form(request, next, "该账号已停用，请联系系统管理员。", 403)
     if staff is None:
         deps.logins.failed(address, name)
         return _login_form(request, next, "用户名或密码不正确。", 401)

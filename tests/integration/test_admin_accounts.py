@@ -225,6 +225,10 @@ async def test_disabling_an_account_signs_it_out_everywhere_and_enabling_lets_it
     assert away.status_code == 303 and away.headers["location"].startswith("/console/login")
     assert await sessions_of(stack, "zhao") == 0 and await sessions_of(stack, "li-patrol") == 0
     assert not await logs_in(stack, "zhao", NEW_PASSWORD)
+    async with httpx.AsyncClient(base_url=stack.url) as client:  # told why, with the right password only
+        right, wrong = await login(client, "zhao", NEW_PASSWORD), await login(client, "zhao", "not-the-password")
+    assert right.status_code == 403 and "该账号已停用，请联系系统管理员。" in right.text
+    assert wrong.status_code == 401 and "已停用" not in wrong.text
     page = (await member.get("/accounts/zhao", done="disabled")).text
     assert "账号已停用，并已在所有设备上退出登录" in page and "已停用" in page and "启用账号" in page
     assert (await member.post("/accounts/zhao/active", active="0")).status_code == 303  # already: no new entry

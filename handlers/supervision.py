@@ -160,8 +160,10 @@ async def remind(cmd: RemindCase, uow: UnitOfWork, policies: Policies) -> Case:
         window = current_window(case)
         if window is None or pending(case).get("remind") != cmd.due:
             return case
-        when = _local(window.deadline, policies)
-        case.record("remind", policies.clock.now(), cmd.actor, f"{window.label}时限将于 {when} 到期，请抓紧{window.label}")
+        when, now = _local(window.deadline, policies), policies.clock.now()
+        late = now >= window.deadline  # fired after the deadline (the scheduler was down): said as it is
+        said = f"{window.label}时限已于 {when} 到期" if late else f"{window.label}时限将于 {when} 到期，请抓紧{window.label}"
+        case.record("remind", now, cmd.actor, said)
         return await commit(case, uow, policies, index)
 
 

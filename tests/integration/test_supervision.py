@@ -203,6 +203,21 @@ async def test_overdue_at_the_top_of_the_ladder_is_marked_once(district: App, cl
     assert await run_due_jobs(district, number) == []
 
 
+async def test_a_reminder_that_fires_after_the_deadline_says_it_has_passed(district: App, clock: FakeClock) -> None:
+    """One that fires in time asks to hurry; one that fires late (a scheduler that was down) asked the same
+    of a time already past, beside the 超期 entry."""
+    on_time, late = [(await district.bus.handle(filing())).number for _ in range(2)]
+    for number in (on_time, late):
+        case = await stored(district, number)
+        due = case.sign_deadline
+        assert due is not None
+        clock.current = due - timedelta(hours=2) if number == on_time else due + timedelta(hours=2)
+        await district.bus.handle(c.RemindCase("system", number, due))
+    notes = [[e.note for e in (await stored(district, n)).events if e.kind == "reminded"] for n in (on_time, late)]
+    assert "签收时限将于" in notes[0][0] and "请抓紧签收" in notes[0][0]
+    assert "签收时限已于" in notes[1][0] and "将于" not in notes[1][0]
+
+
 async def test_petition_extensions_stop_at_thirty_days(district: App) -> None:
     petition = c.FileCase(
         actor="r", text="社保局推诿不办", channel="telegram", user_ref="tg:8", category="petition",

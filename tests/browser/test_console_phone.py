@@ -59,3 +59,19 @@ async def test_an_admin_finds_both_workplaces_and_reads_a_hotline_case(phone: Br
 
     await menu.get_by_role("link", name="工作台").click()
     await expect(page).to_have_url(re.compile(r"/console/work/supervise$"))
+
+
+@pytest.mark.parametrize("markup", [
+    '<fieldset class="parties"><label class="party"><input type="radio" name="p"> 邻居或家人</label></fieldset>',
+    '<label class="compact"><input type="radio" name="a"> 内部备注：只记入档案，不推送给群众</label>',
+])
+async def test_a_radio_sits_beside_its_words(phone: BrowserContext, stack: WebStack, markup: str) -> None:
+    """The staff pages' stylesheet made every input a full-width block, a radio too: it sat on a line of
+    its own above what it chooses (类别拿不准's 「和谁之间」, the clerk's 告知群众 / 内部备注)."""
+    page = await phone.new_page()
+    await page.goto(f"{stack.url}/static/console.css")  # same origin, so the page may link it
+    await page.set_content(f'<link rel="stylesheet" href="{stack.url}/static/console.css"><main>{markup}</main>')
+    radio = await page.locator("input[type=radio]").bounding_box()
+    label = await page.locator("label").bounding_box()
+    assert radio is not None and label is not None
+    assert radio["width"] < 40 and radio["y"] < label["y"] + label["height"] / 2 < radio["y"] + radio["height"] + 12

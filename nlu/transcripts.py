@@ -55,6 +55,13 @@ _PLEASANTRY = re.compile(rf"(?:(?:那|那就|就)?(?:{_COURTESY})[{_PARTICLES}]*
 _CONTACT_LEAD = re.compile(rf"{_CONTACT}\s*$")
 
 
+# How the caller asked to be called: 「我姓刘」, 「免贵姓王」, 「我叫王小明」; and the operator's 「刘先生」, which
+# also says which honorific (a surname alone leaves it to the operator).
+_SURNAME = re.compile(r"(?:我|本人)?(?:免贵)?姓([\u4e00-\u9fa5])(?!名)")
+_FULL_NAME = re.compile(r"我叫([\u4e00-\u9fa5]{2,3})(?=[，。,.！!？?\s]|$)")
+_ADDRESSED = re.compile(r"([\u4e00-\u9fa5])(先生|女士)")
+
+
 class TranscriptError(ValueError):
     """The text has speaker labels but no words after any of them."""
 
@@ -70,6 +77,20 @@ class Transcript:
     turns: list[Turn] = field(default_factory=list)
     caller_text: str = ""  # everything the caller said (the evidence the NLU reads)
     complaint: str = ""  # the substance of it (what an operator files)
+
+    @property
+    def caller_name(self) -> str:
+        """How the caller asked to be called, as an operator writes it (「刘先生」, or 「刘」 when the
+        operator never said which), or "" when no name came up."""
+        said = " ".join(t.text for t in self.turns if t.speaker == "caller")
+        addressed = [m.groups() for t in self.turns if t.speaker == "operator" for m in _ADDRESSED.finditer(t.text)]
+        if (full := _FULL_NAME.search(said)) is not None:
+            return full.group(1)
+        surname = _SURNAME.search(said)
+        for name, honorific in addressed:
+            if surname is None or name == surname.group(1):
+                return name + honorific
+        return surname.group(1) if surname else ""
 
 
 def parse_transcript(text: str) -> Transcript:

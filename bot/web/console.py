@@ -94,7 +94,8 @@ def _likely(options: tuple[Option, ...], floor: float) -> str:
 
 def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...], floor: float) -> Draft:
     draft = Draft(suggestion.complaint, _likely(suggestion.categories, floor), _likely(suggestion.topics, floor),
-                  _likely(suggestion.grids, floor), _first(suggestion.phones), suggestion.address)
+                  _likely(suggestion.grids, floor), _first(suggestion.phones), suggestion.address,
+                  contact_name=suggestion.contact_name)
     if form is not None:
         for name in kept:
             value = form.get(name)

@@ -29,10 +29,10 @@ class NluTranscriptAnalyzer:
         return await asyncio.to_thread(self.read, transcript)
 
     def read(self, transcript: str) -> Suggestion:
-        notice, operator = "", False
+        notice, operator, name = "", False, ""
         try:
             parsed = self.parse(transcript)
-            text, complaint = parsed.caller_text.strip(), parsed.complaint
+            text, complaint, name = parsed.caller_text.strip(), parsed.complaint, parsed.caller_name
             operator = any(turn.speaker == "operator" for turn in parsed.turns)
         except ValueError:
             text = complaint = ""
@@ -61,6 +61,7 @@ class NluTranscriptAnalyzer:
             model_version=self.analyzer.version or "",
             matters=self._matters(complaint),
             notice=notice,
+            contact_name=name,
         )
 
     def _matters(self, complaint: str) -> tuple[Matter, ...]:

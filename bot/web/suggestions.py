@@ -58,6 +58,7 @@ class Suggestion:
     model_version: str = ""  # the classifier that made the suggestions, for accuracy by version
     matters: tuple[Matter, ...] = ()  # the complaint's matters where it names several, else empty
     notice: str = ""  # what the operator should know about the reading itself (no caller's words found)
+    contact_name: str = ""  # how the caller asked to be called (「刘先生」), for the form's 来电人称呼
 
 
 class TranscriptAnalyzer(Protocol):

@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import AsyncIterator
+from html import unescape
 
 import httpx
 import pytest
@@ -177,10 +178,11 @@ TWO_MATTERS = """[00:00:03] 坐席：您好，12345 热线，请讲。
 
 
 def field(html: str, name: str) -> str:
-    found = (re.search(rf'<input[^>]* name="{name}"[^>]*? value="([^"]*)"', html)
-             or re.search(rf'name="{name}"[^>]*>([^<]*)</textarea>', html))
-    assert found is not None, name
-    return found.group(1)
+    """The value an input or textarea of the review form holds, as the browser would submit it."""
+    found = re.search(rf'<input[^>]* name="{name}"[^>]*? value="([^"]*)"', html) or re.search(
+        rf'<textarea name="{name}"[^>]*>([^<]*)</textarea>', html)
+    assert found, name
+    return unescape(found.group(1))
 
 
 async def _split(client: httpx.AsyncClient, token: str) -> tuple[str, str]:

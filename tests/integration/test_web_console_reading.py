@@ -20,7 +20,7 @@ from handlers.ports import Notification
 from nlu.analyzer import Analyzer
 from nlu.gazetteer import Gazetteer, GridEntry, PlaceEntry
 from tests.fakes.web_stack import WebStack, scratch_database, web_stack
-from tests.integration.test_web_console import csrf, login
+from tests.integration.test_web_console import csrf, field, login
 
 GRID = "T01-C01-G01"
 CALL = """[00:00:02] 坐席：您好，12345市民热线，请讲。
@@ -93,14 +93,6 @@ async def stack(sqlite_template, tmp_path_factory: pytest.TempPathFactory) -> As
         yield running
 
 
-def field(html: str, name: str) -> str:
-    """The value an input or textarea of the review form holds, as the browser would submit it."""
-    found = re.search(rf'<input[^>]* name="{name}"[^>]*? value="([^"]*)"', html) or re.search(
-        rf'<textarea name="{name}"[^>]*>([^<]*)</textarea>', html)
-    assert found, name
-    return unescape(found.group(1))
-
-
 @pytest.mark.asyncio(loop_scope="module")
 async def test_the_filed_case_keeps_the_callers_words_and_the_operators_write_up(stack: WebStack) -> None:
     async with aclosing(await login(stack)) as client:
@@ -166,3 +158,13 @@ def test_a_call_where_only_the_operator_speaks_is_read_whole_and_said_so() -> No
     suggestion = reader().read("[00:00:02] 坐席：您好，12345市民热线，请讲。\n[00:00:09] 坐席：喂？您好？对方已挂断。")
     assert suggestion.notice.startswith("这段通话记录里没有来电人说的话") and "对方已挂断" in suggestion.text
     assert reader().read(CALL).notice == ""
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_name_the_caller_gave_fills_the_form(stack: WebStack) -> None:
+    named = CALL.replace("[00:00:34] 市民：好，谢谢啊。", "[00:00:34] 市民：我姓刘。\n[00:00:36] 坐席：好的刘先生。")
+    assert reader().read(CALL).contact_name == ""
+    async with aclosing(await login(stack)) as client:
+        home = await client.get("/console")
+        review = await client.post("/console/review", data={"transcript": named, "csrf_token": csrf(home.text)})
+    assert field(review.text, "contact_name") == "刘先生"

@@ -68,3 +68,14 @@ def test_speech_recognition_labels_alone_on_their_line_leave_no_seconds_behind()
                          "话务员 14:02:33\n好的，我们记录一下。")
     assert [turn.speaker for turn in t.turns] == ["operator", "caller", "operator"]
     assert t.caller_text == "我是青禾嘉园的业主，地下车库漏水。"
+
+
+@pytest.mark.parametrize("call, name", [
+    ("坐席：您好，请问您贵姓？\n市民：我姓刘。\n坐席：好的刘先生，您请讲。\n市民：楼道灯坏了。", "刘先生"),
+    ("坐席：您好，请讲。\n市民：免贵姓王，我们小区门口路灯坏了。", "王"),
+    ("坐席：您好。\n市民：我叫张小梅，我要反映物业乱收费。", "张小梅"),
+    ("坐席：您好王女士，请讲。\n市民：路灯坏了。", "王女士"),
+    ("坐席：请问您的姓名？\n市民：不方便说，小区门口路灯坏了。", ""),
+])
+def test_how_the_caller_asked_to_be_called(call: str, name: str) -> None:
+    assert parse_transcript(call).caller_name == name

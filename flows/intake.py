@@ -43,7 +43,8 @@ def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         several = _matter_drafts(origin, u)
         floor = ctx.config.classification_confidence  # a fragment's topic read on its own is often a guess
         topics = [d.topic for d in several if (d.topic_confidence or 0.0) >= floor]
-        if matters.worth_asking(inbound.text, tuple(d.text for d in several), topics):
+        categories = [d.category for d in several if (d.category_confidence or 0.0) >= floor]
+        if matters.worth_asking(inbound.text, tuple(d.text for d in several), topics, categories):
             return matters.ask_split(state, several)
     if too_short(inbound.text):
         return ask(

@@ -77,13 +77,14 @@ def split(text: str) -> tuple[str, ...]:
     return parts
 
 
-def worth_asking(text: str, parts: tuple[str, ...], topics: list[str | None]) -> bool:
-    """Whether to ask at all: when the parts go to different departments by what each says (`topics`:
-    those read with confidence), or when
-    the resident said another matter follows (「还有一件事」) and no later part points back at the
-    first (「还有一件事就是那个井盖旁边也没有警示牌」). Numbered points and 「还有个问题是…」 of one
-    grievance, which go to one department, are not asked about."""
-    if len(set(topics)) > 1:
+def worth_asking(text: str, parts: tuple[str, ...], topics: list[str | None], categories: list[str | None] = ()) -> bool:
+    """Whether to ask at all: when the parts go to different queues by what each says (`topics` and
+    `categories`: those read with confidence; a dispute with the 物业 and a broken street light of one
+    topic still go apart), or when the resident said another matter follows (「还有一件事」) and no
+    later part points back at the first (「还有一件事就是那个井盖旁边也没有警示牌」). Numbered points
+    and 「还有个问题是…」 of one grievance, which go to one queue, are not asked about. Asking about one
+    matter costs a tap; two filed as one sends one of them to the wrong queue."""
+    if len(set(topics)) > 1 or len(set(categories)) > 1:
         return True
     said_another = any(_MATTER_WORDS.search(m.group()) for m in _ANOTHER.finditer(text))
     return said_another and not any(_POINTS_BACK.match(part) for part in parts[1:])

@@ -147,7 +147,8 @@ def _apart(deps: WebDeps, suggestion: Suggestion) -> tuple[str, ...]:
     departments by what each says, or 「还有一件事」), else none."""
     parts = tuple(m.text for m in suggestion.matters)
     topics = [m.topic for m in suggestion.matters if m.topic and m.confidence >= _floor(deps)]
-    return parts if len(parts) > 1 and matters.worth_asking(suggestion.complaint, parts, topics) else ()
+    categories = [m.category for m in suggestion.matters if m.category and m.category_confidence >= _floor(deps)]
+    return parts if len(parts) > 1 and matters.worth_asking(suggestion.complaint, parts, topics, categories) else ()
 
 
 async def _of_matter(deps: WebDeps, whole: Suggestion, part: str) -> Suggestion:

@@ -35,12 +35,14 @@ class Mark:
 
 @dataclass(frozen=True)
 class Matter:
-    """One of the matters a caller raised in so many words (flows/matters.py), with the topic it reads
-    as on its own: the console asks whether to file them apart (一事一单)."""
+    """One of the matters a caller raised in so many words (flows/matters.py), with the topic and
+    category it reads as on its own: the console asks whether to file them apart (一事一单)."""
 
     text: str
     topic: str = ""
     confidence: float = 0.0
+    category: str = ""
+    category_confidence: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,14 @@ def test_asked_when_the_parts_go_apart_or_another_matter_is_announced(
     assert matters.worth_asking(text, matters.split(text), topics) is asked
 
 
+def test_a_list_of_one_topic_whose_items_go_to_different_queues_is_asked_about() -> None:
+    """A dispute with the 物业 and a street light to repair are both 城乡建设, and were filed as one."""
+    text = "1、物业乱收电梯维修费，每户摊500；2、小区门口的路灯坏了好几天了"
+    parts = matters.split(text)
+    assert matters.worth_asking(text, parts, ["城乡建设", "城乡建设"], ["dispute", "service"])
+    assert not matters.worth_asking(text, parts, ["城乡建设", "城乡建设"], ["service", "service"])
+
+
 def _two(phones: tuple[str, ...] = ()) -> Understanding:
     """The reading of 「路灯坏了…还有一件事，老板欠薪…」 as the runner gives it: the whole, and each matter."""
     return replace(understood(category="service", topic="城乡建设", phones=phones), matters=(
@@ -274,3 +282,12 @@ def test_another_matter_announced_at_any_question_waits_its_turn(step: str) -> N
     assert [d.text for d in out.state.queued] == ["小区的电梯经常困人"] and out.state.step == step
     assert "好的，这件事提交后接着登记：“小区的电梯经常困人”。" in said(out)
     assert out.state.draft == state.draft  # no description, topic or place try touched
+
+
+def test_an_intake_of_two_numbered_matters_of_one_topic_but_two_queues_asks() -> None:
+    text = "1、物业乱收电梯维修费，每户摊500；2、小区门口的路灯坏了好几天了"
+    parts = matters.split(text)
+    u = replace(understood(category="dispute", topic="城乡建设"), matters=(
+        Matter(parts[0], understood(category="dispute", topic="城乡建设")),
+        Matter(parts[1], understood(category="service", topic="城乡建设"))))
+    assert turn(ConversationState(), text, u=u).state.step == matters.SPLIT

@@ -194,7 +194,9 @@ def _corrects_the_party(text: str, topic: str | None) -> bool:
     plain = normalise(text)
     if not _NEGATED.search(plain) or read_party(text) is None or _names_category(said):
         return False
-    return bool(_CATEGORY_WRONG.search(plain)) or (not _names_topic(said, besides=topic) and not _TOPIC_WRONG.search(said))
+    if _CATEGORY_WRONG.search(plain):
+        return True
+    return not _names_topic(said, besides=topic) and not _TOPIC_WRONG.search(said)
 
 
 def corrects_the_story(draft: Draft, text: str) -> bool:

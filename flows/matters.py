@@ -8,6 +8,7 @@ and a list of four or more never does. 「另外」 or 「还有」 alone mostly
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from flows.choices import picked
@@ -77,7 +78,8 @@ def split(text: str) -> tuple[str, ...]:
     return parts
 
 
-def worth_asking(text: str, parts: tuple[str, ...], topics: list[str | None], categories: list[str | None] = ()) -> bool:
+def worth_asking(text: str, parts: tuple[str, ...], topics: Sequence[str | None],
+                 categories: Sequence[str | None] = ()) -> bool:
     """Whether to ask at all: when the parts go to different queues by what each says (`topics` and
     `categories`: those read with confidence; a dispute with the 物业 and a broken street light of one
     topic still go apart), or when the resident said another matter follows (「还有一件事」) and no

@@ -144,7 +144,7 @@ async def _review_page(
 
 def _apart(deps: WebDeps, suggestion: Suggestion) -> tuple[str, ...]:
     """The call's matters when it raises several worth filing apart (flows/matters.py: different
-    departments by what each says, or 「还有一件事」), else none."""
+    queues by the topic or category each reads as, or 「还有一件事」), else none."""
     parts = tuple(m.text for m in suggestion.matters)
     topics = [m.topic for m in suggestion.matters if m.topic and m.confidence >= _floor(deps)]
     categories = [m.category for m in suggestion.matters if m.category and m.category_confidence >= _floor(deps)]

@@ -210,7 +210,9 @@ async def test_a_call_raising_two_matters_is_filed_as_two_cases_one_after_the_ot
     filed = await client.post("/console/cases", data=form)
     again = await client.post("/console/cases", data=form)  # the button pressed twice
     assert filed.status_code == again.status_code == 200
-    number = re.search(r'id="filed">本次来电已登记 <a[^>]*>([^<]+)</a>。请核对第 2 件。', filed.text).group(1)  # type: ignore[union-attr]
+    banner = re.search(r'id="filed">本次来电已登记 <a[^>]*>([^<]+)</a>。请核对第 2 件。', filed.text)
+    assert banner is not None
+    number = banner.group(1)
     assert f">{number}</a>。请核对第 2 件" in again.text
     second = filed.text
     assert "核对并登记（第 2 / 2 件）" in second and "接着核对" not in second and 'id="skip"' not in second

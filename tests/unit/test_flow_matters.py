@@ -237,7 +237,8 @@ def _first_of_three() -> ConversationState:
     """At the first matter's summary, the wages and the traffic light waiting."""
     state = at_step(ConversationState(), contact.SUMMARY, parts=(LIGHT,), origin="web:1:m1", category="service",
                     topic="城乡建设", class_done=True, grid_code="QH01-C01-G01", location_done=True, contact_done=True)
-    return replace(state, queued=(Draft(parts=(WAGES,), origin="web:1:m1#2"), Draft(parts=(THIRD,), origin="web:1:m1#3")))
+    waiting = (Draft(parts=(WAGES,), origin="web:1:m1#2"), Draft(parts=(THIRD,), origin="web:1:m1#3"))
+    return replace(state, queued=waiting)
 
 
 @pytest.mark.parametrize("words, left", [

@@ -87,7 +87,7 @@ async def test_an_administrator_creates_disables_and_resets_an_account(browser: 
         await theirs.reload()  # the member's open page: their session has ended
         await expect(theirs).to_have_url(re.compile(r"/console/login\?next="))
         await sign_in(theirs, stack.url, "wangxh", FIRST)
-        await expect(theirs.get_by_role("alert")).to_contain_text("用户名或密码不正确")
+        await expect(theirs.get_by_role("alert")).to_contain_text("该账号已停用，请联系系统管理员")  # their password is right
         await theirs.screenshot(path=ARTIFACTS / "admin-account-disabled-member.png", full_page=True)
 
         await page.get_by_role("button", name="启用账号").click()

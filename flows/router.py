@@ -15,8 +15,8 @@ from flows.context import ADVANCE, Context, Outcome, ask, called_off, repeat, sa
 from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
 from flows.texts import (
-    ADDED_TO_STORY, EMERGENCY_LINES, GREETING, HELP, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT, RESTORED_DRAFT, RESUME,
-    gist,
+    ADDED_TO_STORY, EMERGENCY_LINES, GREETING, HELP, HUMAN, NOT_CHINESE, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT,
+    RESTORED_DRAFT, RESUME, gist,
 )
 from flows.understanding import Understanding
 from handlers.phones import IN_TEXT, mask_phone
@@ -44,6 +44,8 @@ _KEEP_CASE = re.compile(r"(?:不|别|不要|不用)(?:撤销|撤回|取消)")
 _UNDO = re.compile(r"点错|按错|误点|不取消|别取消|不要取消|恢复|还是要?(?:提交|反映|登记)|要提交")
 _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fa5]")
+_HUMAN = re.compile(r"人工|真人|客服")  # 「转人工」, 「我要找真人」
 _PHONE_WORDS = re.compile(r"我的?|联系|电话|手机|号码?|方式|改成|改为|换成|换个|是|为|打|这个|吧|啊|呢|哦|一下")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
 _THANKED_REST = 3  # 「路灯坏了谢谢」 says more than thanks; 「好的谢谢」 does not
@@ -176,7 +178,7 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     if state.step in cases.STEPS and u.is_intent("cancel", threshold):
         return say(state.unpaused(), "好的。")
     if u.is_intent("help", threshold):
-        return say(state, HELP)
+        return say(state, f"{HUMAN}\n{HELP}" if _HUMAN.search(plain) else HELP)
     if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)
     if u.case_number and state.step not in cases.STEPS and not _names_errand(plain):
@@ -274,7 +276,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return cases.start_cancel(state, u, ctx)  # 「灯已经好了 不用来了」: withdraw it, asked first
     if len(_MEANINGFUL.findall(text)) >= _MIN_START and not (u.is_intent("affirm", _PLAIN_ANSWER)
                                                             or u.is_intent("deny", _PLAIN_ANSWER)):
-        return intake.start(state, inbound, u, ctx)  # 「没有热水已经三天了」, 「嗯，楼上漏水」: not a yes or no
+        started = intake.start(state, inbound, u, ctx)  # 「没有热水已经三天了」, 「嗯，楼上漏水」: not a yes or no
+        return started if _HAN.search(text) else started.prefixed(NOT_CHINESE)
     if u.is_intent("affirm") or u.is_intent("deny"):
         return say(state, "好的。还有什么需要帮忙的，直接告诉我就可以。")
     return say(state, f"{NOT_UNDERSTOOD}您可以直接描述遇到的问题，或发送“帮助”看看我能做什么。")

@@ -57,6 +57,11 @@ ANONYMOUS_EXPLAINED = (
     "但办理进度和结果仍会在这里告诉您，您也可以用诉求编号查询。"
 )
 GREETING = "您好，我是民声诉求受理助手。请直接告诉我您遇到的问题，比如“小区楼道的灯坏了一个月没人修”。"
+# 「转人工」: there is no one behind the chat to hand over to; say where a person is, and what the chat does.
+HUMAN = ("这里由智能助手接待，不能直接转接人工。您直接描述遇到的问题，登记后会交给负责部门的工作人员办理；"
+         "想和工作人员通话，请拨打 12345 政务服务便民热线。")
+# A message in another language is filed as written, for staff to read; the reading itself is Chinese only.
+NOT_CHINESE = "提示：目前只能识别中文，您写的内容会原样交给工作人员。用中文描述能更快分派（Chinese, please, if you can）。"
 HELP = (
     "我可以帮您：\n"
     "1. 反映问题：直接描述您遇到的事，我会帮您登记并交给负责部门；\n"

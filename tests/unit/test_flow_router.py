@@ -474,3 +474,16 @@ def test_a_phone_given_at_a_category_question_is_kept_and_the_question_asked_aga
     assert out.state.draft is not None and out.state.draft.phone == "13812345678"
     assert out.state.draft.parts == ("物业乱收停车费",) and out.state.step == step
     assert said(out).startswith("好的，联系电话记为 138****5678。")
+
+
+@pytest.mark.parametrize("text", ["转人工", "我要人工客服"])
+def test_asking_for_a_person_says_there_is_none_behind_the_chat_and_where_one_is(text: str) -> None:
+    out = turn(IDLE, text, u=reading(text))
+    assert "不能直接转接人工" in said(out) and "12345" in said(out) and out.state.draft is None
+
+
+def test_a_complaint_in_another_language_is_taken_as_written_and_said_to_be() -> None:
+    text = "The street light outside my building is broken"
+    out = turn(IDLE, text, u=reading(text))
+    assert out.state.draft is not None and out.state.draft.text == text and said(out).startswith("提示：目前只能识别中文")
+    assert not said(turn(IDLE, "路灯坏了一个星期了", u=reading("路灯坏了一个星期了"))).startswith("提示")

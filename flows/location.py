@@ -143,7 +143,7 @@ def cleared(state: ConversationState) -> ConversationState:
 def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     if inbound.location is not None:
         return _map_point(state, inbound, ctx)
-    choice = picked(inbound, state.offered)
+    choice = picked(inbound, state.offered) or (_told_apart(inbound.text, state.offered) if state.step == PICK else None)
     if choice is None and _same_place(state, inbound, u, ctx):
         choice = SAME
     if choice == SAME and _draft(state).earlier_grid_code:
@@ -246,6 +246,15 @@ def _narrow(state: ConversationState, ctx: Context, found: _Found) -> Outcome | 
     if found.street_code:
         return _ask_community(replace(state, draft=replace(draft, street_code=found.street_code)), ctx)
     return None
+
+
+def _told_apart(text: str, offered: tuple[tuple[str, str], ...]) -> str | None:
+    """Among places of one name, the words that tell the one meant (「二期」, 「二期的」 for 东方花园二期)."""
+    said = normalise(text).removesuffix("的").removesuffix("那个")
+    if len(said) < 2:
+        return None
+    named = [value for label, value in offered if value.startswith("grid:") and said in normalise(label.split("（")[0])]
+    return named[0] if len(named) == 1 else None
 
 
 def _same_place(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> bool:

@@ -50,6 +50,13 @@ def test_several_places_are_offered_as_choices() -> None:
     assert out.state.draft.address == "东方花园二期"
 
 
+@pytest.mark.parametrize("answer", ["二期", "二期的", "东方花园二期"])
+def test_the_words_that_tell_places_of_one_name_apart_pick_one(answer: str) -> None:
+    state = _asked(("QH01-C03-G01", "东方花园一期", 0.9), ("QH01-C04-G01", "东方花园二期", 0.9))
+    out = turn(state, answer)
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C04-G01", said(out)
+
+
 def test_none_of_them_asks_where_with_streets_and_a_map_button() -> None:
     state = _asked(("QH01-C03-G01", "东方花园一期", 0.9), ("QH01-C04-G01", "东方花园二期", 0.9))
     out = turn(state, "都不是")

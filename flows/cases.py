@@ -78,7 +78,8 @@ def start_add_info(state: ConversationState, u: Understanding, ctx: Context, con
     if isinstance(target, Outcome):
         return target
     if target is None:
-        return _choose(state, "add", open_cases, "您有好几件诉求正在办理，要补充到哪一件？", "您目前没有正在办理的诉求可以补充。")
+        return _choose(replace(state, carried=content), "add", open_cases, "您有好几件诉求正在办理，要补充到哪一件？",
+                       "您目前没有正在办理的诉求可以补充。")
     if target.status in FINAL:
         return say(state, f"诉求 {target.number} 已经{target.status.label}，不能再补充了。如有新问题，直接告诉我就可以。")
     if len(re.findall(r"[\u4e00-\u9fa5A-Za-z0-9]", content)) >= 4:
@@ -156,12 +157,12 @@ def _on_pick(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcom
     case = _own(ctx, number)
     if case is None:
         return say(state.unpaused(), _not_found(number))
-    state = state.unpaused()
+    carried, state = state.carried, state.unpaused()
     if action == "status":
         return _detail(state, case, ctx)
     named = Understanding(case_number=number)
-    if action == "add":
-        return start_add_info(state, named, ctx, "")
+    if action == "add":  # what 「补充一下，…」 said before the case was chosen
+        return start_add_info(state, named, ctx, carried)
     if action == "rate":
         return start_rating(state, named, ctx, None, "")
     return _cancel_or_explain(state, case, ctx)

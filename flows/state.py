@@ -85,6 +85,7 @@ class ConversationState:
     updated_at: str | None = None
     dropped: Draft | None = None  # the intake called off last turn, kept so that 「点错了」 can bring it back
     queued: tuple[Draft, ...] = ()  # the other matters one message raised, filed one after another (flows/matters.py)
+    carried: str = ""  # words said with an errand whose case is still to be chosen (「补充一下…」 with several open)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,10 +118,11 @@ class ConversationState:
 
     def unpaused(self) -> Self:
         if self.paused is None:
-            return replace(self, step=IDLE, question="", offered=(), request_location=False, case_number=None)
+            return replace(self, step=IDLE, question="", offered=(), request_location=False, case_number=None,
+                           carried="")
         screen = dict(self.paused)
         screen["offered"] = tuple((str(label), str(value)) for label, value in screen["offered"])
-        return replace(self, paused=None, case_number=None, rating=None, **screen)
+        return replace(self, paused=None, case_number=None, rating=None, carried="", **screen)
 
     def next_matter(self) -> Self | None:
         """The next matter of the same message taken up (flows/matters.py), with what the resident said

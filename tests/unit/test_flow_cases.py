@@ -119,6 +119,18 @@ def test_adding_information_to_the_open_case() -> None:
         AddInfo("resident:test:resident-1", "MS-20261127-0002", "还有垃圾没清"),)
 
 
+def test_what_was_added_before_the_case_was_chosen_goes_to_the_one_chosen() -> None:
+    """With several open, 「补充一下，…」 asked which case and then asked for the words again."""
+    ctx = context((ACCEPTED, DISPATCHED))
+    which = turn(IDLE, "补充一下：晚上十点以后特别吵", ctx=ctx)
+    assert which.state.step == cases.PICK_CASE
+    stored = ConversationState.from_dict(which.state.to_dict())  # as the conversation store keeps it
+    assert turn(stored, "2", ctx=ctx).commands == (
+        AddInfo("resident:test:resident-1", "MS-20261127-0001", "晚上十点以后特别吵"),)
+    moved_on = turn(stored, "查询", u=understood("ask_status"), ctx=ctx).state
+    assert moved_on.carried == ""  # the resident's words are not kept past the errand they were for
+
+
 def test_a_button_on_the_status_detail_starts_its_errand() -> None:
     ctx = context((DISPATCHED,))
     detail = turn(IDLE, "查询", u=understood("ask_status"), ctx=ctx)

@@ -27,6 +27,12 @@ def han_count(text: str) -> int:
     return len(_HAN.findall(text))
 
 
+def shares_a_word(said: str, text: str) -> bool:
+    """Whether `text` holds two characters in a row of `said`: most Chinese words are two characters,
+    so this is how a few words name something said before (「工资那件」, 「我反映的路灯」)."""
+    return any(said[i:i + 2] in text for i in range(len(said) - 1))
+
+
 def as_choices(offered: Sequence[tuple[str, str]]) -> tuple[Choice, ...]:
     return tuple(Choice(label, value) for label, value in offered)
 

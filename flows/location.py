@@ -146,9 +146,9 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     choice = picked(inbound, state.offered) or (_told_apart(inbound.text, state.offered) if state.step == PICK else None)
     if choice is None and _same_place(state, inbound, u, ctx):
         choice = SAME
-    if choice == SAME and _draft(state).earlier_grid_code:
-        earlier = _draft(state)
-        return _resolved(state, ctx, earlier.earlier_grid_code or "", "choice", address=earlier.earlier_address)
+    earlier = _draft(state)
+    if choice == SAME and earlier.earlier_grid_code:
+        return _resolved(state, ctx, earlier.earlier_grid_code, "choice", address=earlier.earlier_address)
     if choice is None and says_nothing(inbound.text):
         return miss(state, "请告诉我具体的地点，比如小区名称、路名加门牌号；不清楚的话可以回复“不清楚”。")
     if choice is None and any(w in normalise(inbound.text) for w in _NO_PLACE) and not names_place(inbound, u, ctx):

@@ -2,8 +2,8 @@
 one case per matter, so that each goes to the department responsible for it. The resident is asked.
 
 「还有一件事，…」 and 「顺便反映一下…」 always ask; a numbered list (「一是…二是…」, 「1、…2、…」) asks
-only when its items go to different departments, since the points of one grievance are numbered too,
-and a list of four or more never does. 「另外」 or 「还有」 alone mostly adds to the same matter
+only when its items go to different queues (by topic or category), since the points of one grievance
+are numbered too, and a list of four or more never does. 「另外」 or 「还有」 alone mostly adds to the same matter
 (「路灯坏了，另外晚上特别黑」) and asks nothing, nor does a part too short to act on.
 """
 
@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from flows.choices import picked
+from flows.choices import picked, shares_a_word
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft, with_contact_of
@@ -147,7 +147,7 @@ def drop(state: ConversationState, text: str) -> tuple[ConversationState, Draft]
     elif following:
         chosen = list(state.queued[:1])
     else:
-        chosen = [d for d in state.queued if any(about[i:i + 2] in d.text for i in range(len(about) - 1))]
+        chosen = [d for d in state.queued if shares_a_word(about, d.text)]
     if len(chosen) != 1:
         return None
     return replace(state, queued=tuple(d for d in state.queued if d is not chosen[0])), chosen[0]

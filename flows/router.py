@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from flows import cases, contact, intake, location, matters, patrol, privacy
-from flows.choices import as_choices, normalise, picked
+from flows.choices import as_choices, normalise, picked, shares_a_word
 from flows.context import ADVANCE, Context, Outcome, ask, called_off, repeat, say
 from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
@@ -322,7 +322,7 @@ def _asks_status(plain: str, u: Understanding, ctx: Context) -> bool:
     rest = _ABOUT_IT.sub("", STATUS.sub("", DELAY.sub("", plain)))
     if len(rest) <= 2:  # a plain one from someone with no case is told so; a delay word alone is a complaint
         return bool(ctx.cases) or u.is_intent("ask_status", _PLAIN_STATUS)
-    return bool(ctx.cases) and any(rest[i:i + 2] in case.text for case in ctx.cases for i in range(len(rest) - 1))
+    return bool(ctx.cases) and any(shares_a_word(rest, case.text) for case in ctx.cases)
 
 
 def _added(text: str) -> str | None:

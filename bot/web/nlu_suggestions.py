@@ -65,8 +65,8 @@ class NluTranscriptAnalyzer:
         )
 
     def _matters(self, complaint: str) -> tuple[Matter, ...]:
-        """Each matter the complaint names, read on its own: whether they go to different departments
-        decides, with the words, whether the operator is asked to file them apart."""
+        """Each matter the complaint names, read on its own: whether they go to different queues (by
+        topic or category) decides, with the words, whether the operator is asked to file them apart."""
         parts = matters.split(complaint)
         if len(parts) < 2:
             return ()

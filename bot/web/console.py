@@ -104,19 +104,38 @@ def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...],
     return draft
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A call as the review page shows it: the suggestions for the whole call or for the matter under
+    review (`matter`, from 1; 0 for the whole), and the call's matters when they are filed apart."""
+
+    suggestion: Suggestion
+    parts: tuple[str, ...]
+    matter: int
+
+
+async def _read(deps: WebDeps, transcript: str, matter: int) -> _Reading:
+    """The call read whole, then its `matter`-th matter on its own when there is one (else the whole)."""
+    whole = await deps.analyzer.suggest(transcript)
+    parts = _apart(deps, whole)
+    if not 0 < matter <= len(parts):
+        return _Reading(whole, parts, 0)
+    return _Reading(await _of_matter(deps, whole, parts[matter - 1]), parts, matter)
+
+
 async def _review_page(
     request: Request, session: Any, transcript: str, form: FormData | None = None, errors: list[str] | None = None,
     *, matter: int = 0, kept: tuple[str, ...] = FORM_FIELDS, filed: tuple[str, ...] = (),
+    reading: _Reading | None = None,
 ) -> HTMLResponse:
     """The review form for the whole call, or for its `matter`-th matter (from 1) when the operator
-    files them apart; `kept` are the fields taken from `form` over the suggestions (and the place,
-    for a later matter that names none), `filed` the cases the call's earlier matters became."""
+    files them apart (`reading`, when the caller has read the call already); `kept` are the fields taken
+    from `form` over the suggestions (and the place, for a later matter that names none), `filed` the
+    cases the call's earlier matters became."""
     deps: WebDeps = request.app.state.deps
     index = await _index(deps)
-    whole = await deps.analyzer.suggest(transcript)
-    parts = _apart(deps, whole)
-    matter = matter if 0 < matter <= len(parts) else 0
-    suggestion = await _of_matter(deps, whole, parts[matter - 1]) if matter else whole
+    reading = reading or await _read(deps, transcript, matter)
+    suggestion, parts, matter = reading.suggestion, reading.parts, reading.matter
     if matter > 1 and not suggestion.grids:
         kept = (*kept, "grid", "address")
     named = tuple(replace(o, label=data.grid_label(index, o.value)) for o in suggestion.grids)
@@ -227,9 +246,10 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
     except DomainError as exc:
         return await _review_page(request, session, transcript, form, [exc.message], matter=matter, filed=earlier)
     filed = tuple(dict.fromkeys((*earlier, case.number)))  # a form sent twice is one case
-    if 0 < matter < len(_apart(deps, await deps.analyzer.suggest(transcript))):  # the call's next matter
-        return await _review_page(request, session, transcript, form, matter=matter + 1, kept=CALLER_FIELDS,
-                                  filed=filed)
+    following = await _read(deps, transcript, matter + 1) if matter else None
+    if following is not None and following.matter:  # the call's next matter
+        return await _review_page(request, session, transcript, form, kept=CALLER_FIELDS, filed=filed,
+                                  reading=following)
     same_call = ",".join(n for n in filed if n != case.number)
     return RedirectResponse(f"/console/cases/{quote(case.number)}?created=1"
                             + (f"&same_call={quote(same_call)}" if same_call else ""), status_code=303)

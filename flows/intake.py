@@ -41,10 +41,10 @@ def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     state = replace(state, draft=draft, paused=None)
     if len(u.matters) > 1:
         several = _matter_drafts(origin, u)
-        floor = ctx.config.classification_confidence  # a fragment's topic read on its own is often a guess
-        topics = [d.topic for d in several if (d.topic_confidence or 0.0) >= floor]
-        categories = [d.category for d in several if (d.category_confidence or 0.0) >= floor]
-        if matters.worth_asking(inbound.text, tuple(d.text for d in several), topics, categories):
+        topics = [(d.topic, d.topic_confidence) for d in several]
+        categories = [(d.category, d.category_confidence) for d in several]
+        if matters.worth_asking(inbound.text, tuple(d.text for d in several), topics, categories,
+                                ctx.config.classification_confidence):
             return matters.ask_split(state, several)
     if too_short(inbound.text):
         return ask(

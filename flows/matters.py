@@ -78,18 +78,27 @@ def split(text: str) -> tuple[str, ...]:
     return parts
 
 
-def worth_asking(text: str, parts: tuple[str, ...], topics: Sequence[str | None],
-                 categories: Sequence[str | None] = ()) -> bool:
+Reading = tuple[str | None, float | None]  # a label each part was read as, and the confidence of it
+
+
+def worth_asking(text: str, parts: tuple[str, ...], topics: Sequence[Reading], categories: Sequence[Reading] = (),
+                 floor: float = 0.0) -> bool:
     """Whether to ask at all: when the parts go to different queues by what each says (`topics` and
-    `categories`: those read with confidence; a dispute with the 物业 and a broken street light of one
-    topic still go apart), or when the resident said another matter follows (「还有一件事」) and no
-    later part points back at the first (「还有一件事就是那个井盖旁边也没有警示牌」). Numbered points
-    and 「还有个问题是…」 of one grievance, which go to one queue, are not asked about. Asking about one
-    matter costs a tap; two filed as one sends one of them to the wrong queue."""
-    if len(set(topics)) > 1 or len(set(categories)) > 1:
+    `categories`, counted from `floor`: a fragment read on its own is often a guess; a dispute with the
+    物业 and a broken street light of one topic still go apart), or when the resident said another
+    matter follows (「还有一件事」) and no later part points back at the first (「还有一件事就是那个井盖
+    旁边也没有警示牌」). Numbered points and 「还有个问题是…」 of one grievance, which go to one queue,
+    are not asked about. Asking about one matter costs a tap; two filed as one sends one of them to the
+    wrong queue."""
+    if len(_sure(topics, floor)) > 1 or len(_sure(categories, floor)) > 1:
         return True
     said_another = any(_MATTER_WORDS.search(m.group()) for m in _ANOTHER.finditer(text))
     return said_another and not any(_POINTS_BACK.match(part) for part in parts[1:])
+
+
+def _sure(read: Sequence[Reading], floor: float) -> set[str]:
+    """The labels the parts were read as from `floor` on."""
+    return {label for label, sure in read if label and (sure or 0.0) >= floor}
 
 
 def announced(text: str) -> str | None:

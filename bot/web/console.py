@@ -165,9 +165,11 @@ def _apart(deps: WebDeps, suggestion: Suggestion) -> tuple[str, ...]:
     """The call's matters when it raises several worth filing apart (flows/matters.py: different
     queues by the topic or category each reads as, or 「还有一件事」), else none."""
     parts = tuple(m.text for m in suggestion.matters)
-    topics = [m.topic for m in suggestion.matters if m.topic and m.confidence >= _floor(deps)]
-    categories = [m.category for m in suggestion.matters if m.category and m.category_confidence >= _floor(deps)]
-    return parts if len(parts) > 1 and matters.worth_asking(suggestion.complaint, parts, topics, categories) else ()
+    if len(parts) < 2:
+        return ()
+    topics = [(m.topic, m.confidence) for m in suggestion.matters]
+    categories = [(m.category, m.category_confidence) for m in suggestion.matters]
+    return parts if matters.worth_asking(suggestion.complaint, parts, topics, categories, _floor(deps)) else ()
 
 
 async def _of_matter(deps: WebDeps, whole: Suggestion, part: str) -> Suggestion:

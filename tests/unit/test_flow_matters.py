@@ -70,15 +70,17 @@ def test_the_words_that_announce_a_matter_are_not_part_of_it(text: str, parts: t
 ])
 def test_asked_when_the_parts_go_apart_or_another_matter_is_announced(
         text: str, topics: list[str], asked: bool) -> None:
-    assert matters.worth_asking(text, matters.split(text), topics) is asked
+    assert matters.worth_asking(text, matters.split(text), [(t, 0.9) for t in topics]) is asked
 
 
 def test_a_list_of_one_topic_whose_items_go_to_different_queues_is_asked_about() -> None:
     """A dispute with the 物业 and a street light to repair are both 城乡建设, and were filed as one."""
     text = "1、物业乱收电梯维修费，每户摊500；2、小区门口的路灯坏了好几天了"
     parts = matters.split(text)
-    assert matters.worth_asking(text, parts, ["城乡建设", "城乡建设"], ["dispute", "service"])
-    assert not matters.worth_asking(text, parts, ["城乡建设", "城乡建设"], ["service", "service"])
+    sure = 0.9
+    assert matters.worth_asking(text, parts, [("城乡建设", sure)] * 2, [("dispute", sure), ("service", sure)], 0.5)
+    assert not matters.worth_asking(text, parts, [("城乡建设", sure)] * 2, [("service", sure)] * 2, 0.5)
+    assert not matters.worth_asking(text, parts, [("城乡建设", sure)] * 2, [("dispute", sure), ("service", 0.3)], 0.5)
 
 
 def _two(phones: tuple[str, ...] = ()) -> Understanding:

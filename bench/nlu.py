@@ -29,7 +29,7 @@ from nlu.classifier import SEED_MIN_TEMPERATURE  # noqa: E402
 from nlu.evaluation import classification_metrics, evaluate  # noqa: E402
 from nlu.gazetteer import Gazetteer, GridEntry, PlaceEntry  # noqa: E402
 from nlu.model import NluModel  # noqa: E402
-from nlu.seed import load_seed, seed_templates  # noqa: E402
+from nlu.seed import seed_training  # noqa: E402
 from nlu.seed.scenarios import SLOTS  # noqa: E402
 from nlu.segment import make_tokenizer  # noqa: E402
 from nlu.training import prepare, train  # noqa: E402
@@ -130,8 +130,9 @@ def _own_seconds() -> float:
 
 def speed(model: NluModel, texts: list[str], tokenizer, runs: int = 3) -> None:
     """Both classifiers as in production: the topic model at hand plus a seed-trained category model."""
-    seed = [(text, category, None) for text, category, _ in load_seed()]
-    model = NluModel(train(seed, tokenizer=tokenizer, groups=seed_templates()).category, model.topic)
+    examples, groups = seed_training()
+    seed = [(text, category, None) for text, category, _ in examples]
+    model = NluModel(train(seed, tokenizer=tokenizer, groups=groups).category, model.topic)
     analyzer = Analyzer(model, bench_gazetteer())
     for text in texts[:50]:
         analyzer.analyze(text)
@@ -162,9 +163,9 @@ def category_cv(data: Path, folds: int, tokenizer) -> None:
     trained on the same seed corpus; then the retrain path: k-fold, the training folds as closed
     cases with categories, scored on the held-out fold."""
     texts, labels = read_csv(data / "categories_dev.csv", "category")
-    seed = [(text, category, None) for text, category, _ in load_seed() if category]
-    groups = [group for (_, category, _), group in zip(load_seed(), seed_templates(), strict=True) if category]
-    print(f"类别（category）：{data / 'categories_dev.csv'}，{len(texts)} 条真实留言；种子语料 {len(seed)} 条")
+    examples, groups = seed_training()
+    seed = [(text, category, None) for text, category, _ in examples]
+    print(f"类别（category）：{data / 'categories_dev.csv'}，{len(texts)} 条真实留言；种子语料 {len(seed)} 条（含手写留言）")
     seed_model = train(seed, tokenizer=tokenizer, groups=groups, category_min_temperature=SEED_MIN_TEMPERATURE)
     held = [(text, label, None) for text, label in zip(texts, labels, strict=True)]
     print(category_line("种子模型（全新安装）", evaluate(seed_model, held, tokenizer, latency_sample=0)["category"],

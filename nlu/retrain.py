@@ -282,11 +282,12 @@ def split(examples: Sequence, held_out: float, seed: int) -> tuple[list, list]:
 
 def ensure_model(models_dir: Path, *, with_textcat: bool = False, report: Report = silent) -> str:
     """The active version; on a fresh install, first trains one from the shipped seed corpus."""
-    from nlu.seed import load_seed, seed_templates
+    from nlu.seed import seed_training
 
     registry = ModelRegistry(Path(models_dir))
     active = registry.active_version()
     if active is not None:
         return active
-    return retrain(load_seed(), registry, force=True, notes=SEED_NOTE, groups=seed_templates(),
+    examples, groups = seed_training()
+    return retrain(examples, registry, force=True, notes=SEED_NOTE, groups=groups,
                    with_textcat=with_textcat, seed_corpus=True, report=report).version

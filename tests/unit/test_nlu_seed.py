@@ -1,13 +1,13 @@
 """The shipped seed corpus is what the generator makes, covers every cell, teaches the guide's
 deciding cue through pairs that differ only in the other side or the ask, and buries it among
-asides that every category shares."""
+asides that every category shares; the written letters cover every cell too and join the training."""
 
 import json
 import random
 import statistics
 from collections import Counter
 
-from nlu.seed import CORPUS_PATH, load_seed
+from nlu.seed import CORPUS_PATH, LETTERS_PATH, load_seed, seed_templates, seed_training
 from nlu.seed.asides import ASIDES, with_asides
 from nlu.seed.contrasts import ASK_CONTRASTS, PARTY_CONTRASTS
 from nlu.seed.generate import NOTE, generate
@@ -61,3 +61,19 @@ def test_every_category_gets_asides_alike():
     share = {category: statistics.mean(any(a[:6] in row["text"] for a in ASIDES if "{" not in a[:6]) for row in rows
                                        if row["category"] == category) for category in CATEGORIES}
     assert all(value == 1.0 for value in share.values()), share
+
+
+def test_letters_cover_every_cell_in_their_own_words():
+    note = json.loads(LETTERS_PATH.read_text(encoding="utf-8").splitlines()[0])
+    assert "fictional" in note["note"] and "no real message" in note["note"]
+    letters = load_seed(LETTERS_PATH)
+    assert set(Counter((topic, category) for _, category, topic in letters)) == set(SCENARIOS)
+    assert len({text for text, _, _ in letters}) == len(letters)
+    assert not any(word in text for text, _, _ in letters for word in ("矛盾纠纷", "便民服务", "信访"))
+
+
+def test_a_fresh_install_trains_on_the_corpus_and_the_letters_each_letter_its_own_group():
+    examples, groups = seed_training()
+    corpus, letters = load_seed(), load_seed(LETTERS_PATH)
+    assert examples == corpus + letters and groups[:len(corpus)] == seed_templates()
+    assert len(set(groups[len(corpus):])) == len(letters) and not set(groups[len(corpus):]) & set(groups[:len(corpus)])

@@ -3,6 +3,7 @@
 Either classifier may be missing (an archive labelled by topic only trains no category model).
 """
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import spacy
 from nlu.classifier import TextClassifier
 from nlu.features import count_grams
 from nlu.normalize import normalize
+from nlu.registry import CLASSIFIER_SUFFIXES, classifier_file
 from nlu.segment import tokens
 
 MAX_CHARS = 1000  # longer messages are classified on their first 1,000 characters: topic macro-F1 0.893 at 1,000 against 0.891 at 1,500, a fifth less time per message on average
@@ -54,16 +56,23 @@ class NluModel:
                 continue
             if clf.textcat is not None:
                 clf.textcat.to_disk(folder / f"{task}-textcat")
-            joblib.dump(TextClassifier(clf.features, clf.scorer, clf.temperature, None, clf.textcat_weight,
-                                       clf.info), folder / f"{task}.joblib")
+            with (folder / f"{task}{CLASSIFIER_SUFFIXES[0]}").open("wb") as handle:
+                pickle.dump(TextClassifier(clf.features, clf.scorer, clf.temperature, None, clf.textcat_weight,
+                                           clf.info), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
     def load(cls, folder: Path) -> "NluModel":
         loaded = {}
         for task in TASKS:
-            path = folder / f"{task}.joblib"
-            clf = joblib.load(path) if path.exists() else None
+            clf = _read(path) if (path := classifier_file(folder, task)) else None
             if clf is not None and (folder / f"{task}-textcat").exists():
                 clf.textcat = spacy.load(folder / f"{task}-textcat")
             loaded[task] = clf
         return cls(**loaded)
+
+
+def _read(path: Path) -> TextClassifier:
+    if path.suffix == ".joblib":  # a version saved before 7 Dec
+        return joblib.load(path)
+    with path.open("rb") as handle:
+        return pickle.load(handle)

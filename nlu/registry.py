@@ -1,7 +1,7 @@
 """Model versions on disk: every trained model kept with its metrics, training-set fingerprint,
 creation time and notes; an `ACTIVE` file names the one in use (activate = roll back or forward).
 
-    models_dir/versions/0003-20261127T101500Z/{category.joblib, topic.joblib, *-textcat/, metrics.json, meta.json,
+    models_dir/versions/0003-20261127T101500Z/{category.pickle, topic.pickle, *-textcat/, metrics.json, meta.json,
                                                trained_on.json, evaluations.json}
     models_dir/ACTIVE
 
@@ -30,6 +30,9 @@ class ModelMissing(RuntimeError):
 
 SEED_NOTE = "种子语料初始模型"
 TASK_FILES = ("category", "topic")  # the same names as nlu.model.TASKS, without loading the model stack
+# A classifier is saved as `<task>.pickle`; versions saved before 7 Dec hold `<task>.joblib`, which
+# joblib's pure-Python unpickler reads in about 0.4 s against 0.1 s for pickle's (both classifiers).
+CLASSIFIER_SUFFIXES = (".pickle", ".joblib")
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class ModelRegistry:
             found.append(VersionInfo(folder.name, meta.get("created", ""), meta.get("fingerprint", ""),
                                      int(meta.get("examples", 0)), metrics, meta.get("notes", ""),
                                      folder.name == active, meta, tuple(self.evaluations(folder.name)),
-                                     tuple(t for t in TASK_FILES if (folder / f"{t}.joblib").exists())))
+                                     tuple(t for t in TASK_FILES if classifier_file(folder, t))))
         return found
 
     def info(self, version: str) -> VersionInfo:
@@ -173,6 +176,11 @@ class ModelRegistry:
         from nlu.model import NluModel
 
         return NluModel.load(self.versions_dir / (version or self.require_active()))
+
+
+def classifier_file(folder: Path, task: str) -> Path | None:
+    """The file holding a version's `task` classifier, in whichever format it was saved; None if absent."""
+    return next((path for suffix in CLASSIFIER_SUFFIXES if (path := folder / f"{task}{suffix}").exists()), None)
 
 
 def fingerprint(examples: Iterable[tuple[str, str | None, str | None]]) -> str:

@@ -1,4 +1,5 @@
-"""Model registry and retraining: promote when not worse, refuse when worse, force, roll back."""
+"""Model registry and retraining: promote when not worse, refuse when worse, force, roll back; a
+version saved in the earlier format still loads."""
 
 import json
 
@@ -71,6 +72,21 @@ def test_a_candidate_compared_on_too_few_cases_is_kept_but_not_put_to_work(tmp_p
     assert not few.promoted and registry.active_version() == first.version
     assert "留出主题案件只有 12 条，至少 30 条才能判断新模型是否更好" in few.reason
     assert few.version in [v.name for v in registry.list_versions()]  # kept, for an administrator to promote
+
+
+def test_a_version_saved_with_joblib_before_7_dec_still_loads_and_lists_its_classifiers(tmp_path):
+    import joblib
+
+    registry = ModelRegistry(tmp_path)
+    version = quick(examples(20), registry).version
+    folder = tmp_path / "versions" / version
+    saved = registry.load(version)
+    assert [p.name for p in folder.glob("topic.*")] == ["topic.pickle"]
+    (folder / "topic.pickle").unlink()
+    joblib.dump(saved.topic, folder / "topic.joblib")
+    reloaded = registry.load(version)
+    assert reloaded.topic.classes == saved.topic.classes and reloaded.category is None
+    assert registry.info(version).classifiers == ("topic",)
 
 
 def test_activate_unknown_version_is_refused(tmp_path):

@@ -4,7 +4,9 @@ one case per matter, so that each goes to the department responsible for it. The
 「还有一件事，…」 and 「顺便反映一下…」 always ask; a numbered list (「一是…二是…」, 「1、…2、…」) asks
 only when its items go to different queues (by topic or category), since the points of one grievance
 are numbered too, and a list of four or more never does. 「另外」 or 「还有」 alone mostly adds to the same matter
-(「路灯坏了，另外晚上特别黑」) and asks nothing, nor does a part too short to act on.
+(「路灯坏了，另外晚上特别黑」) and asks nothing, nor does a part too short to act on. Told more at the summary
+with no such words (「我想反映楼上漏水的问题」 under a broken street light), the resident is asked whether
+it is another matter when it reads as one for another department.
 """
 
 import re
@@ -15,12 +17,13 @@ from flows.choices import picked, shares_a_word
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft, with_contact_of
-from flows.texts import gist
+from flows.texts import ADDED_TO_STORY, gist
 from flows.understanding import Understanding
 from nlu.gazetteer import to_int
 
 SPLIT = "split"  # 「要分开登记吗？」
-STEPS = (SPLIT,)
+OTHER = "other_matter"  # 「…听起来像是另一件事，要单独登记吗？」, asked at the summary
+STEPS = (SPLIT, OTHER)
 # Words that open a later matter or point: 「还有一件事」, 「另外还有个问题」, 「顺便问一下」, 「对了」.
 _ANOTHER = re.compile(
     r"(?:对了[，,\s]*)?(?:(?:还有|另外(?:还有)?|另|再)(?:一)?(?:个|件)(?:事情?|问题)"
@@ -47,6 +50,14 @@ _COUNTED = re.compile(r"(?:我)?(?:想|要)?(?:反映|说|投诉|举报|咨询|�
 _NOT_APART = re.compile(r"(?:不用|不要|别|不必|无需|没必要|不)(?:分开|分别)")
 _APART = re.compile(r"分开|分别|各自|一件一?件|一个一?个|逐[件个]|挨个|都登|都要登|单独|拆开|分两|各登|^要(?:的|啊|吧|呀)?$")
 _ONE = re.compile(r"一件|一起|合并|同一")
+# A statement that opens as a complaint of its own: 「我想反映…」, 「我还要投诉…」, 「想咨询一下…」, 「我想说一下」.
+_OPENS_COMPLAINT = re.compile(r"(?:我们?)?(?:还|再)?(?:想|要)?(?:反映|投诉|举报|咨询|求助|问一?下|说一?下)")
+_UNANNOUNCED = 0.9  # the confidence from which a reading counts when nothing said a new matter begins
+# At OTHER: 「不是一件事」, then 「不是另一件，是补充」 and 「补充到这件」, then 「单独登记」 or 「另一件事」; then a
+# plain yes or no.
+_NOT_ONE = re.compile(r"不是(?:一件|一回事|同一件|补充)")
+_ADDS = re.compile(r"补充|加到|加进|是这件|这一件|同一件|算一件|(?<![另两])一件事|不是另|不是新")
+_OTHER_MATTER = re.compile(r"另一件|另外一件|单独|分开|新的|两件|两回事|稍后|接着登")
 # 「第二件不用登记了」, 「红绿灯那件算了」, 「后面那件先不报了」: a waiting matter dropped, in a short message.
 _DROP = re.compile(r"不用(?:再)?(?:登记|提交|反映|报|管|记|弄)?了|不要了|不登(?:记)?了|别(?:登记|登|报|提交)了?|算了|取消|删掉|去掉|"
                    r"撤掉|先不(?:登记|登|报|提交)")
@@ -120,7 +131,38 @@ def ask_split(state: ConversationState, matters: tuple[Draft, ...]) -> Outcome:
     return ask(replace(state, queued=matters), SPLIT, text, (("分开登记", "split"), ("算一件事", "one")))
 
 
+def another(draft: Draft, said: Draft, floor: float) -> bool:
+    """Whether `said`, told at the summary of `draft`, reads as a matter for another queue by topic or
+    category without pointing back at it (「那个路灯…」). Opened as a complaint of its own (「我想反映…」)
+    each reading counts from `floor`; otherwise only a near-certain one does: more of the same problem
+    read on its own is often a guess (「晚上特别黑，有个老人在这里摔倒了」 as 民政 at 0.55, 「物业也不管」 as
+    a dispute at 0.75). A confirmed reading of the draft is certain."""
+    opened = said.text.strip(_EDGES)
+    if _POINTS_BACK.match(opened):
+        return False
+    floor = floor if opens_complaint(opened) else _UNANNOUNCED
+    confirmed = 1.0 if draft.classification_confirmed else None
+    topics = (draft.topic, confirmed or draft.topic_confidence), (said.topic, said.topic_confidence)
+    categories = (draft.category, confirmed or draft.category_confidence), (said.category, said.category_confidence)
+    return worth_asking("", (draft.text, said.text), topics, categories, floor)
+
+
+def opens_complaint(text: str) -> bool:
+    return bool(_OPENS_COMPLAINT.match(text.strip(_EDGES)))
+
+
+def ask_other(state: ConversationState, said: Draft) -> Outcome:
+    """Asked, not done: more of the same problem in other words joins its description. The matter
+    waits last in `queued` for the answer."""
+    text = (f"“{gist(said.text)}”听起来像是另一件事。按“一事一单”，可以在这件提交后单独登记，交给负责的部门办理。"
+            "要单独登记吗？")
+    return ask(replace(state, queued=(*state.queued, said)), OTHER, text,
+               (("单独登记", "later"), ("补充到这一件", "add")))
+
+
 def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    if state.step == OTHER:
+        return _on_other(state, inbound, u, ctx)
     answer = picked(inbound, state.offered) or _answer(inbound.text, u, ctx.config.intent_confidence)
     if answer == "one":
         return advance(replace(state, queued=()), "好的，按一件事登记。")
@@ -129,6 +171,27 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return advance(replace(state, draft=with_contact_of(first, state.draft), queued=tuple(rest)),
                        "好的，先登记第 1 件。")
     return miss(state, "分开登记请回复“分开”，按一件事登记请回复“一件”。")
+
+
+def _on_other(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    *kept, said = state.queued
+    answer = picked(inbound, state.offered) or _other_answer(inbound.text, u, ctx.config.intent_confidence)
+    if answer == "later":
+        return advance(state, f"好的，这件提交后接着登记：“{gist(said.text)}”。")
+    if answer == "add":
+        assert state.draft is not None, "asked at the summary of a draft"
+        draft = replace(state.draft, parts=(*state.draft.parts, said.text))
+        return advance(replace(state, draft=draft, queued=tuple(kept)), ADDED_TO_STORY)
+    return miss(state, "单独登记请回复“单独”，补充到这件事里请回复“补充”。")
+
+
+def _other_answer(text: str, u: Understanding, threshold: float) -> str | None:
+    for words, answer in ((_NOT_ONE, "later"), (_ADDS, "add"), (_OTHER_MATTER, "later")):
+        if words.search(text):
+            return answer
+    if u.is_intent("affirm", threshold):
+        return "later"
+    return "add" if u.is_intent("deny", threshold) else None
 
 
 def _answer(text: str, u: Understanding, threshold: float) -> str | None:

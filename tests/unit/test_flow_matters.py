@@ -13,7 +13,7 @@ from flows.understanding import Matter, Understanding
 from handlers.case import Case
 from handlers.commands import FileCase
 from handlers.status import Status
-from tests.conversations.kit import at_step, context, said, turn, understood
+from tests.conversations.kit import at_step, context, said, turn, understood, values
 
 LIGHT = "幸福里小区门口的路灯坏了一个星期了"
 WAGES = "我在工地干活，老板拖欠了我三个月工资不给"
@@ -294,3 +294,103 @@ def test_an_intake_of_two_numbered_matters_of_one_topic_but_two_queues_asks() ->
         Matter(parts[0], understood(category="dispute", topic="城乡建设")),
         Matter(parts[1], understood(category="service", topic="城乡建设"))))
     assert turn(ConversationState(), text, u=u).state.step == matters.SPLIT
+
+
+LEAK = "我想反映楼上漏水的问题，楼上邻居家卫生间一直往我家渗水"
+
+
+def _light_summary(**draft: object) -> ConversationState:
+    """The street light summed up, as a service of 城乡建设 placed in its grid."""
+    fields = {"parts": (LIGHT,), "category": "service", "category_confidence": 0.9, "topic": "城乡建设",
+              "topic_confidence": 1.0, "class_done": True, "grid_code": "QH01-C01-G01", "location_done": True,
+              "contact_done": True, **draft}
+    return contact.ask_summary(at_step(ConversationState(), contact.SUMMARY, **fields), context()).state
+
+
+def test_a_new_matter_told_at_the_summary_for_another_queue_is_asked_about_and_waits_its_turn() -> None:
+    asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
+    assert asked.state.step == matters.OTHER and "听起来像是另一件事" in said(asked) and values(asked) == ["later", "add"]
+    apart = turn(asked.state, "单独登记")
+    assert apart.state.step == contact.SUMMARY and apart.state.draft is not None and apart.state.draft.text == LIGHT
+    assert [d.text for d in apart.state.queued] == [LEAK] and apart.state.queued[0].category == "dispute"
+    assert f"提交后接着登记下一件：“{LEAK}”" in said(apart)
+    (command,) = turn(apart.state, "确认提交").commands
+    assert isinstance(command, FileCase) and command.text == LIGHT
+
+
+@pytest.mark.parametrize("answer, u", [("补充到这一件", understood()), ("不是，是同一件事", understood("deny")),
+                                       ("不是另一件，算一件事", understood("deny")), ("不用", understood("deny")),
+                                       ("2", understood())])
+def test_more_of_the_same_problem_after_all_joins_the_description(answer: str, u: Understanding) -> None:
+    asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
+    out = turn(asked.state, answer, u=u)
+    assert out.state.step == contact.SUMMARY and out.state.queued == () and "已补充到问题描述里" in said(out)
+    assert out.state.draft is not None and out.state.draft.text == f"{LIGHT}\n{LEAK}"
+
+
+@pytest.mark.parametrize("answer, u", [("单独", understood()), ("对", understood("affirm")), ("是另一件事", understood()),
+                                       ("不是一件事", understood("deny")), ("不是补充", understood("deny"))])
+def test_another_matter_in_the_residents_words(answer: str, u: Understanding) -> None:
+    asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
+    out = turn(asked.state, answer, u=u)
+    assert [d.text for d in out.state.queued] == [LEAK] and out.state.draft is not None and out.state.draft.text == LIGHT
+
+
+@pytest.mark.parametrize("text, u", [
+    # no complaint of its own is opened and the other reading is a guess
+    ("晚上特别黑，上周有个老人在这里摔倒了", understood(category="service", topic="民政", topic_confidence=0.55)),
+    ("物业也不管，打电话都不接", understood(category="dispute", category_confidence=0.75, topic="城乡建设")),
+    # it points back at the matter summed up
+    ("那个路灯旁边的井盖也松了，我想反映一下", understood(category="service", topic="交通运输", topic_confidence=0.99)),
+    # it reads as the same queue
+    ("我想反映一下，晚上这一段完全看不见路", understood(category="service", topic="城乡建设", topic_confidence=0.95)),
+])
+def test_more_of_the_same_problem_is_added_without_a_question(text: str, u: Understanding) -> None:
+    out = turn(_light_summary(), text, u=u)
+    assert out.state.step == contact.SUMMARY and "已补充到问题描述里" in said(out) and out.state.queued == ()
+
+
+def test_a_near_certain_other_department_is_asked_about_without_words_announcing_it() -> None:
+    out = turn(_light_summary(), "小区门口的垃圾也三天没人收了",
+               u=understood(category="service", topic="环境保护", topic_confidence=0.97))
+    assert out.state.step == matters.OTHER
+
+
+def test_a_confirmed_reading_of_the_matter_summed_up_counts_as_sure() -> None:
+    u = understood(category="dispute", category_confidence=0.64, topic="城乡建设")
+    unsure = _light_summary(category_confidence=0.4)
+    assert turn(unsure, LEAK, u=u).state.step == contact.SUMMARY  # the summed-up category was itself a guess
+    assert turn(_light_summary(category_confidence=0.4, classification_confirmed=True), LEAK, u=u).state.step == matters.OTHER
+
+
+NOWHERE = "门口的路灯坏了一个星期了，晚上很黑"  # no place named: asked again once the answer is settled
+
+
+def _where(**draft: object) -> ConversationState:
+    """A street light at the place question."""
+    fields = {"parts": (NOWHERE,), "category": "service", "category_confidence": 0.9, "topic": "城乡建设",
+              "topic_confidence": 1.0, "class_done": True, **draft}
+    return location.ask_where(at_step(ConversationState(), location.ASK, **fields), context()).state
+
+
+def test_a_new_matter_told_at_the_place_question_is_no_place_and_the_place_is_asked_again() -> None:
+    asked = turn(_where(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
+    assert asked.state.step == matters.OTHER
+    apart = turn(asked.state, "单独登记")
+    assert apart.state.step == location.ASK and "请告诉我问题发生在哪里" in said(apart)
+    draft = apart.state.draft
+    assert draft is not None and draft.text == NOWHERE and draft.address is None and draft.location_tries == 0
+    assert [d.text for d in apart.state.queued] == [LEAK]
+
+
+def test_more_of_the_problem_told_at_the_place_question_joins_it_without_using_a_try() -> None:
+    more = "我想说一下，这个灯坏了以后晚上根本看不见路"
+    out = turn(_where(), more, u=understood(category="service", topic="城乡建设", topic_confidence=0.95))
+    assert out.state.step == location.ASK and "已补充到问题描述里" in said(out)
+    draft = out.state.draft
+    assert draft is not None and draft.text == f"{NOWHERE}\n{more}" and draft.location_tries == 0 and draft.address is None
+
+
+def test_a_place_said_after_the_same_words_is_the_answer() -> None:
+    out = turn(_where(), "我想反映一下，就在幸福路100号旁边")
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"

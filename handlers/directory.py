@@ -21,7 +21,17 @@ class Grid:
     def label(self) -> str:
         """青禾街道幸福社区第1网格: how residents and staff alike are told a grid, the community said once
         when the grid is named after it."""
-        return f"{self.street}{self.community}{self.name.removeprefix(self.community)}"
+        return f"{self.community_label}{self.within_community}"
+
+    @property
+    def community_label(self) -> str:
+        """青禾街道幸福社区: the grid's street and community, as a list of grids is headed."""
+        return f"{self.street}{self.community}"
+
+    @property
+    def within_community(self) -> str:
+        """第1网格: the grid's name under its community_label."""
+        return self.name.removeprefix(self.community)
 
 
 @dataclass(frozen=True)

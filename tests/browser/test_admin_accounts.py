@@ -1,5 +1,6 @@
 """账号管理 and 辖区名录 in a real browser: an administrator creates an account, disables it (its
-member's open page stops working), enables it and resets its password; a clerk can open neither admin
+member's open page stops working, and only once ticked), enables it and resets its password; a grid
+worker's grids are ticked under their community; a clerk can open neither admin
 page nor another department's case; a registry upload with a bad row is refused with its line listed
 and nothing written, and a good one is previewed and then loaded. Screenshots go to tests/artifacts/."""
 
@@ -79,6 +80,9 @@ async def test_an_administrator_creates_disables_and_resets_an_account(browser: 
         await expect(theirs).to_have_url(stack.url + "/console/work/queue")
         await page.goto(stack.url + "/console/admin/accounts/wangxh")
         await expect(page.locator("#account-sessions")).to_have_text("1 处已登录")
+        await page.get_by_role("button", name="停用账号").click()  # not ticked: the browser holds the form back
+        await expect(page.locator("#account-state")).to_have_text("启用")
+        await page.get_by_label("确认停用 wangxh").check()
         await page.get_by_role("button", name="停用账号").click()
         await expect(page.locator("#done")).to_contain_text("账号已停用，并已在所有设备上退出登录")
         await expect(page.locator("#account-state")).to_have_text("已停用")
@@ -112,6 +116,25 @@ async def test_an_administrator_creates_disables_and_resets_an_account(browser: 
     assert [(e.actor, e.action, e.subject) for e in logged] == [
         ("admin", "password_reset", "wangxh"), ("admin", "enabled", "wangxh"), ("admin", "disabled", "wangxh"),
         ("admin", "created", "wangxh")]
+
+
+async def test_a_grid_workers_grids_are_ticked_under_their_community(context: BrowserContext, stack: WebStack) -> None:
+    page = await as_admin(context, stack)
+    await page.goto(stack.url + "/console/admin/accounts")
+    create = page.locator("#create-form")
+    await create.get_by_label("用户名").fill("zhou-grid")
+    await create.get_by_label("角色").select_option(label="网格员")
+    await create.get_by_label("初始密码").fill(FIRST)
+    choices = create.locator("#grid-choices")
+    first = choices.get_by_role("checkbox").first
+    await expect(first).to_be_hidden()  # each community folded until opened
+    await choices.locator("summary").first.click()
+    await first.check()
+    await create.get_by_role("button", name="创建账号").click()
+    await expect(page.locator("#done")).to_contain_text("账号已创建")
+    await expect(page.locator("#grid-choices details[open] input:checked")).to_have_count(1)
+    await expect(page.locator("#grid-choices summary").first).to_contain_text("已选 1 个")
+    await expect(page.locator("#account-grids")).not_to_have_text("—")
 
 
 async def test_a_clerk_cannot_open_the_admin_pages_or_another_departments_case(context: BrowserContext,

@@ -106,7 +106,7 @@ async def test_only_administrators_open_the_accounts_and_registry_pages(stack: W
         assert "没有管理辖区名录的权限" in (await other.get("/registry")).text
         created = await other.post("/accounts", username=f"by-{role}", role="admin", password=NEW_PASSWORD)
         assert created.status_code == 403
-        assert (await other.post("/accounts/clerk/active", active="0")).status_code == 403
+        assert (await other.post("/accounts/clerk/active", active="0", confirm="1")).status_code == 403
         assert (await other.post("/accounts/clerk/password", password=NEW_PASSWORD)).status_code == 403
         assert (await other.post("/registry/preview")).status_code == 403
         assert (await other.post("/registry/apply", upload="x" * 43)).status_code == 403
@@ -129,7 +129,7 @@ async def test_forms_without_the_session_token_are_refused(stack: WebStack) -> N
     forged = {"csrf_token": "forged", "username": "forged-wang", "role": "operator", "password": NEW_PASSWORD}
     refused = await member.client.post(ACCOUNTS, data=forged)
     assert refused.status_code == 403 and "页面已过期" in refused.text
-    for action, form in (("active", {"active": "0"}), ("password", {"password": NEW_PASSWORD}),
+    for action, form in (("active", {"active": "0", "confirm": "1"}), ("password", {"password": NEW_PASSWORD}),
                          ("assignment", {"role": "admin"})):
         answer = await member.client.post(f"{ACCOUNTS}/clerk/{action}", data={"csrf_token": "forged", **form})
         assert answer.status_code == 403
@@ -214,7 +214,10 @@ async def test_disabling_an_account_signs_it_out_everywhere_and_enabling_lets_it
         assert (await send(ws, 2, "井盖破损，在二网格"))[-1]["type"] == "ack"
         assert stack.dialogue.inbound[-1].reporter.grids == ("T01-C01-G02",)  # type: ignore[attr-defined]
         for username in ("zhao", "li-patrol"):
-            disabled = await member.post(f"/accounts/{username}/active", active="0")
+            unconfirmed = await member.post(f"/accounts/{username}/active", active="0")
+            assert unconfirmed.status_code == 422 and f"停用前请勾选“确认停用 {username}”" in unconfirmed.text
+            assert await sessions_of(stack, username) == 1  # nothing happened
+            disabled = await member.post(f"/accounts/{username}/active", active="0", confirm="1")
             assert disabled.status_code == 303 and disabled.headers["location"].endswith("?done=disabled")
         ended = await send(ws, 3, "已经围挡")
         assert ended[-1]["type"] == "error" and "已被停用" in ended[-1]["text"]
@@ -231,7 +234,7 @@ async def test_disabling_an_account_signs_it_out_everywhere_and_enabling_lets_it
     assert wrong.status_code == 401 and "已停用" not in wrong.text
     page = (await member.get("/accounts/zhao", done="disabled")).text
     assert "账号已停用，并已在所有设备上退出登录" in page and "已停用" in page and "启用账号" in page
-    assert (await member.post("/accounts/zhao/active", active="0")).status_code == 303  # already: no new entry
+    assert (await member.post("/accounts/zhao/active", active="0", confirm="1")).status_code == 303  # already: no new entry
 
     assert (await member.post("/accounts/zhao/active", active="1")).status_code == 303
     assert await logs_in(stack, "zhao", NEW_PASSWORD)
@@ -291,7 +294,7 @@ async def test_roles_departments_and_grids_change_and_the_last_administrator_sta
         admins = list((await session.execute(query)).scalars())
     for other in admins:  # leave root-roles the only enabled administrator
         if other != "root-roles":
-            assert (await member.post(f"/accounts/{other}/active", active="0")).status_code == 303
+            assert (await member.post(f"/accounts/{other}/active", active="0", confirm="1")).status_code == 303
     demoted = await member.post("/accounts/root-roles/assignment", role="supervisor")
     assert demoted.status_code == 422 and "至少要保留一个启用的系统管理员账号" in demoted.text
     assert (await member.get("/accounts")).status_code == 200
@@ -299,3 +302,25 @@ async def test_roles_departments_and_grids_change_and_the_last_administrator_sta
         if other != "root-roles":
             assert (await member.post(f"/accounts/{other}/active", active="1")).status_code == 303
 
+
+
+async def test_grids_are_ticked_under_their_community_and_one_gone_from_the_registry_stays_shown(stack: WebStack) -> None:
+    member = await admin(stack)
+    ticked = ["T01-C01-G01", "T01-C01-G02"]
+    created = await member.client.post(f"{ACCOUNTS}", data={"csrf_token": member.csrf, "username": "sun-grid",
+                                                            "role": "grid_worker", "password": NEW_PASSWORD,
+                                                            "grids": ticked})
+    assert created.status_code == 303, created.text
+    async with stack.app.sessions() as session:
+        row = await staff_by_name(session, "sun-grid")
+        assert row is not None and await grids_of(session, row.id) == tuple(ticked)
+    page = (await member.get("/accounts/sun-grid")).text
+    for code in ticked:
+        assert re.search(rf'<input type="checkbox" name="grids" value="{code}" checked>', page)
+    assert "（已选 2 个）" in page and "<details open>" in page
+
+    unknown = await member.client.post(f"{ACCOUNTS}/sun-grid/assignment", data={
+        "csrf_token": member.csrf, "role": "grid_worker", "grids": [*ticked, "T09-C09-G09"]})
+    assert unknown.status_code == 422 and "未找到网格 T09-C09-G09" in unknown.text
+    assert re.search(r'value="T09-C09-G09" checked> T09-C09-G09 <span class="muted">（名录中已没有这个网格）', unknown.text)
+    assert re.search(r'value="T01-C01-G02" checked>', unknown.text)  # what was ticked stays ticked

@@ -77,6 +77,8 @@ async def set_active(request: Request, username: str, session: AnyStaff, form: C
     require(session, ADMIN, WHAT)
     app: App = request.app.state.deps.app
     active = _text(form, "active") == "1"
+    if not active and _text(form, "confirm") != "1" and username != session.staff.username:  # a slip of the mouse
+        return await _account(request, session, username, error=f"停用前请勾选“确认停用 {username}”。", field="confirm")
     try:
         await account_admin.set_active(app.sessions, session.staff.username, username, active,
                                        app.policies.clock.now())
@@ -149,12 +151,28 @@ async def _render(request: Request, session: StaffSession, name: str, status_cod
     departments = await departments_by_code(app)
     return pages.render(request, name, session, status_code=status_code, templates=templates(), roles=ROLES,
                         departments=_by_level(departments), department_of=departments,
-                        grid_names=await grid_labels(app), min_password=MIN_PASSWORD, accounts_base=BASE, action_labels=ACTION_LABELS,
+                        grid_names=await grid_labels(app), communities=await _grids_by_community(app), min_password=MIN_PASSWORD, accounts_base=BASE, action_labels=ACTION_LABELS,
                         describe=describe, address=_address, **context)
 
 
 def _assignment(form: FormData) -> Assignment:
-    return assignment_of(_text(form, "role"), _text(form, "department"), GRID_SEPARATORS.split(_text(form, "grids")))
+    return assignment_of(_text(form, "role"), _text(form, "department"), _grids(form))
+
+
+def _grids(form: FormData | Mapping[str, Any]) -> list[str]:
+    """The grids ticked, or typed as codes as `minsheng staff` takes them, in the order given."""
+    posted = form.getlist("grids") if isinstance(form, FormData) else [form.get("grids", "")]
+    return [code for value in posted if isinstance(value, str) for code in GRID_SEPARATORS.split(value.strip()) if code]
+
+
+async def _grids_by_community(app: App) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The grids to tick, under their street and community (「青禾街道幸福社区」 → 第1网格 …)."""
+    async with app.uow() as uow:
+        grids = sorted(await uow.directory.grids(), key=lambda g: g.code)
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for grid in grids:
+        grouped.setdefault(grid.community_label, []).append((grid.code, grid.within_community))
+    return list(grouped.items())
 
 
 def _password(form: FormData) -> str:
@@ -169,7 +187,8 @@ def _text(form: FormData | Mapping[str, Any], name: str) -> str:
 
 def _shown(values: Mapping[str, Any] | None) -> dict[str, str]:
     """What a refused form showed, back in its fields (never the password)."""
-    return {name: _text(values or {}, name) for name in ("username", "role", "department", "grids")}
+    return {**{name: _text(values or {}, name) for name in ("username", "role", "department")},
+            "grids": "、".join(_grids(values or {}))}
 
 
 def _values_of(account: Account) -> dict[str, str]:

@@ -60,6 +60,9 @@ _CONTACT_LEAD = re.compile(rf"{_CONTACT}\s*$")
 _SURNAME = re.compile(r"(?:我|本人)?(?:免贵)?姓([\u4e00-\u9fa5])(?!名)")
 _FULL_NAME = re.compile(r"我叫([\u4e00-\u9fa5]{2,3})(?=[，。,.！!？?\s]|$)")
 _ADDRESSED = re.compile(r"([\u4e00-\u9fa5])(先生|女士)")
+_ASKED = re.compile(r"[?？]|[吗吧][\s。.，,]*$")
+# The caller's yes to what the operator just read back: 「对」, 「是的」, 「没错」, 「嗯对」.
+_YES = re.compile(r"[\s，,。.]*(?:嗯+[，,\s]*)?(?:对|是的|是|没错|正确|没问题|可以|好的?)(?![不错])")
 
 
 class TranscriptError(ValueError):
@@ -91,6 +94,15 @@ class Transcript:
             if surname is None or name == surname.group(1):
                 return name + honorific
         return surname.group(1) if surname else ""
+
+    @property
+    def read_back(self) -> str:
+        """What the operator asked back and the caller's next turn said yes to (「您的电话是138…，对吗？」
+        「对的」): a number confirmed so is the caller's, though the caller never said it. Not what the
+        operator told (「有事可以拨打…」 「好的」)."""
+        return " ".join(said.text for said, answer in zip(self.turns, self.turns[1:], strict=False)
+                        if said.speaker == "operator" and _ASKED.search(said.text) and answer.speaker == "caller"
+                        and _YES.match(answer.text))
 
 
 def parse_transcript(text: str) -> Transcript:

@@ -29,11 +29,11 @@ class NluTranscriptAnalyzer:
         return await asyncio.to_thread(self.read, transcript)
 
     def read(self, transcript: str) -> Suggestion:
-        notice, operator, name = "", False, ""
+        notice, operator, name, read_back = "", False, "", ""
         try:
             parsed = self.parse(transcript)
             text, complaint, name = parsed.caller_text.strip(), parsed.complaint, parsed.caller_name
-            operator = any(turn.speaker == "operator" for turn in parsed.turns)
+            operator, read_back = any(turn.speaker == "operator" for turn in parsed.turns), parsed.read_back
         except ValueError:
             text = complaint = ""
         if not text:  # speaker labels and nothing said, or only the operator spoke: analyse what was pasted
@@ -53,7 +53,8 @@ class NluTranscriptAnalyzer:
             topics=_ranked(analysis.topic, analysis.topic_confidence, analysis.topic_alternatives, {}),
             grids=grids,
             phones=tuple(Option(national(str(e.value or e.text)), e.text, None, _spans(e))
-                         for e in entities if e.type == "phone"),
+                         for e in entities if e.type == "phone")
+            or tuple(Option(national(str(e.value)), e.text, None, ()) for e in phones(read_back)),
             address=place_with_detail(text, said_where.start, said_where.end) if said_where else "",
             emergency=f"来电可能涉及{EMERGENCIES.get(emergency.kind, '紧急情况')}，请立即提示来电人拨打 {emergency.number}！"
             if emergency is not None else "",

@@ -74,6 +74,25 @@ def test_a_spoken_landline_is_offered_as_the_digits_the_form_accepts() -> None:
     assert phone_digits(suggestion.phones[0].value) == "01012345678"
 
 
+READ_BACK = """坐席：您好，请讲。
+市民：幸福里3号楼门口的路灯坏了好几天了。
+坐席：来电显示的号码是13912345678，这个号码能联系到您吗？
+市民：{answer}
+坐席：好的，已为您登记。"""
+
+
+@pytest.mark.parametrize("answer, phones", [
+    ("对的，打这个就行。", ["13912345678"]),
+    ("嗯，是的。", ["13912345678"]),
+    ("不是，这个是我家老人的。", []),
+    ("不对，你打13800001111吧。", ["13800001111"]),  # the caller's own number wins
+])
+def test_a_number_the_operator_reads_back_and_the_caller_confirms_fills_the_phone(answer: str, phones: list[str]) -> None:
+    suggestion = reader().read(READ_BACK.format(answer=answer))
+    assert [o.value for o in suggestion.phones] == phones
+    assert "13912345678" not in suggestion.complaint
+
+
 def test_the_address_keeps_what_the_caller_said_after_the_place() -> None:
     suggestion = reader().read(CALL)
     assert suggestion.grids[0].value == GRID and suggestion.address == "幸福里3号楼地下车库入口"

@@ -79,3 +79,17 @@ def test_speech_recognition_labels_alone_on_their_line_leave_no_seconds_behind()
 ])
 def test_how_the_caller_asked_to_be_called(call: str, name: str) -> None:
     assert parse_transcript(call).caller_name == name
+
+
+@pytest.mark.parametrize("answer, read_back", [
+    ("对", True), ("对的，没错", True), ("嗯对", True), ("是的是的", True), ("没错。", True),
+    ("不对", False), ("不是，号码换了", False), ("什么？你再说一遍", False),
+])
+def test_what_the_operator_read_back_counts_only_when_the_caller_says_yes(answer: str, read_back: bool) -> None:
+    call = f"坐席：您的电话是13812345678，对吗？\n市民：{answer}\n坐席：好的。\n市民：谢谢"
+    assert parse_transcript(call).read_back == ("您的电话是13812345678，对吗？" if read_back else "")
+
+
+def test_a_number_the_operator_only_tells_is_not_the_callers() -> None:
+    call = "市民：路灯坏了\n坐席：好的，您也可以拨打01012345678咨询进度。\n市民：好的谢谢"
+    assert parse_transcript(call).read_back == ""

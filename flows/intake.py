@@ -9,7 +9,9 @@ from flows import location, matters
 from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss, repeat
 from flows.messages import Inbound
-from flows.parties import affirmed, from_cues, read_ask, read_party, want_decides, want_disagrees
+from flows.parties import (
+    COMPANY, PARTY_WORDS, PERSON, affirmed, from_cues, read_ask, read_party, want_decides, want_disagrees,
+)
 from flows.state import Candidate, ConversationState, Draft
 from flows.texts import (ASK_OPTIONS, ASK_QUESTION, CATEGORY_NOUNS, CATEGORY_WORDS, DONT_KNOW, PARTY_OPTIONS,
                          PARTY_QUESTION, TOPIC_WORDS, category_plain, gist)
@@ -31,6 +33,7 @@ _DENIED_CLAUSE = re.compile(r"不是[^，,。；;]*")
 _DENIED_THING = re.compile(r"不是([^是]{2,8}?)(?=是|$)")  # 「不是路灯是…」 (normalised: no marks or spaces)
 _CATEGORY_WRONG = re.compile(r"(?:类别|分类|类型|性质)")
 _TOPIC_WRONG = re.compile(r"(?:方面|部门|领域|归口|管的|来管)")
+_SIDE_WORDS = PARTY_WORDS[PERSON] + PARTY_WORDS[COMPANY]  # 「物业管的」, 「房东管的」: a side, not a department
 
 
 def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
@@ -196,7 +199,12 @@ def _corrects_the_party(text: str, topic: str | None) -> bool:
         return False
     if _CATEGORY_WRONG.search(plain):
         return True
-    return not _names_topic(said, besides=topic) and not _TOPIC_WRONG.search(said)
+    return not _names_topic(said, besides=topic) and not _department_wrong(said)
+
+
+def _department_wrong(said: str) -> bool:
+    """「管的部门不对」, 「这不是环保局管的」; not 「门禁是物业管的」, which names whose duty it is: the side."""
+    return any(not said[: m.start()].endswith(_SIDE_WORDS) for m in _TOPIC_WRONG.finditer(said))
 
 
 def corrects_the_story(draft: Draft, text: str) -> bool:
@@ -210,8 +218,9 @@ def _names_category(text: str) -> bool:
     return any(w in text for words in CATEGORY_WORDS.values() for w in words)
 
 
-def _names_topic(text: str, besides: str | None = None) -> bool:
-    return any(w in text for topic, words in TOPIC_WORDS.items() if topic != besides for w in words)
+def _names_topic(text: str, besides: str | None = None, only: str | None = None) -> bool:
+    return any(w in text for topic, words in TOPIC_WORDS.items() if topic != besides and only in (None, topic)
+               for w in words)
 
 
 def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | None:
@@ -265,7 +274,9 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_party(state, "好的。")
     if choice == "fix_topic":
         return ask_topic(state, ctx)
-    if _corrects_the_party(inbound.text, _draft(state).topic):
+    if _corrects_the_party(inbound.text, (draft := _draft(state)).topic):
+        if draft.topic and _names_topic(affirmed(inbound.text), only=draft.topic):  # 「门禁是物业管的」: 城乡建设 it is
+            state = replace(state, draft=replace(draft, topic_confidence=1.0))
         return _on_party(state, inbound, u, ctx)  # as if the party question had been asked
     named = category_named(inbound.text, ctx.config.guide)
     if named is not None:

@@ -244,6 +244,8 @@ def test_the_other_side_corrected_at_the_category_question_is_taken(text: str) -
 @pytest.mark.parametrize("category, topic, text, party", [
     ("service", "城乡建设", "类别不对 是楼上邻居干的", "person"),  # 邻居 also names 政法: the category was said wrong
     ("petition", "城乡建设", "不对 是物业的问题", "company"),  # 物业 names the topic the matter already has
+    ("service", "城乡建设", "不对 门禁是物业管的", "company"),  # 物业管的: whose duty it is, not the department
+    ("service", "城乡建设", "不对，这是房东管的", "person"),
 ])
 def test_a_side_named_in_words_that_also_name_a_topic_corrects_the_side(
         category: str, topic: str, text: str, party: str) -> None:
@@ -252,6 +254,20 @@ def test_a_side_named_in_words_that_also_name_a_topic_corrects_the_side(
     out = turn(intake.ask_classification(state, context()).state, text, u=reading(text))
     assert out.state.draft is not None and out.state.draft.party == party and out.state.draft.topic == topic
     assert "方面的部门办理" not in said(out)
+
+
+def test_a_side_named_with_the_topic_the_matter_has_asks_no_topic_question() -> None:
+    """The topic read at 0.3 was asked after 「门禁是物业管的」, though 物业 had said it."""
+    state = at_step(IDLE, intake.CONFIRM_CLASS, category="service", topic="城乡建设", topic_confidence=0.3)
+    out = turn(intake.ask_classification(state, context()).state, "不对 门禁是物业管的", u=reading("不对 门禁是物业管的"))
+    assert out.state.draft is not None and out.state.draft.category == "dispute" and out.state.step != intake.PICK_TOPIC
+
+
+@pytest.mark.parametrize("text", ["不对，管的部门不对", "这不是环保局管的"])
+def test_the_department_said_wrong_is_still_the_topic(text: str) -> None:
+    state = at_step(IDLE, intake.CONFIRM_CLASS, category="service", topic="环境保护", topic_confidence=0.7)
+    out = turn(intake.ask_classification(state, context()).state, text, u=reading(text))
+    assert out.state.draft is not None and out.state.draft.party is None
 
 
 def test_a_topic_named_at_the_category_question_still_corrects_the_topic() -> None:

@@ -50,6 +50,8 @@ _COUNTED = re.compile(r"(?:我)?(?:想|要)?(?:反映|说|投诉|举报|咨询|�
 _NOT_APART = re.compile(r"(?:不用|不要|别|不必|无需|没必要|不)(?:分开|分别)")
 _APART = re.compile(r"分开|分别|各自|一件一?件|一个一?个|逐[件个]|挨个|都登|都要登|单独|拆开|分两|各登|^要(?:的|啊|吧|呀)?$")
 _ONE = re.compile(r"一件|一起|合并|同一")
+_Answers = tuple[tuple[re.Pattern[str], str], ...]
+_SPLIT_ANSWERS: _Answers = ((_NOT_APART, "one"), (_APART, "split"), (_ONE, "one"))
 # A statement that opens as a complaint of its own: 「我想反映…」, 「我还要投诉…」, 「想咨询一下…」, 「我想说一下」.
 _OPENS_COMPLAINT = re.compile(r"(?:我们?)?(?:还|再)?(?:想|要)?(?:反映|投诉|举报|咨询|求助|问一?下|说一?下)")
 _UNANNOUNCED = 0.9  # the confidence from which a reading counts when nothing said a new matter begins
@@ -58,6 +60,7 @@ _UNANNOUNCED = 0.9  # the confidence from which a reading counts when nothing sa
 _NOT_ONE = re.compile(r"不是(?:一件|一回事|同一件|补充)")
 _ADDS = re.compile(r"补充|加到|加进|是这件|这一件|同一件|算一件|(?<![另两])一件事|不是另|不是新")
 _OTHER_MATTER = re.compile(r"另一件|另外一件|单独|分开|新的|两件|两回事|稍后|接着登")
+_OTHER_ANSWERS: _Answers = ((_NOT_ONE, "later"), (_ADDS, "add"), (_OTHER_MATTER, "later"))
 # 「第二件不用登记了」, 「红绿灯那件算了」, 「后面那件先不报了」: a waiting matter dropped, in a short message.
 _DROP = re.compile(r"不用(?:再)?(?:登记|提交|反映|报|管|记|弄)?了|不要了|不登(?:记)?了|别(?:登记|登|报|提交)了?|算了|取消|删掉|去掉|"
                    r"撤掉|先不(?:登记|登|报|提交)")
@@ -163,7 +166,8 @@ def ask_other(state: ConversationState, said: Draft) -> Outcome:
 def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     if state.step == OTHER:
         return _on_other(state, inbound, u, ctx)
-    answer = picked(inbound, state.offered) or _answer(inbound.text, u, ctx.config.intent_confidence)
+    answer = picked(inbound, state.offered) or _answer(inbound.text, u, ctx.config.intent_confidence, _SPLIT_ANSWERS,
+                                                       "split", "one")
     if answer == "one":
         return advance(replace(state, queued=()), "好的，按一件事登记。")
     if answer == "split":  # a phone or anonymity said at this question is the first matter's too
@@ -175,7 +179,8 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
 
 def _on_other(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     *kept, said = state.queued
-    answer = picked(inbound, state.offered) or _other_answer(inbound.text, u, ctx.config.intent_confidence)
+    answer = picked(inbound, state.offered) or _answer(inbound.text, u, ctx.config.intent_confidence, _OTHER_ANSWERS,
+                                                       "later", "add")
     if answer == "later":
         return advance(state, f"好的，这件提交后接着登记：“{gist(said.text)}”。")
     if answer == "add":
@@ -185,23 +190,15 @@ def _on_other(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     return miss(state, "单独登记请回复“单独”，补充到这件事里请回复“补充”。")
 
 
-def _other_answer(text: str, u: Understanding, threshold: float) -> str | None:
-    for words, answer in ((_NOT_ONE, "later"), (_ADDS, "add"), (_OTHER_MATTER, "later")):
-        if words.search(text):
+def _answer(text: str, u: Understanding, threshold: float, words: _Answers, yes: str, no: str) -> str | None:
+    """The first answer whose words the text says, in the order given (「不用分开」 before 「分开」,
+    「一件一件登记吧」 before 「一件」), then a plain yes or no."""
+    for said, answer in words:
+        if said.search(text):
             return answer
     if u.is_intent("affirm", threshold):
-        return "later"
-    return "add" if u.is_intent("deny", threshold) else None
-
-
-def _answer(text: str, u: Understanding, threshold: float) -> str | None:
-    """「不用分开」 before 「分开」, 「一件一件登记吧」 before 「一件」; then a plain yes or no."""
-    for words, answer in ((_NOT_APART, "one"), (_APART, "split"), (_ONE, "one")):
-        if words.search(text):
-            return answer
-    if u.is_intent("affirm", threshold):
-        return "split"
-    return "one" if u.is_intent("deny", threshold) else None
+        return yes
+    return no if u.is_intent("deny", threshold) else None
 
 
 def drop(state: ConversationState, text: str) -> tuple[ConversationState, Draft] | None:

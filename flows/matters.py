@@ -52,15 +52,21 @@ _APART = re.compile(r"分开|分别|各自|一件一?件|一个一?个|逐[件�
 _ONE = re.compile(r"一件|一起|合并|同一")
 _Answers = tuple[tuple[re.Pattern[str], str], ...]
 _SPLIT_ANSWERS: _Answers = ((_NOT_APART, "one"), (_APART, "split"), (_ONE, "one"))
-# A statement that opens as a complaint of its own: 「我想反映…」, 「我还要投诉…」, 「想咨询一下…」, 「我想说一下」.
-_OPENS_COMPLAINT = re.compile(r"(?:我们?)?(?:还|再)?(?:想|要)?(?:反映|投诉|举报|咨询|求助|问一?下|说一?下)")
+# A statement that opens as a complaint of its own: 「我想反映…」, 「我还要投诉…」, 「想咨询一下…」, 「我想说一下」
+# (反应 and 投述 as typed for 反映 and 投诉); not 「我想反映的是小区门口」 or 「我想说一下就在楼下」, which answer.
+_OPENS_COMPLAINT = re.compile(r"(?:我们?)?(?:还|再)?(?:想|要)?(?:反映|反应|投诉|投述|举报|咨询|求助|问一?下|说一?下)"
+                              r"(?![一个下]?(?:的|就在|在|是))")
 _UNANNOUNCED = 0.9  # the confidence from which a reading counts when nothing said a new matter begins
-# At OTHER: 「不是一件事」, then 「不是另一件，是补充」 and 「补充到这件」, then 「单独登记」 or 「另一件事」; then a
-# plain yes or no.
-_NOT_ONE = re.compile(r"不是(?:一件|一回事|同一件|补充)")
-_ADDS = re.compile(r"补充|加到|加进|是这件|这一件|同一件|算一件|(?<![另两])一件事|不是另|不是新")
-_OTHER_MATTER = re.compile(r"另一件|另外一件|单独|分开|新的|两件|两回事|稍后|接着登")
-_OTHER_ANSWERS: _Answers = ((_NOT_ONE, "later"), (_ADDS, "add"), (_OTHER_MATTER, "later"))
+# At OTHER: 「算了」 drops the matter just told; 「不是一件事」, then 「不要单独登记」, 「不是另一件，是补充」 and
+# 「补充到这件」, then 「单独登记」 or 「要」; then a plain yes or no.
+_DROPS = re.compile(r"^(?:那就)?(?:算了|取消|不登了|不登记了|不要了|不用登记|别登记|先不登|不报了)")
+_NOT_ONE = re.compile(r"不是(?:一件|一回事|同一件|同一个|补充)")
+_NOT_OTHER = re.compile(r"(?:不要|不用|别|不必|无需|没必要|不)(?:单独|分开|另外|另登)")
+_ADDS = re.compile(r"补充|加到|加进|放一起|一起|合并|是这件|这一件|同一件|同一个|算一件|(?<![另两])一件事|(?<!两)一回事|"
+                   r"不是另|不是新|^(?:不用了?|没必要|不需要)")
+_OTHER_MATTER = re.compile(r"另一件|另外一件|另外登|重新登|单独|分开|新的|两件|两回事|稍后|接着登|^(?:要|要的|需要|要啊|要吧)$")
+_OTHER_ANSWERS: _Answers = ((_DROPS, "drop"), (_NOT_ONE, "later"), (_NOT_OTHER, "add"), (_ADDS, "add"),
+                            (_OTHER_MATTER, "later"))
 # 「第二件不用登记了」, 「红绿灯那件算了」, 「后面那件先不报了」: a waiting matter dropped, in a short message.
 _DROP = re.compile(r"不用(?:再)?(?:登记|提交|反映|报|管|记|弄)?了|不要了|不登(?:记)?了|别(?:登记|登|报|提交)了?|算了|取消|删掉|去掉|"
                    r"撤掉|先不(?:登记|登|报|提交)")
@@ -177,10 +183,18 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     return miss(state, "分开登记请回复“分开”，按一件事登记请回复“一件”。")
 
 
+def answers_other(inbound: Inbound, u: Understanding, threshold: float) -> bool:
+    """Whether a turn at OTHER answers it, so that 「算了」 or 「补充进去」 are not read as calling off the
+    intake or adding to a filed case first."""
+    return bool(inbound.choice) or _answer(inbound.text, u, threshold, _OTHER_ANSWERS, "later", "add") is not None
+
+
 def _on_other(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     *kept, said = state.queued
     answer = picked(inbound, state.offered) or _answer(inbound.text, u, ctx.config.intent_confidence, _OTHER_ANSWERS,
                                                        "later", "add")
+    if answer == "drop":
+        return advance(replace(state, queued=tuple(kept)), f"好的，“{gist(said.text)}”这件不登记了。")
     if answer == "later":
         return advance(state, f"好的，这件提交后接着登记：“{gist(said.text)}”。")
     if answer == "add":

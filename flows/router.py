@@ -301,6 +301,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
 def _answers_question(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     """Whether the turn is plainly an answer to the question on screen, which then reads it first;
     「不登了」 at a yes-or-no question calls the intake off, it is no 「不」."""
+    if state.step == matters.OTHER:  # 「算了」 there drops the matter just told, and a place moves no case
+        return matters.answers_other(inbound, u, _PLAIN_ANSWER) or location.names_place(inbound, u, ctx)
     if state.in_intake and _CANCEL_INTAKE.match(normalise(inbound.text)):
         return False
     if state.step in _YES_NO:

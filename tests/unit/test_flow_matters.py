@@ -320,7 +320,10 @@ def test_a_new_matter_told_at_the_summary_for_another_queue_is_asked_about_and_w
 
 @pytest.mark.parametrize("answer, u", [("补充到这一件", understood()), ("不是，是同一件事", understood("deny")),
                                        ("不是另一件，算一件事", understood("deny")), ("不用", understood("deny")),
-                                       ("2", understood())])
+                                       ("2", understood()), ("补充进去", understood()), ("补充吧", understood()),
+                                       ("不要单独登记", understood()), ("不单独", understood()), ("不用了", understood()),
+                                       ("没必要", understood()), ("一回事", understood()), ("放一起", understood()),
+                                       ("合并", understood()), ("同一个问题", understood())])
 def test_more_of_the_same_problem_after_all_joins_the_description(answer: str, u: Understanding) -> None:
     asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
     out = turn(asked.state, answer, u=u)
@@ -329,7 +332,9 @@ def test_more_of_the_same_problem_after_all_joins_the_description(answer: str, u
 
 
 @pytest.mark.parametrize("answer, u", [("单独", understood()), ("对", understood("affirm")), ("是另一件事", understood()),
-                                       ("不是一件事", understood("deny")), ("不是补充", understood("deny"))])
+                                       ("不是一件事", understood("deny")), ("不是补充", understood("deny")),
+                                       ("要", understood()), ("需要", understood()), ("另外登记", understood()),
+                                       ("重新登记一个", understood())])
 def test_another_matter_in_the_residents_words(answer: str, u: Understanding) -> None:
     asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
     out = turn(asked.state, answer, u=u)
@@ -394,3 +399,24 @@ def test_more_of_the_problem_told_at_the_place_question_joins_it_without_using_a
 def test_a_place_said_after_the_same_words_is_the_answer() -> None:
     out = turn(_where(), "我想反映一下，就在幸福路100号旁边")
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"
+
+
+@pytest.mark.parametrize("answer", ["算了", "取消", "不登了"])
+def test_calling_it_off_at_the_question_drops_the_matter_just_told_not_the_first(answer: str) -> None:
+    asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
+    out = turn(asked.state, answer)
+    assert out.state.step == contact.SUMMARY and out.state.queued == () and "这件不登记了" in said(out)
+    assert out.state.draft is not None and out.state.draft.text == LIGHT
+
+
+def test_a_place_said_at_the_question_moves_neither_matter() -> None:
+    asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
+    out = turn(asked.state, "和平新村5栋", u=understood(places=(("和平新村", "QH01-C01-G02", 0.9),)))
+    assert out.state.step == matters.OTHER and out.state.draft is not None
+    assert out.state.draft.grid_code == "QH01-C01-G01" and [d.text for d in out.state.queued] == [LEAK]
+
+
+@pytest.mark.parametrize("text", ["我想反映的是我们小区门口", "我想说一下就在我家楼下", "我要反映的位置在菜市场旁边"])
+def test_a_place_answer_opened_with_the_same_words_is_still_a_place_answer(text: str) -> None:
+    out = turn(_where(), text, u=understood(category="dispute", category_confidence=0.9, topic="政法"))
+    assert out.state.step != matters.OTHER and "已补充到问题描述里" not in said(out)

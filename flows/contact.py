@@ -171,7 +171,7 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return miss(state, WRONG_NUMBER)
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         said = intake.absorb(Draft(origin=inbound.key), inbound.text, u)
-        if matters.another(_draft(state), said, ctx.config.classification_confidence):
+        if matters.another(_draft(state), said, ctx.config.classification_confidence, ctx.config.guide):
             return matters.ask_other(state, said)
         more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
         return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")

@@ -20,6 +20,7 @@ from flows.state import ConversationState, Draft, with_contact_of
 from flows.texts import ADDED_TO_STORY, gist
 from flows.understanding import Understanding
 from nlu.gazetteer import to_int
+from nlu.guide import GuideRules
 
 SPLIT = "split"  # 「要分开登记吗？」
 OTHER = "other_matter"  # 「…听起来像是另一件事，要单独登记吗？」, asked at the summary
@@ -140,20 +141,23 @@ def ask_split(state: ConversationState, matters: tuple[Draft, ...]) -> Outcome:
     return ask(replace(state, queued=matters), SPLIT, text, (("分开登记", "split"), ("算一件事", "one")))
 
 
-def another(draft: Draft, said: Draft, floor: float) -> bool:
+def another(draft: Draft, said: Draft, floor: float, guide: GuideRules) -> bool:
     """Whether `said`, told at the summary of `draft`, reads as a matter for another queue by topic or
     category without pointing back at it (「那个路灯…」). Opened as a complaint of its own (「我想反映…」)
-    each reading counts from `floor`; otherwise only a near-certain one does: more of the same problem
-    read on its own is often a guess (「晚上特别黑，有个老人在这里摔倒了」 as 民政 at 0.55, 「物业也不管」 as
-    a dispute at 0.75). A confirmed reading of the draft is certain."""
+    each reading counts from `floor`, and a side it names that the draft has not (「…楼上漏水的问题」: a
+    neighbour) gives its category as the guide does; otherwise only a near-certain reading counts: more
+    of the same problem read on its own is often a guess (「晚上特别黑，有个老人在这里摔倒了」 as 民政 at
+    0.55, 「物业也不管」 as a dispute at 0.75). A confirmed reading of the draft is certain."""
     opened = said.text.strip(_EDGES)
     if _POINTS_BACK.match(opened):
         return False
-    floor = floor if opens_complaint(opened) else _UNANNOUNCED
+    announced = opens_complaint(opened)
+    side = guide.implied(said.party, said.want) if announced and said.party not in (None, draft.party) else None
     confirmed = 1.0 if draft.classification_confirmed else None
     topics = (draft.topic, confirmed or draft.topic_confidence), (said.topic, said.topic_confidence)
-    categories = (draft.category, confirmed or draft.category_confidence), (said.category, said.category_confidence)
-    return worth_asking("", (draft.text, said.text), topics, categories, floor)
+    categories = ((draft.category, confirmed or draft.category_confidence),
+                  (side, 1.0) if side else (said.category, said.category_confidence))
+    return worth_asking("", (draft.text, said.text), topics, categories, floor if announced else _UNANNOUNCED)
 
 
 def opens_complaint(text: str) -> bool:

@@ -164,7 +164,7 @@ def _told_more(state: ConversationState, inbound: Inbound, u: Understanding, ctx
     last one it became the case's address."""
     assert state.draft is not None, "the place question of a draft"
     said = intake.absorb(Draft(origin=inbound.key), inbound.text, u)
-    if matters.another(state.draft, said, ctx.config.classification_confidence):
+    if matters.another(state.draft, said, ctx.config.classification_confidence, ctx.config.guide):
         return matters.ask_other(state, said)
     more = intake.absorb(state.draft, inbound.text, replace(u, category=None, topic=None))
     return _carry_on(replace(state, draft=more), ctx, ADDED_TO_STORY)

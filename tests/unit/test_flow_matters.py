@@ -9,7 +9,7 @@ import pytest
 from flows import contact, intake, location, matters
 from flows.results import after
 from flows.state import ConversationState, Draft
-from flows.understanding import Matter, Understanding
+from flows.understanding import Guess, Matter, Understanding
 from handlers.case import Case
 from handlers.commands import FileCase
 from handlers.status import Status
@@ -420,3 +420,14 @@ def test_a_place_said_at_the_question_moves_neither_matter() -> None:
 def test_a_place_answer_opened_with_the_same_words_is_still_a_place_answer(text: str) -> None:
     out = turn(_where(), text, u=understood(category="dispute", category_confidence=0.9, topic="政法"))
     assert out.state.step != matters.OTHER and "已补充到问题描述里" not in said(out)
+
+
+def test_a_side_the_matter_summed_up_has_not_gives_the_new_matters_category() -> None:
+    """「我想反映楼上漏水的问题」 read alone as a service of 城乡建设, like the street light: its neighbour is a dispute."""
+    short = "我想反映楼上漏水的问题"
+    same = understood(category="service", category_confidence=0.6, topic="城乡建设")
+    neighbour = replace(same, party=Guess("person", 0.9), party_words="楼上")
+    assert turn(_light_summary(), short, u=same).state.step == contact.SUMMARY
+    assert turn(_light_summary(), short, u=neighbour).state.step == matters.OTHER
+    unannounced = "楼上邻居家也漏水"  # no complaint of its own opened: the side alone does not ask
+    assert turn(_light_summary(), unannounced, u=neighbour).state.step == contact.SUMMARY

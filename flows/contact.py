@@ -22,6 +22,8 @@ CONTACT, SUMMARY, EDIT, SUBMITTED = "contact", "summary", "edit", "submitted"
 STEPS = (CONTACT, SUMMARY, EDIT)
 _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a message, separators dropped
 _DIGITS = re.compile(r"\d{5,}")
+# A number typed into a statement, with the words that lead to it (「，电话13812345678」).
+_PHONE_SAID = re.compile(rf"[，,。;；\s]*(?:我的?)?(?:联系)?(?:电话|手机|号码|方式)?(?:号码|号)?(?:是|为)?[:：]?\s*(?<!\d)(?:{SHAPE.pattern})(?!\d)")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
 # The edit menu's fields in the words residents use for them; 「不改地址，改电话」 names the last one not denied.
@@ -159,6 +161,9 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
     answered = _contact_answer(state, inbound, u, ctx)
     if answered is not None:
         draft, note = answered
+        rest = told_with_phone(inbound.text) if draft.phone else ""
+        if u.intent in ("other", "give_location") and rest:  # 「我想反映…，电话138…」
+            return _told_more(replace(state, draft=draft), inbound, rest, u, ctx, note)
         return ask_summary(replace(state, draft=draft), ctx, note + "\n")
     denied = u.is_intent("deny", ctx.config.intent_confidence)
     if (field := _field_named(inbound.text)) and ("改" in inbound.text or denied):  # 「先别提交，改下地址」, 「电话写错了」
@@ -170,12 +175,18 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
-        said = intake.absorb(Draft(origin=inbound.key), inbound.text, u)
-        if matters.another(_draft(state), said, ctx.config.classification_confidence, ctx.config.guide):
-            return matters.ask_other(state, said)
-        more = intake.absorb(_draft(state), inbound.text, replace(u, category=None, topic=None))
-        return ask_summary(replace(state, draft=more), ctx, ADDED_TO_STORY + "\n")
+        return _told_more(state, inbound, inbound.text, u, ctx)
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
+
+
+def _told_more(state: ConversationState, inbound: Inbound, text: str, u: Understanding, ctx: Context,
+               note: str = "") -> Outcome:
+    """Words told at the summary: another matter (asked whether to file it apart) or more of this one."""
+    said = intake.absorb(Draft(origin=inbound.key), text, u)
+    if matters.another(_draft(state), said, ctx.config.classification_confidence, ctx.config.guide):
+        return matters.ask_other(state, said).prefixed(note)
+    more = intake.absorb(_draft(state), text, replace(u, category=None, topic=None))
+    return ask_summary(replace(state, draft=more), ctx, "".join(f"{line}\n" for line in (note, ADDED_TO_STORY) if line))
 
 
 def _field_named(text: str) -> str | None:
@@ -186,6 +197,13 @@ def _field_named(text: str) -> str | None:
 def _submitted(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcome:
     command = file_command(_draft(state), inbound.channel, inbound.user_ref, ctx)
     return Outcome(replace(state, step=SUBMITTED, offered=(), question=""), (), (command,))
+
+
+def told_with_phone(text: str) -> str:
+    """More of the story said with a phone number (「已经一个星期没人修，我电话138…」), without the number
+    or what led to it; "" when the words are only about the number (「电话写错了，应该是139…」)."""
+    rest = _PHONE_SAID.sub("", text).strip()
+    return rest if adds_to_the_story(rest) and _field_named(rest) != "contact" else ""
 
 
 def adds_to_the_story(text: str) -> bool:

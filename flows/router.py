@@ -215,7 +215,8 @@ def _correction(
     if moved is not None:
         return location.relocate(state, moved, u, ctx)
     phone = contact.find_phone(text)
-    if phone and state.step != contact.CONTACT:
+    told_more = state.step == contact.SUMMARY and bool(contact.told_with_phone(text))
+    if phone and state.step != contact.CONTACT and not told_more:  # the summary takes both (flows/contact.py)
         state = replace(state, draft=contact.with_phone(draft, phone))
         return _carry_on(state, ctx, f"好的，联系电话{'改为' if draft.phone else '记为'} {mask_phone(phone)}。")
     said_no = bool(_SAID_NO.match(normalise(text)))

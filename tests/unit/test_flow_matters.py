@@ -431,3 +431,19 @@ def test_a_side_the_matter_summed_up_has_not_gives_the_new_matters_category() ->
     assert turn(_light_summary(), short, u=neighbour).state.step == matters.OTHER
     unannounced = "楼上邻居家也漏水"  # no complaint of its own opened: the side alone does not ask
     assert turn(_light_summary(), unannounced, u=neighbour).state.step == contact.SUMMARY
+
+
+def test_a_phone_typed_with_more_words_at_the_summary_keeps_both() -> None:
+    """Only the number was kept: 「我想反映一下楼下烧烤店油烟呛人，电话138…」 lost the complaint."""
+    fumes = "我想反映一下楼下烧烤店油烟呛人，电话13812345678"
+    u = understood(category="dispute", category_confidence=0.7, topic="环境保护", phones=("13812345678",))
+    asked = turn(_light_summary(), fumes, u=u)
+    assert asked.state.step == matters.OTHER and "138****5678" in said(asked)
+    assert asked.state.draft is not None and asked.state.draft.phone == "13812345678"
+    assert [d.text for d in asked.state.queued] == ["我想反映一下楼下烧烤店油烟呛人"]
+    more = turn(_light_summary(), "已经一个星期了都没人修，我电话13812345678",
+                u=understood(category="service", topic="城乡建设", phones=("13812345678",)))
+    draft = more.state.draft
+    assert draft is not None and draft.phone == "13812345678" and draft.text == f"{LIGHT}\n已经一个星期了都没人修"
+    alone = turn(_light_summary(), "13812345678", u=understood(phones=("13812345678",)))
+    assert alone.state.draft is not None and alone.state.draft.text == LIGHT and alone.state.draft.phone == "13812345678"

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from flows import intake, location, matters
 from flows.choices import han_count, normalise, picked
-from flows.context import Context, Outcome, advance, ask, called_off, miss
+from flows.context import Context, Outcome, advance, ask, called_off, miss, repeat
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
 from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, category_plain
@@ -23,7 +23,8 @@ STEPS = (CONTACT, SUMMARY, EDIT)
 _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a message, separators dropped
 _DIGITS = re.compile(r"\d{5,}")
 # A number typed into a statement, with the words that lead to it (「，电话13812345678」).
-_PHONE_SAID = re.compile(rf"[，,。;；\s]*(?:我的?)?(?:联系)?(?:电话|手机|号码|方式)?(?:号码|号)?(?:是|为)?[:：]?\s*(?<!\d)(?:{SHAPE.pattern})(?!\d)")
+_PHONE_SAID = re.compile(rf"[，,。;；\s]*(?:我的?)?(?:联系)?(?:电话|手机|号码|方式)?(?:号码|号)?(?:是|为)?[:：]?\s*"
+                         rf"(?<!\d)(?:{SHAPE.pattern})(?!\d)")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
 # The edit menu's fields in the words residents use for them; 「不改地址，改电话」 names the last one not denied.
@@ -163,7 +164,7 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         draft, note = answered
         rest = told_with_phone(inbound.text) if draft.phone else ""
         if u.intent in ("other", "give_location") and rest:  # 「我想反映…，电话138…」
-            return _told_more(replace(state, draft=draft), inbound, rest, u, ctx, note)
+            return told_more(replace(state, draft=draft), inbound, rest, u, ctx, note)
         return ask_summary(replace(state, draft=draft), ctx, note + "\n")
     denied = u.is_intent("deny", ctx.config.intent_confidence)
     if (field := _field_named(inbound.text)) and ("改" in inbound.text or denied):  # 「先别提交，改下地址」, 「电话写错了」
@@ -175,18 +176,20 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
-        return _told_more(state, inbound, inbound.text, u, ctx)
+        return told_more(state, inbound, inbound.text, u, ctx)
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
 
 
-def _told_more(state: ConversationState, inbound: Inbound, text: str, u: Understanding, ctx: Context,
-               note: str = "") -> Outcome:
-    """Words told at the summary: another matter (asked whether to file it apart) or more of this one."""
+def told_more(state: ConversationState, inbound: Inbound, text: str, u: Understanding, ctx: Context,
+              note: str = "") -> Outcome:
+    """Words told at the summary or the place question: another matter (asked whether to file it apart)
+    or more of this one, after which the question on screen comes back."""
     said = intake.absorb(Draft(origin=inbound.key), text, u)
     if matters.another(_draft(state), said, ctx.config.classification_confidence, ctx.config.guide):
         return matters.ask_other(state, said).prefixed(note)
-    more = intake.absorb(_draft(state), text, replace(u, category=None, topic=None))
-    return ask_summary(replace(state, draft=more), ctx, "".join(f"{line}\n" for line in (note, ADDED_TO_STORY) if line))
+    more = replace(state, draft=intake.absorb(_draft(state), text, replace(u, category=None, topic=None)))
+    said_back = "".join(f"{line}\n" for line in (note, ADDED_TO_STORY) if line)
+    return ask_summary(more, ctx, said_back) if state.step == SUMMARY else repeat(more, said_back.rstrip())
 
 
 def _field_named(text: str) -> str | None:

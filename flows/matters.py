@@ -5,8 +5,8 @@ one case per matter, so that each goes to the department responsible for it. The
 only when its items go to different queues (by topic or category), since the points of one grievance
 are numbered too, and a list of four or more never does. 「另外」 or 「还有」 alone mostly adds to the same matter
 (「路灯坏了，另外晚上特别黑」) and asks nothing, nor does a part too short to act on. Told more at the summary
-with no such words (「我想反映楼上漏水的问题」 under a broken street light), the resident is asked whether
-it is another matter when it reads as one for another department.
+or the place question with no such words (「我想反映楼上漏水的问题」 under a broken street light), the
+resident is asked whether it is another matter when it reads as one for another queue.
 """
 
 import re
@@ -23,7 +23,7 @@ from nlu.gazetteer import to_int
 from nlu.guide import GuideRules
 
 SPLIT = "split"  # 「要分开登记吗？」
-OTHER = "other_matter"  # 「…听起来像是另一件事，要单独登记吗？」, asked at the summary
+OTHER = "other_matter"  # 「…听起来像是另一件事，要单独登记吗？」, asked at the summary or the place question
 STEPS = (SPLIT, OTHER)
 # Words that open a later matter or point: 「还有一件事」, 「另外还有个问题」, 「顺便问一下」, 「对了」.
 _ANOTHER = re.compile(
@@ -202,7 +202,7 @@ def _on_other(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     if answer == "later":
         return advance(state, f"好的，这件提交后接着登记：“{gist(said.text)}”。")
     if answer == "add":
-        assert state.draft is not None, "asked at the summary of a draft"
+        assert state.draft is not None, "asked in the middle of an intake"
         draft = replace(state.draft, parts=(*state.draft.parts, said.text))
         return advance(replace(state, draft=draft, queued=tuple(kept)), ADDED_TO_STORY)
     return miss(state, "单独登记请回复“单独”，补充到这件事里请回复“补充”。")

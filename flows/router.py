@@ -122,9 +122,10 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return _without_matter(*dropped, ctx)
     if state.in_intake and state.step not in matters.STEPS and (later := matters.announced(inbound.text)):
         return _with_matter(state, inbound, u, later, ctx)  # 「还有一件事，…」 at any question: its own case
+    # Taken as an address, a complaint opened at "where?" used up a try, and after the last it became the address.
     if state.step == location.ASK and inbound.choice is None and matters.opens_complaint(inbound.text) \
             and contact.adds_to_the_story(inbound.text) and not location.names_place(inbound, u, ctx):
-        return _told_more(state, inbound, u, ctx)  # 「我想反映…」 at "where?" is no place
+        return contact.told_more(state, inbound, inbound.text, u, ctx)  # 「我想反映…」 at "where?" is no place
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)
     if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):
@@ -156,18 +157,6 @@ def _with_matter(state: ConversationState, inbound: Inbound, u: Understanding, l
     """Another matter announced in the middle of an intake waits its turn instead of joining this one."""
     waiting = replace(state, queued=(*state.queued, intake.absorb(Draft(origin=inbound.key), later, u)))
     return _carry_on(waiting, ctx, f"好的，这件事提交后接着登记：“{gist(later)}”。")
-
-
-def _told_more(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    """A complaint opened at the place question is more of the problem, or another matter (asked, as at
-    the summary), and the place is asked again. Taken as an address, it used up a try, and after the
-    last one it became the case's address."""
-    assert state.draft is not None, "the place question of a draft"
-    said = intake.absorb(Draft(origin=inbound.key), inbound.text, u)
-    if matters.another(state.draft, said, ctx.config.classification_confidence, ctx.config.guide):
-        return matters.ask_other(state, said)
-    more = intake.absorb(state.draft, inbound.text, replace(u, category=None, topic=None))
-    return _carry_on(replace(state, draft=more), ctx, ADDED_TO_STORY)
 
 
 def _photo(state: ConversationState, inbound: Inbound) -> Outcome:

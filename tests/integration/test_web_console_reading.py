@@ -87,7 +87,8 @@ READ_BACK = """坐席：您好，请讲。
     ("不是，这个是我家老人的。", []),
     ("不对，你打13800001111吧。", ["13800001111"]),  # the caller's own number wins
 ])
-def test_a_number_the_operator_reads_back_and_the_caller_confirms_fills_the_phone(answer: str, phones: list[str]) -> None:
+def test_a_number_the_operator_reads_back_and_the_caller_confirms_fills_the_phone(answer: str,
+                                                                                  phones: list[str]) -> None:
     suggestion = reader().read(READ_BACK.format(answer=answer))
     assert [o.value for o in suggestion.phones] == phones
     assert "13912345678" not in suggestion.complaint

@@ -338,7 +338,8 @@ def test_more_of_the_same_problem_after_all_joins_the_description(answer: str, u
 def test_another_matter_in_the_residents_words(answer: str, u: Understanding) -> None:
     asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
     out = turn(asked.state, answer, u=u)
-    assert [d.text for d in out.state.queued] == [LEAK] and out.state.draft is not None and out.state.draft.text == LIGHT
+    assert [d.text for d in out.state.queued] == [LEAK]
+    assert out.state.draft is not None and out.state.draft.text == LIGHT
 
 
 @pytest.mark.parametrize("text, u", [
@@ -365,7 +366,8 @@ def test_a_confirmed_reading_of_the_matter_summed_up_counts_as_sure() -> None:
     u = understood(category="dispute", category_confidence=0.64, topic="城乡建设")
     unsure = _light_summary(category_confidence=0.4)
     assert turn(unsure, LEAK, u=u).state.step == contact.SUMMARY  # the summed-up category was itself a guess
-    assert turn(_light_summary(category_confidence=0.4, classification_confirmed=True), LEAK, u=u).state.step == matters.OTHER
+    confirmed = _light_summary(category_confidence=0.4, classification_confirmed=True)
+    assert turn(confirmed, LEAK, u=u).state.step == matters.OTHER
 
 
 NOWHERE = "门口的路灯坏了一个星期了，晚上很黑"  # no place named: asked again once the answer is settled
@@ -393,7 +395,8 @@ def test_more_of_the_problem_told_at_the_place_question_joins_it_without_using_a
     out = turn(_where(), more, u=understood(category="service", topic="城乡建设", topic_confidence=0.95))
     assert out.state.step == location.ASK and "已补充到问题描述里" in said(out)
     draft = out.state.draft
-    assert draft is not None and draft.text == f"{NOWHERE}\n{more}" and draft.location_tries == 0 and draft.address is None
+    assert draft is not None and draft.text == f"{NOWHERE}\n{more}"
+    assert draft.location_tries == 0 and draft.address is None
 
 
 def test_a_place_said_after_the_same_words_is_the_answer() -> None:
@@ -446,4 +449,5 @@ def test_a_phone_typed_with_more_words_at_the_summary_keeps_both() -> None:
     draft = more.state.draft
     assert draft is not None and draft.phone == "13812345678" and draft.text == f"{LIGHT}\n已经一个星期了都没人修"
     alone = turn(_light_summary(), "13812345678", u=understood(phones=("13812345678",)))
-    assert alone.state.draft is not None and alone.state.draft.text == LIGHT and alone.state.draft.phone == "13812345678"
+    assert alone.state.draft is not None
+    assert alone.state.draft.text == LIGHT and alone.state.draft.phone == "13812345678"

@@ -151,7 +151,8 @@ async def _render(request: Request, session: StaffSession, name: str, status_cod
     departments = await departments_by_code(app)
     return pages.render(request, name, session, status_code=status_code, templates=templates(), roles=ROLES,
                         departments=_by_level(departments), department_of=departments,
-                        grid_names=await grid_labels(app), communities=await _grids_by_community(app), min_password=MIN_PASSWORD, accounts_base=BASE, action_labels=ACTION_LABELS,
+                        grid_names=await grid_labels(app), communities=await _grids_by_community(app),
+                        min_password=MIN_PASSWORD, accounts_base=BASE, action_labels=ACTION_LABELS,
                         describe=describe, address=_address, **context)
 
 

@@ -184,9 +184,8 @@ def told_more(state: ConversationState, inbound: Inbound, text: str, u: Understa
               note: str = "") -> Outcome:
     """Words told at the summary or the place question: another matter (asked whether to file it apart)
     or more of this one, after which the question on screen comes back."""
-    said = intake.absorb(Draft(origin=inbound.key), text, u)
-    if matters.another(_draft(state), said, ctx.config.classification_confidence, ctx.config.guide):
-        return matters.ask_other(state, said).prefixed(note)
+    if (asked := other_matter(state, inbound, text, u, ctx)) is not None:
+        return asked.prefixed(note)
     more = replace(state, draft=intake.absorb(_draft(state), text, replace(u, category=None, topic=None)))
     said_back = "".join(f"{line}\n" for line in (note, ADDED_TO_STORY) if line)
     return ask_summary(more, ctx, said_back) if state.step == SUMMARY else repeat(more, said_back.rstrip())
@@ -200,6 +199,15 @@ def _field_named(text: str) -> str | None:
 def _submitted(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcome:
     command = file_command(_draft(state), inbound.channel, inbound.user_ref, ctx)
     return Outcome(replace(state, step=SUBMITTED, offered=(), question=""), (), (command,))
+
+
+def other_matter(state: ConversationState, inbound: Inbound, text: str, u: Understanding,
+                 ctx: Context) -> Outcome | None:
+    """The question whether `text` is another matter (flows/matters.py), or None when it reads as this one."""
+    said = intake.absorb(Draft(origin=inbound.key), text, u)
+    if matters.another(_draft(state), said, ctx.config.classification_confidence, ctx.config.guide):
+        return matters.ask_other(state, said)
+    return None
 
 
 def told_with_phone(text: str) -> str:

@@ -54,9 +54,9 @@ _ONE = re.compile(r"一件|一起|合并|同一")
 _Answers = tuple[tuple[re.Pattern[str], str], ...]
 _SPLIT_ANSWERS: _Answers = ((_NOT_APART, "one"), (_APART, "split"), (_ONE, "one"))
 # A statement that opens as a complaint of its own: 「我想反映…」, 「我还要投诉…」, 「想咨询一下…」, 「我想说一下」
-# (反应 and 投述 as typed for 反映 and 投诉); not 「我想反映的是小区门口」 or 「我想说一下就在楼下」, which answer.
+# (反应 and 投述 as typed for 反映 and 投诉); not 「我想反映的是小区门口」 or 「我想说一下，就在楼下」, which answer.
 _OPENS_COMPLAINT = re.compile(r"(?:我们?)?(?:还|再)?(?:想|要)?(?:反映|反应|投诉|投述|举报|咨询|求助|问一?下|说一?下)"
-                              r"(?![一个下]?(?:的|就在|在|是))")
+                              r"(?![一个下]*[，,\s]*(?:的|就在|在|是))")
 _UNANNOUNCED = 0.9  # the confidence from which a reading counts when nothing said a new matter begins
 # At OTHER: 「算了」 drops the matter just told; 「不是一件事」, then 「不要单独登记」, 「不是另一件，是补充」 and
 # 「补充到这件」, then 「单独登记」 or 「要」; then a plain yes or no.

@@ -122,10 +122,16 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return _without_matter(*dropped, ctx)
     if state.in_intake and state.step not in matters.STEPS and (later := matters.announced(inbound.text)):
         return _with_matter(state, inbound, u, later, ctx)  # 「还有一件事，…」 at any question: its own case
-    # Taken as an address, a complaint opened at "where?" used up a try, and after the last it became the address.
+    # A complaint opened at "where?": with no place in it, it was an address not found (a try used up, and after the
+    # last the case's address); with a place (「我想反映和平新村门口的垃圾桶满了」), the place was taken and the words
+    # lost. Another matter is asked about; more of this one joins its words, and its place answers.
     if state.step == location.ASK and inbound.choice is None and matters.opens_complaint(inbound.text) \
-            and contact.adds_to_the_story(inbound.text) and not location.names_place(inbound, u, ctx):
-        return contact.told_more(state, inbound, inbound.text, u, ctx)  # 「我想反映…」 at "where?" is no place
+            and contact.adds_to_the_story(inbound.text):
+        if not location.names_place(inbound, u, ctx):
+            return contact.told_more(state, inbound, inbound.text, u, ctx)
+        if (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
+            return asked
+        state = replace(state, draft=intake.absorb(state.draft, inbound.text, replace(u, category=None, topic=None)))
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)
     if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):

@@ -414,7 +414,7 @@ def test_calling_it_off_at_the_question_drops_the_matter_just_told_not_the_first
 
 def test_a_place_said_at_the_question_moves_neither_matter() -> None:
     asked = turn(_light_summary(), LEAK, u=understood(category="dispute", category_confidence=0.64, topic="城乡建设"))
-    out = turn(asked.state, "和平新村5栋", u=understood(places=(("和平新村", "QH01-C01-G02", 0.9),)))
+    out = turn(asked.state, "和平新村5栋", u=understood(places=(("QH01-C01-G02", "和平新村", 0.9),)))
     assert out.state.step == matters.OTHER and out.state.draft is not None
     assert out.state.draft.grid_code == "QH01-C01-G01" and [d.text for d in out.state.queued] == [LEAK]
 
@@ -451,3 +451,21 @@ def test_a_phone_typed_with_more_words_at_the_summary_keeps_both() -> None:
     alone = turn(_light_summary(), "13812345678", u=understood(phones=("13812345678",)))
     assert alone.state.draft is not None
     assert alone.state.draft.text == LIGHT and alone.state.draft.phone == "13812345678"
+
+
+def test_a_new_matter_with_its_own_place_at_the_place_question_moves_nothing_and_keeps_its_place() -> None:
+    """「和平新村」 became the street light's place and the garbage was lost."""
+    garbage = "我想反映和平新村门口的垃圾桶满了没人倒"
+    u = understood(category="service", topic="环境保护", topic_confidence=0.95, places=(("QH01-C01-G02", "和平新村", 0.9),))
+    asked = turn(_where(), garbage, u=u)
+    assert asked.state.step == matters.OTHER and asked.state.draft is not None and asked.state.draft.grid_code is None
+    (later,) = asked.state.queued
+    assert later.text == garbage and [c.grid_code for c in later.candidates] == ["QH01-C01-G02"]
+
+
+def test_more_of_this_matter_with_a_place_at_the_place_question_gives_both() -> None:
+    garbage = "我想反映和平新村门口的垃圾桶也满了"
+    out = turn(_where(), garbage, u=understood(category="service", topic="城乡建设", topic_confidence=0.95,
+                                              places=(("QH01-C01-G02", "和平新村", 0.9),)))
+    draft = out.state.draft
+    assert draft is not None and draft.text == f"{NOWHERE}\n{garbage}" and draft.grid_code == "QH01-C01-G02"

@@ -132,6 +132,10 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         if (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
             return asked
         state = replace(state, draft=intake.absorb(state.draft, inbound.text, replace(u, category=None, topic=None)))
+    elif state.step == intake.CONFIRM_CLASS and inbound.choice is None and matters.opens_complaint(inbound.text) \
+            and contact.adds_to_the_story(inbound.text):  # 「想咨询一下低保怎么申请」 was read as "no other side"
+        if (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
+            return asked
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)
     if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):

@@ -469,3 +469,14 @@ def test_more_of_this_matter_with_a_place_at_the_place_question_gives_both() -> 
                                               places=(("QH01-C01-G02", "和平新村", 0.9),)))
     draft = out.state.draft
     assert draft is not None and draft.text == f"{NOWHERE}\n{garbage}" and draft.grid_code == "QH01-C01-G02"
+
+
+def test_a_new_matter_told_at_the_category_question_is_asked_about_not_read_as_its_answer() -> None:
+    """「想咨询一下低保怎么申请」 at 「…矛盾纠纷…对吗？」 made the neighbour quarrel a service."""
+    state = at_step(ConversationState(), intake.CONFIRM_CLASS, category="dispute", category_confidence=0.8,
+                    topic="城乡建设", topic_confidence=0.9)
+    asked = intake.ask_classification(state, context()).state
+    out = turn(asked, "想咨询一下低保怎么申请", u=understood(category="service", topic="民政", topic_confidence=0.95))
+    assert out.state.step == matters.OTHER and out.state.draft is not None and out.state.draft.category == "dispute"
+    back = turn(out.state, "单独登记")
+    assert back.state.step == intake.CONFIRM_CLASS and [d.text for d in back.state.queued] == ["想咨询一下低保怎么申请"]

@@ -173,10 +173,10 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return _ask_edit(state)
     if _ANONYMOUS.search(normalise(inbound.text)):
         return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
+    if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
+        return told_more(state, inbound, inbound.text, u, ctx)  # 「打了好几次12345都没用」 is no phone mistyped
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
-    if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
-        return told_more(state, inbound, inbound.text, u, ctx)
     return miss(state, "确认无误请回复“确认”，需要改动请回复“修改”。")
 
 

@@ -480,3 +480,10 @@ def test_a_new_matter_told_at_the_category_question_is_asked_about_not_read_as_i
     assert out.state.step == matters.OTHER and out.state.draft is not None and out.state.draft.category == "dispute"
     back = turn(out.state, "单独登记")
     assert back.state.step == intake.CONFIRM_CLASS and [d.text for d in back.state.queued] == ["想咨询一下低保怎么申请"]
+
+
+def test_the_hotlines_number_in_more_of_the_story_is_no_phone_mistyped() -> None:
+    more = turn(_light_summary(), "打了好几次12345都没用，也没人来修", u=understood(category="service", topic="城乡建设"))
+    assert "号码好像不对" not in said(more) and more.state.draft is not None
+    assert more.state.draft.text == f"{LIGHT}\n打了好几次12345都没用，也没人来修"
+    assert "号码好像不对" in said(turn(_light_summary(), "1381234567"))

@@ -46,6 +46,9 @@ _PLAIN = 0.9  # a pure yes or no (nlu.answers) is no place name
 # 「同上」, 「还是刚才那个小区」, 「跟上一件一样」: the earlier matter's place, in a short answer naming none
 _SAME_PLACE = re.compile(r"同上|一样|同一[个处]?(?:地方|地点|位置|地址|小区|片)|刚才那|上一件|上面那|也是那|还是那|也在那|就在那")
 _SAME_AT_MOST = 14
+# 「地址要写到门牌号吗？」, 「位置怎么写」: a question about the answer, not a place that was not found.
+_HOW_TO_ANSWER = re.compile(r"(?:地址|门牌|位置|地点|定位).*(?:[?？]|吗|怎么写|怎么填|怎么说|怎么发)")
+HOW_TO_ANSWER = "写小区名称，或者路名加门牌号就可以；不清楚门牌的话，说附近的小区、学校或路口也行，也可以直接发送定位。"
 _CHATTER = re.compile(r"^(?:就是|就在|是在|在|是)|(?:啊|呀|吧|呢|嘛|哦)?[，,。.！!\s]*(?:我刚才|我已经|我之前|刚才|我刚|已经|之前)(?:都)?(?:说|讲)(?:过)?了.*$")
 
 
@@ -161,6 +164,8 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return miss(state, "请告诉我具体的地点，比如小区名称、路名加门牌号；不清楚的话可以回复“不清楚”。")
     if choice is None and u.is_intent("deny", _PLAIN) and not u.places:
         choice = UNKNOWN
+    if choice is None and _HOW_TO_ANSWER.search(inbound.text) and not names_place(inbound, u, ctx):
+        return miss(state, HOW_TO_ANSWER)  # asked, not answered: no try is used up
     if choice is None:
         return _typed(state, inbound, u, ctx)
     if choice == "yes":

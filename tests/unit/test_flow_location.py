@@ -150,3 +150,11 @@ def test_no_with_the_right_place_in_the_same_breath() -> None:
     state = _asked(WUTONG_HEARD)
     out = turn(state, "不对，在和平新村", u=understood("deny"))
     assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G02"
+
+
+@pytest.mark.parametrize("text", ["我想问一下地址要写到门牌号吗", "位置怎么写？", "地址要写得很详细吗"])
+def test_a_question_about_how_to_say_the_place_is_answered_and_uses_no_try(text: str) -> None:
+    where = location.ask_where(at_step(ConversationState(), location.ASK, parts=("门口的路灯坏了",)), context())
+    out = turn(where.state, text)
+    assert location.HOW_TO_ANSWER in said(out) and out.state.step == location.ASK
+    assert out.state.draft is not None and out.state.draft.location_tries == 0 and out.state.draft.address is None

@@ -487,3 +487,4 @@ def test_the_hotlines_number_in_more_of_the_story_is_no_phone_mistyped() -> None
     assert "号码好像不对" not in said(more) and more.state.draft is not None
     assert more.state.draft.text == f"{LIGHT}\n打了好几次12345都没用，也没人来修"
     assert "号码好像不对" in said(turn(_light_summary(), "1381234567"))
+

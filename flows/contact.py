@@ -186,7 +186,7 @@ def told_more(state: ConversationState, inbound: Inbound, text: str, u: Understa
     or more of this one, after which the question on screen comes back."""
     if (asked := other_matter(state, inbound, text, u, ctx)) is not None:
         return asked.prefixed(note)
-    more = replace(state, draft=intake.absorb(_draft(state), text, replace(u, category=None, topic=None)))
+    more = replace(state, draft=intake.add_words(_draft(state), text, u))
     said_back = "".join(f"{line}\n" for line in (note, ADDED_TO_STORY) if line)
     return ask_summary(more, ctx, said_back) if state.step == SUMMARY else repeat(more, said_back.rstrip())
 

@@ -91,6 +91,13 @@ def absorb(draft: Draft, text: str, u: Understanding) -> Draft:
     return replace(draft, **changes)
 
 
+def add_words(draft: Draft, text: str, u: Understanding) -> Draft:
+    """More words of the same matter, said in passing (a correction, an addition, a place told early):
+    kept with what they say of the place, phone or side, but a fragment's reading does not move the
+    category or topic read from the whole."""
+    return absorb(draft, text, replace(u, category=None, topic=None))
+
+
 def sure_enough(draft: Draft, ctx: Context) -> bool:
     """Both readings so confident that asking would only cost the resident a turn."""
     floor = ctx.config.confirm_class_below
@@ -254,7 +261,7 @@ def _place_ahead(state: ConversationState, inbound: Inbound, u: Understanding, c
     said = replace(inbound, text=rest) if rest and state.step == CONFIRM_CLASS else inbound
     if not said.text or not location.only_a_place(said, u, ctx):
         return None
-    state = replace(state, draft=absorb(_draft(state), said.text, replace(u, category=None, topic=None)))
+    state = replace(state, draft=add_words(_draft(state), said.text, u))
     if said is not inbound:
         return _settled(state, confirmed=True)
     return repeat(state, "好的，地点记下了。")

@@ -131,7 +131,7 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
             return contact.told_more(state, inbound, inbound.text, u, ctx)
         if (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
             return asked
-        state = replace(state, draft=intake.absorb(state.draft, inbound.text, replace(u, category=None, topic=None)))
+        state = replace(state, draft=intake.add_words(state.draft, inbound.text, u))
     elif state.step == intake.CONFIRM_CLASS and inbound.choice is None and matters.opens_complaint(inbound.text) \
             and contact.adds_to_the_story(inbound.text):  # 「想咨询一下低保怎么申请」 was read as "no other side"
         if (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
@@ -220,7 +220,7 @@ def _correction(
         return _carry_on(state, ctx, f"好的，联系电话{'改为' if draft.phone else '记为'} {mask_phone(phone)}。")
     said_no = bool(_SAID_NO.match(normalise(text)))
     if said_no and intake.corrects_the_story(draft, text):
-        fixed = intake.absorb(draft, text, replace(u, category=None, topic=None))
+        fixed = intake.add_words(draft, text, u)
         return _carry_on(replace(state, draft=fixed), ctx, "好的，已把您的更正补充到问题描述里。")
     named = intake.category_named(text, ctx.config.guide)
     if named and said_no:
@@ -232,7 +232,7 @@ def _correction(
     more = _added(text) or (text if state.step in location.STEPS and location.off_the_place(text)
                             and contact.adds_to_the_story(text) else None)
     if more:
-        fixed = intake.absorb(draft, more, replace(u, category=None, topic=None))
+        fixed = intake.add_words(draft, more, u)
         return _carry_on(replace(state, draft=fixed), ctx, ADDED_TO_STORY)
     return None
 

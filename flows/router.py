@@ -122,20 +122,18 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return _without_matter(*dropped, ctx)
     if state.in_intake and state.step not in matters.STEPS and (later := matters.announced(inbound.text)):
         return _with_matter(state, inbound, u, later, ctx)  # 「还有一件事，…」 at any question: its own case
-    # A complaint opened at "where?": with no place in it, it was an address not found (a try used up, and after the
-    # last the case's address); with a place (「我想反映和平新村门口的垃圾桶满了」), the place was taken and the words
-    # lost. Another matter is asked about; more of this one joins its words, and its place answers.
-    if state.step == location.ASK and inbound.choice is None and matters.opens_complaint(inbound.text) \
-            and contact.adds_to_the_story(inbound.text):
-        if not location.names_place(inbound, u, ctx):
-            return contact.told_more(state, inbound, inbound.text, u, ctx)
-        if (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
-            return asked
+    # A complaint opened at "where?" or at the category question may be another matter. At "where?", with no place
+    # in it, it was an address not found (a try used up, and after the last the case's address); with a place
+    # (「我想反映和平新村门口的垃圾桶满了」) the place was taken and the words lost: more of this matter joins its words,
+    # and its place answers. At the category question 「想咨询一下低保怎么申请」 was read as "no other side".
+    opened = state.step in (location.ASK, intake.CONFIRM_CLASS) and inbound.choice is None \
+        and matters.opens_complaint(inbound.text) and contact.adds_to_the_story(inbound.text)
+    if opened and state.step == location.ASK and not location.names_place(inbound, u, ctx):
+        return contact.told_more(state, inbound, inbound.text, u, ctx)
+    if opened and (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
+        return asked
+    if opened and state.step == location.ASK:
         state = replace(state, draft=intake.add_words(state.draft, inbound.text, u))
-    elif state.step == intake.CONFIRM_CLASS and inbound.choice is None and matters.opens_complaint(inbound.text) \
-            and contact.adds_to_the_story(inbound.text):  # 「想咨询一下低保怎么申请」 was read as "no other side"
-        if (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
-            return asked
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)
     if not answered and (state.step == cases.PICK_CASE or (state.step in _LENIENT and _is_new_topic(inbound, u, ctx))):

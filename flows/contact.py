@@ -17,14 +17,12 @@ from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, category_plain
 from flows.understanding import Understanding
 from handlers.commands import FileCase
 from handlers.phones import SEPARATORS, SHAPE, mask_phone, phone_digits
+from nlu.transcripts import without_phones
 
 CONTACT, SUMMARY, EDIT, SUBMITTED = "contact", "summary", "edit", "submitted"
 STEPS = (CONTACT, SUMMARY, EDIT)
 _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a message, separators dropped
 _DIGITS = re.compile(r"\d{5,}")
-# A number typed into a statement, with the words that lead to it (「，电话13812345678」).
-_PHONE_SAID = re.compile(rf"[，,。;；\s]*(?:我的?)?(?:联系)?(?:电话|手机|号码|方式)?(?:号码|号)?(?:是|为)?[:：]?\s*"
-                         rf"(?<!\d)(?:{SHAPE.pattern})(?!\d)")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
 # The edit menu's fields in the words residents use for them; 「不改地址，改电话」 names the last one not denied.
@@ -213,7 +211,7 @@ def other_matter(state: ConversationState, inbound: Inbound, text: str, u: Under
 def told_with_phone(text: str) -> str:
     """More of the story said with a phone number (「已经一个星期没人修，我电话138…」), without the number
     or what led to it; "" when the words are only about the number (「电话写错了，应该是139…」)."""
-    rest = _PHONE_SAID.sub("", text).strip()
+    rest = without_phones(text).strip(" ，,。；;、")
     return rest if adds_to_the_story(rest) and _field_named(rest) != "contact" else ""
 
 

@@ -129,7 +129,7 @@ def parse_transcript(text: str) -> Transcript:
 def substance(words: str) -> str:
     """The words without phone numbers and without clauses that are only courtesy (greetings,
     thanks, 好的, goodbyes) or an opener like 「我想反映个问题」; a cut-off sentence ends with 。."""
-    words = _without_phones(words)
+    words = without_phones(words)
     canon = normalize(words)
     kept = "".join(words[c.start() : c.end(1)] + _stop(words[c.start(2) : c.end(2)]) for c in _CLAUSE.finditer(canon)
                    if (core := c.group(1).strip(_PARTICLES)) and not _PLEASANTRY.fullmatch(core))
@@ -142,7 +142,7 @@ def _stop(punctuation: str) -> str:
     return next((mark for mark in punctuation if mark in "。！？!?."), punctuation[:1])
 
 
-def _without_phones(words: str) -> str:
+def without_phones(words: str) -> str:
     """Every phone number (written or spoken) cut out, with the 「我电话是」 that led to it."""
     canon = normalize(words)
     for phone in reversed(phones(words, canon)):

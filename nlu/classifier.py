@@ -15,6 +15,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from spacy.language import Language
 
 from nlu.features import Grams, TextFeatures
+from nlu.fold_features import FoldFeatures
 from nlu.linear import LinearScorer, fit_scorer
 from nlu.progress import Report, silent
 from nlu.textcat import textcat_probabilities, train_textcat
@@ -82,15 +83,14 @@ def fit_classifier(texts: Sequence[str], tokens: Sequence[list[str]], labels: Se
         spacy_probs = np.zeros_like(scores)
         splitter = (StratifiedGroupKFold if groups is not None else StratifiedKFold)(folds, shuffle=True,
                                                                                     random_state=seed)
+        folded = FoldFeatures(make_features(), texts, tokens)
         for fold, (train_idx, held_idx) in enumerate(splitter.split(texts, y, groups)):
             report(f"交叉验证 {fold + 1}/{folds}", fold / (folds + 1))
-            member = _fit_linear([texts[i] for i in train_idx], [tokens[i] for i in train_idx],
-                                 [labels[i] for i in train_idx], seed, make_features)
-            held_texts, held_tokens = [texts[i] for i in held_idx], [tokens[i] for i in held_idx]
-            scores[held_idx] = member.scorer.scores(member.features.transform(held_texts, held_tokens))
+            train_matrix, held_matrix = folded.split(train_idx, held_idx)
+            scores[held_idx] = fit_scorer(train_matrix, [labels[i] for i in train_idx], seed=seed).scores(held_matrix)
             if with_textcat:
                 nlp = train_textcat([tokens[i] for i in train_idx], [labels[i] for i in train_idx], seed)
-                spacy_probs[held_idx] = textcat_probabilities(nlp, held_tokens, classes)
+                spacy_probs[held_idx] = textcat_probabilities(nlp, [tokens[i] for i in held_idx], classes)
         offsets = fit_offsets(scores, y)
         info["oof_macro_f1_without_offsets"] = macro_f1(y, scores.argmax(1), len(classes))
         scores = scores + offsets

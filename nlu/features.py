@@ -52,8 +52,7 @@ class TextFeatures:
         self.form_weight = form_weight
 
     def fit_transform(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> sp.csr_matrix:
-        for vectorizer in self._char_blocks():
-            vectorizer.min_df = 2 if len(texts) >= 50 else 1
+        self.prepare_fit(len(texts))
         matrix = self._stack(texts, tokens, fit=True)
         self._index()
         return matrix
@@ -61,15 +60,27 @@ class TextFeatures:
     def transform(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> sp.csr_matrix:
         return self._stack(texts, tokens, fit=False)
 
-    def _stack(self, texts: Sequence[str], tokens: Sequence[list[str]], *, fit: bool) -> sp.csr_matrix:
-        def block(vectorizer: TfidfVectorizer, documents: Sequence) -> sp.csr_matrix:
-            return vectorizer.fit_transform(documents) if fit else vectorizer.transform(documents)
+    def prepare_fit(self, documents: int) -> None:
+        """Char n-grams seen in one training message only are noise, unless there are very few messages."""
+        for vectorizer in self._char_blocks():
+            vectorizer.min_df = 2 if documents >= 50 else 1
 
-        blocks = [block(self.words, tokens), block(self.chars, texts),
-                  block(self.head, [t[: self.head_chars] for t in texts]) * self.head_weight]
+    def tfidf_inputs(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> list[tuple[TfidfVectorizer, Sequence, float]]:
+        """Each TF-IDF block's vectorizer, the documents it reads and its weight, in column order."""
+        inputs = [(self.words, tokens, 1.0), (self.chars, texts, 1.0),
+                  (self.head, [t[: self.head_chars] for t in texts], self.head_weight)]
         if self.tail is not None:
-            blocks.append(block(self.tail, [t[-TAIL_CHARS:] for t in texts]) * self.head_weight)
-        return sp.hstack([*blocks, *self._cue_block(tokens), *self._form_block(texts)], format="csr")
+            inputs.append((self.tail, [t[-TAIL_CHARS:] for t in texts], self.head_weight))
+        return inputs
+
+    def fixed_blocks(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> list[sp.csr_matrix]:
+        """The blocks after the TF-IDF ones, which nothing is fitted for: the cues and the shape."""
+        return [*self._cue_block(tokens), *self._form_block(texts)]
+
+    def _stack(self, texts: Sequence[str], tokens: Sequence[list[str]], *, fit: bool) -> sp.csr_matrix:
+        blocks = [(vectorizer.fit_transform(documents) if fit else vectorizer.transform(documents)) * weight
+                  for vectorizer, documents, weight in self.tfidf_inputs(texts, tokens)]
+        return sp.hstack([*blocks, *self.fixed_blocks(texts, tokens)], format="csr")
 
     def one(self, grams: "Grams", tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Nonzero (indices, values) of `transform` for one message, from its prepared grams and words."""
@@ -105,10 +116,7 @@ class TextFeatures:
 
     def _index(self) -> None:
         blocks, offset = [], 0
-        weighted = [(self.words, 1.0), (self.chars, 1.0), (self.head, self.head_weight)]
-        if self.tail is not None:
-            weighted.append((self.tail, self.head_weight))
-        for vectorizer, weight in weighted:
+        for vectorizer, _, weight in self.tfidf_inputs([], []):
             blocks.append((vectorizer.vocabulary_, vectorizer.idf_.astype(np.float64), offset, weight))
             offset += len(vectorizer.vocabulary_)
         self._blocks = blocks

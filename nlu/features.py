@@ -65,7 +65,8 @@ class TextFeatures:
         for vectorizer in self._char_blocks():
             vectorizer.min_df = 2 if documents >= 50 else 1
 
-    def tfidf_inputs(self, texts: Sequence[str], tokens: Sequence[list[str]]) -> list[tuple[TfidfVectorizer, Sequence, float]]:
+    def tfidf_inputs(self, texts: Sequence[str],
+                     tokens: Sequence[list[str]]) -> list[tuple[TfidfVectorizer, Sequence, float]]:
         """Each TF-IDF block's vectorizer, the documents it reads and its weight, in column order."""
         inputs = [(self.words, tokens, 1.0), (self.chars, texts, 1.0),
                   (self.head, [t[: self.head_chars] for t in texts], self.head_weight)]

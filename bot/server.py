@@ -60,7 +60,7 @@ async def serve(settings: Settings, web: WebSettings, skipped: Sequence[str] = (
             routers += attached.routers
             loops += attached.loops
         web_app = create_web_app(deps, routers, loops)
-        heap.settle()
+        heap.freeze_loaded()
         _announce(web, opened)
         config = uvicorn.Config(web_app, host=web.host, port=web.port, proxy_headers=True, log_level="info",
                                 access_log=False, **uvicorn_options())

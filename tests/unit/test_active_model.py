@@ -67,7 +67,7 @@ async def test_a_swapped_out_model_is_freed_although_startup_froze_it(tmp_path: 
     activate(tmp_path, "0001-a")
     model = ActiveModel(Loaded("0001-a"), lambda grids, places: Loaded("0002-b"), [], [])  # type: ignore[arg-type]
     old = weakref.ref(model.current)
-    heap.settle()  # as `minsheng serve` does once it has loaded
+    heap.freeze_loaded()  # as `minsheng serve` does once it has loaded
     stop = asyncio.Event()
     following = asyncio.create_task(model.follow(tmp_path, stop, seconds=0.01))
     try:

@@ -33,3 +33,20 @@ def test_settling_collects_what_was_dropped_and_freezes_what_is_loaded() -> None
     heap.settle()
     assert gone() is None
     assert gc.get_freeze_count() >= before + len(loaded.tables)
+
+
+def test_startup_freezes_what_is_loaded_without_walking_it() -> None:
+    collections: list[str] = []
+
+    def seen(phase: str, info: dict) -> None:
+        collections.append(phase)
+
+    loaded = Loaded("loaded")
+    before = gc.get_freeze_count()
+    gc.callbacks.append(seen)
+    try:
+        heap.freeze_loaded()
+    finally:
+        gc.callbacks.remove(seen)
+    assert collections == []
+    assert gc.get_freeze_count() >= before + len(loaded.tables)

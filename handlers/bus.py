@@ -29,6 +29,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.AddInfo: h.add_info,
     c.RateCase: h.rate,
     c.ReclassifyCase: h.reclassify,
+    c.LocateCase: h.locate,
     c.RequestExtension: s.request_extension,
     c.DecideExtension: s.decide_extension,
     c.SuperviseCase: s.supervise,

@@ -143,6 +143,14 @@ class ReclassifyCase(CaseCommand):
 
 
 @dataclass(frozen=True)
+class LocateCase(CaseCommand):
+    """A dispatcher places a case the resident's words did not (网格位置未确定), or that a grid sent
+    back as not its own (属地不符), before it is dispatched."""
+
+    grid_code: str
+
+
+@dataclass(frozen=True)
 class RequestExtension(CaseCommand):
     """延期: the department asks a supervisor for more time, saying why."""
 

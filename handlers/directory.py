@@ -1,5 +1,6 @@
 """The district as the lifecycle sees it: grids (三级网格), named places, departments."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 LEVELS = ("grid", "community", "street", "district")
@@ -89,6 +90,15 @@ class DirectoryIndex:
                 if not window or dept.window == window:
                     return dept
         return None
+
+
+def by_community(grids: Iterable[Grid]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Grids under their street and community (「青禾街道幸福社区」 → 第1网格 …), in code order: how a
+    page lists them to pick from."""
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for grid in sorted(grids, key=lambda g: g.code):
+        grouped.setdefault(grid.community_label, []).append((grid.code, grid.within_community))
+    return list(grouped.items())
 
 
 def _area(level: str, grid: Grid) -> str:

@@ -18,6 +18,7 @@ from handlers.commands import (
     EscalateCase,
     FileCase,
     ImportCase,
+    LocateCase,
     RateCase,
     ReclassifyCase,
     ReopenCase,
@@ -332,6 +333,22 @@ async def reclassify(cmd: ReclassifyCase, uow: UnitOfWork, policies: Policies) -
         if cmd.topic is not None:
             changes["topic"] = cmd.topic
         case.record("reclassify", policies.clock.now(), cmd.actor, **changes)
+        return await commit(case, uow, policies, index)
+
+
+async def locate(cmd: LocateCase, uow: UnitOfWork, policies: Policies) -> Case:
+    """The grid decides which grid worker, community and street hold the case, so routing's
+    suggestion for the dispatcher follows it."""
+    async with uow:
+        case, index = await load(uow, cmd.number)
+        grid = index.grid(cmd.grid_code)
+        if grid is None:
+            raise DomainError(f"没有编号为 {cmd.grid_code} 的网格，请从列表中选择。")
+        if grid.code == case.grid_code:
+            raise DomainError(f"诉求 {case.number} 已在{grid.label}。")
+        before = index.grid(case.grid_code)
+        note = f"{before.label if before else '未定位'} → {grid.label}"
+        case.record("locate", policies.clock.now(), cmd.actor, note, **_grid_fields(grid))
         return await commit(case, uow, policies, index)
 
 

@@ -174,6 +174,12 @@ async def reclassify(
     await _act(ctx, c.ReclassifyCase(staff_name(), number, category, topic), "已更正")
 
 
+@case_app.command("locate", help="确定或更正诉求所在网格（分拨员，派单前）")
+@run_async
+async def locate(ctx: typer.Context, number: str, grid: str = typer.Argument(..., help="网格编号")) -> None:
+    await _act(ctx, c.LocateCase(staff_name(), number, grid), "网格已更正")
+
+
 @case_app.command("duplicates", help="查看可能重复的诉求（附近网格近期未办结、内容相近）")
 @run_async
 async def duplicates(ctx: typer.Context, number: str) -> None:

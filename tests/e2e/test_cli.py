@@ -92,6 +92,11 @@ def test_return_needs_a_listed_reason(env: dict[str, str], numbers: list[str]) -
     assert result.returncode == 1 and "属地不符" in result.stderr
     result = minsheng(env, "case", "return", numbers[1], "--reason", "职能不符", "--note", "应由城管处理")
     assert result.returncode == 0 and "已退回" in result.stdout
+    # back at the dispatcher, the case can be placed again before it goes out
+    result = minsheng(env, "case", "locate", numbers[1], "QH09-C09-G09")
+    assert result.returncode == 1 and "没有编号为 QH09-C09-G09 的网格" in result.stderr
+    result = minsheng(env, "case", "locate", numbers[1], "QH01-C01-G03")
+    assert result.returncode == 0 and "网格已更正" in result.stdout, result.stdout + result.stderr
 
 
 def test_bad_archive_row_is_reported_and_nothing_imported(

@@ -4,6 +4,7 @@ the form as it was typed, and nothing is filed or changed."""
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -146,3 +147,18 @@ async def test_the_dispatcher_corrects_a_topic_only_to_one_in_the_taxonomy(stack
     assert (case.category, case.topic) == ("service", "城乡建设") and case.events[-1].kind != "reclassified"
     done = await dispatcher.post(f"/cases/{number}/reclassify", topic="劳动和社会保障")
     assert done.status_code == 303 and done.headers["location"] == f"{BASE}/cases/{number}?done=reclassify"
+
+
+async def test_the_dispatcher_places_a_case_only_on_a_grid_of_the_registry(stack: WebStack) -> None:
+    number = (await stack.app.bus.handle(replace(filing(), grid_code=None))).number
+    dispatcher = await sign_in(stack, "desk2", "dispatcher")
+    page = await dispatcher.get(f"/cases/{number}")
+    form = re.search(r'<form [^>]*id="locate-form".*?</form>', page.text, re.S)
+    assert form and '<optgroup label="试验街道试验社区"><option value="T01-C01-G01">一网格</option>' in form[0]
+    for grid, said in (("", "请选择这件诉求所在的网格"), ("T01-C01-G99", "没有编号为 T01-C01-G99 的网格")):
+        answer = await dispatcher.post(f"/cases/{number}/locate", grid=grid)
+        assert answer.status_code == 422 and said in answer.text
+    async with stack.app.uow() as uow:
+        assert (await uow.cases.get(number)).grid_code is None
+    done = await dispatcher.post(f"/cases/{number}/locate", grid="T01-C01-G01")
+    assert done.status_code == 303 and done.headers["location"] == f"{BASE}/cases/{number}?done=locate"

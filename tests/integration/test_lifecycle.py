@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from bot.bootstrap import App
 from handlers import commands as c
 from handlers.case import Case, replay
+from handlers.casework import directory_index
 from handlers.errors import DomainError, IllegalTransition, RoutingError
+from handlers.routing import suggest
 from handlers.status import TRANSITIONS, Status
 from storage.models import CaseEventRow, OutboxRow
 from tests.support import FakeClock, seed_registry
@@ -67,6 +69,26 @@ async def test_unsure_cases_go_to_the_dispatcher(district: App, overrides: dict,
     assert reason in case.events[-1].note
     dispatched = await district.bus.handle(c.DispatchCase("dispatcher", case.number, "C-T01-C01"))
     assert dispatched.status is Status.DISPATCHED and dispatched.department == "C-T01-C01"
+
+
+async def test_a_dispatcher_places_an_unplaced_case_and_routing_follows_the_grid(district: App) -> None:
+    unplaced = await district.bus.handle(filing(grid_code=None))
+    assert unplaced.status is Status.PENDING_REVIEW and unplaced.grid_code is None
+    async with district.uow() as uow:
+        index = await directory_index(uow)
+    assert suggest(unplaced, district.policies.routing, index) is None
+
+    placed = await district.bus.handle(c.LocateCase("dispatcher", unplaced.number, "T01-C01-G02"))
+    assert (placed.grid_code, placed.community, placed.street) == ("T01-C01-G02", "试验社区", "试验街道")
+    assert placed.status is Status.PENDING_REVIEW and placed.events[-1].note == "未定位 → 试验街道试验社区二网格"
+    assert suggest(placed, district.policies.routing, index).code == "W-T01-C01-G02"
+    assert (await stored(district, unplaced.number)).grid_code == "T01-C01-G02"
+    assert len(await outbox_texts(district)) == 1  # the resident heard of the filing, not of the office's bookkeeping
+
+    for grid, refusal in (("T01-C01-G02", "已在试验街道试验社区二网格"), ("T09-C09-G09", "没有编号为 T09-C09-G09 的网格")):
+        with pytest.raises(DomainError, match=refusal):
+            await district.bus.handle(c.LocateCase("dispatcher", unplaced.number, grid))
+    assert len((await stored(district, unplaced.number)).events) == len(placed.events)
 
 
 async def test_confirmed_classification_is_routed_despite_low_confidence(district: App) -> None:
@@ -181,6 +203,7 @@ ACTIONS: dict[str, Callable[[str], c.Command]] = {
     "add_info": lambda n: c.AddInfo("r", n, "补充：晚上十点以后也有噪音"),
     "rate": lambda n: c.RateCase("r", n, 4),
     "reclassify": lambda n: c.ReclassifyCase("d", n, category="service"),
+    "locate": lambda n: c.LocateCase("d", n, "T01-C01-G02"),
 }
 
 

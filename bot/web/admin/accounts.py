@@ -19,7 +19,7 @@ from bot.web.admin.models import templates
 from bot.web.staff import pages
 from bot.web.staff.access import ADMIN, AnyStaff, CheckedForm, require
 from bot.web.staff.queues import departments_by_code, grid_labels
-from handlers.directory import LEVELS, Department
+from handlers.directory import LEVELS, Department, by_community
 from storage.audit_log import AuditEntry, recent
 
 BASE = "/console/admin/accounts"
@@ -167,13 +167,9 @@ def _grids(form: FormData | Mapping[str, Any]) -> list[str]:
 
 
 async def _grids_by_community(app: App) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The grids to tick, under their street and community (「青禾街道幸福社区」 → 第1网格 …)."""
+    """The grids to tick, under their street and community."""
     async with app.uow() as uow:
-        grids = sorted(await uow.directory.grids(), key=lambda g: g.code)
-    grouped: dict[str, list[tuple[str, str]]] = {}
-    for grid in grids:
-        grouped.setdefault(grid.community_label, []).append((grid.code, grid.within_community))
-    return list(grouped.items())
+        return by_community(await uow.directory.grids())
 
 
 def _password(form: FormData) -> str:

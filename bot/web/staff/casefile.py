@@ -26,7 +26,7 @@ from handlers.case import CATEGORY_LABELS, Case
 from handlers.casework import note_action
 from handlers.merging import filed
 from handlers.deadlines import Duration
-from handlers.directory import DirectoryIndex
+from handlers.directory import DirectoryIndex, by_community
 from handlers.errors import DomainError
 from handlers.routing import RoutingPolicy, suggest
 from handlers.status import EVENT_KINDS, TRANSITIONS
@@ -76,6 +76,13 @@ def _reclassify(form: FormData, s: StaffSession, case: Case) -> c.Command:
     return c.ReclassifyCase(s.staff.actor, case.number, category or None, topic or None)
 
 
+def _locate(form: FormData, s: StaffSession, case: Case) -> c.Command:
+    grid = _text(form, "grid")
+    if not grid:
+        raise ValueError("请选择这件诉求所在的网格。")
+    return c.LocateCase(s.staff.actor, case.number, grid)
+
+
 def _classification(form: FormData, index: DirectoryIndex, routing: RoutingPolicy) -> list[str]:
     """A correction teaches retraining and feeds the dashboard: only our categories and topics."""
     return classification_errors(_text(form, "category"), _text(form, "topic"), known_topics(index, routing))
@@ -96,6 +103,7 @@ ACTIONS: dict[str, Action] = {
     "dispatch": Action("dispatch", "dispatcher", lambda f, s, k: c.DispatchCase(
         s.staff.actor, k.number, _text(f, "department"), _text(f, "note")), "已派单"),
     "reclassify": Action("reclassify", "dispatcher", _reclassify, "分类已更正", _classification),
+    "locate": Action("locate", "dispatcher", _locate, "网格已更正，派单建议已按新网格更新"),
     "supervise": Action("supervise", "supervisor", lambda f, s, k: c.SuperviseCase(
         s.staff.actor, k.number, _text(f, "note")), "督办意见已记录"),
     "approve": Action("extend", "supervisor", lambda f, s, k: c.DecideExtension(
@@ -210,6 +218,7 @@ async def case_page(request: Request, session: StaffSession, number: str, messag
         extension=pending_extension(case), return_reasons=RETURN_REASONS, categories=CATEGORY_LABELS,
         corrections=_corrections(case), choices=dispatch_choices(departments, app), suggested=suggested,
         grids=await grid_labels(app), topics=known_topics(index, app.policies.routing),
+        communities=by_community(index.grids.values()) if can["locate"] else [],
         note_reaches_resident=may_handle(session, case)  # a grid worker's 现场记录 is internal: it starts nothing
         and app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
         duplicates=await merging.on_case_file(app, session, case),

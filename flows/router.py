@@ -66,7 +66,8 @@ _NEW_TOPIC = re.compile(r"反映新问题|新的?问题|我要(?:反映|投诉|�
 def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     notes: list[str] = []
     if u.emergency is not None:
-        notes.append(EMERGENCY_LINES.get(u.emergency.number, EMERGENCY_LINES["110"]))
+        lines = EMERGENCY_LINES
+        notes.append(lines.get(u.emergency.kind) or lines.get(u.emergency.number, lines["110"]))
     if state.step != IDLE and state.age_minutes(ctx.now) > ctx.config.draft_ttl_minutes:
         if state.in_intake:
             hours = round(ctx.config.draft_ttl_minutes / 60, 1)

@@ -1,5 +1,9 @@
 """Emergencies happening now (fire, gas, violence, someone in danger, medical) → the number to call.
 
+Two kinds are told apart from the rest because their answer is not only a number: someone who
+speaks of ending their life (self_harm) is also given the psychological assistance line, and
+violence at home (domestic) the women's rights line; both are 110 first.
+
 A flow must answer these before anything else. Negated ("没有着火") and past mentions ("上次着火
 的事", "已经扑灭了") are not emergencies; a false alarm costs one extra sentence, a miss far more.
 """
@@ -13,10 +17,13 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("fire", "119", r"着火|起火|失火|火灾|烧起来|冒浓烟|冒黑烟.{0,4}(?:屋|楼|家)|火(?:势|很大|越来越大)|浓烟滚滚"),
     ("gas", "119", r"(?:煤气|燃气|天然气|液化气)(?:罐)?(?:泄漏|泄露|漏了|在漏|漏气|味(?:道)?(?:很|特别|好)?(?:大|重|浓))"
                    r"|闻到(?:很浓的|一股)?(?:煤气|燃气|天然气)味|漏气了"),
-    ("violence", "110", r"打人|打架|(?:持|拿|举|挥|握)(?:着|了)?(?:一?把)?(?:菜|砍|水果)?刀|砍人|砍伤|捅人|殴打|抢劫|家暴|行凶|要杀|杀人|绑架|"
-                        r"被(?:人)?(?:打|砍|捅|抢|绑)|闹事.{0,4}(?:砸|打)|砸(?:东西|门|车)"),
-    ("danger", "110", r"跳楼|跳河|跳江|轻生|自杀|想不开|被困|困在电梯|关在电梯|溺水|掉(?:进|到)(?:河|水|井)|"
-                      r"孩子(?:不见|走丢)了|有人(?:落水|坠楼)"),
+    ("self_harm", "110", r"轻生|自杀|想不开|不想活|活不下去|活着没(?:有)?(?:什么)?意思|不如死了|死了算了|想去死|寻死|"
+                         r"割腕|跳楼|跳河|跳江"),
+    ("domestic", "110", r"家暴|家庭暴力|(?:老公|丈夫|老婆|妻子|男人|男朋友|前夫|对象|我爸|我妈|儿子|女儿)[^，。！？,.!?]{0,8}"
+                        r"(?:打我|打孩子|打她|打他|对我动手|动手打|掐我|踢我)"),
+    ("violence", "110", r"打人|打架|(?:持|拿|举|挥|握)(?:着|了)?(?:一?把)?(?:菜|砍|水果)?刀|砍人|砍伤|捅人|殴打|抢劫|行凶|要杀|杀人|绑架|"
+                        r"被(?:人)?(?:打|砍|捅|抢|绑)|闹事.{0,4}(?:砸|打)|砸(?:东西|门|车)|(?:打|掐|踢)我(?!电话|手机|号|的电话)|对我动手"),
+    ("danger", "110", r"被困|困在电梯|关在电梯|溺水|掉(?:进|到)(?:河|水|井)|孩子(?:不见|走丢)了|有人(?:落水|坠楼)"),
     ("medical", "120", r"晕倒|昏倒|昏迷|不省人事|没(?:有)?(?:了)?呼吸|没(?:有)?心跳|心脏病(?:犯|发)|脑梗|中风|"
                        r"抽搐|大出血|流了很多血|呼吸困难|喘不上气|快不行了|休克|中毒"),
 )
@@ -30,7 +37,7 @@ _URGENT = re.compile(r"现在|正在|马上|赶紧|快来|救命|快点|刚刚|�
 
 @dataclass(frozen=True)
 class Emergency:
-    kind: str  # "fire" | "gas" | "violence" | "medical" | "danger"
+    kind: str  # "fire" | "gas" | "self_harm" | "domestic" | "violence" | "danger" | "medical"
     number: str  # "119" | "110" | "120"
     text: str
     start: int

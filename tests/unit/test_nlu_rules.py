@@ -36,6 +36,12 @@ def test_case_number_forms(raw):
     ("楼下有个人拿着一把菜刀在追人", "violence", "110"),
     ("我爸突然晕倒了，叫不醒", "medical", "120"),
     ("孩子被困在电梯里了", "danger", "110"),
+    ("我不想活了，欠了一屁股债，没人管我", "self_harm", "110"),
+    ("活着没什么意思，真想一了百了，我想去死", "self_harm", "110"),
+    ("有人要跳楼", "self_harm", "110"),
+    ("我老公喝醉了就打我，我不敢回家", "domestic", "110"),
+    ("他又家暴了", "domestic", "110"),
+    ("隔壁那个人冲过来打我", "violence", "110"),
 ])
 def test_emergencies(text, kind, number):
     found = detect_emergency(text)
@@ -44,7 +50,8 @@ def test_emergencies(text, kind, number):
 
 
 @pytest.mark.parametrize("text", ["上次着火的事你们处理了吗", "没有着火，就是有点烟味", "楼道堆杂物，万一着火怎么办",
-                                  "去年小区起火的隐患一直没整改", "物业费太贵了", ""])
+                                  "去年小区起火的隐患一直没整改", "物业费太贵了", "",
+                                  "有事打我电话13812345678", "修好了请打我手机"])
 def test_not_emergencies(text):
     assert detect_emergency(text) is None
 

@@ -28,9 +28,14 @@ INTAKE_STEPS = frozenset(intake.STEPS + matters.STEPS + location.STEPS + contact
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 # Nothing but a way to call the intake off (「算了，不反映了」, 「我要取消」, 「不登了」, 「先不弄了」, 「算了不说了」);
 # 「不用取消」, 「算了不清楚」, 「不想说」 (where: not to be said) and 「不用了」 (at the phone question: no number) are not.
-_CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我要|我想|要|帮我|请|先|就)*(?:取消|撤销|算了|"
+_CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我说|我要|我想|要|帮我|请|先|就)*(?:取消|撤销|算了|"
                             r"(?:先|就)?不(?:想|用)?(?:(?:反映|登记|提交)了?|(?:登|办|弄|搞|说|报|整)了))+"
                             r"(?:吧|了|啦|掉|这次|本次|反映|登记|一下|谢谢|谢了)*$")
+# What may stand beside a clause that calls the intake off (「不用了，不登记了」, 「不想报了，怕被报复」,
+# 「算了，我自己找物业」); 「不用了」 alone is a no to the question on screen.
+_BESIDE_CALLING_OFF = re.compile(r"不用了|不要了|不需要了|好吧|行吧|谢谢|谢了|太麻烦了?|没必要|(?:怕|担心|害怕)\w{1,10}|"
+                                 r"我?自己(?:解决|处理|找\w{0,8})|私下(?:解决|处理)")
+_CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+")
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
@@ -184,7 +189,7 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     threshold = ctx.config.intent_confidence
     text = inbound.text or inbound.choice or ""
     plain = normalise(text)
-    if state.in_intake and _CANCEL_INTAKE.match(plain):
+    if state.in_intake and _calls_intake_off(text):
         return called_off(state)
     if (asked := privacy.asked(text)) is not None:  # before the intents: 「查询我的信息」 is not a status query
         return privacy.on_request(asked, state, inbound, ctx)
@@ -302,7 +307,7 @@ def _answers_question(state: ConversationState, inbound: Inbound, u: Understandi
     「不登了」 at a yes-or-no question calls the intake off, it is no 「不」."""
     if state.step == matters.OTHER:  # 「算了」 there drops the matter just told, and a place moves no case
         return matters.answers_other(inbound, u, _PLAIN_ANSWER) or location.names_place(inbound, u, ctx)
-    if state.in_intake and _CANCEL_INTAKE.match(normalise(inbound.text)):
+    if state.in_intake and _calls_intake_off(inbound.text):
         return False
     if state.step in _YES_NO:
         return u.is_intent("affirm", _PLAIN_ANSWER) or u.is_intent("deny", _PLAIN_ANSWER)
@@ -311,6 +316,16 @@ def _answers_question(state: ConversationState, inbound: Inbound, u: Understandi
     if state.step in location.STEPS:
         return location.names_place(inbound, u, ctx)
     return False
+
+
+def _calls_intake_off(text: str) -> bool:
+    """Whether the message calls the intake off: as a whole, or clause by clause with at most a soft
+    no, thanks or a reason beside the clause that does."""
+    if _CANCEL_INTAKE.match(normalise(text)):
+        return True
+    clauses = [clause for clause in map(normalise, _CLAUSES.split(text or "")) if clause]
+    return any(_CANCEL_INTAKE.match(clause) for clause in clauses) and all(
+        _CANCEL_INTAKE.match(clause) or _BESIDE_CALLING_OFF.fullmatch(clause) for clause in clauses)
 
 
 def _is_new_topic(inbound: Inbound, u: Understanding, ctx: Context) -> bool:

@@ -115,7 +115,8 @@ def test_cancelling_mid_intake_drops_the_draft(text: str) -> None:
 
 
 @pytest.mark.parametrize("step", [intake.CONFIRM_CLASS, contact.SUMMARY, location.ASK])
-@pytest.mark.parametrize("text", ["不登了", "算了不说了", "先不弄了", "不想登记了", "不报了"])
+@pytest.mark.parametrize("text", ["不登了", "算了不说了", "先不弄了", "不想登记了", "不报了", "不用了 不登记了",
+                                  "我说不反映了，取消吧", "不想报了，怕被报复", "算了，我自己找物业解决"])
 def test_everyday_ways_to_stop_call_the_intake_off_at_any_question(step: str, text: str) -> None:
     """At a yes-or-no question 「不登了」 read as a 「不」: the category or the summary was said wrong."""
     state = _summary() if step == contact.SUMMARY else at_step(IDLE, step, class_done=step != intake.CONFIRM_CLASS)
@@ -145,7 +146,8 @@ def test_only_the_next_turn_can_bring_a_called_off_intake_back() -> None:
     assert later.state.dropped is None and turn(later.state, "恢复").state.draft is None
 
 
-@pytest.mark.parametrize("text", ["不用取消", "先别撤销", "算了不清楚", "不要取消，地址我再想想"])
+@pytest.mark.parametrize("text", ["不用取消", "先别撤销", "算了不清楚", "不要取消，地址我再想想", "算了，不清楚",
+                                  "不用了，楼上又在漏水"])
 def test_a_cancel_word_that_is_negated_or_says_more_keeps_the_draft(text: str) -> None:
     out = turn(at_step(IDLE, location.ASK, class_done=True), text)
     assert out.state.draft is not None and "已取消" not in said(out)

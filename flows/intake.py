@@ -305,8 +305,9 @@ def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     draft = _draft(state)
     choice = picked(inbound, state.offered) or _dont_know(inbound.text) or read_party(inbound.text)
     choice = choice or category_named(inbound.text, ctx.config.guide) or _cue(u.party, ctx)
-    if choice == UNKNOWN:
-        return _settled(state, confirmed=False, note="没关系，工作人员会帮您判断类别。")
+    if choice == UNKNOWN:  # left unset, the case waits for a dispatcher (分类信息不完整), as promised
+        unsure = replace(state, draft=replace(draft, category=None, category_confidence=None))
+        return _settled(unsure, confirmed=False, note="没关系，工作人员会帮您判断类别。")
     if choice in CATEGORY_NOUNS:
         return _chosen(state, choice, ctx)
     if choice in PARTIES:  # what the answer itself asks (「跟房东，押金一直不退」) outranks a cue of the message
@@ -358,8 +359,9 @@ def _cue(guess: Guess | None, ctx: Context) -> str | None:
 
 def _on_topic(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     choice = picked(inbound, state.offered)
-    if choice == UNKNOWN:
-        return _settled(state, confirmed=False, note="没关系，工作人员会帮您确定。")
+    if choice == UNKNOWN:  # as for the category: a topic the resident turned down is not filed or shown
+        unsure = replace(state, draft=replace(_draft(state), topic=None, topic_confidence=None))
+        return _settled(unsure, confirmed=False, note="没关系，工作人员会帮您确定。")
     if choice is None:
         return miss(state, "请从下面选一个方面，回复序号就可以。", lambda s: ask_topic(s, ctx))
     draft = replace(_draft(state), topic=choice, topic_confidence=None)

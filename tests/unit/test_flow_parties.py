@@ -91,6 +91,7 @@ def test_a_tapped_button_counts_like_the_words() -> None:
 def test_not_knowing_leaves_the_category_to_staff() -> None:
     out = turn(_asked(), "说不清楚")
     assert out.state.draft is not None and not out.state.draft.classification_confirmed
+    assert out.state.draft.category is None  # filed unclassified, the case waits for a dispatcher
     assert "工作人员会帮您判断类别" in said(out)
 
 

@@ -16,7 +16,7 @@ from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
 from flows.texts import (
     ADDED_TO_STORY, EMERGENCY_LINES, GREETING, HELP, HUMAN, NOT_CHINESE, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT,
-    RESTORED_DRAFT, RESUME, gist,
+    RESTORED_DRAFT, RESUME, category_plain, gist,
 )
 from flows.understanding import Understanding
 from handlers.phones import IN_TEXT, mask_phone
@@ -35,6 +35,9 @@ _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我说|我要|我想|要
 # 「算了，我自己找物业」); 「不用了」 alone is a no to the question on screen.
 _BESIDE_CALLING_OFF = re.compile(r"不用了|不要了|不需要了|好吧|行吧|谢谢|谢了|太麻烦了?|没必要|(?:怕|担心|害怕)\w{1,10}|"
                                  r"我?自己(?:解决|处理|找\w{0,8})|私下(?:解决|处理)")
+# 「要多久？」, 「多长时间能有答复」 asked during an intake: about the matter being told, whose time limit is known.
+_HOW_LONG = re.compile(r"^(?:请问|那|大概|一般)*(?:要|需要|得)?(?:多久|多长时间|几天|多少天)(?:能|才能|可以|会)?"
+                       r"(?:有|给)?(?:答复|回复|结果|处理好?|办好|解决好?|办完|修好)?(?:啊|呀|呢|吗|啦)?$")
 _CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+")
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
@@ -191,6 +194,8 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
     plain = normalise(text)
     if state.in_intake and _calls_intake_off(text):
         return called_off(state)
+    if state.in_intake and _HOW_LONG.match(plain):
+        return repeat(state, _time_limit(state.draft, ctx))
     if (asked := privacy.asked(text)) is not None:  # before the intents: 「查询我的信息」 is not a status query
         return privacy.on_request(asked, state, inbound, ctx)
     if state.step in cases.STEPS and u.is_intent("cancel", threshold):
@@ -316,6 +321,15 @@ def _answers_question(state: ConversationState, inbound: Inbound, u: Understandi
     if state.step in location.STEPS:
         return location.names_place(inbound, u, ctx)
     return False
+
+
+def _time_limit(draft: Draft | None, ctx: Context) -> str:
+    category = draft.category if draft is not None else None
+    limit = ctx.time_limits.get(category or "", "")
+    then = "提交后，每一步进展都会在这里通知您。"
+    if not limit:
+        return f"办理时限要等工作人员确定类别后才知道。{then}"
+    return f"按规定，{category_plain(category)}一般在 {limit}内办结。{then}"
 
 
 def _calls_intake_off(text: str) -> bool:

@@ -505,3 +505,17 @@ def test_a_complaint_in_another_language_is_taken_as_written_and_said_to_be() ->
     out = turn(IDLE, text, u=reading(text))
     assert out.state.draft is not None and out.state.draft.text == text and said(out).startswith("提示：目前只能识别中文")
     assert not said(turn(IDLE, "路灯坏了一个星期了", u=reading("路灯坏了一个星期了"))).startswith("提示")
+
+
+@pytest.mark.parametrize("asked", ["要多久？", "要多久能有答复？", "大概几天能处理好", "多长时间"])
+def test_how_long_during_an_intake_is_answered_with_its_time_limit(asked: str) -> None:
+    out = turn(_summary(), asked, u=reading(asked))
+    assert "需要调解的矛盾纠纷一般在 15 天内办结" in said(out) and "确认无误" in out.replies[-1].text
+    assert out.state.step == contact.SUMMARY and out.state.draft == _summary().draft
+
+
+def test_how_long_before_the_category_is_known_says_so() -> None:
+    state = at_step(IDLE, location.ASK, class_done=True)
+    state = replace(state, draft=replace(state.draft, category=None))
+    out = turn(state, "要多久", u=reading("要多久"))
+    assert "要等工作人员确定类别后才知道" in said(out) and out.state.step == location.ASK

@@ -5,7 +5,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from flows.choices import normalise, picked
+from flows.choices import normalise, picked, shares_a_word
 from flows.context import Context, Outcome, ask, miss, say
 from flows.messages import Inbound
 from flows.state import ConversationState
@@ -105,9 +105,11 @@ def start_rating(state: ConversationState, u: Understanding, ctx: Context, ratin
     return _ask_comment(replace(state, rating=rating))
 
 
-def start_cancel(state: ConversationState, u: Understanding, ctx: Context) -> Outcome:
+def start_cancel(state: ConversationState, u: Understanding, ctx: Context, about: str = "") -> Outcome:
+    """Withdraw a case: the one named by number, by words of its own (`about`), or the only one open."""
     open_cases = [c for c in ctx.cases if c.status not in FINAL]
-    target = _target(state, u, ctx, open_cases)
+    described = [c for c in open_cases if about and shares_a_word(about, c.text)]
+    target = described[0] if len(described) == 1 and not u.case_number else _target(state, u, ctx, open_cases)
     if isinstance(target, Outcome):
         return target
     if target is None:

@@ -42,6 +42,10 @@ _CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+")
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
+# Asking to withdraw a case filed before, in a sentence with a reason (「我想撤销之前那个狗的投诉，已经和邻居说好了」,
+# 「工资那个事我想撤销，老板已经给了」); 「公交公司取消了23路」 asks nothing of the kind.
+_WANTS_WITHDRAWAL = re.compile(r"(?:想|要|申请|帮我|请|麻烦)把?[^，。！？,.!?]{0,10}?(?:撤销|撤回|取消)")
+_EARLIER = re.compile(r"之前|上次|那个|那件|刚才|以前|前几天|反映过|投诉过|报过")
 # 「路灯已经好了，但是电梯坏了」, 「…电梯又坏了」: a new matter follows
 _BUT = re.compile(r"但|可是|不过|另外|还有|又坏|也坏|又不|也不(?!用|需)")
 # With no intake going, only words that withdraw call a filed case off; 「算了」, 「不用了」 or 「不撤销」
@@ -298,6 +302,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     if (_SOLVED.search(plain) and not _BUT.search(plain) and len(plain) <= _LONG + 5
             and any(c.status in cases.CANCELLABLE for c in ctx.cases)):
         return cases.start_cancel(state, u, ctx)  # 「灯已经好了 不用来了」: withdraw it, asked first
+    if _WANTS_WITHDRAWAL.search(plain) and _names_own_case(plain, ctx):
+        return cases.start_cancel(state, u, ctx, about=plain)  # asked first too
     if len(_MEANINGFUL.findall(text)) >= _MIN_START and not (u.is_intent("affirm", _PLAIN_ANSWER)
                                                             or u.is_intent("deny", _PLAIN_ANSWER)):
         started = intake.start(state, inbound, u, ctx)  # 「没有热水已经三天了」, 「嗯，楼上漏水」: not a yes or no
@@ -321,6 +327,13 @@ def _answers_question(state: ConversationState, inbound: Inbound, u: Understandi
     if state.step in location.STEPS:
         return location.names_place(inbound, u, ctx)
     return False
+
+
+def _names_own_case(plain: str, ctx: Context) -> bool:
+    """Whether a message points at a case of the resident's that can still be withdrawn: by saying
+    it was told before, or by words of its own (read only when the message asks to withdraw)."""
+    open_cases = [case for case in ctx.cases if case.status in cases.CANCELLABLE]
+    return bool(open_cases) and (bool(_EARLIER.search(plain)) or any(shares_a_word(plain, c.text) for c in open_cases))
 
 
 def _time_limit(draft: Draft | None, ctx: Context) -> str:

@@ -519,3 +519,24 @@ def test_how_long_before_the_category_is_known_says_so() -> None:
     state = replace(state, draft=replace(state.draft, category=None))
     out = turn(state, "要多久", u=reading("要多久"))
     assert "要等工作人员确定类别后才知道" in said(out) and out.state.step == location.ASK
+
+
+DOG = Case(number="MS-20261127-0007", text="邻居家的狗天天半夜叫，吵得睡不着", channel="test", user_ref="resident-1",
+           category="dispute", status=Status.DISPATCHED, department="W-QH01-C01-G01")
+WAGES = Case(number="MS-20261127-0008", text="老板拖欠我三个月工资不给", channel="test", user_ref="resident-1",
+             category="dispute", status=Status.PENDING_REVIEW, department="QH-DISPATCH")
+
+
+@pytest.mark.parametrize(("text", "number"), [("我想撤销之前那个狗的投诉，已经和邻居说好了", DOG.number),
+                                              ("工资那个事我想撤销，老板已经给了", WAGES.number),
+                                              ("帮我把拖欠工资那件撤回吧，钱已经拿到了", WAGES.number)])
+def test_withdrawing_a_case_in_a_sentence_with_its_reason_asks_to_confirm_that_case(text: str, number: str) -> None:
+    out = turn(IDLE, text, u=reading(text), ctx=context((DOG, WAGES)))
+    assert out.state.step == "cancel_confirm" and out.state.case_number == number and out.state.draft is None
+    assert f"确定要撤销诉求 {number}" in said(out)
+
+
+@pytest.mark.parametrize("text", ["公交公司取消了23路公交车，出行很不方便", "我想取消物业强制收的停车费，太不合理了"])
+def test_a_complaint_that_uses_the_words_is_still_a_complaint(text: str) -> None:
+    out = turn(IDLE, text, u=reading(text), ctx=context((DOG,)))
+    assert out.state.draft is not None and out.state.step != "cancel_confirm"

@@ -540,3 +540,19 @@ def test_withdrawing_a_case_in_a_sentence_with_its_reason_asks_to_confirm_that_c
 def test_a_complaint_that_uses_the_words_is_still_a_complaint(text: str) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context((DOG,)))
     assert out.state.draft is not None and out.state.step != "cancel_confirm"
+
+
+ALLOWANCE = Case(number="MS-20261127-0005", text="想申请低保，需要准备什么材料", channel="test", user_ref="resident-1",
+                 category="service", status=Status.DISPATCHED, department="C-QH01-C01")
+
+
+@pytest.mark.parametrize("text", ["我那个低保的要多久啊，能不能快点", "低保那个还要多久"])
+def test_pressing_on_a_case_in_its_own_words_shows_its_status(text: str) -> None:
+    out = turn(IDLE, text, u=reading(text), ctx=context((ALLOWANCE,)))
+    assert out.state.draft is None and ALLOWANCE.number in said(out)
+
+
+def test_how_long_without_a_case_of_that_kind_is_a_complaint() -> None:
+    text = "小区门口的路灯坏了要多久才能修好"
+    out = turn(IDLE, text, u=reading(text), ctx=context((ALLOWANCE,)))
+    assert out.state.draft is not None

@@ -28,7 +28,10 @@ UNKNOWN = "unknown"
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
 _NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
-_YES_THEN = re.compile(r"^(?:对|对的|是的|是|嗯|没错|好的)(.+)$")
+_YES_THEN = re.compile(r"^(?:对的|是的|没错|好的|对|是|嗯)+(.+)$")
+# 「对 我现在在我妈家 新桥小区」, 「嗯嗯对的 公司在金沙路200号」: a yes, a pause, then more of the story; not 「对 哦不对，…」
+_YES_AND_MORE = re.compile(r"^(?:嗯+|对+|对的|对呀|对啊|是的|是滴|是啊|是呀|没错|好的)+[\s，,。.！!~～]+(?P<rest>\S.*)$", re.S)
+_TAKES_IT_BACK = re.compile(r"不对|不是|错了|搞错|弄错|说错|不用|算了")
 _DENIED_CLAUSE = re.compile(r"不是[^，,。；;]*")
 _DENIED_THING = re.compile(r"不是([^是]{2,8}?)(?=是|$)")  # 「不是路灯是…」 (normalised: no marks or spaces)
 _CATEGORY_WRONG = re.compile(r"(?:类别|分类|类型|性质)")
@@ -256,8 +259,9 @@ def _place_ahead(state: ConversationState, inbound: Inbound, u: Understanding, c
     description, where the location question will find it; the question on screen is still
     answered by the yes, or asked again."""
     answer = read_answer(inbound.text)
-    lead = _YES_THEN.match(normalise(inbound.text))  # 「对，在阳光花园3栋」: more after the yes than read_answer takes
-    rest = answer.rest if answer.kind == "yes" else (lead.group(1) if lead else "")
+    more = _YES_AND_MORE.match(inbound.text.strip())  # the words as said, when a pause follows the yes
+    lead = _YES_THEN.match(normalise(inbound.text))  # 「对在阳光花园3栋」: more after the yes than read_answer takes
+    rest = answer.rest if answer.kind == "yes" else (more["rest"] if more else lead.group(1) if lead else "")
     said = replace(inbound, text=rest) if rest and state.step == CONFIRM_CLASS else inbound
     if not said.text or not location.only_a_place(said, u, ctx):
         return None
@@ -293,6 +297,10 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return fixed
     if u.is_intent("deny", ctx.config.intent_confidence):
         return ask_party(state, "好的，请帮我纠正一下。")
+    more = _YES_AND_MORE.match(inbound.text.strip())
+    if more and not _TAKES_IT_BACK.search(more["rest"]):  # the yes answers; the rest joins the story, where the
+        state = replace(state, draft=add_words(_draft(state), more["rest"], u))  # place question finds a place
+        return _settled(state, confirmed=True, note="好的，已补充。")
     if len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:
         state = replace(state, draft=absorb(_draft(state), inbound.text, u))
         return ask_classification(state, ctx, "好的，已补充。")

@@ -1,7 +1,10 @@
 """The description and its classification: restated in the resident's words, correctable."""
 
+import pytest
+
 from flows import intake, location
 from flows.state import ConversationState
+from tests.conversations.confirmations import reading
 from tests.conversations.kit import at_step, said, turn, understood, values
 
 NOISE = "楼上邻居天天半夜装修，吵得睡不着觉"
@@ -101,3 +104,13 @@ def test_more_description_instead_of_a_category_is_added_and_read_again() -> Non
     more = "物业把公共车位租给外面的人，业主自己没地方停，找物业理论还吵了起来"
     out = turn(state, more, u=understood(category="dispute", category_confidence=0.8, topic="城乡建设"))
     assert out.state.step == intake.CONFIRM_CLASS and "已补充" in said(out) and "矛盾纠纷" in said(out)
+
+
+@pytest.mark.parametrize(("answer", "kept"), [("对 我现在在我妈家 新桥小区", "我现在在我妈家 新桥小区"),
+                                              ("是滴 我住阳光花园8栋 对门是802", "我住阳光花园8栋 对门是802"),
+                                              ("嗯嗯对的 公司在金沙路200号", "公司在金沙路200号")])
+def test_a_yes_with_more_of_the_story_confirms_and_keeps_the_rest_as_said(answer: str, kept: str) -> None:
+    out = turn(_described(), answer, u=reading(answer))
+    assert out.state.draft is not None and out.state.draft.classification_confirmed
+    assert out.state.draft.parts[-1] == kept and out.state.step != intake.CONFIRM_CLASS
+

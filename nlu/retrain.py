@@ -116,7 +116,7 @@ def retrain(examples: Sequence[Example], registry: ModelRegistry, *, force: bool
     training_share = 0.85 if active is not None else 0.92
     fitted = _fit(train_rows, plan, seed, with_textcat, tokenizer, keep_groups=groups is not None,
                   category_min_temperature=SEED_MIN_TEMPERATURE if seed_corpus else MIN_TEMPERATURE,
-                  report=part(report, 0.0, training_share, "训练新模型 · "))
+                  class_offsets=not seed_corpus, report=part(report, 0.0, training_share, "训练新模型 · "))
     model = NluModel(**{task: fitted.classifier(task) if plan[task] == "trained"
                         else active.classifier(task) if plan[task] == "carried" and active else None
                         for task in TASKS})
@@ -171,7 +171,7 @@ def _plan(task: str, labels: list[str], active_clf: object | None) -> str:
 
 
 def _fit(rows: list[_Row], plan: dict[str, str], seed: int, with_textcat: bool, tokenizer: jieba.Tokenizer, *,
-         keep_groups: bool, category_min_temperature: float, report: Report) -> NluModel:
+         keep_groups: bool, category_min_temperature: float, class_offsets: bool, report: Report) -> NluModel:
     """Train the planned tasks only; a corrected label is repeated CORRECTION_WEIGHT times in its group."""
     examples: list[Example] = []
     groups: list[str] = []
@@ -186,7 +186,7 @@ def _fit(rows: list[_Row], plan: dict[str, str], seed: int, with_textcat: bool, 
     repeated = len(examples) > len(rows)
     return train(examples, seed=seed, with_textcat=with_textcat, tokenizer=tokenizer,
                  groups=groups if keep_groups or repeated else None,
-                 category_min_temperature=category_min_temperature, report=report)
+                 category_min_temperature=category_min_temperature, class_offsets=class_offsets, report=report)
 
 
 def _judge(task: str, source: str, model: NluModel, active: NluModel | None, held: list[_Row],

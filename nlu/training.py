@@ -22,11 +22,13 @@ def prepare(texts: Sequence[str], tokenizer: jieba.Tokenizer) -> tuple[list[str]
 
 def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = False,
           tokenizer: jieba.Tokenizer | None = None, groups: Sequence[str] | None = None,
-          category_min_temperature: float = MIN_TEMPERATURE, report: Report = silent) -> NluModel:
+          category_min_temperature: float = MIN_TEMPERATURE, class_offsets: bool = True,
+          report: Report = silent) -> NluModel:
     """Train whichever of the two classifiers has at least two labels among the examples;
     `groups` (one per example) are held out together when calibrating, and a category model
     trained on generated text reports its confidence no surer than `category_min_temperature`
-    allows (see SEED_MIN_TEMPERATURE). Each task's share of the
+    allows (see SEED_MIN_TEMPERATURE), and fits no class offsets when `class_offsets` is off (see
+    fit_classifier). Each task's share of the
     progress is its cost: one-vs-rest fits grow with examples × classes."""
     tokenizer = tokenizer or make_tokenizer()
     report("分词", 0.0)
@@ -49,6 +51,7 @@ def train(examples: Sequence[Example], *, seed: int = 0, with_textcat: bool = Fa
                                        groups=[groups[i] for i in rows] if groups is not None else None,
                                        make_features=category_features if task == "category" else TextFeatures,
                                        min_temperature=category_min_temperature if task == "category" else MIN_TEMPERATURE,
+                                       class_offsets=class_offsets,
                                        report=part(report, done, done + share, f"{TASK_LABELS[task]}："))
         done += share
     if not any(trained.values()):

@@ -38,3 +38,11 @@ def test_the_guides_everyday_cases_read_right(seed_model, text, category):
     (label, confidence), = read(seed_model, [text])
     assert label == category
     assert confidence < 0.999  # no answer is reported as certain
+
+
+def test_the_seed_topic_fits_no_class_offsets_on_the_generated_corpus(seed_model):
+    """Fitted on a balanced, generated corpus, offsets learned its quirks (政法 +0.3, 劳动和社会保障 −0.55)."""
+    assert set(seed_model.topic.info["class_offsets"].values()) == {0.0}
+    cut, words = prepare(["老板拖欠工资两个月了，打电话也不接"], make_tokenizer())
+    probabilities = seed_model.topic.probabilities(cut, words)[0]
+    assert seed_model.topic.classes[probabilities.argmax()] == "劳动和社会保障"

@@ -23,6 +23,8 @@ CONTACT, SUMMARY, EDIT, SUBMITTED = "contact", "summary", "edit", "submitted"
 STEPS = (CONTACT, SUMMARY, EDIT)
 _PHONE = re.compile(rf"(?<!\d)({SHAPE.pattern})(?!\d)")  # a number inside a message, separators dropped
 _DIGITS = re.compile(r"\d{5,}")
+# 「我电话1381234567」: said as a phone, a mobile number a digit short or long, which find_phone rightly leaves
+_NEAR_MOBILE = re.compile(r"(?:电话|手机|号码|联系方式)\D{0,4}?(?<!\d)(1\d{9}|1\d{11})(?!\d)")
 _QUESTION = re.compile(r"[?？]|(?:吗|么|呢)[\s。.!！]*$")
 _STORY_MIN_HAN = 6
 # The edit menu's fields in the words residents use for them; 「不改地址，改电话」 names the last one not denied.
@@ -58,10 +60,14 @@ def find_phone(text: str) -> str | None:
 
 def summary_text(draft: Draft, ctx: Context) -> str:
     topic = f"（{draft.topic}）" if draft.topic else ""
+    mistyped = _NEAR_MOBILE.search(SEPARATORS.sub("", draft.text))
     if draft.anonymous:
         contact = "匿名反映"
     elif draft.phone:
         contact = mask_phone(draft.phone)
+    elif mistyped:
+        contact = (f"未留电话（您写的“{mistyped.group(1)}”是 {len(mistyped.group(1))} 位，手机号是 11 位数字；"
+                   "想留的话，直接回复正确的号码即可）")
     elif draft.contact_done:
         contact = "未留电话（进度在这里通知您）"
     else:

@@ -2,6 +2,8 @@
 
 from dataclasses import replace
 
+import pytest
+
 from flows import contact, intake, location
 from flows.state import ConversationState, Draft
 from handlers.commands import FileCase
@@ -129,3 +131,15 @@ def test_the_filing_names_the_model_that_classified_it() -> None:
     assert started.state.draft is not None and started.state.draft.model_version == "0003-test"
     command = contact.file_command(started.state.draft, "test", "resident-1", context())
     assert command.model_version == "0003-test"
+
+
+@pytest.mark.parametrize(("said_as", "digits"), [("小区门口垃圾堆成山了 我电话1381234567", 10),
+                                                 ("垃圾没人清，手机号：138 1234 56789", 12)])
+def test_a_mobile_number_a_digit_short_or_long_is_pointed_out_at_the_summary(said_as: str, digits: int) -> None:
+    text = contact.summary_text(replace(_draft(_summary()), parts=(said_as,)), context())
+    assert f"是 {digits} 位，手机号是 11 位数字" in text and "直接回复正确的号码" in text
+
+
+def test_other_numbers_in_the_story_are_no_phone() -> None:
+    text = contact.summary_text(replace(_draft(_summary()), parts=("快递单号1381234567一直没更新",)), context())
+    assert "11 位数字" not in text

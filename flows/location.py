@@ -38,6 +38,11 @@ _SAID_LAST = re.compile(r".*[是在]")  # 「幸福里是阳光花园」 (from �
 _HOME = re.compile(r"我住|我家|住在|家住|我们住|我们家")
 _AROUND_PLACE = 2  # characters beside a place name that still leave "only a place" (门口, 附近)
 _UNIT = re.compile(r"[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)")  # 「3栋2单元」 after the place
+# Where in a place, said right after its name (「南门」, 「3-2-501」, 「8栋2单元」, 「地下停车场」, 「对面」): kept
+# with the name for whoever goes there; 「阳光花园那边」 or 「阳光花园2个月了」 add nothing.
+_DETAIL = re.compile(r"^(?:\d+(?:[-－—]\d+)+|[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)|"
+                     r"[东南西北]?(?:门口|大门|侧门|后门|正门)|[东南西北]门|地下(?:停车场|车库)|停车场|车库|地库|"
+                     r"对面|旁边|附近|门前|后面|边上|[东南西北](?:侧|边|面))+")
 _SENTENCE = 8  # Chinese characters from which words that name no place are a sentence about the problem
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
@@ -61,7 +66,8 @@ def ask_location(state: ConversationState, ctx: Context) -> Outcome:
     found = _decide(places, ctx.district.match_address(draft.text), ctx)
     strong = found.strong
     if strong is not None and not misspelt_around(strong.name, strong.mention, draft.text):
-        outcome = _resolved(state, ctx, strong.grid_code, "text", address=strong.mention or strong.name)
+        named = _named(draft.text, strong.mention or strong.name)
+        outcome = _resolved(state, ctx, strong.grid_code, "text", address=named)
         return replace(outcome, replies=(Reply(f"{outcome.replies[0].text.rstrip('。')}（不对的话随时告诉我）。"),))
     if strong is not None:
         return _ask_confirm(state, ctx, strong, "问题发生在")
@@ -195,7 +201,8 @@ def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Co
     if found.strong is not None and misspelt_around(found.strong.name, found.strong.mention, text):
         found = _Found(several=(found.strong,))  # 「请禾嘉园」: confirm 青禾嘉园, don't assume it
     if found.strong is not None:  # the place as named, not the sentence around it
-        return _resolved(state, ctx, found.strong.grid_code, "address", address=found.strong.mention or text)
+        return _resolved(state, ctx, found.strong.grid_code, "address",
+                         address=_named(text, found.strong.mention) if found.strong.mention else text)
     narrowed = _narrow(state, ctx, found)  # a street or community alone is kept as codes, not words
     if narrowed is not None:
         return narrowed
@@ -319,6 +326,13 @@ def _map_point(state: ConversationState, inbound: Inbound, ctx: Context) -> Outc
     if draft.grid_code not in (None, grid.code):
         state = replace(state, draft=replace(draft, address=None))  # the old place name no longer applies
     return _resolved(state, ctx, grid.code, "map")
+
+
+def _named(text: str, mention: str) -> str:
+    """The place as named, with where in it when that follows the name (_DETAIL)."""
+    at = text.find(mention)
+    detail = _DETAIL.match(text[at + len(mention):]) if at >= 0 else None
+    return mention + detail.group(0) if detail else mention
 
 
 def _resolved(

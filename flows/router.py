@@ -16,7 +16,7 @@ from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
 from flows.texts import (
     ADDED_TO_STORY, EMERGENCY_LINES, GREETING, HELP, HUMAN, NOT_CHINESE, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT,
-    RESTORED_DRAFT, RESUME, category_plain, gist,
+    RESTORED_DRAFT, RESUME, WHO_WE_ARE, category_plain, gist,
 )
 from flows.understanding import Understanding
 from handlers.phones import IN_TEXT, mask_phone
@@ -58,6 +58,11 @@ _THANKS = ("谢谢", "感谢", "多谢", "辛苦")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _HUMAN = re.compile(r"人工|真人|客服")  # 「转人工」, 「我要找真人」
+# Asked in a short message whatever the question on screen (「你们是机器人吗？能不能转人工」, 「不是！我要找人工客服」,
+# 「你们是哪个部门的」); a longer one is a complaint that uses the words (「12345客服电话一直打不通」).
+_WANTS_A_PERSON = re.compile(r"(?:转|找|要|接|换|有没有|能不能|可以|叫)[^，。,.!?！？]{0,4}(?:人工|真人|客服)|机器人|是不是真?人")
+_ASKS_WHO = re.compile(r"你们?是(?:谁|哪个部门|哪个单位|什么(?:部门|单位|机构)|干什么的|做什么的)")
+_ASIDE = 20  # characters, at most, of a message that only asks who is answering
 _PHONE_WORDS = re.compile(r"我的?|联系|电话|手机|号码?|方式|改成|改为|换成|换个|是|为|打|这个|吧|啊|呢|哦|一下")
 _MIN_START = 4  # "确认", "好的" alone do not start a complaint
 _THANKED_REST = 3  # 「路灯坏了谢谢」 says more than thanks; 「好的谢谢」 does not
@@ -204,6 +209,10 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return privacy.on_request(asked, state, inbound, ctx)
     if state.step in cases.STEPS and u.is_intent("cancel", threshold):
         return say(state.unpaused(), "好的。")
+    if len(plain) <= _ASIDE and _WANTS_A_PERSON.search(plain):
+        return say(state, HUMAN if state.in_intake else f"{HUMAN}\n{HELP}")
+    if len(plain) <= _ASIDE and _ASKS_WHO.search(plain):
+        return say(state, WHO_WE_ARE)
     if u.is_intent("help", threshold):
         return say(state, f"{HUMAN}\n{HELP}" if _HUMAN.search(plain) else HELP)
     if _asks_status(plain, u, ctx):

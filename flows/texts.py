@@ -65,6 +65,9 @@ GREETING = "您好，我是民声诉求受理助手。请直接告诉我您遇�
 # 「转人工」: there is no one behind the chat to hand over to; say where a person is, and what the chat does.
 HUMAN = ("这里由智能助手接待，不能直接转接人工。您直接描述遇到的问题，登记后会交给负责部门的工作人员办理；"
          "想和工作人员通话，请拨打 12345 政务服务便民热线。")
+# 「你们是谁」, 「你们是哪个部门的」: who is answering, and what happens to what the resident tells.
+WHO_WE_ARE = ("我是民声诉求受理助手，替街道和区里的各部门接收群众反映：您说的问题登记后，按“谁主管、谁负责”交给负责的部门办理，"
+              "每一步进展都会在这里通知您。")
 # A message in another language is filed as written, for staff to read; the reading itself is Chinese only.
 NOT_CHINESE = "提示：目前只能识别中文，您写的内容会原样交给工作人员。用中文描述能更快分派（Chinese, please, if you can）。"
 HELP = (

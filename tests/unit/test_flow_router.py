@@ -556,3 +556,26 @@ def test_how_long_without_a_case_of_that_kind_is_a_complaint() -> None:
     text = "小区门口的路灯坏了要多久才能修好"
     out = turn(IDLE, text, u=reading(text), ctx=context((ALLOWANCE,)))
     assert out.state.draft is not None
+
+
+@pytest.mark.parametrize("text", ["你们是机器人吗？能不能转人工", "我要找人工客服", "有没有真人"])
+def test_asking_for_a_person_is_told_where_one_is_and_starts_no_complaint(text: str) -> None:
+    out = turn(IDLE, text, u=reading(text))
+    assert "12345" in said(out) and out.state.draft is None
+
+
+def test_asking_for_a_person_mid_intake_keeps_the_question() -> None:
+    out = turn(_summary(), "不是！我要找人工客服", u=reading("不是！我要找人工客服"))
+    assert "12345" in said(out) and out.state.step == contact.SUMMARY and out.state.draft == _summary().draft
+
+
+@pytest.mark.parametrize("text", ["你们是谁", "你们是哪个部门的"])
+def test_asking_who_answers_is_told(text: str) -> None:
+    out = turn(at_step(IDLE, location.ASK, class_done=True), text, u=reading(text))
+    assert "谁主管、谁负责" in said(out) and out.state.step == location.ASK
+
+
+def test_a_complaint_about_a_hotline_is_a_complaint() -> None:
+    text = "12345客服电话一直打不通，反映的路灯问题也没人管"
+    out = turn(IDLE, text, u=reading(text))
+    assert out.state.draft is not None

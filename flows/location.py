@@ -8,7 +8,7 @@ as typed, and the dispatcher assigns the grid by hand.
 import re
 from dataclasses import dataclass, replace
 
-from flows.choices import han_count, normalise, picked
+from flows.choices import han_count, normalise, picked, shares_a_word
 from flows.context import Context, Outcome, advance, ask, miss
 from flows.district import AddressMatch, misspelt_around
 from flows.messages import Inbound, Reply
@@ -27,6 +27,8 @@ CONFIRM, PICK, ASK, COMMUNITY, GRID = (
 STEPS = (CONFIRM, PICK, ASK, COMMUNITY, GRID)
 UNKNOWN = "unknown"
 SAME = "same"  # the place of the matter filed just before, from the same message
+_TELLS_APART = 10  # characters, at most, of an answer that picks among places of one name by their area
+_AREA_WORDS = re.compile(r"街道|社区|网格|第\d+|那边|这边|那里|附近")
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|都不是)[，,。.\s]*(?:是|在)?")
 # 「地址是…」, 「地点改为…」, 「地点不对，是在…」, 「地址写错了 …」 at any step; nothing after: only said to be wrong
 ADDRESS_FIX = re.compile(
@@ -261,12 +263,20 @@ def _narrow(state: ConversationState, ctx: Context, found: _Found) -> Outcome | 
 
 
 def _told_apart(text: str, offered: tuple[tuple[str, str], ...]) -> str | None:
-    """Among places of one name, the words that tell the one meant (「二期」, 「二期的」 for 东方花园二期)."""
+    """Among places of one name, the words that tell the one meant: in the name (「二期」, 「二期的」 for
+    东方花园二期), or in a short answer, of its street or community (「青禾大道那个」, 「白溪那边的」)."""
     said = normalise(text).removesuffix("的").removesuffix("那个")
     if len(said) < 2:
         return None
-    named = [value for label, value in offered if value.startswith("grid:") and said in normalise(label.split("（")[0])]
-    return named[0] if len(named) == 1 else None
+    grids = [(label.partition("（"), value) for label, value in offered if value.startswith("grid:")]
+    named = [value for (name, _, _), value in grids if said in normalise(name)]
+    if len(named) == 1:
+        return named[0]
+    if len(said) > _TELLS_APART or _SAID_NO.match(said):
+        return None
+    said = _AREA_WORDS.sub("", said)  # every choice has 街道, 社区 and 网格: they tell none apart
+    around = [value for (_, _, area), value in grids if shares_a_word(said, normalise(area))]
+    return around[0] if len(around) == 1 else None
 
 
 def _same_place(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> bool:

@@ -166,3 +166,18 @@ def test_a_question_about_how_to_say_the_place_is_answered_and_uses_no_try(text:
 def test_where_in_the_place_is_kept_with_its_name(typed: str, address: str) -> None:
     out = turn(_asked(), typed)
     assert out.state.draft is not None and out.state.draft.location_done and out.state.draft.address == address
+
+
+@pytest.mark.parametrize(("answer", "grid"), [("青禾大道那个", "QH01-C02-G02"), ("白溪那边的", "QH02-C03-G02"),
+                                              ("新桥社区", "QH02-C03-G02")])
+def test_places_of_one_name_are_told_apart_by_their_area(answer: str, grid: str) -> None:
+    offered = turn(_asked(), "我租的房子在锦绣家园")
+    assert offered.state.step == location.PICK
+    out = turn(offered.state, answer)
+    assert out.state.draft is not None and out.state.draft.grid_code == grid
+
+
+def test_an_answer_naming_no_area_of_the_choices_picks_none() -> None:
+    offered = turn(_asked(), "我租的房子在锦绣家园")
+    out = turn(offered.state, "都不是，在幸福路")
+    assert out.state.draft is not None and out.state.draft.grid_code not in ("QH01-C02-G02", "QH02-C03-G02")

@@ -285,6 +285,9 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return ask_party(state, "好的。")
     if choice == "fix_topic":
         return ask_topic(state, ctx)
+    if corrects_the_story(_draft(state), inbound.text):  # 「对 哦不对，不是扔垃圾，是楼上晾衣服滴水」: the story itself
+        state = replace(state, draft=add_words(_draft(state), inbound.text, u))
+        return ask_classification(state, ctx, "好的，已把您的更正补充到问题描述里。")
     if _corrects_the_party(inbound.text, (draft := _draft(state)).topic):
         if draft.topic and _names_topic(affirmed(inbound.text), only=draft.topic):  # 「门禁是物业管的」: 城乡建设 it is
             state = replace(state, draft=replace(draft, topic_confidence=1.0))

@@ -114,3 +114,12 @@ def test_a_yes_with_more_of_the_story_confirms_and_keeps_the_rest_as_said(answer
     assert out.state.draft is not None and out.state.draft.classification_confirmed
     assert out.state.draft.parts[-1] == kept and out.state.step != intake.CONFIRM_CLASS
 
+
+
+def test_a_correction_of_the_story_at_the_restatement_joins_the_description() -> None:
+    said_first = "楼上老是往下扔垃圾，烟头瓜子壳都扔我家窗台上"
+    state = turn(ConversationState(), said_first, u=understood(category="dispute", topic="城乡建设")).state
+    answer = "对 哦不对，不是扔垃圾，是楼上晾衣服滴水"
+    out = turn(state, answer, u=reading(answer))
+    assert out.state.draft is not None and out.state.draft.parts == (said_first, answer)
+    assert out.state.step == intake.CONFIRM_CLASS and "已把您的更正补充到问题描述里" in said(out)

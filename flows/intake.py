@@ -27,6 +27,10 @@ CUE_CONFIDENCE = 0.5  # a party or request the NLU saw in the message is kept fr
 UNKNOWN = "unknown"
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
+# Words that point at a matter without saying what it is; a message of these alone is asked to say more.
+_SAYS_NOTHING = re.compile(r"就是|那个|这个|那件|这件|你们?懂的|你们?知道的?|懂吧|懂的|嘛|啊|呀|吧|呢|哦|的|了|我们?|你们?|"
+                           r"事情?|问题|情况|一下|反映|投诉|举报|想|要|说|有|个")
+_MIN_CONTENT = 3
 _NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
 _YES_THEN = re.compile(r"^(?:对的|是的|没错|好的|对|是|嗯)+(.+)$")
 # 「对 我现在在我妈家 新桥小区」, 「嗯嗯对的 公司在金沙路200号」: a yes, a pause, then more of the story; not 「对 哦不对，…」
@@ -393,8 +397,10 @@ def _set_category(state: ConversationState, category: str) -> ConversationState:
 
 
 def too_short(text: str) -> bool:
-    """Too little to act on: fewer than a handful of characters that carry meaning."""
-    return len(_MEANINGFUL.findall(text)) < _MIN_DESCRIPTION
+    """Too little to act on: fewer than a handful of characters that carry meaning, or nothing but
+    words that point at a matter without saying it (「就是那个嘛，你懂的」)."""
+    return (len(_MEANINGFUL.findall(text)) < _MIN_DESCRIPTION
+            or len(_MEANINGFUL.findall(_SAYS_NOTHING.sub("", text))) < _MIN_CONTENT)
 
 
 def _draft(state: ConversationState) -> Draft:

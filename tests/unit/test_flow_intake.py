@@ -123,3 +123,14 @@ def test_a_correction_of_the_story_at_the_restatement_joins_the_description() ->
     out = turn(state, answer, u=reading(answer))
     assert out.state.draft is not None and out.state.draft.parts == (said_first, answer)
     assert out.state.step == intake.CONFIRM_CLASS and "已把您的更正补充到问题描述里" in said(out)
+
+
+@pytest.mark.parametrize("vague", ["就是那个嘛，你懂的", "我要反映一下问题，就是那个事情你懂的吧"])
+def test_a_message_that_only_points_at_a_matter_is_asked_to_say_it(vague: str) -> None:
+    out = turn(ConversationState(), vague, u=understood(category="petition", topic="环境保护"))
+    assert out.state.step == intake.DESCRIBE and "具体说说" in said(out)
+
+
+def test_a_short_message_that_says_the_matter_goes_on() -> None:
+    out = turn(ConversationState(), "楼上漏水了怎么办啊", u=understood(category="dispute", topic="城乡建设"))
+    assert out.state.step != intake.DESCRIBE

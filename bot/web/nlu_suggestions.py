@@ -17,8 +17,8 @@ from nlu.transcripts import parse_transcript
 
 
 ONLY_THE_OPERATOR = "这段通话记录里没有来电人说的话（只有坐席的话），以下按全部内容分析，请核对后再登记。"
-EMERGENCIES = {"fire": "火情", "gas": "燃气泄漏", "self_harm": "轻生危险", "domestic": "家庭暴力", "violence": "暴力侵害",
-               "medical": "急症或受伤", "danger": "人身危险"}
+EMERGENCIES = {"fire": "火情", "gas": "燃气泄漏", "power": "触电危险", "self_harm": "轻生危险", "domestic": "家庭暴力",
+               "violence": "暴力侵害", "fraud": "诈骗", "medical": "急症或受伤", "danger": "人身危险"}
 
 
 class NluTranscriptAnalyzer:

@@ -42,6 +42,11 @@ def test_case_number_forms(raw):
     ("我老公喝醉了就打我，我不敢回家", "domestic", "110"),
     ("他又家暴了", "domestic", "110"),
     ("隔壁那个人冲过来打我", "violence", "110"),
+    ("我想死", "self_harm", "110"), ("准备喝农药了", "self_harm", "110"), ("有人在楼顶要跳下来", "self_harm", "110"),
+    ("媳妇被她前夫打了", "violence", "110"), ("隔壁一直有小孩哭喊，好像被大人打", "violence", "110"),
+    ("小孩掉河里了", "danger", "110"), ("家里老人走失了，有老年痴呆", "danger", "110"),
+    ("楼道里一股很大的煤气味", "gas", "119"), ("电线杆倒了 电线掉在地上冒火花", "power", "95598"),
+    ("有人冒充客服骗了我两万块", "fraud", "110"),
 ])
 def test_emergencies(text, kind, number):
     found = detect_emergency(text)
@@ -51,7 +56,7 @@ def test_emergencies(text, kind, number):
 
 @pytest.mark.parametrize("text", ["上次着火的事你们处理了吗", "没有着火，就是有点烟味", "楼道堆杂物，万一着火怎么办",
                                   "去年小区起火的隐患一直没整改", "物业费太贵了", "",
-                                  "有事打我电话13812345678", "修好了请打我手机"])
+                                  "有事打我电话13812345678", "修好了请打我手机", "楼下装修吵得我想死", "累得想死"])
 def test_not_emergencies(text):
     assert detect_emergency(text) is None
 

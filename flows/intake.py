@@ -373,7 +373,7 @@ def _cue(guess: Guess | None, ctx: Context) -> str | None:
 
 
 def _on_topic(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    choice = picked(inbound, state.offered)
+    choice = picked(inbound, state.offered) or _dont_know(inbound.text)
     if choice == UNKNOWN:  # as for the category: a topic the resident turned down is not filed or shown
         unsure = replace(state, draft=replace(_draft(state), topic=None, topic_confidence=None))
         return _settled(unsure, confirmed=False, note="没关系，工作人员会帮您确定。")

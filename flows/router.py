@@ -29,15 +29,16 @@ _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
 # Nothing but a way to call the intake off (「算了，不反映了」, 「我要取消」, 「不登了」, 「先不弄了」, 「算了不说了」);
 # 「不用取消」, 「算了不清楚」, 「不想说」 (where: not to be said) and 「不用了」 (at the phone question: no number) are not.
 _CANCEL_INTAKE = re.compile(r"^(?:那|那就|还是|我|我说|我要|我想|要|帮我|请|先|就)*(?:取消|撤销|算了|"
-                            r"(?:先|就)?不(?:想|用)?(?:(?:反映|登记|提交)了?|(?:登|办|弄|搞|说|报|整)了))+"
+                            r"撤了|(?:先|就)?不(?:想|用)?(?:(?:反映|登记|提交|投诉|举报)了?|(?:登|办|弄|搞|说|报|整)了))+"
                             r"(?:吧|了|啦|掉|这次|本次|反映|登记|一下|谢谢|谢了)*$")
 # What may stand beside a clause that calls the intake off (「不用了，不登记了」, 「不想报了，怕被报复」,
 # 「算了，我自己找物业」); 「不用了」 alone is a no to the question on screen.
 _BESIDE_CALLING_OFF = re.compile(r"不用了|不要了|不需要了|好吧|行吧|谢谢|谢了|太麻烦了?|没必要|(?:怕|担心|害怕)\w{1,10}|"
+                                 r"(?:回头|以后|改天|过两天)再说吧?|不麻烦(?:你们)?了|"
                                  r"我?自己(?:解决|处理|找\w{0,8})|私下(?:解决|处理)")
 # 「要多久？」, 「多长时间能有答复」 asked during an intake: about the matter being told, whose time limit is known.
-_HOW_LONG = re.compile(r"^(?:请问|那|大概|一般)*(?:要|需要|得)?(?:多久|多长时间|几天|多少天)(?:能|才能|可以|会)?"
-                       r"(?:有|给)?(?:答复|回复|结果|处理好?|办好|解决好?|办完|修好)?(?:啊|呀|呢|吗|啦)?$")
+_HOW_LONG = re.compile(r"^(?:请问|那|大概|一般|你们)*(?:要|需要|得|要等|等)?(?:多久|多长时间|几天|多少天)(?:能|才能|可以|会)?"
+                       r"(?:有人?|给|来人)?(?:管|答复|回复|结果|处理(?:好|完)?|办好|办完|解决好?|修好)?(?:啊|呀|呢|吗|啦)?$")
 _CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+")
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.

@@ -5,7 +5,7 @@ import pytest
 from flows import intake, location
 from flows.state import ConversationState
 from tests.conversations.confirmations import reading
-from tests.conversations.kit import at_step, said, turn, understood, values
+from tests.conversations.kit import at_step, context, said, turn, understood, values
 
 NOISE = "楼上邻居天天半夜装修，吵得睡不着觉"
 
@@ -134,3 +134,10 @@ def test_a_message_that_only_points_at_a_matter_is_asked_to_say_it(vague: str) -
 def test_a_short_message_that_says_the_matter_goes_on() -> None:
     out = turn(ConversationState(), "楼上漏水了怎么办啊", u=understood(category="dispute", topic="城乡建设"))
     assert out.state.step != intake.DESCRIBE
+
+
+@pytest.mark.parametrize("unsure", ["不知道哪个部门管", "不清楚", "不好说"])
+def test_not_knowing_the_department_in_ones_own_words_leaves_it_to_staff(unsure: str) -> None:
+    asked = intake.ask_topic(_described(), context())
+    out = turn(asked.state, unsure, u=reading(unsure))
+    assert out.state.draft is not None and out.state.draft.topic is None and "工作人员会帮您确定" in said(out)

@@ -116,7 +116,8 @@ def test_cancelling_mid_intake_drops_the_draft(text: str) -> None:
 
 @pytest.mark.parametrize("step", [intake.CONFIRM_CLASS, contact.SUMMARY, location.ASK])
 @pytest.mark.parametrize("text", ["不登了", "算了不说了", "先不弄了", "不想登记了", "不报了", "不用了 不登记了",
-                                  "我说不反映了，取消吧", "不想报了，怕被报复", "算了，我自己找物业解决"])
+                                  "我说不反映了，取消吧", "不想报了，怕被报复", "算了，我自己找物业解决",
+                                  "先不登了，回头再说", "算了吧 不麻烦你们了", "撤了吧 不报了", "我不想投诉了"])
 def test_everyday_ways_to_stop_call_the_intake_off_at_any_question(step: str, text: str) -> None:
     """At a yes-or-no question 「不登了」 read as a 「不」: the category or the summary was said wrong."""
     state = _summary() if step == contact.SUMMARY else at_step(IDLE, step, class_done=step != intake.CONFIRM_CLASS)
@@ -507,7 +508,8 @@ def test_a_complaint_in_another_language_is_taken_as_written_and_said_to_be() ->
     assert not said(turn(IDLE, "路灯坏了一个星期了", u=reading("路灯坏了一个星期了"))).startswith("提示")
 
 
-@pytest.mark.parametrize("asked", ["要多久？", "要多久能有答复？", "大概几天能处理好", "多长时间"])
+@pytest.mark.parametrize("asked", ["要多久？", "要多久能有答复？", "大概几天能处理好", "多长时间", "你们多久能处理完",
+                                   "要等多久", "几天能来人？"])
 def test_how_long_during_an_intake_is_answered_with_its_time_limit(asked: str) -> None:
     out = turn(_summary(), asked, u=reading(asked))
     assert "需要调解的矛盾纠纷一般在 15 天内办结" in said(out) and "确认无误" in out.replies[-1].text
@@ -536,7 +538,8 @@ def test_withdrawing_a_case_in_a_sentence_with_its_reason_asks_to_confirm_that_c
     assert f"确定要撤销诉求 {number}" in said(out)
 
 
-@pytest.mark.parametrize("text", ["公交公司取消了23路公交车，出行很不方便", "我想取消物业强制收的停车费，太不合理了"])
+@pytest.mark.parametrize("text", ["公交公司取消了23路公交车，出行很不方便", "我想取消物业强制收的停车费，太不合理了",
+                                  "社区把我的低保取消了", "物业撤销了我的车位"])
 def test_a_complaint_that_uses_the_words_is_still_a_complaint(text: str) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context((DOG,)))
     assert out.state.draft is not None and out.state.step != "cancel_confirm"
@@ -546,7 +549,8 @@ ALLOWANCE = Case(number="MS-20261127-0005", text="想申请低保，需要准备
                  category="service", status=Status.DISPATCHED, department="C-QH01-C01")
 
 
-@pytest.mark.parametrize("text", ["我那个低保的要多久啊，能不能快点", "低保那个还要多久"])
+@pytest.mark.parametrize("text", ["我那个低保的要多久啊，能不能快点", "低保那个还要多久", "低保那个咋还没消息",
+                                  "我那个低保啥时候能批下来？", "低保的事能不能催一下", "之前问的低保 到底多久能办好"])
 def test_pressing_on_a_case_in_its_own_words_shows_its_status(text: str) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context((ALLOWANCE,)))
     assert out.state.draft is None and ALLOWANCE.number in said(out)

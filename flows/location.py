@@ -42,7 +42,7 @@ _AROUND_PLACE = 2  # characters beside a place name that still leave "only a pla
 _UNIT = re.compile(r"[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)")  # 「3栋2单元」 after the place
 # Where in a place, said right after its name (「南门」, 「3-2-501」, 「8栋2单元」, 「地下停车场」, 「对面」): kept
 # with the name for whoever goes there; 「阳光花园那边」 or 「阳光花园2个月了」 add nothing.
-_DETAIL = re.compile(r"^(?:\d+(?:[-－—]\d+)+|[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)|"
+_DETAIL = re.compile(r"^(?:\d+(?:[-－—]\d+)+|[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)|\d{3,4}(?!\w)|"
                      r"[东南西北]?(?:门口|大门|侧门|后门|正门)|[东南西北]门|地下(?:停车场|车库)|停车场|车库|地库|"
                      r"对面|旁边|附近|门前|后面|边上|[东南西北](?:侧|边|面))+")
 _SENTENCE = 8  # Chinese characters from which words that name no place are a sentence about the problem

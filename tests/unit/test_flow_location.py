@@ -162,7 +162,8 @@ def test_a_question_about_how_to_say_the_place_is_answered_and_uses_no_try(text:
 
 @pytest.mark.parametrize(("typed", "address"), [("阳光花园南门那", "阳光花园南门"), ("我住和平新村3-2-501", "和平新村3-2-501"),
                                                 ("春晖苑地下停车场", "春晖苑地下停车场"), ("书香门第8栋2单元门口", "书香门第8栋2单元门口"),
-                                                ("阳光花园那边", "阳光花园"), ("阳光花园，2个月了", "阳光花园")])
+                                                ("书香门第7栋502", "书香门第7栋502"), ("阳光花园那边", "阳光花园"),
+                                                ("阳光花园，2个月了", "阳光花园"), ("阳光花园500米外", "阳光花园")])
 def test_where_in_the_place_is_kept_with_its_name(typed: str, address: str) -> None:
     out = turn(_asked(), typed)
     assert out.state.draft is not None and out.state.draft.location_done and out.state.draft.address == address

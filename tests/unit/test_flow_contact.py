@@ -7,6 +7,7 @@ import pytest
 from flows import contact, intake, location
 from flows.state import ConversationState, Draft
 from handlers.commands import FileCase
+from tests.conversations.confirmations import reading
 from tests.conversations.kit import at_step, context, said, turn, understood
 
 LOCATED = dict(class_done=True, classification_confirmed=True, grid_code="QH01-C01-G01", street_code="QH01",
@@ -143,3 +144,9 @@ def test_a_mobile_number_a_digit_short_or_long_is_pointed_out_at_the_summary(sai
 def test_other_numbers_in_the_story_are_no_phone() -> None:
     text = contact.summary_text(replace(_draft(_summary()), parts=("快递单号1381234567一直没更新",)), context())
     assert "11 位数字" not in text
+
+
+@pytest.mark.parametrize("typed", ["確認", "確認提交"])
+def test_submitting_in_traditional_characters_files_the_case(typed: str) -> None:
+    out = turn(_summary(), typed, u=reading(typed))
+    assert [type(command) for command in out.commands] == [FileCase]

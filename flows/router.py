@@ -45,8 +45,8 @@ _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
 # Asking to withdraw a case filed before, in a sentence with a reason (「我想撤销之前那个狗的投诉，已经和邻居说好了」,
 # 「工资那个事我想撤销，老板已经给了」); 「公交公司取消了23路」 asks nothing of the kind.
-_WANTS_WITHDRAWAL = re.compile(r"(?:想|要|申请|帮我|请|麻烦)把?[^，。！？,.!?]{0,10}?(?:撤销|撤回|取消)")
-_EARLIER = re.compile(r"之前|上次|那个|那件|刚才|以前|前几天|反映过|投诉过|报过")
+_WANTS_WITHDRAWAL = re.compile(r"(?:想|要|申请|帮我|请|麻烦)把?[^，。！？,.!?]{0,10}?(?:撤销|撤回|取消)(?!了\w)")
+_EARLIER = re.compile(r"之前|上次|刚才|以前|前几天|反映过|投诉过|报过")
 # 「路灯已经好了，但是电梯坏了」, 「…电梯又坏了」: a new matter follows
 _BUT = re.compile(r"但|可是|不过|另外|还有|又坏|也坏|又不|也不(?!用|需)")
 # With no intake going, only words that withdraw call a filed case off; 「算了」, 「不用了」 or 「不撤销」
@@ -61,7 +61,9 @@ _HAN = re.compile(r"[\u4e00-\u9fa5]")
 _HUMAN = re.compile(r"人工|真人|客服")  # 「转人工」, 「我要找真人」
 # Asked in a short message whatever the question on screen (「你们是机器人吗？能不能转人工」, 「不是！我要找人工客服」,
 # 「你们是哪个部门的」); a longer one is a complaint that uses the words (「12345客服电话一直打不通」).
-_WANTS_A_PERSON = re.compile(r"(?:转|找|要|接|换|有没有|能不能|可以|叫)[^，。,.!?！？]{0,4}(?:人工|真人|客服)|机器人|是不是真?人")
+_WANTS_A_PERSON = re.compile(r"转人工|转(?:接)?(?:人工)?客服|(?:我要|我想|要|找|有没有|能不能|可以)(?:找|转|接)?(?:人工|真人)"
+                             r"(?:客服|服务)?(?!费)|(?:你|你们)是(?:不是)?机器人|是机器人吗|是不是真人")
+_ASIDE_REST = 6  # characters besides the question itself: 「你们是干什么的？路灯坏了半个月了」 is a complaint
 _ASKS_WHO = re.compile(r"你们?是(?:谁|哪个部门|哪个单位|什么(?:部门|单位|机构)|干什么的|做什么的)")
 _ASIDE = 20  # characters, at most, of a message that only asks who is answering
 _PHONE_WORDS = re.compile(r"我的?|联系|电话|手机|号码?|方式|改成|改为|换成|换个|是|为|打|这个|吧|啊|呢|哦|一下")
@@ -210,9 +212,9 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return privacy.on_request(asked, state, inbound, ctx)
     if state.step in cases.STEPS and u.is_intent("cancel", threshold):
         return say(state.unpaused(), "好的。")
-    if len(plain) <= _ASIDE and _WANTS_A_PERSON.search(plain):
+    if _only_asks(_WANTS_A_PERSON, plain):
         return say(state, HUMAN if state.in_intake else f"{HUMAN}\n{HELP}")
-    if len(plain) <= _ASIDE and _ASKS_WHO.search(plain):
+    if _only_asks(_ASKS_WHO, plain):
         return say(state, WHO_WE_ARE)
     if u.is_intent("help", threshold):
         return say(state, f"{HUMAN}\n{HELP}" if _HUMAN.search(plain) else HELP)
@@ -337,6 +339,11 @@ def _answers_question(state: ConversationState, inbound: Inbound, u: Understandi
     if state.step in location.STEPS:
         return location.names_place(inbound, u, ctx)
     return False
+
+
+def _only_asks(question: re.Pattern[str], plain: str) -> bool:
+    """A short message that asks this and says little else."""
+    return len(plain) <= _ASIDE and bool(question.search(plain)) and len(question.sub("", plain)) <= _ASIDE_REST
 
 
 def _names_own_case(plain: str, ctx: Context) -> bool:

@@ -17,7 +17,9 @@ INTENTS = ("affirm", "deny", "cancel", "ask_status", "give_location", "rate", "g
 _PUNCT = re.compile(r"[\s,.!?;:~，。！？；：、…“”\"'（）()]+")
 _CANCEL = re.compile(r"撤销|撤回|取消|不办了|不用办了|不需要了|不用了|算了|不要了|不想办了|不反映了|不投诉了")
 # 「低保被撤销了」, 「社区把我的低保取消了」, 「物业撤销了我的车位」: done to the resident, not by them
-_DONE_TO = re.compile(r"被(?:撤销|撤回|取消)|把[^，。！？,.!?]{1,10}(?:撤销|撤回|取消)了|(?:撤销|撤回|取消)了我")
+_DONE_TO = re.compile(r"被(?:撤销|撤回|取消)|(?:撤销|撤回|取消)了我|"
+                      r"(?:物业|社区|街道|学校|公司|单位|医院|政府|村里|居委会|银行|平台|他们|老板)[^，。！？,.!?]{0,4}"
+                      r"把[^，。！？,.!?]{1,10}(?:撤销|撤回|取消)了")
 # What may stand around an errand's own words (「帮我把刚才那个投诉撤销吧」, 「请问怎么用」); a message with
 # more in it is a complaint that uses them (「公交公司取消了23路」, 「公园的人工湖水发臭了」).
 _AROUND = re.compile(r"我的|我们的|这个|那个|那件|这件|刚才的?|上次的?|之前的?|诉求|投诉|反映|举报|工单|单子|申请|"
@@ -32,9 +34,12 @@ STATUS = re.compile(r"进度|进展|到哪一?步|怎么样了|办(?:得|到)?(?
 DELAY = re.compile(r"(?:修|办|处理|解决|弄|管)(?:好|完)?了?(?:没有|没|吗|么)(?:呢|啊)?$|"
                     r"(?:咋|怎么)还?没(?:有)?人?来?(?:修|管|处理|办|弄|回复|解决)|(?:咋|怎么)还?没(?:有)?人来(?:呢|啊)?$|"
                     r"(?:什么|啥)时候(?:能|才|来|会)*(?:修|处理|解决|办|弄|回复|管)|"
-                    r"有(?:回复|回音|消息|动静|结果)了?(?:没有?|吗)|有没有人?(?:管|处理|回复|回音|消息)|"
-                    r"(?:要|需要|得|还要)多久|多长时间(?:能|才)|能不能快点|(?:快点|尽快)(?:办|处理|解决)|"
-                    r"(?:咋|怎么)还没(?:有)?(?:消息|动静|回音|结果)|(?:啥|什么)时候能?批|催一下|多久能?(?:办好|批|下来|处理)")
+                    r"有(?:回复|回音|消息|动静|结果)了?(?:没有?|吗)|有没有人?(?:管|处理|回复|回音|消息)")
+# Pressing on a matter told before (「我那个低保的要多久啊」, 「低保的事能不能催一下」): a status question only with
+# words that point back at it; 「小区电梯坏了要多久才能修好」 and 「麻烦催一下物业」 are complaints.
+_PRESSING = re.compile(r"(?:要|需要|得|还要)多久|能不能快点|催一下|多久能?(?:办好|批|下来|处理)|(?:啥|什么)时候能?批|"
+                       r"(?:咋|怎么)还没(?:有)?(?:消息|动静|回音|结果)")
+_POINTS_BACK = re.compile(r"那个|那件|之前|上次|我的|我那|的事")
 _RATING_WORDS = (  # most specific first: 不满意 before 满意
     (re.compile(r"非常不满意|很不满意|特别不满意|太差|极差|差评"), 1),
     (re.compile(r"不满意|不太满意|不怎么样"), 2),
@@ -72,7 +77,7 @@ def detect_intent(text: str) -> Intent:
         return Intent("cancel", 0.9 if len(bare) <= 20 else 0.7, number)
     if number or STATUS.search(bare):
         return Intent("ask_status", 0.95 if number else 0.8, number)
-    if DELAY.search(bare):
+    if DELAY.search(bare) or (_PRESSING.search(bare) and _POINTS_BACK.search(bare)):
         return Intent("ask_status", 0.65)
     rating = _rating(bare)
     if rating is not None:

@@ -539,7 +539,7 @@ def test_withdrawing_a_case_in_a_sentence_with_its_reason_asks_to_confirm_that_c
 
 
 @pytest.mark.parametrize("text", ["公交公司取消了23路公交车，出行很不方便", "我想取消物业强制收的停车费，太不合理了",
-                                  "社区把我的低保取消了", "物业撤销了我的车位"])
+                                  "社区把我的低保取消了", "物业撤销了我的车位", "我想投诉物业取消了小区的公交站"])
 def test_a_complaint_that_uses_the_words_is_still_a_complaint(text: str) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context((DOG,)))
     assert out.state.draft is not None and out.state.step != "cancel_confirm"
@@ -583,3 +583,18 @@ def test_a_complaint_about_a_hotline_is_a_complaint() -> None:
     text = "12345客服电话一直打不通，反映的路灯问题也没人管"
     out = turn(IDLE, text, u=reading(text))
     assert out.state.draft is not None
+
+
+@pytest.mark.parametrize("text", ["找物业客服没人理", "物业修水管要人工费200元", "你们是干什么的？路灯坏了半个月了",
+                                  "小区电梯坏了要多久才能修好", "楼上天天跺脚很吵，麻烦催一下物业"])
+def test_a_complaint_that_mentions_a_person_a_question_or_a_delay_is_a_complaint(text: str) -> None:
+    """Found by a reviewer: each of these was answered as a call for a person, a question to the bot or a
+    status look-up of another case, and the complaint was lost."""
+    out = turn(IDLE, text, u=reading(text), ctx=context((ALLOWANCE,)))
+    assert out.state.draft is not None
+
+
+@pytest.mark.parametrize("text", ["把我的诉求取消了吧", "把投诉撤销了，谢谢"])
+def test_asking_to_cancel_ones_only_case_with_ba_asks_to_confirm_it(text: str) -> None:
+    out = turn(IDLE, text, u=reading(text), ctx=context((ALLOWANCE,)))
+    assert out.state.step == "cancel_confirm" and out.state.case_number == ALLOWANCE.number

@@ -18,7 +18,7 @@ from bot.web.accounts import MIN_PASSWORD, ROLES, AccountError, AccountExists, S
 from bot.web.admin.models import templates
 from bot.web.staff import pages
 from bot.web.staff.access import ADMIN, AnyStaff, CheckedForm, require
-from bot.web.staff.queues import departments_by_code, grid_labels
+from bot.web.staff.queues import directory, labels_of
 from handlers.directory import LEVELS, Department, by_community
 from storage.audit_log import AuditEntry, recent
 
@@ -148,10 +148,10 @@ async def _account(request: Request, session: StaffSession, username: str, *, me
 async def _render(request: Request, session: StaffSession, name: str, status_code: int,
                   **context: Any) -> HTMLResponse:
     app: App = request.app.state.deps.app
-    departments = await departments_by_code(app)
+    index = await directory(app)  # one read for the departments, the grids' names and the grid picker
     return pages.render(request, name, session, status_code=status_code, templates=templates(), roles=ROLES,
-                        departments=_by_level(departments), department_of=departments,
-                        grid_names=await grid_labels(app), communities=await _grids_by_community(app),
+                        departments=_by_level(index.departments), department_of=index.departments,
+                        grid_names=labels_of(index), communities=by_community(index.grids.values()),
                         min_password=MIN_PASSWORD, accounts_base=BASE, action_labels=ACTION_LABELS,
                         describe=describe, address=_address, **context)
 
@@ -164,12 +164,6 @@ def _grids(form: FormData | Mapping[str, Any]) -> list[str]:
     """The grids ticked, or typed as codes as `minsheng staff` takes them, in the order given."""
     posted = form.getlist("grids") if isinstance(form, FormData) else [form.get("grids", "")]
     return [code for value in posted if isinstance(value, str) for code in GRID_SEPARATORS.split(value.strip()) if code]
-
-
-async def _grids_by_community(app: App) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The grids to tick, under their street and community."""
-    async with app.uow() as uow:
-        return by_community(await uow.directory.grids())
 
 
 def _password(form: FormData) -> str:

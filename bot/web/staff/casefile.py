@@ -20,7 +20,7 @@ from bot.web.staff import merging
 from bot.web.staff.access import (DISPATCH_ROLES, SUPERVISE_ROLES, AnyStaff, CheckedForm, may_handle, may_reveal,
                                   may_view, on_patrol)
 from bot.web.staff.pages import BASE, render
-from bot.web.staff.queues import departments_by_code, directory, dispatch_choices, grid_labels
+from bot.web.staff.queues import directory, dispatch_choices, labels_of
 from handlers import commands as c
 from handlers.case import CATEGORY_LABELS, Case
 from handlers.casework import note_action
@@ -207,9 +207,9 @@ async def case_page(request: Request, session: StaffSession, number: str, messag
         raise Forbidden("这件诉求不在您所在部门办理。")
     async with app.sessions() as db:
         notices = await notifications_for_case(db, case.number)
-    departments = await departments_by_code(app)
+    index = await directory(app)  # one read for the departments, the grids' names, routing and the grid picker
+    departments = index.departments
     can = {name: allowed(session, case, name) for name in ACTIONS}
-    index = await directory(app)
     suggested = suggest(case, app.policies.routing, index) if can["dispatch"] else None
     return render(
         request, "work_case.html", session, status_code=status_code, case=case,
@@ -217,7 +217,7 @@ async def case_page(request: Request, session: StaffSession, number: str, messag
         can=can, window=current_window(case), urgency=urgency(case, app.policies.clock.now()),
         extension=pending_extension(case), return_reasons=RETURN_REASONS, categories=CATEGORY_LABELS,
         corrections=_corrections(case), choices=dispatch_choices(departments, app), suggested=suggested,
-        grids=await grid_labels(app), topics=known_topics(index, app.policies.routing),
+        grids=labels_of(index), topics=known_topics(index, app.policies.routing),
         communities=by_community(index.grids.values()) if can["locate"] else [],
         note_reaches_resident=may_handle(session, case)  # a grid worker's 现场记录 is internal: it starts nothing
         and app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),

@@ -85,6 +85,11 @@ async def directory(app: App) -> DirectoryIndex:
         return await directory_index(uow)
 
 
+def labels_of(index: DirectoryIndex) -> dict[str, str]:
+    """Each grid's code → Grid.label, from a directory a page has read already (see grid_labels)."""
+    return {code: grid.label for code, grid in index.grids.items()}
+
+
 async def grid_labels(app: App) -> dict[str, str]:
     """Each grid's code → its name as everyone says it (Grid.label), for pages that list cases."""
     async with app.uow() as uow:

@@ -97,13 +97,39 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
         waiting = ((state.draft,) if state.draft else ()) + state.queued
         outcome = next_question(ConversationState(draft=state.dropped, queued=waiting), ctx).prefixed(RESTORED_DRAFT)
     elif u.emergency is not None and state.in_intake and state.step not in intake.STEPS:
-        outcome = repeat(state, "处理好紧急情况后，我们可以接着登记。")
+        outcome = _beside_an_emergency(replace(state, dropped=None), inbound, u, ctx)
     else:
         outcome = _dispatch(replace(state, dropped=None), inbound, u, ctx)
     if outcome.state.step == ADVANCE:
         ask_next = patrol.next_question if inbound.reporter is not None else next_question
         outcome = outcome.then(ask_next(outcome.state, ctx))
     return replace(outcome.prefixed(*notes), state=outcome.state.touched(ctx.now))
+
+
+def _beside_an_emergency(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
+    """An emergency told at the place or phone question (the caller has put its line first): the
+    message still answers the question when it names a place or gives a number (「幸福里小区3栋门口，
+    对了楼道里好像着火了」), since a false alarm or a hurried answer would otherwise be lost; nothing
+    else of it is taken, so the emergency does not join the story of the matter being filed."""
+    answered = _dispatch(state, inbound, u, ctx)
+    given = _ANSWER_OF.get(state.step)
+    draft = answered.state.draft
+    if given is not None and draft is not None and state.draft is not None and given(draft) != given(state.draft):
+        return replace(answered, state=replace(answered.state, draft=replace(draft, parts=state.draft.parts)))
+    return repeat(state, "处理好紧急情况后，我们可以接着登记。")
+
+
+def _place(draft: Draft) -> tuple:
+    """Where the district's registry put it (the words typed are kept as the address even when it did not)."""
+    return draft.grid_code, draft.candidates, draft.community_code, draft.street_code, draft.latitude
+
+
+def _phone(draft: Draft) -> str | None:
+    return draft.phone
+
+
+# What an answer to the question on screen puts in the draft, at the questions after the story.
+_ANSWER_OF = {**dict.fromkeys(location.STEPS, _place), **dict.fromkeys((contact.CONTACT, contact.SUMMARY), _phone)}
 
 
 def next_question(state: ConversationState, ctx: Context) -> Outcome:

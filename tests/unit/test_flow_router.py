@@ -40,6 +40,34 @@ def test_each_emergency_number_has_its_own_words() -> None:
         assert number in out.replies[0].text
 
 
+def test_an_emergency_told_with_the_place_keeps_the_place_and_leaves_the_story_alone() -> None:
+    text = "幸福里小区3栋门口，对了楼道里好像着火了"
+    asked = at_step(IDLE, location.ASK, class_done=True)
+    u = understood(emergency="119", places=(("QH01-C01-G01", "幸福里小区", 0.95),))
+    out = turn(asked, text, u=u)
+    assert out.replies[0].text.startswith("如有火情") and "处理好紧急情况后" not in said(out)
+    assert out.state.draft is not None and asked.draft is not None
+    assert out.state.draft.grid_code == "QH01-C01-G01" and out.state.draft.location_done
+    assert out.state.draft.parts == asked.draft.parts
+
+
+def test_an_emergency_without_an_answer_puts_the_question_back_and_changes_nothing() -> None:
+    asked = at_step(IDLE, location.ASK, class_done=True)
+    out = turn(asked, "楼道里着火了", u=understood(emergency="119"))
+    assert "处理好紧急情况后" in said(out) and out.state.step == location.ASK and out.state.draft == asked.draft
+
+
+def test_an_emergency_at_the_summary_keeps_a_number_given_with_it_and_nothing_else() -> None:
+    summary = _summary()
+    text = "13812345678 楼下有人拿刀打架了"
+    out = turn(summary, text, u=understood(emergency="110", phones=("13812345678",)))
+    assert out.replies[0].text.startswith("如遇违法犯罪") and out.state.step == contact.SUMMARY
+    assert out.state.draft is not None and out.state.draft.phone == "13812345678"
+    assert out.state.draft.parts == summary.draft.parts and not out.commands
+    again = turn(out.state, "楼下着火了", u=understood(emergency="119"))
+    assert "处理好紧急情况后" in said(again) and again.state.draft == out.state.draft
+
+
 def test_a_stale_draft_expires_with_a_note_and_the_message_starts_afresh() -> None:
     state = _summary()
     later = context(now=NOW + timedelta(hours=3))

@@ -113,6 +113,7 @@ def file_command(draft: Draft, channel: str, user_ref: str, ctx: Context) -> Fil
         intake_key=draft.origin or None,
         attachments=draft.attachments,
         model_version=draft.model_version,
+        emergency=draft.emergency,
     )
 
 

@@ -103,7 +103,18 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
     if outcome.state.step == ADVANCE:
         ask_next = patrol.next_question if inbound.reporter is not None else next_question
         outcome = outcome.then(ask_next(outcome.state, ctx))
+    if u.emergency is not None:
+        outcome = replace(outcome, state=_with_emergency(outcome.state, u.emergency.number))
     return replace(outcome.prefixed(*notes), state=outcome.state.touched(ctx.now))
+
+
+def _with_emergency(state: ConversationState, line: str) -> ConversationState:
+    """The matter being told carries the first emergency line given with it, so that its case goes to a
+    dispatcher rather than wherever its words would route it (handlers/routing.route)."""
+    draft = state.draft
+    if draft is None or draft.emergency is not None:
+        return state
+    return replace(state, draft=replace(draft, emergency=line))
 
 
 def _beside_an_emergency(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:

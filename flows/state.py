@@ -53,6 +53,7 @@ class Draft:
     anonymous: bool = False
     contact_done: bool = False
     attachments: tuple[str, ...] = ()  # photos sent with the complaint, filed with it
+    emergency: str | None = None  # the emergency line the resident was given while telling it (110, 119…)
 
     @property
     def text(self) -> str:

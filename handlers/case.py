@@ -73,6 +73,7 @@ class Case:
     source: str = RESIDENT
     duplicate_of: str | None = None  # the main case this one was merged into (并单)
     reporters: int = 1  # residents who reported this problem: the case's own and its duplicates'
+    emergency: str | None = None  # the line a resident telling it was pointed to (110, 119…): a person routes it
     events: list[Event] = field(default_factory=list)
     new_events: list[Event] = field(default_factory=list)
     version: int = 0

@@ -37,6 +37,7 @@ class FileCase(Command):
     source: str = "resident"  # handlers.case.SOURCE_LABELS: "patrol" when a grid worker reports it
     resolved_on_spot: bool = False  # a patrol report the grid worker settled there (已现场化解): filed closed
     contact_name: str | None = None  # how the caller asked to be called (hotline), masked like the phone
+    emergency: str | None = None  # the emergency line the resident was given while telling it (flows/router.py)
 
 
 @dataclass(frozen=True)

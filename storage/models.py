@@ -77,6 +77,7 @@ class CaseRow(Base):
     source: Mapped[str] = mapped_column(String(16), default="resident", server_default="resident")
     duplicate_of: Mapped[str | None] = mapped_column(String(32), index=True)
     reporters: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    emergency: Mapped[str | None] = mapped_column(String(16))
     text_signature: Mapped[bytes | None] = mapped_column(LargeBinary)  # handlers/duplicates.signature
     version: Mapped[int] = mapped_column(Integer, default=1)
 

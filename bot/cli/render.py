@@ -39,6 +39,7 @@ def case_file(
     )
     rows = [
         ("状态", status_text(case)),
+        *((("紧急情况", f"群众反映时提到，已提示拨打 {case.emergency}"),) if case.emergency else ()),
         ("类别", f"{case.category_label}" + ("（人工确认）" if case.classification_confirmed else "")),
         ("主题", case.topic or "未分类"),
         ("分类置信度", confidence or "—"),

@@ -91,6 +91,18 @@ async def test_a_dispatcher_places_an_unplaced_case_and_routing_follows_the_grid
     assert len((await stored(district, unplaced.number)).events) == len(placed.events)
 
 
+async def test_a_matter_told_with_an_emergency_waits_for_a_dispatcher_marked(district: App) -> None:
+    case = await district.bus.handle(filing(text="楼下饭店后厨着火了，以前就反映过他们乱接电线", emergency="119",
+                                            classification_confirmed=True))
+    assert case.status is Status.PENDING_REVIEW and case.department == "QH-DISPATCH"
+    assert "提到紧急情况（已提示拨打 119）" in case.events[-1].note
+    assert (await stored(district, case.number)).emergency == "119"
+    async with district.uow() as uow:
+        index = await directory_index(uow)
+    assert suggest(case, district.policies.routing, index).code == "W-T01-C01-G01"  # where its words would go
+    assert (await district.bus.handle(filing())).emergency is None
+
+
 async def test_confirmed_classification_is_routed_despite_low_confidence(district: App) -> None:
     case = await district.bus.handle(filing(category_confidence=0.2, classification_confirmed=True))
     assert case.status is Status.DISPATCHED

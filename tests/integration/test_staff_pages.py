@@ -139,6 +139,18 @@ async def test_dispatcher_and_supervisor_pages(stack: WebStack, clock: FakeClock
     assert (await operator.get("/supervise")).status_code == 403
 
 
+async def test_a_case_told_with_an_emergency_heads_the_dispatch_list_marked(stack: WebStack, clock: FakeClock) -> None:
+    bus = stack.app.bus
+    unsure = (await bus.handle(replace(filing(), grid_code=None))).number
+    clock.advance(minutes=5)
+    urgent = (await bus.handle(replace(filing("楼道里着火了，烟很大"), emergency="119"))).number
+    operator = await sign_in(stack, "operator", "operator")
+    listing = (await operator.get("/dispatch")).text
+    assert numbers_in(listing) == [urgent, unsure] and listing.count("紧急·已提示拨打 119") == 1
+    assert "紧急·已提示拨打 119" in (await operator.get(f"/cases/{urgent}")).text
+    assert "紧急" not in (await operator.get(f"/cases/{unsure}")).text
+
+
 async def test_dashboard_and_csv(stack: WebStack, clock: FakeClock) -> None:
     bus = stack.app.bus
     for rating in (5, 4):

@@ -34,6 +34,17 @@ def test_an_emergency_is_answered_first_then_the_intake_goes_on() -> None:
     assert out.state.step == intake.CONFIRM_CLASS
 
 
+def test_the_matter_told_with_an_emergency_is_filed_with_its_line() -> None:
+    out = turn(IDLE, FIRE, u=understood("emergency", category="service", emergency="119"))
+    assert out.state.draft is not None and out.state.draft.emergency == "119"
+    later = turn(at_step(IDLE, location.ASK, class_done=True), "有人拿刀打人", u=understood(emergency="110"))
+    assert later.state.draft is not None and later.state.draft.emergency == "110"
+    first_kept = turn(later.state, "着火了", u=understood(emergency="119"))
+    assert first_kept.state.draft is not None and first_kept.state.draft.emergency == "110"
+    assert contact.file_command(first_kept.state.draft, "web", "r1", context()).emergency == "110"
+    assert turn(_summary(), "确认").commands[0].emergency is None
+
+
 def test_each_emergency_number_has_its_own_words() -> None:
     for number in ("110", "119", "120"):
         out = turn(IDLE, "救命", u=understood("emergency", emergency=number))
@@ -54,7 +65,8 @@ def test_an_emergency_told_with_the_place_keeps_the_place_and_leaves_the_story_a
 def test_an_emergency_without_an_answer_puts_the_question_back_and_changes_nothing() -> None:
     asked = at_step(IDLE, location.ASK, class_done=True)
     out = turn(asked, "楼道里着火了", u=understood(emergency="119"))
-    assert "处理好紧急情况后" in said(out) and out.state.step == location.ASK and out.state.draft == asked.draft
+    assert "处理好紧急情况后" in said(out) and out.state.step == location.ASK and out.state.draft is not None
+    assert replace(out.state.draft, emergency=None) == asked.draft
 
 
 def test_an_emergency_at_the_summary_keeps_a_number_given_with_it_and_nothing_else() -> None:

@@ -46,14 +46,14 @@ async def queue(request: Request, session: AnyStaff, dept: str = "") -> HTMLResp
 
 
 async def dispatch_list(request: Request, session: AnyStaff) -> HTMLResponse:
-    """Cases waiting for a person to choose their department, oldest first, each with the routing
-    rules' suggestion already chosen in its form."""
+    """Cases waiting for a person to choose their department, those told with an emergency first, then
+    oldest first, each with the routing rules' suggestion already chosen in its form."""
     require(session, DISPATCH_ROLES, "统一分拨")
     app: App = request.app.state.deps.app
     cases = await _files(app, statuses=sorted(AT_DISPATCHER))
     index = await directory(app)
     rows = [(case, _why_here(case), suggest(case, app.policies.routing, index))
-            for case in sorted(cases, key=lambda c: c.created_at or c.updated_at)]
+            for case in sorted(cases, key=lambda c: (c.emergency is None, c.created_at or c.updated_at))]
     return render(request, "dispatch.html", session, rows=rows, choices=dispatch_choices(index.departments, app),
                   grids={code: grid.label for code, grid in index.grids.items()},
                   duplicates=await merging.in_dispatch_list(app, cases))

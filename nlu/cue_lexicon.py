@@ -18,6 +18,7 @@ class Lexicon:
     asks: Mapping[str, tuple[str, ...]]
     addressee: tuple[str, ...]
     grievance: tuple[str, ...]
+    position: tuple[str, ...]
 
     @classmethod
     def load(cls, path: Path = LEXICON_PATH) -> "Lexicon":
@@ -26,7 +27,7 @@ class Lexicon:
             parties = {label: tuple(words) for label, words in raw["party"].items()}
             asks = {label: tuple(words) for label, words in raw["ask"].items()}
             frame = raw["frame"]
-            lexicon = cls(parties, asks, tuple(frame["addressee"]), tuple(frame["grievance"]))
+            lexicon = cls(parties, asks, tuple(frame["addressee"]), tuple(frame["grievance"]), tuple(frame["position"]))
         except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"线索词表 {path} 无法读取：{exc}") from exc
         unknown = (set(parties) - {"person", "company", "government"}) | (set(asks) - set(ASKS))

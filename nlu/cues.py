@@ -26,6 +26,7 @@ from nlu.guide import ASKS, Cue
 from nlu.segment import make_tokenizer, tokens
 
 _GAP = 6  # words allowed between a public body and the grievance or the addressee word, within a clause
+_POSITION_GAP = 4  # words from a position to the party it places: 「楼下 新 开 的 超市」
 _PUNCT = "，。！？；：、,.!?;:（）()【】“”\"'…"
 PARTY_FEATURES = ("person", "company", "government", "government_named", "government_addressed")
 FEATURES = (*(f"party:{p}" for p in PARTY_FEATURES), *(f"ask:{a}" for a in ASKS))
@@ -42,7 +43,8 @@ class CueReader:
         self.nlp = spacy.blank("zh")  # its vocabulary only: Docs are built from the analyzer's jieba words
         self.matcher = PhraseMatcher(self.nlp.vocab)
         for kind, table in (("party", self.lexicon.parties), ("ask", self.lexicon.asks),
-                            ("frame", {"addressee": self.lexicon.addressee, "grievance": self.lexicon.grievance})):
+                            ("frame", {"addressee": self.lexicon.addressee, "grievance": self.lexicon.grievance,
+                                       "position": self.lexicon.position})):
             for label, words in table.items():
                 self.matcher.add(f"{kind}:{label}", [Doc(self.nlp.vocab, words=tokens(tokenizer, word)) for word in words])
         self._punct = {self.nlp.vocab.strings.add(p) for p in _PUNCT}
@@ -78,8 +80,12 @@ class CueReader:
         strings = self.nlp.vocab.strings
         found = [(strings[key], start, end) for key, start, end in self.matcher(doc)]
         frames = {kind: {start for name, start, _ in found if name == f"frame:{kind}"} for kind in ("addressee", "grievance")}
+        parties = {start for name, start, _ in found if name.startswith("party:")}
+        where = {(start, end) for name, start, end in found if name == "frame:position"
+                 and any(j in parties for j in self._clause(doc, end - 1, 1)[:_POSITION_GAP])}
         return _longest([(f"party:{self._government(doc, start, end, frames)}" if name == "party:government" else name,
-                          start, end) for name, start, end in found if not name.startswith("frame:")])
+                          start, end) for name, start, end in found
+                         if not name.startswith("frame:") and not (name == "party:person" and (start, end) in where)])
 
     def _government(self, doc: Doc, start: int, end: int, frames: dict[str, set[int]]) -> str:
         """A public body is the other side when a grievance word follows it within the clause, the

@@ -33,6 +33,19 @@ def test_the_other_side_is_read_from_the_words(read, text, party):
     assert main_party(read(text)).label == party
 
 
+@pytest.mark.parametrize("text, party, words", [
+    ("楼下超市卖过期的牛奶，还不给退", "company", "超市"),
+    ("隔壁那家饭店的油烟天天往我家飘", "company", "饭店"),
+    ("楼下新开的超市半夜卸货", "company", "超市"),
+    ("楼下烧烤摊天天营业到凌晨两点", "company", "烧烤摊"),
+    ("楼下天天吵得睡不着", "person", "楼下"),
+    ("楼下，物业一直不管他们", "person", "楼下"),  # a clause apart: 楼下 is the neighbour, 物业 who did nothing
+])
+def test_a_position_before_a_party_only_says_where_it_is(read, text, party, words):
+    found = main_party(read(text))
+    assert (found.label, found.text) == (party, words)
+
+
 def test_a_public_body_addressed_is_not_the_other_side(read):
     cues = read("恳请有关部门帮忙协调一下楼上邻居漏水的事")
     assert ("government_addressed", "有关部门") in labels(cues, "party")

@@ -18,7 +18,7 @@ from flows.texts import (
     ADDED_TO_STORY, EMERGENCY_LINES, GREETING, HELP, HUMAN, NOT_CHINESE, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT,
     RESTORED_DRAFT, RESUME, WHO_WE_ARE, category_plain, gist,
 )
-from flows.understanding import Understanding
+from flows.understanding import Emergency, Understanding
 from handlers.phones import IN_TEXT, mask_phone
 from handlers.status import FINAL, Status
 from nlu.answers import read_praise
@@ -104,30 +104,41 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
         ask_next = patrol.next_question if inbound.reporter is not None else next_question
         outcome = outcome.then(ask_next(outcome.state, ctx))
     if u.emergency is not None:
-        outcome = replace(outcome, state=_with_emergency(outcome.state, u.emergency.number))
+        outcome = replace(outcome, state=_with_emergency(outcome.state, u.emergency))
     return replace(outcome.prefixed(*notes), state=outcome.state.touched(ctx.now))
 
 
-def _with_emergency(state: ConversationState, line: str) -> ConversationState:
-    """The matter being told carries the first emergency line given with it, so that its case goes to a
-    dispatcher rather than wherever its words would route it (handlers/routing.route)."""
-    draft = state.draft
-    if draft is None or draft.emergency is not None:
+def _with_emergency(state: ConversationState, emergency: Emergency) -> ConversationState:
+    """The matter the emergency was told in carries the first line given with it, so that its case goes
+    to a dispatcher rather than wherever its words would route it (handlers/routing.route). Where one
+    message raised several matters (「还有个事 楼下电动车充电着火了」), that is the one whose words
+    hold it, waiting or not; otherwise the matter being told."""
+    matters = ((state.draft,) if state.draft is not None else ()) + state.queued
+    own = next((d for d in matters if emergency.words and emergency.words in d.text), state.draft)
+    if own is None or own.emergency is not None:
         return state
-    return replace(state, draft=replace(draft, emergency=line))
+    marked = replace(own, emergency=emergency.number)
+    return replace(state, draft=marked if own is state.draft else state.draft,
+                   queued=tuple(marked if d is own else d for d in state.queued))
 
 
 def _beside_an_emergency(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    """An emergency told at the place or phone question (the caller has put its line first): the
-    message still answers the question when it names a place or gives a number (「幸福里小区3栋门口，
-    对了楼道里好像着火了」), since a false alarm or a hurried answer would otherwise be lost; nothing
-    else of it is taken, so the emergency does not join the story of the matter being filed."""
+    """An emergency told at the place or phone question or at the summary (the caller has put its line
+    first). What the resident said joins the story: the case goes to a dispatcher (handlers/routing), who
+    must read what happened. The message still answers the question when it names a place or gives a
+    number (「幸福里小区3栋门口，对了楼道里好像着火了」); otherwise the question is put again."""
     answered = _dispatch(state, inbound, u, ctx)
     given = _ANSWER_OF.get(state.step)
     draft = answered.state.draft
-    if given is not None and draft is not None and state.draft is not None and given(draft) != given(state.draft):
-        return replace(answered, state=replace(answered.state, draft=replace(draft, parts=state.draft.parts)))
-    return repeat(state, "处理好紧急情况后，我们可以接着登记。")
+    assert state.draft is not None
+    took = given is not None and draft is not None and given(draft) != given(state.draft)
+    base = answered.state if took else state
+    told = replace(base, draft=intake.add_words(replace(base.draft, parts=state.draft.parts), inbound.text, u))
+    if state.step == contact.SUMMARY:
+        return contact.ask_summary(told, ctx, "已把您刚才说的情况补充到诉求里。处理好紧急情况后，请再核对一下：\n")
+    if took:
+        return replace(answered, state=told)
+    return repeat(told, "已把您刚才说的情况记下。处理好紧急情况后，我们可以接着登记。")
 
 
 def _place(draft: Draft) -> tuple:

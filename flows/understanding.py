@@ -31,6 +31,7 @@ class Emergency:
 
     kind: str
     number: str
+    words: str = ""  # what showed it (「着火了」): which of several matters in one message it belongs to
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def understood(
         phones=phones,
         case_number=case_number,
         rating=rating,
-        emergency=Emergency("danger", emergency) if emergency else None,
+        emergency=Emergency("unnamed", emergency) if emergency else None,  # a kind with no words of its own
     )
 
 

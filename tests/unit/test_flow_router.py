@@ -11,7 +11,7 @@ from flows.context import Outcome
 from flows.messages import Inbound
 from flows.router import step, with_resume
 from flows.state import ConversationState
-from flows.understanding import Guess, Understanding
+from flows.understanding import Emergency, Guess, Understanding
 from handlers.case import Case
 from handlers.commands import FileCase
 from handlers.status import Status
@@ -45,13 +45,23 @@ def test_the_matter_told_with_an_emergency_is_filed_with_its_line() -> None:
     assert turn(_summary(), "确认").commands[0].emergency is None
 
 
+def test_an_emergency_told_as_another_matter_marks_that_matter() -> None:
+    asked = at_step(IDLE, intake.PICK_PARTY)
+    u = replace(understood(category="service", topic="城乡建设"), emergency=Emergency("fire", "119", "着火了"))
+    out = turn(asked, "还有个事 刚才楼下电动车充电着火了", u=u)
+    assert out.state.draft is not None and out.state.draft.emergency is None
+    assert [(d.text, d.emergency) for d in out.state.queued] == [("刚才楼下电动车充电着火了", "119")]
+
+
 def test_each_emergency_number_has_its_own_words() -> None:
     for number in ("110", "119", "120"):
         out = turn(IDLE, "救命", u=understood("emergency", emergency=number))
         assert number in out.replies[0].text
+    drowning = replace(understood("emergency"), emergency=Emergency("danger", "110"))
+    assert turn(IDLE, "有人掉河里了", u=drowning).replies[0].text.startswith("有人被困、落水或走失，请立即拨打 110")
 
 
-def test_an_emergency_told_with_the_place_keeps_the_place_and_leaves_the_story_alone() -> None:
+def test_an_emergency_told_with_the_place_keeps_the_place_and_joins_the_story() -> None:
     text = "幸福里小区3栋门口，对了楼道里好像着火了"
     asked = at_step(IDLE, location.ASK, class_done=True)
     u = understood(emergency="119", places=(("QH01-C01-G01", "幸福里小区", 0.95),))
@@ -59,25 +69,29 @@ def test_an_emergency_told_with_the_place_keeps_the_place_and_leaves_the_story_a
     assert out.replies[0].text.startswith("如有火情") and "处理好紧急情况后" not in said(out)
     assert out.state.draft is not None and asked.draft is not None
     assert out.state.draft.grid_code == "QH01-C01-G01" and out.state.draft.location_done
-    assert out.state.draft.parts == asked.draft.parts
+    assert out.state.draft.parts == (*asked.draft.parts, text) and text in said(out)  # the summary shows it
+    assert out.state.draft.emergency == "119"
 
 
-def test_an_emergency_without_an_answer_puts_the_question_back_and_changes_nothing() -> None:
+def test_an_emergency_without_an_answer_is_kept_and_the_question_comes_back() -> None:
     asked = at_step(IDLE, location.ASK, class_done=True)
     out = turn(asked, "楼道里着火了", u=understood(emergency="119"))
     assert "处理好紧急情况后" in said(out) and out.state.step == location.ASK and out.state.draft is not None
-    assert replace(out.state.draft, emergency=None) == asked.draft
+    assert asked.draft is not None and out.state.draft.parts == (*asked.draft.parts, "楼道里着火了")
+    assert out.state.draft.grid_code is None and out.state.draft.emergency == "119"
 
 
-def test_an_emergency_at_the_summary_keeps_a_number_given_with_it_and_nothing_else() -> None:
+def test_an_emergency_at_the_summary_keeps_a_number_given_with_it_and_shows_the_summary_again() -> None:
     summary = _summary()
+    assert summary.draft is not None
     text = "13812345678 楼下有人拿刀打架了"
     out = turn(summary, text, u=understood(emergency="110", phones=("13812345678",)))
-    assert out.replies[0].text.startswith("如遇违法犯罪") and out.state.step == contact.SUMMARY
+    assert out.replies[0].text.startswith("如遇违法犯罪") and out.state.step == contact.SUMMARY and not out.commands
     assert out.state.draft is not None and out.state.draft.phone == "13812345678"
-    assert out.state.draft.parts == summary.draft.parts and not out.commands
+    assert out.state.draft.parts == (*summary.draft.parts, text) and "138****5678" in said(out)
     again = turn(out.state, "楼下着火了", u=understood(emergency="119"))
-    assert "处理好紧急情况后" in said(again) and again.state.draft == out.state.draft
+    assert "请再核对一下" in said(again) and again.state.draft is not None
+    assert again.state.draft.parts[-1] == "楼下着火了" and again.state.draft.emergency == "110"
 
 
 def test_a_stale_draft_expires_with_a_note_and_the_message_starts_afresh() -> None:

@@ -45,7 +45,8 @@ _SIDE_WORDS = PARTY_WORDS[PERSON] + PARTY_WORDS[COMPANY]  # 「物业管的」, 
 
 def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """A new complaint: keep what it says, and ask for more only if it says too little to act on.
-    A message that raises several matters is asked whether to file them apart (flows/matters.py)."""
+    A message that raises several matters is asked whether to file them apart (flows/matters.py). An
+    emergency in a few words (「楼道里有煤气味」) has said what happened: the intake goes on to where."""
     origin = inbound.key
     draft = absorb(Draft(origin=origin), inbound.text, u)
     state = replace(state, draft=draft, paused=None)
@@ -56,7 +57,7 @@ def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         if matters.worth_asking(inbound.text, tuple(d.text for d in several), topics, categories,
                                 ctx.config.classification_confidence):
             return matters.ask_split(state, several)
-    if too_short(inbound.text):
+    if too_short(inbound.text) and u.emergency is None:
         return ask(
             state,
             DESCRIBE,

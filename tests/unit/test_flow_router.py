@@ -45,6 +45,12 @@ def test_the_matter_told_with_an_emergency_is_filed_with_its_line() -> None:
     assert turn(_summary(), "确认").commands[0].emergency is None
 
 
+def test_an_emergency_in_a_few_words_is_not_asked_what_happened() -> None:
+    out = turn(IDLE, "楼道里有煤气味", u=understood(category="service", topic="城乡建设", emergency="119"))
+    assert out.state.step != intake.DESCRIBE and "请具体说说" not in said(out)
+    assert turn(IDLE, "楼道里有味", u=understood(category="service", topic="城乡建设")).state.step == intake.DESCRIBE
+
+
 def test_an_emergency_told_as_another_matter_marks_that_matter() -> None:
     asked = at_step(IDLE, intake.PICK_PARTY)
     u = replace(understood(category="service", topic="城乡建设"), emergency=Emergency("fire", "119", "着火了"))

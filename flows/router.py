@@ -15,8 +15,8 @@ from flows.context import ADVANCE, Context, Outcome, ask, called_off, repeat, sa
 from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
 from flows.texts import (
-    ADDED_TO_STORY, EMERGENCY_LINES, GREETING, HELP, HUMAN, NOT_CHINESE, NOT_UNDERSTOOD, PHOTO_DESCRIBE, PHOTO_KEPT,
-    RESTORED_DRAFT, RESUME, WHO_WE_ARE, category_plain, gist,
+    ADDED_TO_STORY, ALREADY_CALLED, EMERGENCY_LINES, GREETING, HELP, HUMAN, NOT_CHINESE, NOT_UNDERSTOOD, PHOTO_DESCRIBE,
+    PHOTO_KEPT, RESTORED_DRAFT, RESUME, WHO_WE_ARE, category_plain, gist,
 )
 from flows.understanding import Emergency, Understanding
 from handlers.phones import IN_TEXT, mask_phone
@@ -77,6 +77,9 @@ _ABOUT_IT = re.compile(r"我?(?:之前|上次|上回|前几天|前天|昨天|刚
                        r"还|到底|究竟|问题|你们|人|来")
 _PLAIN_STATUS = 0.8  # 「查询进度」, not 「咋还没人来修」 (nlu.intents): only that is a status question without a case
 _LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})
+# 「我刚报了110」, 「已经叫了救护车」: told to call, they would hear we did not listen
+_CALLED_ALREADY = re.compile(r"(?:已经?|刚(?:刚|才)?|我)(?:报(?:了|过)?警|(?:报|打|拨)(?:了|过)\s*(?:1[12][019]|电话报警)|"
+                             r"叫(?:了|过)(?:救护车|120|119|消防|警察))")
 _YES_NO = frozenset({intake.CONFIRM_CLASS, matters.SPLIT, location.CONFIRM, contact.SUMMARY, cases.CANCEL_CONFIRM})
 _PLAIN_ANSWER = 0.9  # a pure yes or no (nlu.answers): 「不对，地址是…」 is left to the corrections
 _NEW_TOPIC = re.compile(r"反映新问题|新的?问题|我要(?:反映|投诉|举报)|我想(?:反映|投诉|举报)|还有(?:一)?(?:个|件)(?:问题|事)|"
@@ -87,7 +90,8 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
     notes: list[str] = []
     if u.emergency is not None:
         lines = EMERGENCY_LINES
-        notes.append(lines.get(u.emergency.kind) or lines.get(u.emergency.number, lines["110"]))
+        line = lines.get(u.emergency.kind) or lines.get(u.emergency.number, lines["110"])
+        notes.append(ALREADY_CALLED if _CALLED_ALREADY.search(normalise(inbound.text)) else line)
     if state.step != IDLE and state.age_minutes(ctx.now) > ctx.config.draft_ttl_minutes:
         if state.in_intake:
             hours = round(ctx.config.draft_ttl_minutes / 60, 1)

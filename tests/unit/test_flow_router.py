@@ -45,6 +45,12 @@ def test_the_matter_told_with_an_emergency_is_filed_with_its_line() -> None:
     assert turn(_summary(), "确认").commands[0].emergency is None
 
 
+@pytest.mark.parametrize("text", ["我刚报了110 楼下有人耍酒疯砸车", "已经报警了，楼下有人砸车", "刚才叫了救护车，老人摔倒起不来"])
+def test_a_resident_who_has_called_already_is_not_told_to_call(text: str) -> None:
+    out = turn(IDLE, text, u=understood(emergency="110"))
+    assert out.replies[0].text.startswith("您已经报警或呼救了") and "请立即拨打" not in said(out)
+
+
 def test_an_emergency_in_a_few_words_is_not_asked_what_happened() -> None:
     out = turn(IDLE, "楼道里有煤气味", u=understood(category="service", topic="城乡建设", emergency="119"))
     assert out.state.step != intake.DESCRIBE and "请具体说说" not in said(out)

@@ -255,7 +255,7 @@ def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | No
     chosen = [t for t in mentioned if any(w in after for w in TOPIC_WORDS.get(t, (t,)))]
     if len(chosen) == 1:
         draft = replace(_draft(state), topic=chosen[0], topic_confidence=None, classification_confirmed=True)
-        return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，改为由{chosen[0]}方面的部门办理。")
+        return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，改为{chosen[0]}方面。")
     return ask_topic(state, ctx, "好的，")
 
 
@@ -374,14 +374,22 @@ def _cue(guess: Guess | None, ctx: Context) -> str | None:
 
 
 def _on_topic(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
-    choice = picked(inbound, state.offered) or _dont_know(inbound.text)
+    choice = picked(inbound, state.offered) or _dont_know(inbound.text) or _topic_named(inbound.text, ctx)
     if choice == UNKNOWN:  # as for the category: a topic the resident turned down is not filed or shown
         unsure = replace(state, draft=replace(_draft(state), topic=None, topic_confidence=None))
         return _settled(unsure, confirmed=False, note="没关系，工作人员会帮您确定。")
     if choice is None:
         return miss(state, "请从下面选一个方面，回复序号就可以。", lambda s: ask_topic(s, ctx))
     draft = replace(_draft(state), topic=choice, topic_confidence=None)
-    return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，由{choice}方面的部门办理。")
+    return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，按{choice}方面登记。")
+
+
+def _topic_named(text: str, ctx: Context) -> str | None:
+    """The one topic an answer names in the words residents use for its offices (「劳动局」, 「找城管」,
+    「卫健委」); None when it names none or several."""
+    plain = normalise(text)
+    named = [t for t in ctx.district.topics if any(w in plain for w in TOPIC_WORDS.get(t, (t,)))]
+    return named[0] if len(named) == 1 else None
 
 
 def _settled(state: ConversationState, *, confirmed: bool, note: str = "") -> Outcome:

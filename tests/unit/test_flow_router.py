@@ -45,6 +45,15 @@ def test_the_matter_told_with_an_emergency_is_filed_with_its_line() -> None:
     assert turn(_summary(), "确认").commands[0].emergency is None
 
 
+@pytest.mark.parametrize(("text", "topic"), [("劳动局", "劳动和社会保障"), ("应该找城管吧", "城乡建设"), ("卫健委", "卫生计生"),
+                                           ("交警", "交通运输"), ("市场监管局", "商贸旅游")])
+def test_the_topic_question_takes_the_office_residents_name(text: str, topic: str) -> None:
+    asked = intake.ask_topic(at_step(IDLE, intake.PICK_TOPIC, category="dispute", topic=None), context()).state
+    out = turn(asked, text)
+    assert out.state.draft is not None and out.state.draft.topic == topic and f"按{topic}方面登记" in said(out)
+    assert turn(asked, "劳动局还是交警").state.step == intake.PICK_TOPIC  # two offices: asked again
+
+
 @pytest.mark.parametrize("text", ["我刚报了110 楼下有人耍酒疯砸车", "已经报警了，楼下有人砸车", "刚才叫了救护车，老人摔倒起不来"])
 def test_a_resident_who_has_called_already_is_not_told_to_call(text: str) -> None:
     out = turn(IDLE, text, u=understood(emergency="110"))
@@ -318,11 +327,11 @@ def test_the_other_side_corrected_at_the_category_question_is_taken(text: str) -
 ])
 def test_a_side_named_in_words_that_also_name_a_topic_corrects_the_side(
         category: str, topic: str, text: str, party: str) -> None:
-    """They changed only the topic (「改为由政法方面的部门办理」), and the category stood."""
+    """They changed only the topic (「好的，改为政法方面。」), and the category stood."""
     state = at_step(IDLE, intake.CONFIRM_CLASS, category=category, topic=topic, category_confidence=0.7)
     out = turn(intake.ask_classification(state, context()).state, text, u=reading(text))
     assert out.state.draft is not None and out.state.draft.party == party and out.state.draft.topic == topic
-    assert "方面的部门办理" not in said(out)
+    assert "好的，改为" not in said(out)
 
 
 def test_a_side_named_with_the_topic_the_matter_has_asks_no_topic_question() -> None:

@@ -55,6 +55,7 @@ def test_case_number_forms(raw):
     ("楼下有人打起来了 拿着棍子", "violence", "110"), ("楼下两个人干起来了", "violence", "110"),
     ("有人冒充社区的给我打电话，让我交认证费", "fraud", "110"), ("接到个电话说我儿子出事了要我转账", "fraud", "110"),
     ("楼上冒烟了 好大的烟", "fire", "119"), ("楼道里冒黑烟", "fire", "119"), ("着伙了 快", "fire", "119"),
+    ("工友现在就在他公司楼顶上 今天不给钱就跳下去", "self_harm", "110"), ("房东带了几个人来砸我家门", "violence", "110"),
 ])
 def test_emergencies(text, kind, number):
     found = detect_emergency(text)

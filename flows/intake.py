@@ -279,7 +279,10 @@ def _place_ahead(state: ConversationState, inbound: Inbound, u: Understanding, c
 def _on_describe(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     if not _MEANINGFUL.search(inbound.text):
         return miss(state, "请用文字描述一下您遇到的问题。")
-    return advance(replace(state, draft=absorb(_draft(state), inbound.text, u)))
+    draft = _draft(state)
+    if all(too_short(part) for part in draft.parts):  # 「有个事想说一下」 said too little to be read: the story is
+        draft = replace(draft, category=None, category_confidence=None, topic=None, topic_confidence=None)
+    return advance(replace(state, draft=absorb(draft, inbound.text, u)))
 
 
 def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:

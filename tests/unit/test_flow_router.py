@@ -60,6 +60,16 @@ def test_a_resident_who_has_called_already_is_not_told_to_call(text: str) -> Non
     assert out.replies[0].text.startswith("您已经报警或呼救了") and "请立即拨打" not in said(out)
 
 
+def test_the_story_told_after_an_opener_is_read_by_itself() -> None:
+    """「有个事想说一下」 read as a service at 0.9 outweighed the story that followed it."""
+    opened = turn(IDLE, "有个事想说一下", u=understood(category="service", category_confidence=0.9, topic="民政"))
+    assert opened.state.step == intake.DESCRIBE
+    text = "城管把我的三轮车收走了不给退"
+    out = turn(opened.state, text, u=understood(category="petition", category_confidence=0.6, topic="城乡建设"))
+    assert out.state.draft is not None and (out.state.draft.category, out.state.draft.topic) == ("petition", "城乡建设")
+    assert out.state.draft.parts == ("有个事想说一下", text)
+
+
 def test_an_emergency_in_a_few_words_is_not_asked_what_happened() -> None:
     out = turn(IDLE, "楼道里有煤气味", u=understood(category="service", topic="城乡建设", emergency="119"))
     assert out.state.step != intake.DESCRIBE and "请具体说说" not in said(out)

@@ -27,6 +27,7 @@ CUE_CONFIDENCE = 0.5  # a party or request the NLU saw in the message is kept fr
 UNKNOWN = "unknown"
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
+_SIDE_ANSWER = 8  # characters: 「跟对面开超市的」 at 「…对吗？」 names the other side; a longer message tells more
 # Words that point at a matter without saying what it is; a message of these alone is asked to say more.
 _SAYS_NOTHING = re.compile(r"就是|那个|这个|那件|这件|你们?懂的|你们?知道的?|懂吧|懂的|嘛|啊|呀|吧|呢|哦|的|了|我们?|你们?|"
                            r"事情?|问题|情况|一下|反映|投诉|举报|想|要|说|有|个")
@@ -308,6 +309,9 @@ def _on_confirm(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return fixed
     if u.is_intent("deny", ctx.config.intent_confidence):
         return ask_party(state, "好的，请帮我纠正一下。")
+    side = read_party(inbound.text) if len(normalise(inbound.text)) <= _SIDE_ANSWER else None
+    if side is not None:  # 「跟我老板」, 「房东」, 「居委会」: who it is with, the question 「…之间的…对吗？」 put
+        return _settled(state, confirmed=True) if side == draft.party else _on_party(state, inbound, u, ctx)
     more = _YES_AND_MORE.match(inbound.text.strip())
     if more and not _TAKES_IT_BACK.search(more["rest"]):  # the yes answers; the rest joins the story, where the
         state = replace(state, draft=add_words(_draft(state), more["rest"], u))  # place question finds a place

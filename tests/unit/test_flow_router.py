@@ -60,6 +60,21 @@ def test_a_resident_who_has_called_already_is_not_told_to_call(text: str) -> Non
     assert out.replies[0].text.startswith("您已经报警或呼救了") and "请立即拨打" not in said(out)
 
 
+@pytest.mark.parametrize(("text", "party", "category"), [("跟我老板", "company", "dispute"), ("房东", "person", "dispute"),
+                                                        ("居委会", "government", "petition")])
+def test_the_other_side_named_at_the_confirmation_answers_it(text: str, party: str, category: str) -> None:
+    state = at_step(IDLE, intake.CONFIRM_CLASS, category="service", topic="城乡建设", category_confidence=0.7)
+    out = turn(intake.ask_classification(state, context()).state, text, u=reading(text))
+    assert out.state.draft is not None and (out.state.draft.party, out.state.draft.category) == (party, category)
+    assert "请回复" not in said(out)
+
+
+def test_the_side_already_said_back_confirms_it() -> None:
+    state = at_step(IDLE, intake.CONFIRM_CLASS, category="dispute", topic="城乡建设", party="company", party_words="物业")
+    out = turn(intake.ask_classification(state, context()).state, "物业公司", u=reading("物业公司"))
+    assert out.state.draft is not None and out.state.draft.classification_confirmed and out.state.draft.party == "company"
+
+
 def test_the_story_told_after_an_opener_is_read_by_itself() -> None:
     """「有个事想说一下」 read as a service at 0.9 outweighed the story that followed it."""
     opened = turn(IDLE, "有个事想说一下", u=understood(category="service", category_confidence=0.9, topic="民政"))

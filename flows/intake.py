@@ -27,12 +27,14 @@ CUE_CONFIDENCE = 0.5  # a party or request the NLU saw in the message is kept fr
 UNKNOWN = "unknown"
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fa5A-Za-z0-9]")
 _MIN_DESCRIPTION = 8
+_EMERGENCY_TOLD = 6  # characters: 「楼道里有煤气味」 says what happened; 「我被骗了」 is asked for more
 _SIDE_ANSWER = 8  # characters: 「跟对面开超市的」 at 「…对吗？」 names the other side; a longer message tells more
 # Words that point at a matter without saying what it is; a message of these alone is asked to say more.
 _SAYS_NOTHING = re.compile(r"就是|那个|这个|那件|这件|你们?懂的|你们?知道的?|懂吧|懂的|嘛|啊|呀|吧|呢|哦|的|了|我们?|你们?|"
                            r"事情?|问题|情况|一下|反映|投诉|举报|想|要|说|有|个")
 _MIN_CONTENT = 3
 _NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
+_NOT_THEIRS = re.compile(r"不是|不对|不归|不管|不关")  # 「应该不是交警的事」, 「劳动局不管这个」: that office is ruled out
 _YES_THEN = re.compile(r"^(?:对的|是的|没错|好的|对|是|嗯)+(.+)$")
 # 「对 我现在在我妈家 新桥小区」, 「嗯嗯对的 公司在金沙路200号」: a yes, a pause, then more of the story; not 「对 哦不对，…」
 _YES_AND_MORE = re.compile(r"^(?:嗯+|对+|对的|对呀|对啊|是的|是滴|是啊|是呀|没错|好的)+[\s，,。.！!~～]+(?P<rest>\S.*)$", re.S)
@@ -58,7 +60,7 @@ def start(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         if matters.worth_asking(inbound.text, tuple(d.text for d in several), topics, categories,
                                 ctx.config.classification_confidence):
             return matters.ask_split(state, several)
-    if too_short(inbound.text) and u.emergency is None:
+    if too_short(inbound.text) and (u.emergency is None or len(_MEANINGFUL.findall(inbound.text)) < _EMERGENCY_TOLD):
         return ask(
             state,
             DESCRIBE,
@@ -249,7 +251,7 @@ def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | No
     named = category_named(text, ctx.config.guide)
     if named is not None and _NEGATED.match(plain):
         return ask_classification(_set_category(state, named), ctx, "好的，类别已更正。")
-    mentioned = [t for t in ctx.district.topics if any(w in plain for w in TOPIC_WORDS.get(t, (t,)))]
+    mentioned = _topics_in(plain, ctx)
     if not mentioned and not _TOPIC_WRONG.search(plain):
         return ask_party(state, "好的，请帮我纠正一下。") if _CATEGORY_WRONG.search(plain) else None
     after = plain.rsplit("是", 1)[-1] if "是" in plain else ""
@@ -393,10 +395,15 @@ def _on_topic(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
 
 def _topic_named(text: str, ctx: Context) -> str | None:
     """The one topic an answer names in the words residents use for its offices (「劳动局」, 「找城管」,
-    「卫健委」); None when it names none or several."""
+    「卫健委」); None when it names none or several, or says it is not the one (「应该不是交警的事」)."""
     plain = normalise(text)
-    named = [t for t in ctx.district.topics if any(w in plain for w in TOPIC_WORDS.get(t, (t,)))]
-    return named[0] if len(named) == 1 else None
+    named = _topics_in(plain, ctx)
+    return named[0] if len(named) == 1 and not _NOT_THEIRS.search(plain) else None
+
+
+def _topics_in(plain: str, ctx: Context) -> list[str]:
+    """The district's topics whose words (flows/texts.TOPIC_WORDS) a normalised text uses."""
+    return [t for t in ctx.district.topics if any(w in plain for w in TOPIC_WORDS.get(t, (t,)))]
 
 
 def _settled(state: ConversationState, *, confirmed: bool, note: str = "") -> Outcome:

@@ -31,7 +31,8 @@ def understand(analyzer: Analyzer, text: str, rules: GuideRules | None = None) -
         phones=tuple(national(str(e.value or e.text)) for e in entities["phone"]),
         case_number=case_number,
         rating=intent.rating,
-        emergency=Emergency(emergency.kind, emergency.number, emergency.text) if emergency is not None else None,
+        emergency=(Emergency(emergency.kind, emergency.number, emergency.text, emergency.called)
+                   if emergency is not None else None),
         model_version=analyzer.version,
         party=_cue(party),
         party_words=party.text if party else "",

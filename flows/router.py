@@ -77,9 +77,6 @@ _ABOUT_IT = re.compile(r"我?(?:之前|上次|上回|前几天|前天|昨天|刚
                        r"还|到底|究竟|问题|你们|人|来")
 _PLAIN_STATUS = 0.8  # 「查询进度」, not 「咋还没人来修」 (nlu.intents): only that is a status question without a case
 _LENIENT = frozenset({cases.RATE, cases.CANCEL_CONFIRM})
-# 「我刚报了110」, 「已经叫了救护车」: told to call, they would hear we did not listen
-_CALLED_ALREADY = re.compile(r"(?:已经?|刚(?:刚|才)?|我)(?:报(?:了|过)?警|(?:报|打|拨)(?:了|过)\s*(?:1[12][019]|电话报警)|"
-                             r"叫(?:了|过)(?:救护车|120|119|消防|警察))")
 _YES_NO = frozenset({intake.CONFIRM_CLASS, matters.SPLIT, location.CONFIRM, contact.SUMMARY, cases.CANCEL_CONFIRM})
 _PLAIN_ANSWER = 0.9  # a pure yes or no (nlu.answers): 「不对，地址是…」 is left to the corrections
 _NEW_TOPIC = re.compile(r"反映新问题|新的?问题|我要(?:反映|投诉|举报)|我想(?:反映|投诉|举报)|还有(?:一)?(?:个|件)(?:问题|事)|"
@@ -89,9 +86,7 @@ _NEW_TOPIC = re.compile(r"反映新问题|新的?问题|我要(?:反映|投诉|�
 def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     notes: list[str] = []
     if u.emergency is not None:
-        lines = EMERGENCY_LINES
-        line = lines.get(u.emergency.kind) or lines.get(u.emergency.number, lines["110"])
-        notes.append(ALREADY_CALLED if _CALLED_ALREADY.search(normalise(inbound.text)) else line)
+        notes.append(_emergency_line(u.emergency))
     if state.step != IDLE and state.age_minutes(ctx.now) > ctx.config.draft_ttl_minutes:
         if state.in_intake:
             hours = round(ctx.config.draft_ttl_minutes / 60, 1)
@@ -112,30 +107,54 @@ def step(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Cont
     return replace(outcome.prefixed(*notes), state=outcome.state.touched(ctx.now))
 
 
+def _emergency_line(emergency: Emergency) -> str:
+    """What to do now; to a resident who has called already, to stay safe, with what a number alone
+    does not say (the 12356 and 12338 lines, what to do about gas)."""
+    lines = EMERGENCY_LINES
+    line = lines.get(emergency.kind) or lines.get(emergency.number, lines["110"])
+    if not emergency.called:
+        return line
+    return ALREADY_CALLED + (line if emergency.kind in _MORE_THAN_A_NUMBER else "")
+
+
+_MORE_THAN_A_NUMBER = frozenset({"self_harm", "domestic", "gas"})
+
+
 def _with_emergency(state: ConversationState, emergency: Emergency) -> ConversationState:
     """The matter the emergency was told in carries the first line given with it, so that its case goes
     to a dispatcher rather than wherever its words would route it (handlers/routing.route). Where one
-    message raised several matters (「还有个事 楼下电动车充电着火了」), that is the one whose words
-    hold it, waiting or not; otherwise the matter being told."""
+    message raised several matters (「还有个事 楼下电动车充电着火了」), every one whose words hold it,
+    waiting or not (the whole message too, while the resident decides whether to file it as one);
+    otherwise the matter being told."""
     matters = ((state.draft,) if state.draft is not None else ()) + state.queued
-    own = next((d for d in matters if emergency.words and emergency.words in d.text), state.draft)
-    if own is None or own.emergency is not None:
-        return state
-    marked = replace(own, emergency=emergency.number)
-    return replace(state, draft=marked if own is state.draft else state.draft,
-                   queued=tuple(marked if d is own else d for d in state.queued))
+    holding = {id(d) for d in matters if emergency.words and emergency.words in d.text}
+    if not holding and state.draft is not None:
+        holding = {id(state.draft)}
+
+    def marked(draft: Draft) -> Draft:
+        return replace(draft, emergency=emergency.number) if id(draft) in holding and not draft.emergency else draft
+
+    return replace(state, draft=marked(state.draft) if state.draft is not None else None,
+                   queued=tuple(marked(d) for d in state.queued))
 
 
 def _beside_an_emergency(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome:
     """An emergency told at the place or phone question or at the summary (the caller has put its line
     first). What the resident said joins the story: the case goes to a dispatcher (handlers/routing), who
     must read what happened. The message still answers the question when it names a place or gives a
-    number (「幸福里小区3栋门口，对了楼道里好像着火了」); otherwise the question is put again."""
+    number outside the emergency's own clause (「幸福里小区3栋门口，对了楼道里好像着火了」, but not
+    「隔壁阳光花园着火了」, which says where the fire is); otherwise the question is put again. A turn that
+    calls the intake off in any clause (「不登了，楼下着火了」) does so, and one that raises a matter of its
+    own (「还有个事，楼下有人拿刀打架了」) is taken as it is."""
+    if any(_CANCEL_INTAKE.match(clause) for clause in map(normalise, _CLAUSES.split(inbound.text)) if clause):
+        return called_off(state)
     answered = _dispatch(state, inbound, u, ctx)
-    given = _ANSWER_OF.get(state.step)
     draft = answered.state.draft
     assert state.draft is not None
-    took = given is not None and draft is not None and given(draft) != given(state.draft)
+    if draft is None or answered.state.queued != state.queued:
+        return answered
+    given = _ANSWER_OF.get(state.step)
+    took = given is not None and given(draft) != given(state.draft) and not _in_its_clause(inbound.text, u)
     base = answered.state if took else state
     told = replace(base, draft=intake.add_words(replace(base.draft, parts=state.draft.parts), inbound.text, u))
     if state.step == contact.SUMMARY:
@@ -143,6 +162,14 @@ def _beside_an_emergency(state: ConversationState, inbound: Inbound, u: Understa
     if took:
         return replace(answered, state=told)
     return repeat(told, "已把您刚才说的情况记下。处理好紧急情况后，我们可以接着登记。")
+
+
+def _in_its_clause(text: str, u: Understanding) -> bool:
+    """Whether a place or number the message gives is in the clause that tells the emergency."""
+    words = u.emergency.words if u.emergency is not None else ""
+    clause = next((c for c in _CLAUSES.split(text) if words and words in c), "")
+    return any(p.mention and p.mention in clause for p in u.places) or any(n[-4:] in clause for n in u.phones)
+
 
 
 def _place(draft: Draft) -> tuple:

@@ -32,6 +32,7 @@ class Emergency:
     kind: str
     number: str
     words: str = ""  # what showed it (「着火了」): which of several matters in one message it belongs to
+    called: bool = False  # they have called for help already (nlu/emergency.py)
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,9 @@ class CueReader:
         strings = self.nlp.vocab.strings
         found = [(strings[key], start, end) for key, start, end in self.matcher(doc)]
         frames = {kind: {start for name, start, _ in found if name == f"frame:{kind}"} for kind in ("addressee", "grievance")}
-        parties = {start for name, start, _ in found if name.startswith("party:")}
+        shops = {start for name, start, _ in found if name == "party:company"}
         where = {(start, end) for name, start, end in found if name == "frame:position"
-                 and any(j in parties for j in self._clause(doc, end - 1, 1)[:_POSITION_GAP])}
+                 and any(j in shops for j in self._clause(doc, end - 1, 1)[:_POSITION_GAP])}
         return _longest([(f"party:{self._government(doc, start, end, frames)}" if name == "party:government" else name,
                           start, end) for name, start, end in found
                          if not name.startswith("frame:") and not (name == "party:person" and (start, end) in where)])

@@ -39,6 +39,7 @@ def test_the_other_side_is_read_from_the_words(read, text, party):
     ("楼下新开的超市半夜卸货", "company", "超市"),
     ("楼下烧烤摊天天营业到凌晨两点", "company", "烧烤摊"),
     ("楼下天天吵得睡不着", "person", "楼下"),
+    ("隔壁社区的人天天来我们小区倒垃圾", "person", "隔壁"),  # a place before a public body is still the neighbours
     ("楼下，物业一直不管他们", "person", "楼下"),  # a clause apart: 楼下 is the neighbour, 物业 who did nothing
 ])
 def test_a_position_before_a_party_only_says_where_it_is(read, text, party, words):

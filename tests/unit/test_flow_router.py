@@ -52,12 +52,17 @@ def test_the_topic_question_takes_the_office_residents_name(text: str, topic: st
     out = turn(asked, text)
     assert out.state.draft is not None and out.state.draft.topic == topic and f"按{topic}方面登记" in said(out)
     assert turn(asked, "劳动局还是交警").state.step == intake.PICK_TOPIC  # two offices: asked again
+    for ruled_out in ("应该不是交警的事", "劳动局不管这个"):
+        assert turn(asked, ruled_out).state.step == intake.PICK_TOPIC
 
 
-@pytest.mark.parametrize("text", ["我刚报了110 楼下有人耍酒疯砸车", "已经报警了，楼下有人砸车", "刚才叫了救护车，老人摔倒起不来"])
-def test_a_resident_who_has_called_already_is_not_told_to_call(text: str) -> None:
-    out = turn(IDLE, text, u=understood(emergency="110"))
+def test_a_resident_who_has_called_already_is_not_told_to_call_but_keeps_the_other_lines() -> None:
+    called = replace(understood(), emergency=Emergency("violence", "110", "砸车", called=True))
+    out = turn(IDLE, "我刚报了110 楼下有人耍酒疯砸车", u=called)
     assert out.replies[0].text.startswith("您已经报警或呼救了") and "请立即拨打" not in said(out)
+    for kind, line in (("self_harm", "12356"), ("domestic", "12338"), ("gas", "不要点火")):
+        told = turn(IDLE, "我已经报警了", u=replace(understood(), emergency=Emergency(kind, "110", called=True)))
+        assert told.replies[0].text.startswith("您已经报警或呼救了") and line in told.replies[0].text
 
 
 @pytest.mark.parametrize(("text", "party", "category"), [("跟我老板", "company", "dispute"), ("房东", "person", "dispute"),
@@ -89,6 +94,28 @@ def test_an_emergency_in_a_few_words_is_not_asked_what_happened() -> None:
     out = turn(IDLE, "楼道里有煤气味", u=understood(category="service", topic="城乡建设", emergency="119"))
     assert out.state.step != intake.DESCRIBE and "请具体说说" not in said(out)
     assert turn(IDLE, "楼道里有味", u=understood(category="service", topic="城乡建设")).state.step == intake.DESCRIBE
+    assert turn(IDLE, "我被骗了", u=understood(category="dispute", emergency="110")).state.step == intake.DESCRIBE
+
+
+def test_a_place_in_the_emergencys_own_clause_is_not_the_answer() -> None:
+    asked = at_step(IDLE, location.ASK, class_done=True)
+    u = replace(understood(places=(("QH01-C01-G03", "阳光花园", 0.95),)), emergency=Emergency("fire", "119", "着火了"))
+    u = replace(u, places=(replace(u.places[0], mention="阳光花园"),))
+    out = turn(asked, "等一下，隔壁阳光花园着火了", u=u)
+    assert out.state.step == location.ASK and out.state.draft is not None and out.state.draft.grid_code is None
+    assert "处理好紧急情况后" in said(out)
+
+
+def test_an_emergency_that_is_a_matter_of_its_own_or_calls_off_is_taken_as_it_is() -> None:
+    asked = at_step(IDLE, location.ASK, class_done=True)
+    fight = replace(understood(category="dispute", topic="政法"), emergency=Emergency("violence", "110", "拿刀打架"))
+    out = turn(asked, "还有个事，楼下有人拿刀打架了", u=fight)
+    assert asked.draft is not None and out.state.draft is not None and out.state.draft.parts == asked.draft.parts
+    assert [d.emergency for d in out.state.queued] == ["110"]
+    fire = replace(understood(), emergency=Emergency("fire", "119", "着火了"))
+    called_off = turn(_summary(), "不登了，楼下着火了", u=fire)
+    assert called_off.state.draft is None and called_off.state.dropped is not None and not called_off.commands
+    assert called_off.replies[0].text.startswith("如有火情")
 
 
 def test_an_emergency_told_as_another_matter_marks_that_matter() -> None:

@@ -29,6 +29,15 @@ def test_case_number_forms(raw):
     assert intent.name == "ask_status" and intent.case_number == "MS-20261127-0042"
 
 
+@pytest.mark.parametrize(("text", "called"), [
+    ("我刚报了110 楼下有人耍酒疯砸车", True), ("已经报警了，楼下有人砸车", True), ("刚才叫了救护车，老人摔倒起不来", True),
+    ("楼下着火了，刚才打了119打不通", False), ("楼下有人打架，我报警有用吗", False), ("楼下着火了", False),
+])
+def test_a_call_already_made_is_told_apart_from_one_that_failed(text, called):
+    found = detect_emergency(text)
+    assert found is not None and found.called is called
+
+
 @pytest.mark.parametrize(("text", "kind", "number"), [
     ("楼下着火了，快来人", "fire", "119"),
     ("家里煤气泄漏了怎么办", "gas", "119"),

@@ -171,7 +171,6 @@ def _in_its_clause(text: str, u: Understanding) -> bool:
     return any(p.mention and p.mention in clause for p in u.places) or any(n[-4:] in clause for n in u.phones)
 
 
-
 def _place(draft: Draft) -> tuple:
     """Where the district's registry put it (the words typed are kept as the address even when it did not)."""
     return draft.grid_code, draft.candidates, draft.community_code, draft.street_code, draft.latitude

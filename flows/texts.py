@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.case import CATEGORY_LABELS
 from handlers.phones import mask_phones_in
+from nlu.cue_lexicon import positions
 
 CATEGORY_NOUNS = {"dispute": "矛盾纠纷", "service": "便民服务诉求", "petition": "信访事项"}
 # What each category means in a resident's words, for staff pages that offer it as a choice.
@@ -109,6 +110,7 @@ def category_plain(category: str | None, party: str | None = None, party_words: 
         other = ""
         if party in PARTY_PHRASES:
             other = party_words if 0 < len(party_words) <= 8 else PARTY_PHRASES[party]
+        other = f"{other}邻居" if other in positions() else other  # not 「和楼下之间」: 「和楼下邻居之间」
         return f"和{other}之间的矛盾纠纷" if other else "需要调解的矛盾纠纷"
     if category == "service":
         return "需要办理的便民服务"

@@ -37,6 +37,12 @@ class Lexicon:
 
 
 @cache
+def positions() -> frozenset[str]:
+    """Where a party is (「楼下」, 「隔壁」), the `[frame] position` words of the shipped lexicon."""
+    return frozenset(Lexicon.load().position)
+
+
+@cache
 def ask_words() -> tuple[str, ...]:
     """Every ask word of the shipped lexicon."""
     return tuple(word for words in Lexicon.load().asks.values() for word in words)

@@ -11,6 +11,7 @@ from flows.context import Outcome
 from flows.messages import Inbound
 from flows.router import step, with_resume
 from flows.state import ConversationState
+from flows.texts import category_plain
 from flows.understanding import Emergency, Guess, Understanding
 from handlers.case import Case
 from handlers.commands import FileCase
@@ -72,6 +73,11 @@ def test_the_other_side_named_at_the_confirmation_answers_it(text: str, party: s
     out = turn(intake.ask_classification(state, context()).state, text, u=reading(text))
     assert out.state.draft is not None and (out.state.draft.party, out.state.draft.category) == (party, category)
     assert "请回复" not in said(out)
+
+
+def test_a_neighbour_named_by_where_they_live_is_said_back_as_a_neighbour() -> None:
+    assert category_plain("dispute", "person", "楼下") == "和楼下邻居之间的矛盾纠纷"
+    assert category_plain("dispute", "person", "房东") == "和房东之间的矛盾纠纷"
 
 
 def test_the_side_already_said_back_confirms_it() -> None:

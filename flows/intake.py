@@ -337,7 +337,11 @@ def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return _chosen(state, choice, ctx)
     if choice in PARTIES:  # what the answer itself asks (「跟房东，押金一直不退」) outranks a cue of the message
         said_want = read_ask(inbound.text)
-        draft = replace(draft, party=choice, party_words="", want=said_want or draft.want)
+        typed = picked(inbound, state.offered) is None
+        if typed and len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:  # more of the story: kept
+            draft = add_words(draft, inbound.text, u)
+        words = u.party_words if typed and u.party is not None and u.party.label == choice else ""
+        draft = replace(draft, party=choice, party_words=words, want=said_want or draft.want)
         state = replace(state, draft=draft)
         guide = ctx.config.guide
         if said_want is None and (want_decides(draft, guide) or want_disagrees(draft, guide)):

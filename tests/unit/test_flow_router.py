@@ -80,6 +80,17 @@ def test_a_neighbour_named_by_where_they_live_is_said_back_as_a_neighbour() -> N
     assert category_plain("dispute", "person", "房东") == "和房东之间的矛盾纠纷"
 
 
+def test_the_side_named_with_more_of_the_story_keeps_both() -> None:
+    asked = intake.ask_party(at_step(IDLE, intake.PICK_PARTY, category=None, topic="商贸旅游")).state
+    text = "就是小区门口那个超市 卖的大米有虫"
+    out = turn(asked, text, u=replace(reading(text), party=Guess("company", 0.9), party_words="超市"))
+    assert out.state.draft is not None and asked.draft is not None
+    assert out.state.draft.parts == (*asked.draft.parts, text) and out.state.draft.party == "company"
+    assert "和超市之间" in said(out)
+    short = turn(asked, "跟我老板", u=reading("跟我老板"))
+    assert short.state.draft is not None and short.state.draft.parts == asked.draft.parts
+
+
 def test_the_side_already_said_back_confirms_it() -> None:
     state = at_step(IDLE, intake.CONFIRM_CLASS, category="dispute", topic="城乡建设", party="company", party_words="物业")
     out = turn(intake.ask_classification(state, context()).state, "物业公司", u=reading("物业公司"))

@@ -328,7 +328,8 @@ def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
     """A button, its number or the resident's words (「跟楼上邻居」, 「街道办不管」); a category named
     outright (「是信访」) is taken as said."""
     draft = _draft(state)
-    choice = picked(inbound, state.offered) or _dont_know(inbound.text) or read_party(inbound.text)
+    button = picked(inbound, state.offered)
+    choice = button or _dont_know(inbound.text) or read_party(inbound.text)
     choice = choice or category_named(inbound.text, ctx.config.guide) or _cue(u.party, ctx)
     if choice == UNKNOWN:  # left unset, the case waits for a dispatcher (分类信息不完整), as promised
         unsure = replace(state, draft=replace(draft, category=None, category_confidence=None))
@@ -337,7 +338,7 @@ def _on_party(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return _chosen(state, choice, ctx)
     if choice in PARTIES:  # what the answer itself asks (「跟房东，押金一直不退」) outranks a cue of the message
         said_want = read_ask(inbound.text)
-        typed = picked(inbound, state.offered) is None
+        typed = button is None
         if typed and len(_MEANINGFUL.findall(inbound.text)) >= _MIN_DESCRIPTION:  # more of the story: kept
             draft = add_words(draft, inbound.text, u)
         words = u.party_words if typed and u.party is not None and u.party.label == choice else ""

@@ -127,12 +127,11 @@ def _with_emergency(state: ConversationState, emergency: Emergency) -> Conversat
     waiting or not (the whole message too, while the resident decides whether to file it as one);
     otherwise the matter being told."""
     matters = ((state.draft,) if state.draft is not None else ()) + state.queued
-    holding = {id(d) for d in matters if emergency.words and emergency.words in d.text}
-    if not holding and state.draft is not None:
-        holding = {id(state.draft)}
+    told_in = [d for d in matters if emergency.words and emergency.words in d.text] or [state.draft]
 
     def marked(draft: Draft) -> Draft:
-        return replace(draft, emergency=emergency.number) if id(draft) in holding and not draft.emergency else draft
+        own = any(draft is d for d in told_in)
+        return replace(draft, emergency=emergency.number) if own and not draft.emergency else draft
 
     return replace(state, draft=marked(state.draft) if state.draft is not None else None,
                    queued=tuple(marked(d) for d in state.queued))
@@ -146,7 +145,7 @@ def _beside_an_emergency(state: ConversationState, inbound: Inbound, u: Understa
     「隔壁阳光花园着火了」, which says where the fire is); otherwise the question is put again. A turn that
     calls the intake off in any clause (「不登了，楼下着火了」) does so, and one that raises a matter of its
     own (「还有个事，楼下有人拿刀打架了」) is taken as it is."""
-    if any(_CANCEL_INTAKE.match(clause) for clause in map(normalise, _CLAUSES.split(inbound.text)) if clause):
+    if any(_CANCEL_INTAKE.match(clause) for clause in _clauses(inbound.text)):
         return called_off(state)
     answered = _dispatch(state, inbound, u, ctx)
     draft = answered.state.draft
@@ -440,12 +439,17 @@ def _time_limit(draft: Draft | None, ctx: Context) -> str:
     return f"按规定，{category_plain(category)}一般在 {limit}内办结。{then}"
 
 
+def _clauses(text: str) -> list[str]:
+    """The message clause by clause, normalised: a call-off is heard in one clause of several."""
+    return [clause for clause in map(normalise, _CLAUSES.split(text or "")) if clause]
+
+
 def _calls_intake_off(text: str) -> bool:
     """Whether the message calls the intake off: as a whole, or clause by clause with at most a soft
     no, thanks or a reason beside the clause that does."""
     if _CANCEL_INTAKE.match(normalise(text)):
         return True
-    clauses = [clause for clause in map(normalise, _CLAUSES.split(text or "")) if clause]
+    clauses = _clauses(text)
     return any(_CANCEL_INTAKE.match(clause) for clause in clauses) and all(
         _CANCEL_INTAKE.match(clause) or _BESIDE_CALLING_OFF.fullmatch(clause) for clause in clauses)
 

@@ -19,6 +19,9 @@ not slow down when the server does, so queueing shows in the percentiles.
 
 Several workers (issue 16): on PostgreSQL the closed waves run once per `--workers` count, the
 residents spread over that many server processes on one database, as behind a reverse proxy.
+The steady loop also splits the CPU its counted turns cost between the server processes, the
+machine's PostgreSQL processes and the residents (this process), read from /proc: on a machine
+where all three share the cores, those shares bound what more workers can add.
 
 Run: python bench/web.py [--residents 50,200] [--steady 200] [--steady-seconds 15] [--workers 1,2] [--open 200]
                          [--open-seconds 60] [--flood 300] [--db sqlite,postgresql] [--dialogue real|keyword]
@@ -44,6 +47,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 from pathlib import Path
 
@@ -221,11 +225,75 @@ async def counted(residents: list[asyncio.Task[None]], counting: asyncio.Event, 
     return [r for r in await asyncio.gather(*residents, return_exceptions=True) if isinstance(r, BaseException)]
 
 
-async def steady(bases: list[str], count: int, seconds: float) -> None:
-    """`count` connected residents filing case after case with no pause, spread over the workers at
-    `bases`; turns counted over `seconds` after STEADY_WARM_UP."""
+@dataclass(frozen=True)
+class Worker:
+    base: str
+    pid: int
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one process so far, from /proc; 0 for one that has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL process on the machine (the server's and its backends')."""
+    return sum(_process_cpu(int(entry.name)) for entry in Path("/proc").iterdir()
+               if entry.name.isdigit() and _command(entry) == "postgres")
+
+
+def _command(entry: Path) -> str:
+    try:
+        return (entry / "comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def cpu_split(workers: list[Worker]) -> dict[str, float]:
+    return {"server": sum(_process_cpu(w.pid) for w in workers), "postgres": _postgres_cpu(),
+            "residents": time.process_time()}
+
+
+async def measured_cpu(workers: list[Worker], counting: asyncio.Event, stop: asyncio.Event) -> dict[str, float]:
+    """The CPU seconds spent between the start of counting and the stop, by who spent them."""
+    await counting.wait()
+    before = cpu_split(workers)
+    await stop.wait()
+    after = cpu_split(workers)
+    return {who: after[who] - before[who] for who in before}
+
+
+def cpu_line(per_turn: dict[str, float], spent_server: float, seconds: float) -> str:
+    """Per-turn CPU by who spent it, and the throughput all the machine's cores could give at that cost."""
+    return (f"    每轮 CPU：服务进程 {per_turn['server']:.2f} ms，PostgreSQL {per_turn['postgres']:.2f} ms，"
+            f"居民（本进程）{per_turn['residents']:.2f} ms；服务进程平均占用 {spent_server / seconds:.2f} 核；"
+            f"本机 {os.cpu_count()} 核全用于此也只够约 {ceiling(per_turn):.0f} 轮/秒")
+
+
+def ceiling(per_turn: dict[str, float]) -> float:
+    """Turns/s when every core of the machine does nothing but these turns at these per-turn costs."""
+    return 1000 * (os.cpu_count() or 1) / sum(per_turn.values())
+
+
+def scaling_line(one: tuple[float, dict[str, float]], more: tuple[float, dict[str, float]], workers: int) -> str:
+    """The measured gain of `workers` over one, beside the most this machine allows: the one worker's
+    per-turn costs, all cores busy, as if more workers added no cost of their own."""
+    (single, per_turn), (several, _) = one, more
+    return (f"  {workers} 个进程 / 1 个进程：实测 {several / single:.2f} 倍；居民和 PostgreSQL 与服务进程同在本机 "
+            f"{os.cpu_count()} 核上，即使多进程不增加任何开销，上限也只有 {ceiling(per_turn) / single:.2f} 倍")
+
+
+async def steady(workers: list[Worker], count: int, seconds: float) -> tuple[float, dict[str, float]] | None:
+    """`count` connected residents filing case after case with no pause, spread over `workers`;
+    turns counted over `seconds` after STEADY_WARM_UP, with the CPU they cost: (turns/s, per-turn
+    CPU ms by who spent it), or None if no turn was counted."""
     latencies: list[float] = []
     stop, counting, ended = asyncio.Event(), asyncio.Event(), Counter[str]()
+    bases = [w.base for w in workers]
 
     def turned(turn: int, how: str, replies: list[dict], took: float) -> float:
         if counting.is_set():
@@ -241,11 +309,18 @@ async def steady(bases: list[str], count: int, seconds: float) -> None:
         async with chat(base, cookie) as ws:
             await keep_filing(ws, index, "steady", stop, turned)
 
+    cpu = asyncio.create_task(measured_cpu(workers, counting, stop))
     failed = await counted([asyncio.create_task(one(i)) for i in range(count)], counting, stop, STEADY_WARM_UP, seconds)
     others = {how: n for how, n in ended.items() if how != "ack"}
     print(f"  稳态闭环 N={count:<4} 进程 {len(bases)} 个（已连接，答复后立即发下一条，计 {seconds:.0f} s）："
           f"{len(latencies) / seconds:.1f} 轮/秒；每轮 {percentiles(latencies) if len(latencies) > 1 else '无'}"
           + (f"；未正常答复 {others}" if others else "") + (f"；{len(failed)} 位居民断开，例如：{failed[0]!r}" if failed else ""))
+    if not latencies:
+        return None
+    spent = await cpu
+    per_turn = {who: 1000 * cpu_seconds / len(latencies) for who, cpu_seconds in spent.items()}
+    print(cpu_line(per_turn, spent["server"], seconds))
+    return len(latencies) / seconds, per_turn
 
 
 async def typing_resident(base: str, index: int, stop: asyncio.Event, counting: asyncio.Event,
@@ -454,32 +529,36 @@ async def main() -> None:
             if url is None:
                 continue
             print(f"{kind}:")
+            steadies = {}
             for workers in ([int(n) for n in args.workers.split(",")] if kind == "postgresql" else [1]):
                 async with AsyncExitStack() as running:
-                    bases = [await running.enter_async_context(server(url, args.dialogue, CAPACITY_LIMITS))
-                             for _ in range(workers)]
+                    started = [await running.enter_async_context(server(url, args.dialogue, CAPACITY_LIMITS))
+                               for _ in range(workers)]
                     for count in waves:
-                        await wave(bases, count)
+                        await wave([w.base for w in started], count)
                     if args.steady:
-                        await steady(bases, args.steady, args.steady_seconds)
+                        steadies[workers] = await steady(started, args.steady, args.steady_seconds)
+            for workers, figures in steadies.items():
+                if workers > 1 and figures and steadies.get(1):
+                    print(scaling_line(steadies[1], figures, workers))
             if args.open:
-                async with server(url, args.dialogue, OPEN_LIMITS) as base:
-                    await open_arrival(base, args.open, args.open_seconds)
+                async with server(url, args.dialogue, OPEN_LIMITS) as worker:
+                    await open_arrival(worker.base, args.open, args.open_seconds)
             if args.flood:
-                async with server(url, args.dialogue, {}) as base:
-                    await flood_figures(base, args.flood, secret)
+                async with server(url, args.dialogue, {}) as worker:
+                    await flood_figures(worker.base, args.flood, secret)
 
 
 @asynccontextmanager
-async def server(url: str, dialogue: str, limits: dict[str, Any]) -> AsyncIterator[str]:
-    """The web edge in a process of its own on a free port; yields its base URL."""
+async def server(url: str, dialogue: str, limits: dict[str, Any]) -> AsyncIterator[Worker]:
+    """The web edge in a process of its own on a free port."""
     port = free_port()
     process = multiprocessing.get_context("spawn").Process(target=serve, args=(url, port, dialogue, limits))
     process.start()
     base = f"http://127.0.0.1:{port}"
     try:
         await wait_ready(base, process)
-        yield base
+        yield Worker(base, process.pid)
     finally:
         process.terminate()
         process.join(10)

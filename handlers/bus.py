@@ -30,6 +30,7 @@ HANDLERS: dict[type[c.Command], Handler] = {
     c.RateCase: h.rate,
     c.ReclassifyCase: h.reclassify,
     c.LocateCase: h.locate,
+    c.ClearEmergency: h.clear_emergency,
     c.RequestExtension: s.request_extension,
     c.DecideExtension: s.decide_extension,
     c.SuperviseCase: s.supervise,

@@ -152,6 +152,19 @@ class LocateCase(CaseCommand):
 
 
 @dataclass(frozen=True)
+class ClearEmergency(CaseCommand):
+    """A dispatcher who has checked a case marked as told with an emergency (a false alarm, or
+    already handled by 110 or 119) takes the mark off, saying why: routing then suggests as for
+    any other case, and the 分拨 list no longer puts it first."""
+
+    reason: str
+
+
+# What a dispatcher most often found on checking an emergency mark (offered, not required).
+EMERGENCY_CHECKED = ("电话核实为误报", "已由110、119等处置完毕，按一般诉求办理", "群众已说明不紧急")
+
+
+@dataclass(frozen=True)
 class RequestExtension(CaseCommand):
     """延期: the department asks a supervisor for more time, saying why."""
 

@@ -13,6 +13,7 @@ from handlers.commands import (
     AddInfo,
     AddNote,
     CancelCase,
+    ClearEmergency,
     CloseCase,
     DispatchCase,
     EscalateCase,
@@ -350,6 +351,18 @@ async def locate(cmd: LocateCase, uow: UnitOfWork, policies: Policies) -> Case:
         before = index.grid(case.grid_code)
         note = f"{before.label if before else '未定位'} → {grid.label}"
         case.record("locate", policies.clock.now(), cmd.actor, note, **_grid_fields(grid))
+        return await commit(case, uow, policies, index)
+
+
+async def clear_emergency(cmd: ClearEmergency, uow: UnitOfWork, policies: Policies) -> Case:
+    """The mark sent the case to a person; once that person has checked it, the reason stays in the file."""
+    reason = required(cmd.reason, "请说明解除紧急标记的原因（如：电话核实为误报）。")
+    async with uow:
+        case, index = await load(uow, cmd.number)
+        if not case.emergency:
+            raise DomainError(f"诉求 {case.number} 没有紧急标记。")
+        note = f"原提示拨打 {case.emergency}：{reason}"
+        case.record("clear_emergency", policies.clock.now(), cmd.actor, note, emergency=None)
         return await commit(case, uow, policies, index)
 
 

@@ -28,9 +28,10 @@ from storage.queries import notifications_for_case
 
 CHANNEL = "hotline"
 MAX_NAME = 32
-FORM_FIELDS = ("text", "category", "topic", "grid", "phone", "address", "department", "contact_name")
+FORM_FIELDS = ("text", "category", "topic", "grid", "phone", "address", "department", "contact_name", "emergency")
 CALLER_FIELDS = ("phone", "contact_name")  # the caller's own: the same for every matter of one call
 _CALL = re.compile(r"[A-Za-z0-9_-]{8,40}")  # a call's key, drawn by the review page: a form sent twice files once
+_LINE = re.compile(r"\d{3,6}")  # an emergency line's number: 110, 119, 12110, 95598
 # Said to operators, who cannot change the configuration: who can, and what it takes.
 SMS_MISSING = "短信通知未配置：来电人的进度通知暂存待发，发不到来电人手机。请联系系统管理员配置短信接口（config.toml 的 [sms]）。"
 
@@ -75,6 +76,7 @@ class Draft:
     address: str
     department: str = ""
     contact_name: str = ""  # how the caller asked to be called (您贵姓): masked wherever the phone is
+    emergency: str = ""  # the emergency line the caller was pointed to, while the operator keeps it ticked
 
 
 def _first(options: tuple[Option, ...]) -> str:
@@ -95,13 +97,21 @@ def _likely(options: tuple[Option, ...], floor: float) -> str:
 def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...], floor: float) -> Draft:
     draft = Draft(suggestion.complaint, _likely(suggestion.categories, floor), _likely(suggestion.topics, floor),
                   _likely(suggestion.grids, floor), _first(suggestion.phones), suggestion.address,
-                  contact_name=suggestion.contact_name)
+                  contact_name=suggestion.contact_name, emergency=suggestion.emergency_line)
     if form is not None:
         for name in kept:
             value = form.get(name)
             if isinstance(value, str):
                 setattr(draft, name, value.strip())
+        if "emergency" in kept:  # an unticked box is not sent at all
+            draft.emergency = _emergency_line(form)
     return draft
+
+
+def _emergency_line(form: FormData) -> str:
+    """The ticked 紧急 box's line (110, 119, 12110…), or "" when unticked or not a line's number."""
+    value = str(form.get("emergency") or "")
+    return value if _LINE.fullmatch(value) else ""
 
 
 @dataclass(frozen=True)
@@ -145,7 +155,7 @@ async def _review_page(
     guide = deps.app.settings.category_guide
     party = str(form.get("party") or "") if form is not None and "category" in kept else ""
     draft.category = data.category_by_party(guide, party, draft.category, _first(suggestion.categories))
-    department, why = data.preview(index, routing, draft.category, draft.topic, draft.grid)
+    department, why = data.preview(index, routing, draft.category, draft.topic, draft.grid, draft.emergency)
     return deps.pages.render(
         request, "review.html", status_code=422 if errors else 200, session=session, transcript=transcript,
         suggestion=suggestion, draft=draft, errors=errors or [],
@@ -242,6 +252,7 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         department=values["department"] or None, model_version=values["model_version"] or None,
         original_text=values["said"] or None, contact_name=values["contact_name"][:MAX_NAME] or None,
         intake_key=f"{CHANNEL}:{call}" + (f"#{matter}" if matter else "") if call else None,
+        emergency=_emergency_line(form) or None,
     )
     try:
         case = await deps.app.bus.handle(command)
@@ -298,7 +309,8 @@ async def show(request: Request, number: str, session: Staff, created: int = 0, 
 
 
 async def route_preview(request: Request, session: Staff, category: str = "", topic: str = "",
-                        grid: str = "") -> JSONResponse:
+                        grid: str = "", emergency: str = "") -> JSONResponse:
     deps: WebDeps = request.app.state.deps
-    department, why = data.preview(await _index(deps), deps.app.settings.routing, category, topic, grid)
+    line = emergency if _LINE.fullmatch(emergency) else ""
+    department, why = data.preview(await _index(deps), deps.app.settings.routing, category, topic, grid, line)
     return JSONResponse({"department": department, "reason": why})

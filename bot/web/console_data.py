@@ -75,10 +75,11 @@ def grid_label(index: DirectoryIndex, code: str) -> str:
     return grid.label if grid else code
 
 
-def preview(index: DirectoryIndex, routing: RoutingPolicy, category: str, topic: str, grid: str) -> tuple[str, str]:
+def preview(index: DirectoryIndex, routing: RoutingPolicy, category: str, topic: str, grid: str,
+            emergency: str = "") -> tuple[str, str]:
     """(department name, why) the routing rules would pick for these values, before anything is filed."""
     probe = Case(number="preview", category=category or None, topic=topic or None,
-                 classification_confirmed=True, grid_code=grid or None)
+                 classification_confirmed=True, grid_code=grid or None, emergency=emergency or None)
     assignment = route(probe, routing, index)
     if assignment.department is None:
         dispatcher = index.department(routing.dispatcher)

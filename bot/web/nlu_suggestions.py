@@ -59,6 +59,7 @@ class NluTranscriptAnalyzer:
             address=place_with_detail(text, said_where.start, said_where.end) if said_where else "",
             emergency=f"来电可能涉及{EMERGENCIES.get(emergency.kind, '紧急情况')}，请立即提示来电人拨打 {emergency.number}！"
             if emergency is not None else "",
+            emergency_line=emergency.number if emergency is not None else "",
             marks=tuple(Mark(e.type, span) for e in entities if e.type != "phone" for span in _spans(e)),
             model_version=self.analyzer.version or "",
             matters=self._matters(complaint),

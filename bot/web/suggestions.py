@@ -55,7 +55,8 @@ class Suggestion:
     grids: tuple[Option, ...] = ()
     phones: tuple[Option, ...] = ()
     address: str = ""
-    emergency: str = ""
+    emergency: str = ""  # the warning the operator reads out (「来电可能涉及火情，请立即提示来电人拨打 119！」)
+    emergency_line: str = ""  # the number it names, which the filed case keeps: a dispatcher routes it
     marks: tuple[Mark, ...] = ()
     model_version: str = ""  # the classifier that made the suggestions, for accuracy by version
     matters: tuple[Matter, ...] = ()  # the complaint's matters where it names several, else empty

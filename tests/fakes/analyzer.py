@@ -36,6 +36,7 @@ class FakeTranscriptAnalyzer:
             phones=phones,
             address=next((name for name in PLACES if name in caller), ""),
             emergency="来电提到起火，请立即转 119。" if "起火" in caller else "",
+            emergency_line="119" if "起火" in caller else "",
             marks=marks,
             model_version="0007-fake",
             matters=tuple(Matter(part, _topic(part), 0.71) for part in parts) if len(parts) > 1 else (),

@@ -100,7 +100,15 @@ async def test_a_matter_told_with_an_emergency_waits_for_a_dispatcher_marked(dis
     async with district.uow() as uow:
         index = await directory_index(uow)
     assert suggest(case, district.policies.routing, index).code == "W-T01-C01-G01"  # where its words would go
-    assert (await district.bus.handle(filing())).emergency is None
+    plain = await district.bus.handle(filing())
+    assert plain.emergency is None
+    with pytest.raises(DomainError, match="请说明解除紧急标记的原因"):
+        await district.bus.handle(c.ClearEmergency("分拨员", case.number, " "))
+    with pytest.raises(DomainError, match="没有紧急标记"):
+        await district.bus.handle(c.ClearEmergency("分拨员", plain.number, "误报"))
+    cleared = await district.bus.handle(c.ClearEmergency("分拨员", case.number, "电话核实为误报"))
+    assert cleared.status is Status.PENDING_REVIEW and cleared.events[-1].note == "原提示拨打 119：电话核实为误报"
+    assert (await stored(district, case.number)).emergency is None
 
 
 async def test_confirmed_classification_is_routed_despite_low_confidence(district: App) -> None:

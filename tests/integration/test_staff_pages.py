@@ -151,6 +151,27 @@ async def test_a_case_told_with_an_emergency_heads_the_dispatch_list_marked(stac
     assert "紧急" not in (await operator.get(f"/cases/{unsure}")).text
 
 
+async def test_a_dispatcher_who_checked_an_emergency_takes_the_mark_off_saying_why(stack: WebStack) -> None:
+    urgent = (await stack.app.bus.handle(replace(filing("楼道里着火了，烟很大"), emergency="119"))).number
+    plain = (await stack.app.bus.handle(filing())).number
+    operator = await sign_in(stack, "operator", "operator")
+    clerk = await sign_in(stack, "clerk", "clerk", "C-T01-C01")
+    assert 'id="unmark-form"' in (await operator.get(f"/cases/{urgent}")).text
+    assert 'id="unmark-form"' not in (await operator.get(f"/cases/{plain}")).text
+    assert (await clerk.post(f"/cases/{urgent}/unmark", reason="误报")).status_code == 403
+    refused = await operator.post(f"/cases/{urgent}/unmark", reason="  ")
+    assert refused.status_code == 422 and "请说明解除紧急标记的原因" in refused.text
+    assert (await operator.post(f"/cases/{urgent}/unmark", reason="电话核实为误报")).status_code == 303
+    page = (await operator.get(f"/cases/{urgent}", done="unmark")).text
+    assert "紧急标记已解除" in page and "紧急·已提示拨打" not in page and 'id="unmark-form"' not in page
+    assert "原提示拨打 119：电话核实为误报" in page  # the file keeps what was checked, and by whom
+    async with stack.app.uow() as uow:
+        case = await uow.cases.get(urgent)
+    assert case.emergency is None and case.events[-1].kind == "emergency_cleared"
+    assert case.events[-1].actor == "staff:operator" and case.department == stack.app.policies.routing.dispatcher
+    assert (await operator.post(f"/cases/{urgent}/unmark", reason="再解除一次")).status_code == 403
+
+
 async def test_dashboard_and_csv(stack: WebStack, clock: FakeClock) -> None:
     bus = stack.app.bus
     for rating in (5, 4):

@@ -161,6 +161,42 @@ async def test_a_script_in_what_a_caller_said_is_shown_as_text_on_every_staff_pa
     await client.aclose()
 
 
+FIRE = """坐席：您好，12345 热线，请讲。
+市民：幸福里3号楼楼道里起火了，烟很大，我已经下楼了。我的电话13812345678。"""
+
+
+async def test_a_call_told_with_an_emergency_goes_to_a_dispatcher_unless_the_operator_unticks_it(
+        stack: WebStack) -> None:
+    """The warning the operator reads out is kept on the case (ticked by default): a dispatcher checks
+    and routes it first, as for one told in the chat; unticked (a false alarm), it is routed by the rules."""
+    client = await login(stack)
+    token = csrf((await client.get("/console")).text)
+    review = (await client.post("/console/review", data={"transcript": FIRE, "csrf_token": token})).text
+    box = re.search(r'<input type="checkbox" name="emergency"[^>]*>', review).group()  # type: ignore[union-attr]
+    assert 'value="119"' in box and "checked" in box and "已提示拨打 119）" in review  # the preview says why
+    route = {"category": "service", "topic": "城乡建设", "grid": "T01-C01-G01"}
+    plain = (await client.get("/console/route", params=route)).json()
+    marked = (await client.get("/console/route", params={**route, "emergency": "119"})).json()
+    forged = (await client.get("/console/route", params={**route, "emergency": "<b>"})).json()
+    assert plain == forged and plain["reason"] == "按分拨规则" and "已提示拨打 119" in marked["reason"]
+    form = {"csrf_token": token, "transcript": FIRE, "text": "幸福里3号楼楼道里起火", **route, "address": "",
+            "phone": "13812345678", "department": ""}
+    kept = await client.post("/console/cases", data={**form, "phone": "12345"})  # refused: the box stays unticked
+    assert kept.status_code == 422 and "checked" not in re.search(
+        r'<input type="checkbox" name="emergency"[^>]*>', kept.text).group()  # type: ignore[union-attr]
+    numbers = []
+    for ticked in ({"emergency": "119"}, {}):
+        created = await client.post("/console/cases", data={**form, **ticked})
+        page = (await client.get(created.headers["location"])).text
+        numbers.append(re.search(r'id="case-number">([^<]+)<', page).group(1))  # type: ignore[union-attr]
+        assert ('id="case-emergency"' in page) == bool(ticked)
+    async with stack.app.uow() as uow:
+        urgent, ordinary = [await uow.cases.get(n) for n in numbers]
+    assert (urgent.emergency, urgent.department) == ("119", stack.app.policies.routing.dispatcher)
+    assert ordinary.emergency is None and ordinary.department == "C-T01-C01"
+    await client.aclose()
+
+
 async def test_logging_out_ends_the_session(stack: WebStack) -> None:
     client = await login(stack)
     token = csrf((await client.get("/console")).text)

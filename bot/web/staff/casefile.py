@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from bot.bootstrap import App
 from bot.web import photos
-from handlers.commands import RETURN_REASONS
+from handlers.commands import EMERGENCY_CHECKED, RETURN_REASONS
 from bot.web.accounts import StaffSession
 from bot.web.auth import Forbidden
 from bot.web.case_fields import classification_errors, known_topics
@@ -104,6 +104,8 @@ ACTIONS: dict[str, Action] = {
         s.staff.actor, k.number, _text(f, "department"), _text(f, "note")), "已派单"),
     "reclassify": Action("reclassify", "dispatcher", _reclassify, "分类已更正", _classification),
     "locate": Action("locate", "dispatcher", _locate, "网格已更正，派单建议已按新网格更新"),
+    "unmark": Action("clear_emergency", "dispatcher", lambda f, s, k: c.ClearEmergency(
+        s.staff.actor, k.number, _text(f, "reason")), "紧急标记已解除，可按派单建议派单"),
     "supervise": Action("supervise", "supervisor", lambda f, s, k: c.SuperviseCase(
         s.staff.actor, k.number, _text(f, "note")), "督办意见已记录"),
     "approve": Action("extend", "supervisor", lambda f, s, k: c.DecideExtension(
@@ -120,6 +122,8 @@ def allowed(session: StaffSession, case: Case, name: str) -> bool:
     if name in ("approve", "refuse") and pending_extension(case) is None:
         return False
     if name == "extension" and pending_extension(case) is not None:
+        return False
+    if name == "unmark" and not case.emergency:
         return False
     if action.who == "holder":  # a grid worker adds 现场记录 to their grids' cases, and does nothing else here
         return may_handle(session, case) or (name == "note" and on_patrol(session, case))
@@ -219,6 +223,7 @@ async def case_page(request: Request, session: StaffSession, number: str, messag
         corrections=_corrections(case), choices=dispatch_choices(departments, app), suggested=suggested,
         grids=labels_of(index), topics=known_topics(index, app.policies.routing),
         communities=by_community(index.grids.values()) if can["locate"] else [],
+        unmark_reasons=EMERGENCY_CHECKED,
         note_reaches_resident=may_handle(session, case)  # a grid worker's 现场记录 is internal: it starts nothing
         and app.policies.notices.would_push(case, EVENT_KINDS[note_action(case, internal=False)]),
         duplicates=await merging.on_case_file(app, session, case),

@@ -10,7 +10,8 @@
     var query = new URLSearchParams({
       category: form.elements.category.value,
       topic: form.elements.topic.value,
-      grid: form.elements.grid.value
+      grid: form.elements.grid.value,
+      emergency: form.elements.emergency && form.elements.emergency.checked ? form.elements.emergency.value : ""
     });
     fetch("/console/route?" + query.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -44,6 +45,9 @@
       refresh();
     });
   });
+
+  // A call marked as an emergency goes to a dispatcher first, whatever the rules would pick.
+  if (form.elements.emergency) { form.elements.emergency.addEventListener("change", refresh); }
 
   Array.prototype.forEach.call(form.querySelectorAll("[data-route]"), function (select) {
     markChanged(select);

@@ -97,26 +97,29 @@ class Gazetteer:
         text = text if normalized else normalize(text)
         best: dict[str, GridCandidate] = {}
         covered: list[tuple[int, int]] = []
+        mentions: list[_Mention] = []
         for match in self._numbered.finditer(text) if self._roads else ():
             hits = _covering(self._roads[match.group(1)], to_int(match.group(2)))
             grids = {place.grid_code for place in hits}
             for place in hits:
                 name = match.group() if place.name == place.road else place.name
                 _keep(best, place.grid_code, name, SCORE_NUMBERED / len(grids) ** 0.5, match.span())
+            mentions.append(_Mention(match.span(), "", frozenset(grids)))
             covered.append(match.span())
         for match in self._pattern.finditer(text) if self._pattern else ():
             span, found = match.span(), match.group()
             if any(a <= span[0] and span[1] <= b for a, b in covered):
                 continue
-            self._add_name(best, found, span, text=text)
+            mentions.append(self._add_name(best, found, span, text=text))
             covered.append(span)
         for found, score, span in self._fuzzy.find(text):
             if not any(a < span[1] and span[0] < b for a, b in covered):
-                self._add_name(best, found, span, score, text)
+                mentions.append(self._add_name(best, found, span, score, text))
+        self._settle_by_context(best, mentions)
         return sorted(best.values(), key=lambda c: (-c.score, c.start, c.grid_code))
 
     def _add_name(self, best: dict, found: str, span: tuple[int, int], factor: float = 1.0,
-                  text: str = "") -> None:
+                  text: str = "") -> "_Mention":
         unit = _UNIT.match(text, span[1]) if text else None
         span = (span[0], unit.end()) if unit else span
         places = self._names.get(found, [])
@@ -130,6 +133,43 @@ class Gazetteer:
         road_grids = {p.grid_code for p in road_places}
         for place in road_places:
             _keep(best, place.grid_code, place.road, factor * SCORE_ROAD / len(road_grids) ** 0.5, span)
+        pointed = frozenset(grids | {code for code, _ in areas} | road_grids)
+        return _Mention(span, found if len(grids) > 1 else "", pointed, factor)
+
+    def _settle_by_context(self, best: dict, mentions: list["_Mention"]) -> None:
+        """A name two grids share (two 锦绣家园) is settled by the rest of the text: when the street,
+        community or road also named lies around exactly one of them (「白溪街道锦绣家园」, 「新桥路的锦绣家园」),
+        that one scores as if the name were its own; the other keeps the shared score."""
+        for mention in mentions:
+            if not mention.shared:
+                continue
+            around = {self._community(code) for other in mentions if other.apart_from(mention)
+                      for code in other.grids}
+            settled = [code for code in mention.grids if self._community(code) in around]
+            if len(settled) == 1:
+                code = settled[0]
+                score = max(s for place, s in self._names[mention.shared] if place.grid_code == code)
+                _keep(best, code, mention.shared, mention.factor * score, mention.span)
+
+    def _community(self, code: str) -> tuple[str, str] | None:
+        grid = self.grids.get(code)
+        return (grid.street, grid.community) if grid else None
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """Where the text named a place, street, community or road, and the grids it points to; `shared`
+    is a place name found in more than one grid."""
+
+    span: tuple[int, int]
+    shared: str
+    grids: frozenset[str]
+    factor: float = 1.0  # below 1 for a near spelling (rapidfuzz, pinyin)
+
+    def apart_from(self, other: "_Mention") -> bool:
+        """Named as written and elsewhere in the text: a near spelling of the same words is another
+        guess at them, not more of what the resident said."""
+        return self.factor == 1.0 and (self.span[1] <= other.span[0] or other.span[1] <= self.span[0])
 
 
 def numeral_variants(name: str) -> set[str]:

@@ -53,6 +53,20 @@ def test_ambiguous_name_returns_every_grid():
     assert all(c.score < 1.0 for c in found)
 
 
+def test_a_shared_name_is_settled_by_the_street_community_or_road_named_with_it():
+    for text, grid in (("松岗街道翠湖苑的垃圾没人清", "T2-C1-G1"), ("杏坛社区翠湖苑的垃圾没人清", "T1-C2-G1"),
+                       ("青禾路208号旁边的翠湖苑", "T2-C1-G1")):
+        found = gazetteer().resolve(text)
+        assert (found[0].grid_code, found[0].name, found[0].score) == (grid, "翠湖苑", 1.0), text
+        assert [c.score for c in found if c.name == "翠湖苑"][1] < 1.0  # the other one is still offered
+
+
+def test_a_shared_name_stays_open_when_what_is_named_with_it_fits_both():
+    found = gazetteer().resolve("柳塘街道还是松岗街道的翠湖苑，我也说不清")
+    assert {c.grid_code for c in found if c.name == "翠湖苑"} == {"T1-C2-G1", "T2-C1-G1"}
+    assert all(c.score < 1.0 for c in found)
+
+
 def test_road_without_number_lists_all_segments_with_low_scores():
     found = gazetteer().resolve("青禾路上的路灯坏了")
     assert {c.grid_code for c in found} == {"T1-C1-G1", "T1-C1-G2", "T2-C1-G1"}

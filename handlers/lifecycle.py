@@ -95,6 +95,7 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
         if cmd.resolved_on_spot:
             _settle_on_spot(case, index, policies, cmd.actor)
         elif cmd.department:
+            _check_categorised(case)
             assign(case, "dispatch", _department(index, cmd.department), policies, cmd.actor, "受理人员指定责任部门")
         else:
             _auto_route(case, index, policies)
@@ -176,8 +177,16 @@ async def dispatch(cmd: DispatchCase, uow: UnitOfWork, policies: Policies) -> Ca
     async with uow:
         case, index = await load(uow, cmd.number)
         dept = _department(index, cmd.department)
+        _check_categorised(case)
         assign(case, "dispatch", dept, policies, cmd.actor, cmd.note)
         return await commit(case, uow, policies, index)
+
+
+def _check_categorised(case: Case) -> None:
+    """A person's dispatch needs the category the rules would have needed: it sets the 签收 and 办结
+    limits, which the department works to and the resident is told."""
+    if case.category is None:
+        raise DomainError(f"诉求 {case.number} 还没有类别：类别决定签收和办结时限，请先选定类别再派单。")
 
 
 async def accept(cmd: AcceptCase, uow: UnitOfWork, policies: Policies) -> Case:

@@ -118,6 +118,13 @@ async def test_an_unknown_grid_or_department_is_an_error_not_dropped(
                             "指定部门“NOPE”不存在，请从列表中选择，或选“按规则自动分派”。"]
 
 
+async def test_a_department_chosen_without_a_category_is_refused_for_want_of_limits(
+    stack: WebStack, operator: tuple[httpx.AsyncClient, str],
+) -> None:
+    page = await refused(stack, operator, category="", department="C-T01-C01")
+    assert any("类别决定签收和办结时限" in alert for alert in alerts(page))
+
+
 async def test_forged_hidden_fields_and_confidences_are_refused_or_ignored(
     stack: WebStack, operator: tuple[httpx.AsyncClient, str],
 ) -> None:

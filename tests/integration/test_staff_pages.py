@@ -172,6 +172,17 @@ async def test_a_dispatcher_who_checked_an_emergency_takes_the_mark_off_saying_w
     assert (await operator.post(f"/cases/{urgent}/unmark", reason="再解除一次")).status_code == 403
 
 
+async def test_a_case_without_a_category_is_dispatched_only_once_it_has_one(stack: WebStack) -> None:
+    number = (await stack.app.bus.handle(replace(filing(), category=None))).number
+    operator = await sign_in(stack, "operator", "operator")
+    assert 'id="dispatch-needs-category"' in (await operator.get(f"/cases/{number}")).text
+    refused = await operator.post(f"/cases/{number}/dispatch", department="C-T01-C01")
+    assert refused.status_code == 422 and "请先选定类别再派单" in refused.text
+    assert (await operator.post(f"/cases/{number}/reclassify", category="service")).status_code == 303
+    assert 'id="dispatch-needs-category"' not in (await operator.get(f"/cases/{number}")).text
+    assert (await operator.post(f"/cases/{number}/dispatch", department="C-T01-C01")).status_code == 303
+
+
 async def test_dashboard_and_csv(stack: WebStack, clock: FakeClock) -> None:
     bus = stack.app.bus
     for rating in (5, 4):

@@ -105,7 +105,7 @@ ACTIONS: dict[str, Action] = {
     "reclassify": Action("reclassify", "dispatcher", _reclassify, "分类已更正", _classification),
     "locate": Action("locate", "dispatcher", _locate, "网格已更正，派单建议已按新网格更新"),
     "unmark": Action("clear_emergency", "dispatcher", lambda f, s, k: c.ClearEmergency(
-        s.staff.actor, k.number, _text(f, "reason")), "紧急标记已解除，可按派单建议派单"),
+        s.staff.actor, k.number, _text(f, "reason")), "紧急标记已解除"),
     "supervise": Action("supervise", "supervisor", lambda f, s, k: c.SuperviseCase(
         s.staff.actor, k.number, _text(f, "note")), "督办意见已记录"),
     "approve": Action("extend", "supervisor", lambda f, s, k: c.DecideExtension(

@@ -184,7 +184,8 @@ def replay(number: str, events: list[Event]) -> Case:
 # What an event may record for the file without it being a field of the case; `internal` marks a
 # note for staff only, which no template may push; `request` names the message that asked for it;
 # `duplicate` names the case a main case gained or lost as a duplicate (并单).
-EVENT_FACTS = frozenset({"requested_extension", "model_version", "internal", "request", "attachments", "duplicate"})
+EVENT_FACTS = frozenset({"requested_extension", "model_version", "internal", "request", "attachments", "duplicate",
+                         "suggested_emergency"})
 _NOT_SETTABLE = {"number", "status", "events", "new_events", "version", "created_at", "updated_at"}
 _SETTABLE = {f.name for f in fields(Case)} - _NOT_SETTABLE
 _DATETIMES = {"sign_deadline", "resolve_deadline", "closed_at"}

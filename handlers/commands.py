@@ -38,6 +38,7 @@ class FileCase(Command):
     resolved_on_spot: bool = False  # a patrol report the grid worker settled there (已现场化解): filed closed
     contact_name: str | None = None  # how the caller asked to be called (hotline), masked like the phone
     emergency: str | None = None  # the emergency line the resident was given while telling it (flows/router.py)
+    suggested_emergency: str | None = None  # the line a reading named, where the person filing judged it no emergency
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,8 @@ async def file_case(cmd: FileCase, uow: UnitOfWork, policies: Policies) -> Case:
             **({"source": cmd.source} if cmd.source != RESIDENT else {}),
             **({"contact_name": cmd.contact_name.strip()} if cmd.contact_name and cmd.contact_name.strip() else {}),
             **({"emergency": cmd.emergency} if cmd.emergency else {}),
+            **({"suggested_emergency": cmd.suggested_emergency} if cmd.suggested_emergency and not cmd.emergency
+               else {}),
         )
         if cmd.resolved_on_spot:
             _settle_on_spot(case, index, policies, cmd.actor)

@@ -76,7 +76,7 @@ class Draft:
     address: str
     department: str = ""
     contact_name: str = ""  # how the caller asked to be called (您贵姓): masked wherever the phone is
-    emergency: str = ""  # the emergency line the caller was pointed to, while the operator keeps it ticked
+    emergency: str = ""  # the emergency line the caller was pointed to, unless the operator judged otherwise
 
 
 def _first(options: tuple[Option, ...]) -> str:
@@ -103,14 +103,14 @@ def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...],
             value = form.get(name)
             if isinstance(value, str):
                 setattr(draft, name, value.strip())
-        if "emergency" in kept:  # an unticked box is not sent at all
+        if "emergency" in kept:
             draft.emergency = _emergency_line(form)
     return draft
 
 
-def _emergency_line(form: FormData) -> str:
-    """The ticked 紧急 box's line (110, 119, 12110…), or "" when unticked or not a line's number."""
-    value = str(form.get("emergency") or "")
+def _emergency_line(form: FormData, name: str = "emergency") -> str:
+    """The emergency line the form chose (110, 119, 95598…), or "" for none or what is not a line's number."""
+    value = str(form.get(name) or "")
     return value if _LINE.fullmatch(value) else ""
 
 
@@ -162,6 +162,7 @@ async def _review_page(
         pieces=segments(suggestion, data.MARK_KINDS),
         categories=data.category_choices(suggestion.categories),
         parties=data.party_choices(guide) if _unsure(deps, suggestion) else [], party=party,
+        emergency_lines=data.emergency_lines(suggestion.emergency_line),
         topics=data.topic_choices(suggestion.topics, index, routing),
         grids=data.grid_choices(suggestion.grids, index),
         departments=sorted(index.departments.values(), key=lambda d: d.code),
@@ -252,7 +253,7 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         department=values["department"] or None, model_version=values["model_version"] or None,
         original_text=values["said"] or None, contact_name=values["contact_name"][:MAX_NAME] or None,
         intake_key=f"{CHANNEL}:{call}" + (f"#{matter}" if matter else "") if call else None,
-        emergency=_emergency_line(form) or None,
+        emergency=_emergency_line(form) or None, suggested_emergency=_emergency_line(form, "suggested_emergency") or None,
     )
     try:
         case = await deps.app.bus.handle(command)

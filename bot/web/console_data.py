@@ -44,6 +44,16 @@ class Party:
     category: str
 
 
+# The lines an operator points a caller to in an emergency, as the review form offers them.
+EMERGENCY_LINES = (("110", "报警"), ("119", "火警、燃气泄漏、被困"), ("120", "急救"), ("95598", "供电抢修"))
+
+
+def emergency_lines(suggested: str) -> list[Choice]:
+    """Every line the form offers, the one the reading named marked (and added, should it be another)."""
+    lines = dict(EMERGENCY_LINES) | ({suggested: "系统识别"} if suggested and suggested not in dict(EMERGENCY_LINES) else {})
+    return [Choice(number, what, suggested=number == suggested) for number, what in lines.items()]
+
+
 def party_choices(guide: GuideRules) -> list[Party]:
     """The resident dialogue's question, offered to the operator when the model is unsure."""
     return [Party(value, label, guide.implied(value) or "") for label, value in PARTY_OPTIONS]

@@ -79,17 +79,18 @@ async def test_a_script_in_a_transcript_is_shown_as_text_on_every_staff_page(pag
     assert await page.locator("main img").count() == 0
 
 
-async def test_a_call_told_with_a_fire_goes_to_a_dispatcher_unless_the_operator_unticks_it(page: Page) -> None:
+async def test_a_call_told_with_a_fire_goes_to_a_dispatcher_unless_the_operator_says_otherwise(page: Page) -> None:
     await page.goto(page.url.split("/console")[0] + "/console")
     await page.locator("#transcript").fill("市民：幸福里3号楼楼道里起火了，烟很大，路灯也不亮了。13812345678")
     await page.get_by_role("button", name="分析通话").click()
-    box = page.locator("#emergency")
-    await expect(box).to_be_checked()
+    chosen = page.locator("#emergency")
+    await expect(chosen).to_have_value("119")
     await expect(page.locator("#route-reason")).to_contain_text("已提示拨打 119")
-    await box.uncheck()  # a false alarm: routed by the rules again
+    await chosen.select_option("")  # a false alarm: routed by the rules again
     await expect(page.locator("#route-department")).to_have_text("试验社区居委会")
     await expect(page.locator("#route-reason")).to_have_text("按分拨规则")
-    await box.check()
+    await expect(page.locator("#emergency-field")).not_to_have_class("urgent")
+    await chosen.select_option("119")
     await expect(page.locator("#route-reason")).to_contain_text("已提示拨打 119")
     await page.screenshot(path=ARTIFACTS / "console-emergency.png", full_page=True)
     await page.get_by_role("button", name="登记诉求").click()

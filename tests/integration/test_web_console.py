@@ -165,35 +165,45 @@ FIRE = """坐席：您好，12345 热线，请讲。
 市民：幸福里3号楼楼道里起火了，烟很大，我已经下楼了。我的电话13812345678。"""
 
 
-async def test_a_call_told_with_an_emergency_goes_to_a_dispatcher_unless_the_operator_unticks_it(
+def emergency_choice(html: str) -> str:
+    """The review form's 紧急情况 as chosen: the selected option's line, or "" for 不紧急."""
+    box = re.search(r'<select name="emergency".*?</select>', html, re.S).group()  # type: ignore[union-attr]
+    chosen = re.search(r'<option value="(\d*)" selected>', box)
+    return chosen.group(1) if chosen else ""
+
+
+async def test_a_call_told_with_an_emergency_goes_to_a_dispatcher_unless_the_operator_says_otherwise(
         stack: WebStack) -> None:
-    """The warning the operator reads out is kept on the case (ticked by default): a dispatcher checks
-    and routes it first, as for one told in the chat; unticked (a false alarm), it is routed by the rules."""
+    """The line the warning names is chosen on the form: a dispatcher checks and routes the case first,
+    as for one told in the chat. Chosen away (a false alarm), it is routed by the rules and the file
+    says the operator judged it so; any call may be marked by hand."""
     client = await login(stack)
     token = csrf((await client.get("/console")).text)
     review = (await client.post("/console/review", data={"transcript": FIRE, "csrf_token": token})).text
-    box = re.search(r'<input type="checkbox" name="emergency"[^>]*>', review).group()  # type: ignore[union-attr]
-    assert 'value="119"' in box and "checked" in box and "已提示拨打 119）" in review  # the preview says why
+    assert emergency_choice(review) == "119" and "（建议）" in review and "已提示拨打 119）" in review  # the preview says why
+    ordinary = (await client.post("/console/review", data={"transcript": TRANSCRIPT, "csrf_token": token})).text
+    assert emergency_choice(ordinary) == "" and '<option value="120">' in ordinary  # offered on every call
     route = {"category": "service", "topic": "城乡建设", "grid": "T01-C01-G01"}
     plain = (await client.get("/console/route", params=route)).json()
     marked = (await client.get("/console/route", params={**route, "emergency": "119"})).json()
     forged = (await client.get("/console/route", params={**route, "emergency": "<b>"})).json()
     assert plain == forged and plain["reason"] == "按分拨规则" and "已提示拨打 119" in marked["reason"]
     form = {"csrf_token": token, "transcript": FIRE, "text": "幸福里3号楼楼道里起火", **route, "address": "",
-            "phone": "13812345678", "department": ""}
-    kept = await client.post("/console/cases", data={**form, "phone": "12345"})  # refused: the box stays unticked
-    assert kept.status_code == 422 and "checked" not in re.search(
-        r'<input type="checkbox" name="emergency"[^>]*>', kept.text).group()  # type: ignore[union-attr]
+            "phone": "13812345678", "department": "", "suggested_emergency": "119"}
+    kept = await client.post("/console/cases", data={**form, "phone": "12345", "emergency": ""})
+    assert kept.status_code == 422 and emergency_choice(kept.text) == ""  # refused: the choice is kept
     numbers = []
-    for ticked in ({"emergency": "119"}, {}):
-        created = await client.post("/console/cases", data={**form, **ticked})
+    for chosen in ("119", "", "120"):
+        created = await client.post("/console/cases", data={**form, "emergency": chosen})
         page = (await client.get(created.headers["location"])).text
         numbers.append(re.search(r'id="case-number">([^<]+)<', page).group(1))  # type: ignore[union-attr]
-        assert ('id="case-emergency"' in page) == bool(ticked)
+        assert ('id="case-emergency"' in page) == bool(chosen) and ('id="case-emergency-judged"' in page) != bool(chosen)
     async with stack.app.uow() as uow:
-        urgent, ordinary = [await uow.cases.get(n) for n in numbers]
+        urgent, ordinary_case, by_hand = [await uow.cases.get(n) for n in numbers]
     assert (urgent.emergency, urgent.department) == ("119", stack.app.policies.routing.dispatcher)
-    assert ordinary.emergency is None and ordinary.department == "C-T01-C01"
+    assert ordinary_case.emergency is None and ordinary_case.department == "C-T01-C01"
+    assert ordinary_case.events[0].changes["suggested_emergency"] == "119"  # the operator's judgement is on file
+    assert by_hand.emergency == "120" and "suggested_emergency" not in by_hand.events[0].changes
     await client.aclose()
 
 

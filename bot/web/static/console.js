@@ -11,7 +11,7 @@
       category: form.elements.category.value,
       topic: form.elements.topic.value,
       grid: form.elements.grid.value,
-      emergency: form.elements.emergency && form.elements.emergency.checked ? form.elements.emergency.value : ""
+      emergency: form.elements.emergency.value
     });
     fetch("/console/route?" + query.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -47,7 +47,11 @@
   });
 
   // A call marked as an emergency goes to a dispatcher first, whatever the rules would pick.
-  if (form.elements.emergency) { form.elements.emergency.addEventListener("change", refresh); }
+  var emergency = form.elements.emergency;
+  emergency.addEventListener("change", function () {
+    emergency.parentNode.classList.toggle("urgent", emergency.value !== "");
+    refresh();
+  });
 
   Array.prototype.forEach.call(form.querySelectorAll("[data-route]"), function (select) {
     markChanged(select);

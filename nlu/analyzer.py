@@ -53,12 +53,15 @@ class Analyzer:
         version = registry.require_active()
         return cls(registry.load(version), gazetteer, version=version)
 
-    def analyze(self, text: str) -> Analysis:
-        text = (text or "")[:_READ_CHARS]
+    def analyze(self, text: str, *, extract_chars: int = EXTRACT_CHARS) -> Analysis:
+        """`extract_chars`: how far places, phone numbers and emergencies are looked for. A hotline
+        call says them at the end, when the operator asks (the console reads the whole call); the
+        classifiers read the first _READ_CHARS whatever it is."""
+        text = (text or "")[:max(_READ_CHARS, extract_chars)]
         canon = normalize(text)
-        clf_text, words = prepare_normalized(canon, self.tokenizer)
+        clf_text, words = prepare_normalized(canon[:_READ_CHARS], self.tokenizer)
         probs = self.model.predict_one(clf_text, words)
-        return replace(self._finish(text[:EXTRACT_CHARS], canon[:EXTRACT_CHARS], clf_text, probs),
+        return replace(self._finish(text[:extract_chars], canon[:extract_chars], clf_text, probs),
                        cues=shared_reader().read(clf_text, words))
 
     def analyze_many(self, texts: Sequence[str], workers: int | None = None) -> list[Analysis]:
@@ -98,8 +101,8 @@ class Analyzer:
         return [analysis for chunk in results for analysis in chunk]
 
     def _finish(self, head: str, canon: str, clf_text: str, probs: dict) -> Analysis:
-        """Everything but the classifiers' probabilities, from the text's first EXTRACT_CHARS (and
-        their normalized form)."""
+        """Everything but the classifiers' probabilities, from the text's head that is searched (and
+        its normalized form)."""
         information = min(1.0, len(_CONTENT.findall(clf_text[:50])) / FULL_INFORMATION_CHARS) ** 2
         category = self._ranked("category", probs.get("category"), information)
         topic = self._ranked("topic", probs.get("topic"), information)

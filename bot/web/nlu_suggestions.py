@@ -40,7 +40,7 @@ class NluTranscriptAnalyzer:
         if not text:  # speaker labels and nothing said, or only the operator spoke: analyse what was pasted
             text = complaint = transcript.strip()
             notice = ONLY_THE_OPERATOR if operator else ""
-        analysis = self.analyzer.analyze(text)
+        analysis = self.analyzer.analyze(text, extract_chars=len(text))  # the phone and the place come last
         entities = list(analysis.entities)
         grids = tuple(Option(c.grid_code, c.name, c.score, _spans(c)) for c in analysis.grid_candidates)
         said_where = grids[0].spans[0] if grids and grids[0].spans else None

@@ -68,6 +68,17 @@ def test_a_number_said_in_chinese_digits_fills_the_phone_field() -> None:
     assert [(s.start, s.end) for s in suggestion.phones[0].spans] == [(start, start + len("幺五九，零一二三，四五六七"))]
 
 
+def test_a_long_call_is_searched_to_its_end_for_the_emergency_the_place_and_the_phone() -> None:
+    """Callers say the danger, the address and the number last, when asked: past the 1,000 characters
+    a resident's message is searched to."""
+    story = "市民：" + "楼上那家人每天晚上都在拖椅子、跺脚，孩子跑来跑去，我们去敲过好几次门都没用，" * 30
+    call = f"{story}\n坐席：地址是哪里？\n市民：幸福里3号楼。对了，刚才楼道里好像有很浓的煤气味。\n坐席：请留个电话。\n市民：13822223333"
+    suggestion = reader().read(call)
+    assert suggestion.text.index("煤气味") > 1000
+    assert suggestion.emergency_line == "119" and "燃气" in suggestion.emergency
+    assert [o.value for o in suggestion.phones] == ["13822223333"] and suggestion.grids[0].value == GRID
+
+
 def test_a_spoken_landline_is_offered_as_the_digits_the_form_accepts() -> None:
     suggestion = reader().read("市民：幸福里路灯不亮了，我家座机零幺零，一二三四，五六七八")
     assert [o.value for o in suggestion.phones] == ["01012345678"]

@@ -18,8 +18,8 @@ class StubAnalyzer:
 
     version = "0003-test"
 
-    def analyze(self, text: str) -> Analysis:
-        assert text == TEXT
+    def analyze(self, text: str, *, extract_chars: int = 0) -> Analysis:
+        assert text == TEXT and extract_chars == len(TEXT)  # a call is searched whole
         return Analysis(
             category="service", category_confidence=0.7, topic="城乡建设", topic_confidence=0.8,
             category_alternatives=[("service", 0.7), ("dispute", 0.2)], topic_alternatives=[("劳动和社会保障", 0.1)],
@@ -44,7 +44,8 @@ async def test_a_transcript_becomes_ranked_options_with_spans() -> None:
 
 async def test_labels_with_nothing_said_are_analysed_as_pasted() -> None:
     seen = []
-    analyzer = NS(analyze=lambda text: seen.append(text) or StubAnalyzer().analyze(TEXT), version=None)
+    analyzer = NS(analyze=lambda text, **_: seen.append(text) or StubAnalyzer().analyze(TEXT, extract_chars=len(TEXT)),
+                  version=None)
     reader = NluTranscriptAnalyzer(analyzer, parse=parse_transcript)
     await reader.suggest("坐席：\n市民：")
     assert seen == ["坐席：\n市民："]

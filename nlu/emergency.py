@@ -53,7 +53,7 @@ _NEGATION = re.compile(r"(?:没有|没|并没|并未|不是|未|不会|防止|�
                        r"[^，。！？,.!?]{0,6}$")
 # Over, or not happening now: before, and what happens every day (「楼下饭店天天有煤气味」 is a complaint)
 _PAST = re.compile(r"上次|上回|之前|以前|去年|前年|上个月|上周|那次|曾经|当年|过去|几年前|前几天|以往|历史|昨天|前天|昨晚|"
-                   r"天天|每天|经常|总是|老是")
+                   r"天天|每天|经常|总是|老是|(?:发生|出|闹|着|起)过")
 _OVER = re.compile(r"^[^，。！？,.!?]{0,8}(?:的事|的问题|的时候|已经(?:扑灭|灭了|处理|没事|好了)|事件|隐患)")
 # 「我刚报了110」, 「已经叫了救护车」: told to call, they would hear we did not listen; but not a call that
 # failed (「打了119打不通」) or did no good (「我报过警也没用」, 「报警有用吗」)
@@ -62,6 +62,14 @@ _CALLED = re.compile(r"(?:已经?|刚(?:刚|才)?|我)(?:报(?:了|过)?警|(?:�
 _CALL_FAILED = re.compile(r"打不通|没打通|没人接|占线|没用|不管|有用吗|没来|还没到")
 LONG_TEXT = 200
 _URGENT = re.compile(r"现在|正在|马上|赶紧|快来|救命|快点|刚刚|刚才|！")
+
+
+def _clause_head(after: str) -> str:
+    """The rest of the mention's clause, up to six characters and its closing mark: 「现在」 in the
+    next clause (「前年发生过火灾，现在消防通道又被堵了」) says nothing of the fire."""
+    head = after[:6]
+    end = next((i for i, char in enumerate(head) if char in "，。？,.?;；"), len(head))
+    return head[:end + 1]
 
 
 @dataclass(frozen=True)
@@ -86,7 +94,7 @@ def detect_emergency(text: str, canon: str | None = None) -> Emergency | None:
             after = canon[match.end():]
             if _NEGATION.search(before):
                 continue
-            urgent = _URGENT.search(before + after[:6])
+            urgent = _URGENT.search(before + _clause_head(after))
             if (_PAST.search(before) or _OVER.search(after)) and not urgent:
                 continue
             if len(canon) > LONG_TEXT and not urgent:

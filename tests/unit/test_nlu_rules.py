@@ -65,6 +65,7 @@ def test_a_call_already_made_is_told_apart_from_one_that_failed(text, called):
     ("有人冒充社区的给我打电话，让我交认证费", "fraud", "110"), ("接到个电话说我儿子出事了要我转账", "fraud", "110"),
     ("楼上冒烟了 好大的烟", "fire", "119"), ("楼道里冒黑烟", "fire", "119"), ("着伙了 快", "fire", "119"),
     ("工友现在就在他公司楼顶上 今天不给钱就跳下去", "self_harm", "110"), ("房东带了几个人来砸我家门", "violence", "110"),
+    ("前几天着火了！现在又冒烟了", "fire", "119"), ("去年起过火，现在又着火了", "fire", "119"),
 ])
 def test_emergencies(text, kind, number):
     found = detect_emergency(text)
@@ -79,7 +80,10 @@ def test_emergencies(text, kind, number):
                                   "被物业打了好几个电话", "我想死的心都有了",
                                   "物业乱收停车费，简直是诈骗", "我要举报物业诈骗业主的维修基金", "轮胎漏气了",
                                   "两家为车位吵架差点打起来", "楼下烧烤店冒烟熏得我家没法开窗", "工厂烟囱天天冒黑烟",
-                                  "我是流血流汗挣的钱", "我在工地受伤了老板不给赔"])
+                                  "我是流血流汗挣的钱", "我在工地受伤了老板不给赔",
+                                  # over, however urgent the next clause (staff-pages tester)
+                                  "我们小区前年发生过火灾，现在消防通道又被私家车堵死了",
+                                  "上周幸福路20号门口有人打架斗殴，现在想问问处理结果"])
 def test_not_emergencies(text):
     assert detect_emergency(text) is None
 

@@ -15,7 +15,7 @@ from handlers.case import Case
 from handlers.commands import AddInfo, CancelCase, RateCase
 from handlers.notices import RATING_CHOICES
 from handlers.status import FINAL, TRANSITIONS, Status
-from nlu.answers import read_praise
+from nlu.answers import read_praise, says_still_there
 
 PICK_CASE, ADD_INFO, RATE, RATE_COMMENT, CANCEL_CONFIRM = (
     "pick_case",
@@ -33,6 +33,13 @@ RATING_PREFIX = re.compile(
 )
 _CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _NOTHING = ("没有", "没了", "无", "不用", "没有了", "算了", "不说了")
+# At 「确定要撤销…吗？」 the wish said again (「我想撤销」, 「撤销吧」) is a yes; said with a 不 it is a no,
+# and 「算了」, 「不用了」 (never mind) withdraw nothing.
+_WITHDRAW = re.compile(r"撤销|撤回|撤了|撤掉|撤吧|取消")
+_KEEP = re.compile(r"(?:不|别|先不|不要|不用|不想)(?:撤|取消)")
+# What 「算了」 at a case's question leaves undone, said back.
+LEFT = {ADD_INFO: "好的，不补充了。", RATE: "好的，先不评价了，想评价时随时发送“评价”。", RATE_COMMENT: "好的。",
+        PICK_CASE: "好的。"}
 
 
 def parse_rating(text: str) -> int | None:
@@ -51,8 +58,9 @@ def after_score(text: str) -> str:
 
 
 def reads_as_rating(text: str, u: Understanding) -> bool:
-    """At the rating question: a score, or words about how the case was handled."""
-    return parse_rating(text) is not None or u.rating is not None or read_praise(text) is not None
+    """At the rating question: a score, or words about how the case was handled or what it left."""
+    return (parse_rating(text) is not None or u.rating is not None or read_praise(text) is not None
+            or says_still_there(text))
 
 
 def show_status(state: ConversationState, u: Understanding, ctx: Context) -> Outcome:
@@ -137,16 +145,21 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
             return _ask_comment(replace(state, rating=rating))
         if (praised := read_praise(text)) is not None:  # 「挺好的 修得很快 谢谢」: the words are the comment
             return _run(state, RateCase(_actor(case), number, praised, text.strip()))
+        if says_still_there(text):  # 「灯还是不亮啊」: not fixed, so not satisfied; the case is done again
+            return _run(state, RateCase(_actor(case), number, 1, text.strip()))
         return miss(state, "请回复 1 到 5 的数字，5 分为非常满意。要反映新的问题，请先回复“反映新问题”。")
     if state.step == RATE_COMMENT:
         plain = normalise(inbound.choice or inbound.text)
         skip = picked(inbound, state.offered) == "none" or plain in _NOTHING or u.is_intent("deny", 0.6)
         comment = "" if skip else inbound.text.strip()
         return _run(state, RateCase(_actor(case), number, state.rating or 3, comment))
-    choice = picked(inbound, state.offered)
-    if choice == "yes" or (choice is None and u.is_intent("affirm", ctx.config.intent_confidence)):
+    choice, sure, plain = picked(inbound, state.offered), ctx.config.intent_confidence, normalise(inbound.text)
+    wish = u.is_intent("cancel", sure) and _WITHDRAW.search(plain)
+    keep = choice == "no" or (choice is None and (_KEEP.search(plain) or u.is_intent("deny", sure)
+                                                  or (u.is_intent("cancel", sure) and not wish)))
+    if choice == "yes" or (not keep and (u.is_intent("affirm", sure) or wish)):
         return _run(state, CancelCase(_actor(case), number, "群众主动撤销"))
-    if choice == "no" or u.is_intent("deny", ctx.config.intent_confidence):
+    if keep:
         return say(state.unpaused(), f"好的，诉求 {number} 继续办理。")
     return miss(state, "确定撤销请回复“确定撤销”，不撤销请回复“不撤销”。")
 

@@ -287,8 +287,8 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return repeat(state, _time_limit(state.draft, ctx))
     if (asked := privacy.asked(text)) is not None:  # before the intents: 「查询我的信息」 is not a status query
         return privacy.on_request(asked, state, inbound, ctx)
-    if state.step in cases.STEPS and u.is_intent("cancel", threshold):
-        return say(state.unpaused(), "好的。")
+    if state.step in cases.STEPS and state.step != cases.CANCEL_CONFIRM and u.is_intent("cancel", threshold):
+        return say(state.unpaused(), cases.LEFT[state.step])
     if _only_asks(_WANTS_A_PERSON, plain):
         return say(state, HUMAN if state.in_intake else f"{HUMAN}\n{HELP}")
     if _only_asks(_ASKS_WHO, plain):

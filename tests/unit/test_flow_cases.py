@@ -99,6 +99,15 @@ def test_rating_asks_for_the_score_and_takes_no_comment() -> None:
     assert out.commands == (RateCase("resident:test:resident-1", "MS-20261126-0003", 5, ""),)
 
 
+@pytest.mark.parametrize(("text", "rating"), [("灯还是不亮啊，根本没修", 2), ("还是不亮", 1), ("水管依然漏水", 1)])
+def test_the_problem_still_there_at_the_rating_question_is_a_low_rating_that_reopens(text: str, rating: int) -> None:
+    ctx = context((RESOLVED,))
+    ask = turn(IDLE, "我要评价", ctx=ctx)
+    out = turn(ask.state, text, u=reading(text), ctx=ctx)
+    assert out.commands == (RateCase("resident:test:resident-1", "MS-20261126-0003", rating, text),)
+    assert out.state.draft is None  # no new intake for the same lamp
+
+
 def test_bad_scores_are_asked_again() -> None:
     ctx = context((RESOLVED,))
     ask = turn(IDLE, "我要评价", ctx=ctx)

@@ -294,6 +294,15 @@ def off_the_place(text: str) -> bool:
     return han_count(plain) >= _SENTENCE and not describes_place(text) and not any(w in plain for w in _NO_PLACE)
 
 
+def tells_more_beside(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    """A place answer that also tells more of the problem (「幸福里小区3栋，他们家还养了条大狗晚上一直叫」):
+    what stands beside the place, its building's number aside, is a sentence that names no place."""
+    text = _bare(inbound.text)
+    named = _mentioned(text, u, ctx.district.match_address(text))
+    rest = min((_UNIT.sub("", text.replace(g.mention or g.name, "", 1)) for g in named), key=len, default="")
+    return han_count(rest) >= _SENTENCE and not describes_place(rest)
+
+
 def names_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     """Whether the text names somewhere in the district: then it is an answer to "where?"."""
     match = ctx.district.match_address(inbound.text)

@@ -230,7 +230,7 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return contact.told_more(state, inbound, inbound.text, u, ctx)
     if opened and (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
         return asked
-    if opened and state.step == location.ASK:
+    if state.step == location.ASK and inbound.choice is None and (opened or location.tells_more_beside(inbound, u, ctx)):
         state = replace(state, draft=intake.add_words(state.draft, inbound.text, u))
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)

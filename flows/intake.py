@@ -10,7 +10,8 @@ from flows.choices import normalise, picked
 from flows.context import Context, Outcome, advance, ask, miss, repeat
 from flows.messages import Inbound
 from flows.parties import (
-    COMPANY, PARTY_WORDS, PERSON, affirmed, from_cues, read_ask, read_party, want_decides, want_disagrees,
+    COMPANY, PARTY_WORDS, PERSON, affirmed, corrected_side, from_cues, read_ask, read_party, want_decides,
+    want_disagrees,
 )
 from flows.state import Candidate, ConversationState, Draft
 from flows.texts import (ASK_OPTIONS, ASK_QUESTION, CATEGORY_NOUNS, CATEGORY_WORDS, DONT_KNOW, PARTY_OPTIONS,
@@ -251,14 +252,20 @@ def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | No
     named = category_named(text, ctx.config.guide)
     if named is not None and _NEGATED.match(plain):
         return ask_classification(_set_category(state, named), ctx, "好的，类别已更正。")
+    side = corrected_side(text)
+    if side is not None:  # 「不是邻居是物业」: the other side, and the category it gives
+        draft = replace(_draft(state), party=side, party_words="")
+        return _chosen(replace(state, draft=draft), ctx.config.guide.implied(side, draft.want) or "service", ctx)
     mentioned = _topics_in(plain, ctx)
     if not mentioned and not _TOPIC_WRONG.search(plain):
         return ask_party(state, "好的，请帮我纠正一下。") if _CATEGORY_WRONG.search(plain) else None
     after = plain.rsplit("是", 1)[-1] if "是" in plain else ""
     chosen = [t for t in mentioned if any(w in after for w in TOPIC_WORDS.get(t, (t,)))]
     if len(chosen) == 1:
+        kept = chosen[0] == _draft(state).topic
         draft = replace(_draft(state), topic=chosen[0], topic_confidence=None, classification_confirmed=True)
-        return _settled(replace(state, draft=draft), confirmed=True, note=f"好的，改为{chosen[0]}方面。")
+        note = f"好的，按{chosen[0]}方面登记。" if kept else f"好的，改为{chosen[0]}方面。"
+        return _settled(replace(state, draft=draft), confirmed=True, note=note)
     return ask_topic(state, ctx, "好的，")
 
 

@@ -71,11 +71,27 @@ _WEAK = ("楼上", "楼下", "隔壁", "对门", "有关部门", "相关部门")
 # Clauses that deny a side: 「不是邻居，是物业」 names the company only.
 _DENIED = re.compile(r"(?:不是|并非|不关|不怪|不找|不是跟|不是和)[^，,。；;是]*")
 _ANSWER_LIMIT = 30  # a longer message is more description, not an answer to this question
+_SIDE_WRONG = re.compile(r"对方(?:写|说|弄|搞|记)?(?:错|不对)")
 
 
 def read_party(text: str) -> str | None:
     """The other side the answer names (a PARTIES label), or None if it names none or several."""
     return _read(text, PARTY_WORDS)
+
+
+def corrected_side(text: str) -> str | None:
+    """The private side a correction puts in place of another (「不是邻居是物业」, 「是楼上那家人不是物业」):
+    a person or a company for a person or a company. A public body named either way (「不是物业的事，是
+    城管的事」) says which office should act, which is the topic's to say, not the side's."""
+    plain = normalise(text)
+    if len(plain) > _ANSWER_LIMIT:
+        return None
+    now, private = read_party(text), {PERSON, COMPANY}
+    if _SIDE_WRONG.search(plain):  # 「对方写错了，是物业公司」
+        return now if now in private else None
+    denied = _DENIED.search(plain)
+    was = _labels(denied.group(), PARTY_WORDS) if denied else set()
+    return now if len(was) == 1 and was <= private and now in private and now not in was else None
 
 
 def read_ask(text: str) -> str | None:

@@ -40,7 +40,7 @@ _BESIDE_CALLING_OFF = re.compile(r"不用了|不要了|不需要了|好吧|行�
 _HOW_LONG = re.compile(r"^(?:请问|那|大概|一般|你们)*(?:要|需要|得|要等|等)?(?:多久|多长时间|几天|多少天)(?:能|才能|可以|会)?"
                        r"(?:有人?|给|来人)?(?:管|答复|回复|结果|处理(?:好|完)?|办好|办完|解决好?|修好)?(?:啊|呀|呢|吗|啦)?$")
 _CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+")
-_ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|说明)?[：:，,。.\s]*")
+_ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|一句|两句|说明|个情况)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
 # Asking to withdraw a case filed before, in a sentence with a reason (「我想撤销之前那个狗的投诉，已经和邻居说好了」,

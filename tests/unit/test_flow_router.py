@@ -505,7 +505,8 @@ def test_why_a_place_was_not_found_is_said_once_not_again_when_the_question_come
     assert "已补充" in said(out) and "能不能快点" not in said(out) and "请告诉我问题发生在哪里" in said(out)
 
 
-@pytest.mark.parametrize("text", ["补充一下，已经三个月了", "我要补充一下：已经三个月了", "再补充一点，已经三个月了"])
+@pytest.mark.parametrize("text", ["补充一下，已经三个月了", "我要补充一下：已经三个月了", "再补充一点，已经三个月了",
+                                  "再补充一句，已经三个月了"])
 def test_adding_to_the_description_mid_intake(text: str) -> None:
     out = turn(at_step(IDLE, location.ASK, class_done=True), text)
     assert out.state.draft is not None and out.state.draft.parts[-1] == "已经三个月了"

@@ -31,6 +31,15 @@ def test_a_vague_first_message_asks_for_more_then_restates_both() -> None:
     assert second.state.draft.category == "dispute"
 
 
+@pytest.mark.parametrize("answer", ["不想说", "不方便说", "就这些了"])
+def test_asked_for_more_a_resident_who_will_not_say_more_goes_on_with_the_words_as_told(answer: str) -> None:
+    first = turn(ConversationState(), "有狗天天叫", u=understood(category="dispute", category_confidence=0.3))
+    assert first.state.step == intake.DESCRIBE
+    out = turn(first.state, answer, u=understood(category="petition", category_confidence=0.2))
+    assert out.state.draft is not None and out.state.draft.parts == ("有狗天天叫",)
+    assert out.state.step != intake.DESCRIBE
+
+
 def test_a_weak_classification_asks_who_is_on_the_other_side_not_for_a_category() -> None:
     out = turn(ConversationState(), NOISE, u=understood(category="petition", category_confidence=0.3))
     assert out.state.step == intake.PICK_PARTY

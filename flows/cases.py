@@ -183,7 +183,8 @@ def _on_pick(state: ConversationState, inbound: Inbound, ctx: Context) -> Outcom
     return _cancel_or_explain(state, case, ctx)
 
 
-def _detail(state: ConversationState, case: Case, ctx: Context) -> Outcome:
+def status_lines(case: Case, ctx: Context) -> list[str]:
+    """Where a case stands, as the resident is told it: state, who has it, by when, the reply."""
     tz = ctx.config.timezone
     dept = ctx.district.departments.get(case.department or "")
     lines = [
@@ -201,6 +202,17 @@ def _detail(state: ConversationState, case: Case, ctx: Context) -> Outcome:
         lines.append(f"签收期限：{local_date(case.sign_deadline, tz)}前")
     if case.reply:
         lines.append(f"办理结果：{case.reply}")
+    return lines
+
+
+def chase(state: ConversationState, case: Case, text: str) -> Outcome:
+    """「能不能催一下」 about the one case still being worked on: the words go into its file as a 催办,
+    where its department sees them, and the resident is told where it stands."""
+    return _run(state, AddInfo(_actor(case), case.number, text.strip(), chase=True))
+
+
+def _detail(state: ConversationState, case: Case, ctx: Context) -> Outcome:
+    lines = status_lines(case, ctx)
     offered: list[tuple[str, str]] = []
     if case.status not in FINAL:
         offered.append(("补充情况", f"add:{case.number}"))

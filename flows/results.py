@@ -3,7 +3,7 @@ limit after filing; a short confirmation after the other errands; the refusal if
 
 from dataclasses import replace
 
-from flows import contact, patrol, privacy
+from flows import cases, contact, patrol, privacy
 from flows.context import Context, Outcome, say
 from flows.router import next_question
 from flows.state import ConversationState
@@ -31,6 +31,8 @@ def after(
         if following is None:
             return say(ConversationState(), filed_text(result, ctx))
         return next_question(following, ctx).prefixed(filed_text(result, ctx), next_matter_text(state.queued[0].text))
+    if isinstance(command, AddInfo) and command.chase:
+        return say(state, "\n".join(["已把您的催促记入诉求，转告承办部门。", *cases.status_lines(result, ctx)]))
     if isinstance(command, AddInfo):
         return say(state, f"已把您补充的情况记入诉求 {result.number}，办理部门会看到。")
     if isinstance(command, CancelCase):

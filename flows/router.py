@@ -19,10 +19,11 @@ from flows.texts import (
     PHOTO_KEPT, RESTORED_DRAFT, RESUME, WHO_WE_ARE, category_plain, gist,
 )
 from flows.understanding import Emergency, Understanding
+from handlers.case import Case
 from handlers.phones import IN_TEXT, mask_phone
 from handlers.status import FINAL, Status
 from nlu.answers import read_praise
-from nlu.intents import DELAY, STATUS
+from nlu.intents import CHASE, DELAY, SINCE, STATUS
 
 INTAKE_STEPS = frozenset(intake.STEPS + matters.STEPS + location.STEPS + contact.STEPS)
 _SAID_NO = re.compile(r"^(?:不对|不是|错了|搞错了|说错了)")
@@ -378,6 +379,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return say(state, "好的。还有什么需要帮忙的，直接告诉我就可以。")  # 「算了」 after a look at one's cases
     if u.is_intent("cancel", threshold):  # not 「快递柜撤销了…」, 「低保被撤销了」 (nlu.intents)
         return cases.start_cancel(state, u, ctx)
+    if CHASE.search(plain) and (pressed := _chased(plain, ctx)) is not None:
+        return cases.chase(state, pressed, text)
     if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)
     praised = read_praise(text)
@@ -480,6 +483,17 @@ def _asks_status(plain: str, u: Understanding, ctx: Context) -> bool:
     if len(rest) <= 2:  # a plain one from someone with no case is told so; a delay word alone is a complaint
         return bool(ctx.cases) or u.is_intent("ask_status", _PLAIN_STATUS)
     return bool(ctx.cases) and any(shares_a_word(rest, case.text) for case in ctx.cases)
+
+
+def _chased(plain: str, ctx: Context) -> Case | None:
+    """The case a 催办 presses: the resident's one case still being worked on, when the message says
+    nothing else (「都一个星期了还没人来修，能不能催一下」) or names something of it. With several
+    such cases, or words of another matter (「麻烦催一下物业」 about a street light), it is none."""
+    working = [c for c in ctx.cases if c.status not in FINAL | {Status.RESOLVED, Status.MERGED}]
+    if len(working) != 1:
+        return None
+    rest = _ABOUT_IT.sub("", STATUS.sub("", DELAY.sub("", SINCE.sub("", CHASE.sub("", plain)))))
+    return working[0] if len(rest) <= 1 or shares_a_word(rest, working[0].text) else None
 
 
 def _added(text: str) -> str | None:

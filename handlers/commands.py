@@ -130,6 +130,7 @@ class CancelCase(CaseCommand):
 @dataclass(frozen=True)
 class AddInfo(CaseCommand):
     text: str
+    chase: bool = False  # 催办: the resident presses for progress rather than telling more
 
 
 @dataclass(frozen=True)

@@ -304,7 +304,8 @@ async def add_info(cmd: AddInfo, uow: UnitOfWork, policies: Policies) -> Case:
         case, index = await load(uow, cmd.number)
         if already_done(case, cmd):
             return case
-        case.record("add_info", policies.clock.now(), cmd.actor, text, **request_fact(cmd))
+        note = f"群众催办：{text}" if cmd.chase else text
+        case.record("add_info", policies.clock.now(), cmd.actor, note, **request_fact(cmd))
         return await commit(case, uow, policies, index)
 
 

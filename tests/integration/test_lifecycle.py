@@ -116,6 +116,14 @@ async def test_a_matter_told_with_an_emergency_waits_for_a_dispatcher_marked(dis
     assert (await stored(district, case.number)).emergency is None
 
 
+async def test_a_chase_is_in_the_file_as_one_for_the_department_to_read(district: App) -> None:
+    number = (await district.bus.handle(filing())).number
+    chased = await district.bus.handle(c.AddInfo("resident", number, "都一个星期了，能不能催一下", chase=True))
+    told = await district.bus.handle(c.AddInfo("resident", number, "晚上十点以后也吵"))
+    assert chased.events[-1].note == "群众催办：都一个星期了，能不能催一下"
+    assert told.events[-1].note == "晚上十点以后也吵"
+
+
 async def test_confirmed_classification_is_routed_despite_low_confidence(district: App) -> None:
     case = await district.bus.handle(filing(category_confidence=0.2, classification_confirmed=True))
     assert case.status is Status.DISPATCHED

@@ -118,6 +118,24 @@ def test_nothing_to_rate() -> None:
     assert "没有待评价的诉求" in said(turn(IDLE, "5分", u=understood("rate", rating=5), ctx=context((DISPATCHED,))))
 
 
+@pytest.mark.parametrize("text", ["都一个星期了还没人来修，能不能催一下", "怎么这么慢啊，一点动静都没有", "催一下我那个事",
+                                  "楼道的灯还没人来修"])
+def test_pressing_for_progress_on_the_one_case_being_worked_on_is_a_chase_in_its_file(text: str) -> None:
+    out = turn(IDLE, text, u=reading(text), ctx=context((ACCEPTED, RESOLVED)))
+    assert out.commands == (AddInfo("resident:test:resident-1", "MS-20261127-0002", text, chase=True),)
+    assert out.state.draft is None
+
+
+@pytest.mark.parametrize(("text", "cases_held"), [
+    ("麻烦催一下物业", (ACCEPTED,)),  # another matter: the words name something not in the case
+    ("阳光花园电梯坏了好几天了还没人来修", (ACCEPTED,)),
+    ("能不能催一下", (ACCEPTED, DISPATCHED)),  # which one? not guessed
+])
+def test_a_chase_that_names_another_matter_or_fits_several_cases_is_no_chase(text: str, cases_held: tuple) -> None:
+    out = turn(IDLE, text, u=reading(text), ctx=context(cases_held))
+    assert not any(isinstance(c, AddInfo) for c in out.commands)
+
+
 def test_adding_information_to_the_open_case() -> None:
     ctx = context((ACCEPTED,))
     out = turn(IDLE, "补充一下：晚上十点以后特别吵", ctx=ctx)

@@ -13,7 +13,7 @@ from flows.choices import han_count, normalise, picked
 from flows.context import Context, Outcome, advance, ask, called_off, miss, repeat
 from flows.messages import Inbound
 from flows.state import ConversationState, Draft
-from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, category_plain
+from flows.texts import ADDED_TO_STORY, ANONYMOUS_EXPLAINED, PHONE_EXPLAINED, category_plain
 from flows.understanding import Understanding
 from handlers.commands import FileCase
 from handlers.phones import SEPARATORS, SHAPE, mask_phone, phone_digits
@@ -38,6 +38,9 @@ _EDIT = re.compile(r"(?:我)?(?:要|想|需要|得)?(?:修改|改)(?:一下|下|
 NO_PHONE = ("不留", "不方便", "不想留", "没有电话", "不用了", "不用联系", "不要联系", "别联系", "不用打电话", "不要打电话",
             "别打电话")
 # Anonymity asked for in the resident's words: 「我不想暴露身份」, 「别让物业知道是我反映的」.
+# A question about the number itself: why it is wanted, who will see it (「为什么要电话？」, 「电话会告诉对方吗」).
+_ABOUT_THE_PHONE = re.compile(r"(?:为什么|为啥|干嘛|干什么|有什么用).{0,4}(?:电话|手机|号码)|"
+                              r"(?:电话|手机|号码).{0,6}(?:告诉|给|泄露|透露|公开|看到|知道|有什么用|干嘛|保密|安全)")
 _ANONYMOUS = re.compile(r"匿名|不想暴露|不要暴露|不暴露|身份保密|保密身份|不留名|不留姓名|(?:不要|不想|别|不能)让.{0,8}知道")
 WRONG_NUMBER = "这个号码好像不对：手机号是 11 位数字，座机请带区号。请再输入一次，或选择下面的选项。"
 
@@ -132,6 +135,8 @@ def _on_contact(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return advance(replace(state, draft=draft), note)
     if _ANONYMOUS.search(normalise(inbound.text)):
         return ask_contact(state, ANONYMOUS_EXPLAINED + "\n")
+    if _ABOUT_THE_PHONE.search(normalise(inbound.text)):
+        return ask_contact(state, PHONE_EXPLAINED + "\n")
     if _DIGITS.search(inbound.text):
         return miss(state, WRONG_NUMBER)
     return miss(state, "请输入手机号码，或选择下面的选项。")
@@ -178,6 +183,8 @@ def _on_summary(state: ConversationState, inbound: Inbound, u: Understanding, ct
         return _ask_edit(state)
     if _ANONYMOUS.search(normalise(inbound.text)):
         return ask_summary(state, ctx, ANONYMOUS_EXPLAINED + "\n")
+    if _ABOUT_THE_PHONE.search(normalise(inbound.text)):
+        return ask_summary(state, ctx, PHONE_EXPLAINED + "\n")
     if u.intent in ("other", "give_location") and adds_to_the_story(inbound.text):  # as 「补充…」 is (flows/router.py)
         return told_more(state, inbound, inbound.text, u, ctx)  # 「打了好几次12345都没用」 is no phone mistyped
     if _DIGITS.search(inbound.text):

@@ -513,6 +513,12 @@ def test_adding_to_the_description_mid_intake(text: str) -> None:
     assert out.state.step == location.ASK
 
 
+def test_asked_why_a_phone_is_wanted_the_phone_question_says_and_asks_again() -> None:
+    state = contact.ask_contact(at_step(IDLE, contact.CONTACT, **{**SUMMARY_FIELDS, "contact_done": False})).state
+    out = turn(state, "为什么要我电话？")
+    assert "留电话是为了办理人员联系您核实情况" in said(out) and out.state.step == contact.CONTACT
+
+
 def test_a_correction_at_the_contact_step_is_a_phone_answer_not_a_fix() -> None:
     state = contact.ask_contact(at_step(IDLE, contact.CONTACT, **{**SUMMARY_FIELDS, "contact_done": False})).state
     out = turn(state, "13800138000")

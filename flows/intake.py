@@ -295,6 +295,8 @@ def _on_describe(state: ConversationState, inbound: Inbound, u: Understanding, c
     draft = _draft(state)
     if _NOTHING_MORE.match(normalise(inbound.text)):  # 「不想说」: what was told is filed as it is
         return advance(state)
+    if location.only_where(inbound, u, ctx):  # 「在幸福菜市场旁边那条路」: where, which says nothing of the topic
+        return advance(replace(state, draft=add_words(draft, inbound.text, u)))
     if all(too_short(part) for part in draft.parts):  # 「有个事想说一下」 said too little to be read: the story is
         draft = replace(draft, category=None, category_confidence=None, topic=None, topic_confidence=None)
     return advance(replace(state, draft=absorb(draft, inbound.text, u)))

@@ -45,6 +45,9 @@ _UNIT = re.compile(r"[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单
 _DETAIL = re.compile(r"^(?:\d+(?:[-－—]\d+)+|[\d一二三四五六七八九十两]+(?:号楼|栋|幢|单元|楼|层|室|号|弄)|\d{3,4}(?!\w)|"
                      r"[东南西北]?(?:门口|大门|侧门|后门|正门)|[东南西北]门|地下(?:停车场|车库)|停车场|车库|地库|"
                      r"对面|旁边|附近|门前|后面|边上|[东南西北](?:侧|边|面))+")
+# Words that place something by a place named (「…旁边那条路」, 「…门口」), saying nothing of what happens there.
+_BY_A_PLACE = re.compile(r"旁边|附近|对面|后面|前面|里面|外面|那边|这边|边上|门口|路口|拐角|一带|周边|那儿|那里|这里|"
+                         r"(?:那|这)(?:条|个|栋|片)(?:路|街|巷|楼|小区|地方)?|在|就|的|是|呢|啊")
 _SENTENCE = 8  # Chinese characters from which words that name no place are a sentence about the problem
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
@@ -292,6 +295,15 @@ def off_the_place(text: str) -> bool:
     A fragment (「跟老板之间的」) is still asked about."""
     plain = normalise(text)
     return han_count(plain) >= _SENTENCE and not describes_place(text) and not any(w in plain for w in _NO_PLACE)
+
+
+def only_where(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
+    """A place and words that only say where by it (「在幸福菜市场旁边那条路」): where it happens, with
+    nothing of what happens (「幸福里小区的电梯坏了」 says what)."""
+    text = _bare(inbound.text)
+    named = _mentioned(text, u, ctx.district.match_address(text))
+    return any(not han_count(_BY_A_PLACE.sub("", _UNIT.sub("", text.replace(g.mention or g.name, "", 1))))
+               for g in named)
 
 
 def tells_more_beside(inbound: Inbound, u: Understanding, ctx: Context) -> bool:

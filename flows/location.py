@@ -100,7 +100,8 @@ def moved_to(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
     """The turn cut to the place it moves the draft to, when it corrects the place after the location
     questions: 「地址是…」, 「地点不对，是在阳光花园」, 「不是幸福里，是阳光花园」, 「是阳光花园」, or a place
     name alone. The text is empty when the place is only said to be wrong. Naming the place already
-    taken moves nothing: 「对，就是幸福里小区」 confirms it."""
+    taken moves nothing: 「对，就是幸福里小区」 confirms it; with a building's number (「和平新村2栋」) it
+    says where in it."""
     fixed = ADDRESS_FIX.search(inbound.text)
     if fixed:
         return replace(inbound, text=fixed.group(1).strip(" ，,。.！!"))
@@ -115,8 +116,8 @@ def moved_to(state: ConversationState, inbound: Inbound, u: Understanding, ctx: 
         area = bool(named or match.community_code or match.street_code)
         moves = area if answer.kind == "no" else _little_else(text, named)
         if text and moves:
-            draft = _draft(state)
-            return None if any(g.grid_code == draft.grid_code for g in named) else replace(inbound, text=text)
+            taken = any(g.grid_code == _draft(state).grid_code for g in named)
+            return None if taken and not _UNIT.search(text) else replace(inbound, text=text)
     return None
 
 

@@ -33,6 +33,18 @@ def shares_a_word(said: str, text: str) -> bool:
     return any(said[i:i + 2] in text for i in range(len(said) - 1))
 
 
+# Two characters in a row that most complaints share and that name nothing of their own.
+_EVERYDAY_PAIRS = frozenset({"坏了", "小区", "我们", "我家", "一个", "没有", "已经", "现在", "时候", "这个", "那个", "还有",
+                             "对了", "就是", "一下", "几天", "好几", "不是", "可以", "什么", "怎么", "知道", "晚上", "每天",
+                             "天天", "一直", "他们", "我的", "的时", "了一", "有人", "问题", "那边", "这边", "旁边"})
+
+
+def names_its_subject(said: str, text: str) -> bool:
+    """Like shares_a_word, but over the pairs that say what the matter is about (漏水, 路灯, 北门),
+    not the ones every complaint has (坏了, 小区, 一直)."""
+    return any(said[i:i + 2] in text for i in range(len(said) - 1) if said[i:i + 2] not in _EVERYDAY_PAIRS)
+
+
 def as_choices(offered: Sequence[tuple[str, str]]) -> tuple[Choice, ...]:
     return tuple(Choice(label, value) for label, value in offered)
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from flows import cases, contact, intake, location, matters, patrol, privacy
-from flows.choices import as_choices, normalise, picked, shares_a_word
+from flows.choices import as_choices, names_its_subject, normalise, picked, shares_a_word
 from flows.context import ADVANCE, Context, Outcome, ask, called_off, repeat, say
 from flows.messages import Inbound, Reply
 from flows.state import IDLE, ConversationState, Draft
@@ -41,6 +41,9 @@ _BESIDE_CALLING_OFF = re.compile(r"不用了|不要了|不需要了|好吧|行�
 _HOW_LONG = re.compile(r"^(?:请问|那|大概|一般|你们)*(?:要|需要|得|要等|等)?(?:多久|多长时间|几天|多少天)(?:能|才能|可以|会)?"
                        r"(?:有人?|给|来人)?(?:管|答复|回复|结果|处理(?:好|完)?|办好|办完|解决好?|修好)?(?:啊|呀|呢|吗|啦)?$")
 _CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+")
+# Said straight after filing, what the resident forgot: 「对了，…」, 「忘了说，…」, 「还有就是…」.
+_AFTERTHOUGHT = re.compile(r"^(?:哦|噢|啊)?(?:对了|忘了说了?|忘记说了?|还有就是|再说一下|另外说一下)[，,。.：:！!\s]*")
+AFTERTHOUGHT_HOURS = 2
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|一句|两句|说明|个情况)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
@@ -371,6 +374,9 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     if more is not None and not (len(_MEANINGFUL.findall(more)) >= _MIN_START
                                  and all(c.status in FINAL for c in ctx.cases)):  # 「补充医疗保险报销太慢」: a complaint
         return cases.start_add_info(state, u, ctx, more)
+    late = _AFTERTHOUGHT.match(text.strip())
+    if late and (told := _just_told(text.strip()[late.end():], ctx)) is not None:
+        return cases.start_add_info(state, Understanding(case_number=told.number), ctx, text.strip()[late.end():])
     rating = cases.parse_rating(text) or u.rating
     scored = rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8)
     if (scored or u.is_intent("rate", threshold) or plain in ("评价", "我要评价")) and not _complains(plain, ctx):
@@ -483,6 +489,20 @@ def _asks_status(plain: str, u: Understanding, ctx: Context) -> bool:
     if len(rest) <= 2:  # a plain one from someone with no case is told so; a delay word alone is a complaint
         return bool(ctx.cases) or u.is_intent("ask_status", _PLAIN_STATUS)
     return bool(ctx.cases) and any(shares_a_word(rest, case.text) for case in ctx.cases)
+
+
+def _just_told(more: str, ctx: Context) -> Case | None:
+    """The case 「对了，…」 adds to: the resident's newest, filed within AFTERTHOUGHT_HOURS and still being
+    worked on, when the words name something of it (「对了，漏水的是楼上702那家」 after a leak); 「对了，
+    电梯也坏了」 after a street light is another matter."""
+    dated = [(c.created_at, c) for c in ctx.cases if c.created_at is not None]
+    if not dated:
+        return None
+    filed, newest = max(dated, key=lambda pair: pair[0])
+    recent = (ctx.now - filed).total_seconds() <= AFTERTHOUGHT_HOURS * 3600
+    if newest.status in FINAL | {Status.RESOLVED} or not recent:
+        return None
+    return newest if names_its_subject(normalise(more), newest.text) else None
 
 
 def _chased(plain: str, ctx: Context) -> Case | None:

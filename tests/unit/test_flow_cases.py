@@ -1,6 +1,7 @@
 """A resident's own cases: status, add information, rate, cancel (only before acceptance)."""
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,7 +11,7 @@ from handlers.case import Case
 from handlers.commands import AddInfo, CancelCase, RateCase
 from handlers.status import Status
 from tests.conversations.confirmations import reading
-from tests.conversations.kit import context, said, turn, understood, values
+from tests.conversations.kit import NOW, context, said, turn, understood, values
 
 IDLE = ConversationState()
 
@@ -134,6 +135,23 @@ def test_pressing_for_progress_on_the_one_case_being_worked_on_is_a_chase_in_its
 def test_a_chase_that_names_another_matter_or_fits_several_cases_is_no_chase(text: str, cases_held: tuple) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context(cases_held))
     assert not any(isinstance(c, AddInfo) for c in out.commands)
+
+
+def test_what_was_forgotten_said_straight_after_filing_goes_into_that_case() -> None:
+    just_filed = replace(ACCEPTED, created_at=NOW - timedelta(minutes=20))
+    text = "对了，是3单元楼道的灯，晚上特别黑"
+    out = turn(IDLE, text, u=reading(text), ctx=context((just_filed, RESOLVED)))
+    assert out.commands == (AddInfo("resident:test:resident-1", "MS-20261127-0002", "是3单元楼道的灯，晚上特别黑"),)
+
+
+@pytest.mark.parametrize(("text", "filed_ago"), [
+    ("对了，小区电梯也坏了", timedelta(minutes=20)),  # names nothing of the case: another matter
+    ("对了，是3单元楼道的灯，晚上特别黑", timedelta(hours=5)),  # long after: told as a new complaint
+])
+def test_an_afterthought_of_another_matter_or_long_after_is_a_new_complaint(text: str, filed_ago: timedelta) -> None:
+    filed = replace(ACCEPTED, created_at=NOW - filed_ago)
+    out = turn(IDLE, text, u=reading(text), ctx=context((filed,)))
+    assert not out.commands and out.state.draft is not None
 
 
 def test_adding_information_to_the_open_case() -> None:

@@ -48,6 +48,7 @@ _DETAIL = re.compile(r"^(?:\d+(?:[-－—]\d+)+|[\d一二三四五六七八九�
 # Words that place something by a place named (「…旁边那条路」, 「…门口」), saying nothing of what happens there.
 _BY_A_PLACE = re.compile(r"旁边|附近|对面|后面|前面|里面|外面|那边|这边|边上|门口|路口|拐角|一带|周边|那儿|那里|这里|"
                          r"(?:那|这)(?:条|个|栋|片)(?:路|街|巷|楼|小区|地方)?|在|就|的|是|呢|啊")
+TOO_BROAD = "范围比较大，请补充门牌号，或者附近的小区、学校名称。"
 _SENTENCE = 8  # Chinese characters from which words that name no place are a sentence about the problem
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
 # No place given: not known, or not to be said (「不想说」 was taken for a place name and not found).
@@ -76,7 +77,8 @@ def ask_location(state: ConversationState, ctx: Context) -> Outcome:
         return replace(outcome, replies=(Reply(f"{outcome.replies[0].text.rstrip('。')}（不对的话随时告诉我）。"),))
     if strong is not None:
         return _ask_confirm(state, ctx, strong, "问题发生在")
-    return _narrow(state, ctx, found) or ask_where(state, ctx)
+    broad = f"“{found.too_many}”{TOO_BROAD}" if found.too_many else ""  # 「青禾大道」 alone: which part of it
+    return _narrow(state, ctx, found) or ask_where(state, ctx, broad)
 
 
 def where_label(draft: Draft, ctx: Context) -> str:
@@ -216,7 +218,7 @@ def _typed(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Co
     if somewhere and han_count(text) >= 2:  # kept for the person who assigns the grid; 「99」 says nothing
         state = replace(state, draft=replace(_draft(state), address=text))
     if found.too_many:
-        return _failed(state, ctx, f"“{found.too_many}”范围比较大，请补充门牌号，或者附近的小区、学校名称。")
+        return _failed(state, ctx, f"“{found.too_many}”{TOO_BROAD}")
     if text and not somewhere:
         return _failed(state, ctx, f"没有从“{text}”里看出是哪个地方。")
     return _failed(state, ctx, f"没有在本区找到“{text}”这个地方。" if text else "")

@@ -25,6 +25,12 @@ def test_a_certain_place_from_the_complaint_is_taken_and_said() -> None:
     assert out.state.draft.location_by == "text" and out.state.step == contact.SUMMARY
 
 
+def test_a_long_road_alone_in_the_complaint_is_said_to_be_too_broad_when_asking_where() -> None:
+    state = at_step(ConversationState(), intake.CONFIRM_CLASS, parts=("青禾大道上的路灯坏了一个多星期了",))
+    out = turn(state, "对", u=understood("affirm"))
+    assert out.state.step == location.ASK and "“青禾大道”范围比较大，请补充门牌号" in said(out)
+
+
 def test_an_uncertain_place_from_the_complaint_is_confirmed() -> None:
     state = _asked(WUTONG_HEARD)
     assert state.step == location.CONFIRM and "梧桐苑附近（白溪街道白溪社区第3网格），对吗？" in state.question

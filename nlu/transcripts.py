@@ -36,7 +36,9 @@ _FILLER = re.compile(r"^[\s喂嗯啊哦呃好的对是呀吧那个,.!?，。！�
 # A clause of a caller's turn, with the punctuation that ends it (on normalized text: ， is ,).
 _CLAUSE = re.compile(r"([^,.!?;。！？；\n]*)([,.!?;。！？；\n]*)")
 _PARTICLES = " ~啊呀吧哈啦呢嘛哦哟喽噢嘞呃额哎诶唉"
-_CONTACT = r"(?:我的?|本人|我们的?|我?家里?的?)?(?:联系)?(?:(?:电话|手机|座机|固话)(?:号码|号)?|号码|方式)(?:就|也)?(?:是|为)?:?"
+_CONTACT = (r"(?:(?:我的?|本人|我们的?|我?家里?的?)?(?:联系)?(?:(?:电话|手机|座机|固话)(?:号码|号)?|号码|方式)"
+            r"|(?:备用|另一个|另外一个|第二个)的?(?:联系)?(?:电话|手机|号码|号)?"  # a second number: 「备用号码139…」
+            r"|(?:有事)?(?:请)?(?:打|拨|联系)我的?(?:电话|手机)?|或者|或是)(?:就|也)?(?:是|为)?:?")
 # Clauses made only of greetings, acknowledgements, thanks and goodbyes, openers that announce a
 # complaint without saying it, or what is left of "my number is …" once the number is taken out.
 # No alternative repeats itself or matches a particle: the outer `+` does the repeating, so a

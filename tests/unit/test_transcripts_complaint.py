@@ -42,6 +42,8 @@ def test_courtesy_clauses_go_whatever_their_wording(said: str, kept: str):
     "下水道堵了，电话 138-1234-5678。",
     "下水道堵了。家里座机是零幺零，一二三四，五六七八",
     "下水道堵了，联系方式幺三八 一二三四 五六七八",
+    "下水道堵了。13812345678，备用号码13987654321",  # a second number and what led to it (staff-pages tester)
+    "下水道堵了，有事打我手机13812345678或者13987654321",
 ])
 def test_the_phone_number_and_what_led_to_it_are_left_to_the_phone_field(said: str):
     assert substance(said).rstrip("。") == "下水道堵了"

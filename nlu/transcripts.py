@@ -62,6 +62,8 @@ _CONTACT_LEAD = re.compile(rf"{_CONTACT}\s*$")
 _SURNAME = re.compile(r"(?:我|本人)?(?:免贵)?姓([\u4e00-\u9fa5])(?!名)")
 _FULL_NAME = re.compile(r"我叫([\u4e00-\u9fa5]{2,3})(?=[，。,.！!？?\s]|$)")
 _ADDRESSED = re.compile(r"([\u4e00-\u9fa5])(先生|女士)")
+# A clause that only says the name (「姓李」, 「我叫王小明」): the form's 来电人称呼 has it, masked on staff pages.
+_NAME_ONLY = re.compile(r"(?:我|本人)?(?:免贵)?姓[\u4e00-\u9fa5](?:先生|女士)?|我叫[\u4e00-\u9fa5]{2,3}")
 _ASKED = re.compile(r"[?？]|[吗吧][\s。.，,]*$")
 # The caller's yes to what the operator just read back: 「对」, 「是的」, 「没错」, 「嗯对」.
 _YES = re.compile(r"[\s，,。.]*(?:嗯+[，,\s]*)?(?:对|是的|是|没错|正确|没问题|可以|好的?)(?![不错])")
@@ -130,11 +132,13 @@ def parse_transcript(text: str) -> Transcript:
 
 def substance(words: str) -> str:
     """The words without phone numbers and without clauses that are only courtesy (greetings,
-    thanks, 好的, goodbyes) or an opener like 「我想反映个问题」; a cut-off sentence ends with 。."""
+    thanks, 好的, goodbyes), an opener like 「我想反映个问题」 or the caller's name; a cut-off sentence
+    ends with 。."""
     words = without_phones(words)
     canon = normalize(words)
     kept = "".join(words[c.start() : c.end(1)] + _stop(words[c.start(2) : c.end(2)]) for c in _CLAUSE.finditer(canon)
-                   if (core := c.group(1).strip(_PARTICLES)) and not _PLEASANTRY.fullmatch(core))
+                   if (core := c.group(1).strip(_PARTICLES)) and not _PLEASANTRY.fullmatch(core)
+                   and not _NAME_ONLY.fullmatch(core))
     trimmed = kept.rstrip("，,、；; ")
     return trimmed + "。" if trimmed and trimmed != kept.rstrip() else trimmed
 

@@ -49,6 +49,13 @@ def test_the_phone_number_and_what_led_to_it_are_left_to_the_phone_field(said: s
     assert substance(said).rstrip("。") == "下水道堵了"
 
 
+@pytest.mark.parametrize(("said", "kept"), [("下水道堵了，能不能换一下？姓李。", "下水道堵了，能不能换一下？"),
+                                          ("我叫王小明，下水道堵了", "下水道堵了"),
+                                          ("姓王的邻居天天吵", "姓王的邻居天天吵")])
+def test_a_clause_that_only_gives_the_name_is_left_to_the_name_field(said: str, kept: str):
+    assert substance(said) == kept
+
+
 def test_a_number_in_the_middle_of_a_sentence_leaves_the_sentence():
     assert substance("有人拿13812345678这个号冒用我的名字办了宽带") == "有人拿这个号冒用我的名字办了宽带"
 

@@ -163,6 +163,7 @@ async def _review_page(
         categories=data.category_choices(suggestion.categories),
         parties=data.party_choices(guide) if _unsure(deps, suggestion) else [], party=party,
         emergency_lines=data.emergency_lines(suggestion.emergency_line),
+        prefilled=_draft(suggestion, None, (), _floor(deps)),  # what 已人工修改 is measured against
         topics=data.topic_choices(suggestion.topics, index, routing),
         grids=data.grid_choices(suggestion.grids, index),
         departments=sorted(index.departments.values(), key=lambda d: d.code),

@@ -96,3 +96,14 @@ async def test_a_call_told_with_a_fire_goes_to_a_dispatcher_unless_the_operator_
     await page.get_by_role("button", name="登记诉求").click()
     await expect(page.locator("#case-emergency")).to_contain_text("已提示拨打 119")
     await expect(page.locator("#case-department")).not_to_have_text("试验社区居委会")
+
+
+async def test_a_field_left_blank_for_the_operator_is_not_marked_changed_until_they_choose(page: Page) -> None:
+    await page.goto(page.url.split("/console")[0] + "/console")
+    await page.locator("#transcript").fill("市民：幸福里的路灯坏了，我也拿不准该找谁。13812345678")
+    await page.get_by_role("button", name="分析通话").click()
+    category = page.locator("#category")
+    await expect(category).to_have_value("")  # the reading was unsure: left to the operator, not pre-filled
+    await expect(page.locator(".changed-note")).to_have_count(0)
+    await category.select_option("service")
+    await expect(page.locator(".changed-note")).to_have_count(1)

@@ -30,7 +30,7 @@ class FakeTranscriptAnalyzer:
             text=caller,
             complaint=complaint,
             said=PHONE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], caller),
-            categories=(Option("service", "便民服务", 0.64), Option("dispute", "矛盾纠纷", 0.21)),
+            categories=(Option("service", "便民服务", 0.3 if "拿不准" in caller else 0.64), Option("dispute", "矛盾纠纷", 0.21)),
             topics=topics[:1] + (Option("劳动和社会保障", "劳动和社会保障", 0.12),) if topics else (),
             grids=grids,
             phones=phones,

@@ -74,8 +74,9 @@ class NluTranscriptAnalyzer:
         if len(parts) < 2:
             return ()
         read = [self.analyzer.analyze(part) for part in parts]
-        return tuple(Matter(part, a.topic or "", a.topic_confidence or 0.0, a.category or "",
-                            a.category_confidence or 0.0) for part, a in zip(parts, read, strict=True))
+        found = [Matter(part, a.topic or "", a.topic_confidence or 0.0, a.category or "", a.category_confidence or 0.0,
+                        a.emergency is not None) for part, a in zip(parts, read, strict=True)]
+        return tuple(sorted(found, key=lambda m: not m.emergency))  # an emergency is filed first, the rest in order
 
 
 def _ranked(best: str | None, confidence: float | None, alternatives: Iterable[tuple[str, float]],

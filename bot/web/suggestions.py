@@ -43,6 +43,7 @@ class Matter:
     confidence: float = 0.0
     category: str = ""
     category_confidence: float = 0.0
+    emergency: bool = False  # told with an emergency: reviewed and filed first
 
 
 @dataclass(frozen=True)

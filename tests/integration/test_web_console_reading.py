@@ -79,6 +79,12 @@ def test_a_long_call_is_searched_to_its_end_for_the_emergency_the_place_and_the_
     assert [o.value for o in suggestion.phones] == ["13822223333"] and suggestion.grids[0].value == GRID
 
 
+def test_of_a_calls_matters_the_one_told_with_an_emergency_comes_first() -> None:
+    suggestion = reader().read("市民：幸福里小区的垃圾好几天没人清运了。还有一件事，三楼楼道里冒烟着火了！")
+    assert [m.emergency for m in suggestion.matters] == [True, False]
+    assert "着火" in suggestion.matters[0].text and "垃圾" in suggestion.matters[1].text
+
+
 def test_a_spoken_landline_is_offered_as_the_digits_the_form_accepts() -> None:
     suggestion = reader().read("市民：幸福里路灯不亮了，我家座机零幺零，一二三四，五六七八")
     assert [o.value for o in suggestion.phones] == ["01012345678"]

@@ -240,10 +240,10 @@ def _process_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _postgres_cpu() -> float:
-    """CPU seconds of every PostgreSQL process on the machine (the server's and its backends')."""
-    return sum(_process_cpu(int(entry.name)) for entry in Path("/proc").iterdir()
-               if entry.name.isdigit() and _command(entry) == "postgres")
+def _postgres_cpu() -> dict[int, float]:
+    """CPU seconds of every PostgreSQL process on the machine (the server's and its backends'), by pid."""
+    return {int(entry.name): _process_cpu(int(entry.name)) for entry in Path("/proc").iterdir()
+            if entry.name.isdigit() and _command(entry) == "postgres"}
 
 
 def _command(entry: Path) -> str:
@@ -253,18 +253,16 @@ def _command(entry: Path) -> str:
         return ""
 
 
-def cpu_split(workers: list[Worker]) -> dict[str, float]:
-    return {"server": sum(_process_cpu(w.pid) for w in workers), "postgres": _postgres_cpu(),
-            "residents": time.process_time()}
-
-
 async def measured_cpu(workers: list[Worker], counting: asyncio.Event, stop: asyncio.Event) -> dict[str, float]:
-    """The CPU seconds spent between the start of counting and the stop, by who spent them."""
+    """The CPU seconds spent between the start of counting and the stop, by who spent them. A
+    PostgreSQL backend that ends in the window takes its share with it (a small undercount)."""
     await counting.wait()
-    before = cpu_split(workers)
+    servers, postgres, residents = sum(_process_cpu(w.pid) for w in workers), _postgres_cpu(), time.process_time()
     await stop.wait()
-    after = cpu_split(workers)
-    return {who: after[who] - before[who] for who in before}
+    after = _postgres_cpu()
+    return {"server": sum(_process_cpu(w.pid) for w in workers) - servers,
+            "postgres": sum(cpu - postgres.get(pid, 0.0) for pid, cpu in after.items()),
+            "residents": time.process_time() - residents}
 
 
 def cpu_line(per_turn: dict[str, float], spent_server: float, seconds: float) -> str:
@@ -316,6 +314,7 @@ async def steady(workers: list[Worker], count: int, seconds: float) -> tuple[flo
           f"{len(latencies) / seconds:.1f} 轮/秒；每轮 {percentiles(latencies) if len(latencies) > 1 else '无'}"
           + (f"；未正常答复 {others}" if others else "") + (f"；{len(failed)} 位居民断开，例如：{failed[0]!r}" if failed else ""))
     if not latencies:
+        cpu.cancel()
         return None
     spent = await cpu
     per_turn = {who: 1000 * cpu_seconds / len(latencies) for who, cpu_seconds in spent.items()}

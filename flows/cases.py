@@ -36,7 +36,8 @@ _NOTHING = ("没有", "没了", "无", "不用", "没有了", "算了", "不说�
 # At 「确定要撤销…吗？」 the wish said again (「我想撤销」, 「撤销吧」) is a yes; said with a 不 it is a no,
 # and 「算了」, 「不用了」 (never mind) withdraw nothing.
 _WITHDRAW = re.compile(r"撤销|撤回|撤了|撤掉|撤吧|取消")
-_KEEP = re.compile(r"(?:不|别|先不|不要|不用|不想)(?:撤|取消)")
+_KEEP = re.compile(r"(?:不|别|先不|不要|不用|不想|没说要?|没要|不是要)(?:撤|取消)|取消撤|撤回撤")
+_PUT_OFF = re.compile(r"不评|不想评|不打分|以后再评|(?:等等|回头|以后)再说|先不评")  # at the rating question
 # What 「算了」 at a case's question leaves undone, said back.
 LEFT = {ADD_INFO: "好的，不补充了。", RATE: "好的，先不评价了，想评价时随时发送“评价”。", RATE_COMMENT: "好的。",
         PICK_CASE: "好的。"}
@@ -147,6 +148,8 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
             return _run(state, RateCase(_actor(case), number, praised, text.strip()))
         if says_still_there(text):  # 「灯还是不亮啊」: not fixed, so not satisfied; the case is done again
             return _run(state, RateCase(_actor(case), number, 1, text.strip()))
+        if _PUT_OFF.search(normalise(text)):  # 「我还是不评了吧」
+            return say(state.unpaused(), LEFT[RATE])
         return miss(state, "请回复 1 到 5 的数字，5 分为非常满意。要反映新的问题，请先回复“反映新问题”。")
     if state.step == RATE_COMMENT:
         plain = normalise(inbound.choice or inbound.text)

@@ -36,7 +36,8 @@ def shares_a_word(said: str, text: str) -> bool:
 # Two characters in a row that most complaints share and that name nothing of their own.
 _EVERYDAY_PAIRS = frozenset({"坏了", "小区", "我们", "我家", "一个", "没有", "已经", "现在", "时候", "这个", "那个", "还有",
                              "对了", "就是", "一下", "几天", "好几", "不是", "可以", "什么", "怎么", "知道", "晚上", "每天",
-                             "天天", "一直", "他们", "我的", "的时", "了一", "有人", "问题", "那边", "这边", "旁边"})
+                             "天天", "一直", "他们", "我的", "的时", "了一", "有人", "问题", "那边", "这边", "旁边",
+                             "门口", "区门", "口的", "楼下", "楼上", "好久", "没人", "人来"})
 
 
 def names_its_subject(said: str, text: str) -> bool:

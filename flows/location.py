@@ -48,6 +48,9 @@ _DETAIL = re.compile(r"^(?:\d+(?:[-－—]\d+)+|[\d一二三四五六七八九�
 # Words that place something by a place named (「…旁边那条路」, 「…门口」), saying nothing of what happens there.
 _BY_A_PLACE = re.compile(r"旁边|附近|对面|后面|前面|里面|外面|那边|这边|边上|门口|路口|拐角|一带|周边|那儿|那里|这里|"
                          r"(?:那|这)(?:条|个|栋|片)(?:路|街|巷|楼|小区|地方)?|在|就|的|是|呢|啊")
+# The way to it (「就是进大门往左走到底的那一栋」): more of where, not of what happens.
+_DIRECTIONS = re.compile(r"往(?:左|右|前|里|东|西|南|北)|左转|右转|左拐|右拐|走到|进(?:大)?门|拐弯|尽头|最里面|"
+                         r"第[一二三四五六七八九十\d]+(?:栋|个|家|排|幢)|那一?(?:栋|幢)")
 TOO_BROAD = "范围比较大，请补充门牌号，或者附近的小区、学校名称。"
 _SENTENCE = 8  # Chinese characters from which words that name no place are a sentence about the problem
 _WEAKEST = 0.3  # below this a candidate is only "somewhere in that area"
@@ -315,7 +318,7 @@ def tells_more_beside(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     text = _bare(inbound.text)
     named = _mentioned(text, u, ctx.district.match_address(text))
     rest = min((_UNIT.sub("", text.replace(g.mention or g.name, "", 1)) for g in named), key=len, default="")
-    return han_count(rest) >= _SENTENCE and not describes_place(rest)
+    return han_count(rest) >= _SENTENCE and not describes_place(rest) and not _DIRECTIONS.search(rest)
 
 
 def names_place(inbound: Inbound, u: Understanding, ctx: Context) -> bool:

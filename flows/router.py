@@ -22,7 +22,7 @@ from flows.understanding import Emergency, Understanding
 from handlers.case import Case
 from handlers.phones import IN_TEXT, mask_phone
 from handlers.status import FINAL, Status
-from nlu.answers import read_praise
+from nlu.answers import besides_still_there, read_praise, says_still_there
 from nlu.intents import CHASE, DELAY, SINCE, STATUS
 
 INTAKE_STEPS = frozenset(intake.STEPS + matters.STEPS + location.STEPS + contact.STEPS)
@@ -44,6 +44,7 @@ _CLAUSES = re.compile(r"[，,。.！!？?；;、\s]+")
 # Said straight after filing, what the resident forgot: 「对了，…」, 「忘了说，…」, 「还有就是…」.
 _AFTERTHOUGHT = re.compile(r"^(?:哦|噢|啊)?(?:对了|忘了说了?|忘记说了?|还有就是|再说一下|另外说一下)[，,。.：:！!\s]*")
 AFTERTHOUGHT_HOURS = 2
+_STILL_REST = 3  # characters beside 「还是不亮」 that still name nothing else (「灯啊」)
 _ADD_MORE = re.compile(r"^(?:我)?(?:还)?(?:要|想|再)?补充(?:一下|一点|几句|一句|两句|说明|个情况)?[：:，,。.\s]*")
 # The problem went away before anyone came: 「灯已经好了 不用来了」, 「不用管了 物业已经修好了」.
 _SOLVED = re.compile(r"(?:已经|已|都)(?:修好|弄好|处理好|解决|好)了|不用(?:来|管|修|处理|办)了|自己(?:修|弄|处理)好了")
@@ -393,6 +394,8 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
     if (praised is not None and len(plain) <= _LONG * 2 and not _only_thanks(plain) and not _new_matter_after(plain)
             and any(c.status is Status.RESOLVED for c in ctx.cases)):
         return cases.start_rating(state, u, ctx, praised, text)  # 「挺好的 修得很快 谢谢」 after 办结
+    if says_still_there(text) and (unfixed := _still_there(plain, ctx)) is not None:
+        return cases.start_rating(state, Understanding(case_number=unfixed.number), ctx, 1, text)
     thanked = any(w in plain for w in _THANKS) and (len(_MEANINGFUL.findall(_thanked(plain))) < _THANKED_REST
                                                     or u.is_intent("affirm") or u.is_intent("deny"))
     if _only_thanks(plain) or thanked:  # not 「路灯坏了谢谢」
@@ -505,6 +508,17 @@ def _just_told(more: str, ctx: Context) -> Case | None:
     return newest if names_its_subject(normalise(more), newest.text) else None
 
 
+def _still_there(plain: str, ctx: Context) -> Case | None:
+    """The resolved case 「灯还是不亮啊，根本没修」 says is not fixed: the only one, when the message names
+    little else or names something of it; 「门口的水管照旧在漏」 after a street light is a new complaint."""
+    resolved = [c for c in ctx.cases if c.status is Status.RESOLVED]
+    if len(resolved) != 1:
+        return None
+    rest = besides_still_there(plain)
+    return resolved[0] if len(_MEANINGFUL.findall(rest)) <= _STILL_REST or names_its_subject(rest, resolved[0].text) \
+        else None
+
+
 def _chased(plain: str, ctx: Context) -> Case | None:
     """The case a 催办 presses: the resident's one case still being worked on, when the message says
     nothing else (「都一个星期了还没人来修，能不能催一下」) or names something of it. With several
@@ -513,7 +527,7 @@ def _chased(plain: str, ctx: Context) -> Case | None:
     if len(working) != 1:
         return None
     rest = _ABOUT_IT.sub("", STATUS.sub("", DELAY.sub("", SINCE.sub("", CHASE.sub("", plain)))))
-    return working[0] if len(rest) <= 1 or shares_a_word(rest, working[0].text) else None
+    return working[0] if len(rest) <= 1 or names_its_subject(rest, working[0].text) else None
 
 
 def _added(text: str) -> str | None:

@@ -96,11 +96,11 @@ def _cut(bare: str) -> list[tuple[str, str]]:
 
 # 没两天, 第二天又: broken again soon after the repair, which is this case and not a new matter.
 _BLAME = re.compile(r"不满意|没解决|没有解决|没修好|还没修|还没好|没人来|没人管|老样子|太慢|很慢|敷衍|推诿|糊弄|没用|不管用|差劲|太差|"
-                    r"拖了|拖着|不负责|态度不好|没效果|没两天|没几天|第二天又|当天又|"
-                    r"根本没(?:修|弄|处理|解决|管|人来|来)|还是老样子|一点没变|照旧")
-# Said of the thing itself: 「灯还是不亮」, 「水管依然漏水」. Asked to rate a case, that is the case's
-# problem still there; out of the blue it may be another thing's (「电梯还是坏的」).
-_STILL = re.compile(r"还是(?:不|没|坏|漏|堵|吵|臭|黑|一样)|依然|依旧|照样|仍然|仍旧")
+                    r"拖了|拖着|不负责|态度不好|没效果|没两天|没几天|第二天又|当天又")
+# The problem still there: 「灯还是不亮」, 「根本没修」, 「水管依然漏水」. Asked to rate a case, that is the case's
+# problem; out of the blue it may be another thing's (「电梯还是坏的」, 「门口的水管照旧在漏」), see flows/router.py.
+_STILL = re.compile(r"还是(?:不亮|不通|不行|没修|没好|没人|坏|漏|堵|吵|臭|黑|一样|老样子)|依然|依旧|照样|仍然|仍旧|照旧|"
+                    r"一点没变|根本没(?:修|弄|处理|解决|人来|来)")
 _PRAISE = re.compile(r"满意|挺好|很好|真好|不错|很快|挺快|真快|及时|给力|辛苦|效率|点赞|感谢|谢谢|多谢|修好了|解决了|办好了|弄好了|"
                      r"负责|热情|好评|太好了|靠谱|到位")
 
@@ -124,6 +124,11 @@ def read_praise(text: str) -> int | None:
 def says_still_there(text: str) -> bool:
     """Whether the words say the problem is still there (「灯还是不亮啊」, 「依然漏水」)."""
     return bool(_STILL.search(normalize(text or "")))
+
+
+def besides_still_there(text: str) -> str:
+    """The words without those that say the problem is still there: what else they name."""
+    return _STILL.sub("", normalize(text or ""))
 
 
 def says_nothing(text: str) -> bool:

@@ -61,12 +61,14 @@ _CALLED = re.compile(r"(?:已经?|刚(?:刚|才)?|我)(?:报(?:了|过)?警|(?:�
                      r"叫(?:了|过)(?:救护车|120|119|消防|警察))")
 _CALL_FAILED = re.compile(r"打不通|没打通|没人接|占线|没用|不管|有用吗|没来|还没到")
 LONG_TEXT = 200
-_URGENT = re.compile(r"现在|正在|马上|赶紧|快来|救命|快点|刚刚|刚才|！")
+# Now: said in the mention's own clause (「现在」 in the next one may be about something else: 「前年发生过火灾，
+# 现在消防通道又被堵死了」). A call for help counts just past the comma too (「又在楼下打人了，快来人啊」).
+_URGENT = re.compile(r"现在|正在|马上|刚刚|刚才|！")
+_HELP_NOW = re.compile(r"赶紧|快来|救命|快点|快叫|快报警")
 
 
 def _clause_head(after: str) -> str:
-    """The rest of the mention's clause, up to six characters and its closing mark: 「现在」 in the
-    next clause (「前年发生过火灾，现在消防通道又被堵了」) says nothing of the fire."""
+    """The rest of the mention's clause, up to six characters and its closing mark."""
     head = after[:6]
     end = next((i for i, char in enumerate(head) if char in "，。？,.?;；"), len(head))
     return head[:end + 1]
@@ -94,7 +96,7 @@ def detect_emergency(text: str, canon: str | None = None) -> Emergency | None:
             after = canon[match.end():]
             if _NEGATION.search(before):
                 continue
-            urgent = _URGENT.search(before + _clause_head(after))
+            urgent = _URGENT.search(before + _clause_head(after)) or _HELP_NOW.search(before + after[:6])
             if (_PAST.search(before) or _OVER.search(after)) and not urgent:
                 continue
             if len(canon) > LONG_TEXT and not urgent:

@@ -100,13 +100,33 @@ def test_rating_asks_for_the_score_and_takes_no_comment() -> None:
     assert out.commands == (RateCase("resident:test:resident-1", "MS-20261126-0003", 5, ""),)
 
 
-@pytest.mark.parametrize(("text", "rating"), [("灯还是不亮啊，根本没修", 2), ("还是不亮", 1), ("水管依然漏水", 1)])
+@pytest.mark.parametrize(("text", "rating"), [("灯还是不亮啊，根本没修", 1), ("还是不亮", 1), ("水管依然漏水", 1)])
 def test_the_problem_still_there_at_the_rating_question_is_a_low_rating_that_reopens(text: str, rating: int) -> None:
     ctx = context((RESOLVED,))
     ask = turn(IDLE, "我要评价", ctx=ctx)
     out = turn(ask.state, text, u=reading(text), ctx=ctx)
     assert out.commands == (RateCase("resident:test:resident-1", "MS-20261126-0003", rating, text),)
     assert out.state.draft is None  # no new intake for the same lamp
+
+
+def test_still_not_fixed_after_the_resolution_push_is_a_low_rating_of_that_case() -> None:
+    text = "灯还是不亮啊，根本没修"
+    (rated,) = turn(IDLE, text, u=reading(text), ctx=context((RESOLVED,))).commands
+    assert isinstance(rated, RateCase) and rated.rating == 1 and rated.comment == text
+
+
+@pytest.mark.parametrize("text", ["楼下饭店油烟太大，物业根本没管", "门口的水管照旧在漏"])
+def test_another_matter_in_words_of_persistence_after_a_resolution_is_a_new_complaint(text: str) -> None:
+    out = turn(IDLE, text, u=reading(text), ctx=context((RESOLVED,)))
+    assert not out.commands and out.state.draft is not None
+
+
+@pytest.mark.parametrize("text", ["我还是不评了吧", "还是不知道怎么评，等等再说"])
+def test_putting_the_rating_off_rates_nothing(text: str) -> None:
+    ctx = context((RESOLVED,))
+    ask = turn(IDLE, "我要评价", ctx=ctx)
+    out = turn(ask.state, text, u=reading(text), ctx=ctx)
+    assert not out.commands and "先不评价了" in said(out)
 
 
 def test_bad_scores_are_asked_again() -> None:
@@ -131,6 +151,9 @@ def test_pressing_for_progress_on_the_one_case_being_worked_on_is_a_chase_in_its
     ("麻烦催一下物业", (ACCEPTED,)),  # another matter: the words name something not in the case
     ("阳光花园电梯坏了好几天了还没人来修", (ACCEPTED,)),
     ("能不能催一下", (ACCEPTED, DISPATCHED)),  # which one? not guessed
+    # another matter at the same gate (reviewer): 门口 and 小区 name nothing of the street light
+    ("门口的下水道堵了好几天了，物业一点动静都没有", (replace(ACCEPTED, text="小区门口的路灯坏了一个月了"),)),
+    ("小区门口垃圾堆了一个星期了，怎么这么慢都没人来清理", (replace(ACCEPTED, text="小区门口的路灯坏了一个月了"),)),
 ])
 def test_a_chase_that_names_another_matter_or_fits_several_cases_is_no_chase(text: str, cases_held: tuple) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context(cases_held))
@@ -144,12 +167,14 @@ def test_what_was_forgotten_said_straight_after_filing_goes_into_that_case() -> 
     assert out.commands == (AddInfo("resident:test:resident-1", "MS-20261127-0002", "是3单元楼道的灯，晚上特别黑"),)
 
 
-@pytest.mark.parametrize(("text", "filed_ago"), [
-    ("对了，小区电梯也坏了", timedelta(minutes=20)),  # names nothing of the case: another matter
-    ("对了，是3单元楼道的灯，晚上特别黑", timedelta(hours=5)),  # long after: told as a new complaint
+@pytest.mark.parametrize(("text", "filed_ago", "case_text"), [
+    ("对了，小区电梯也坏了", timedelta(minutes=20), ACCEPTED.text),  # names nothing of the case: another matter
+    ("对了，小区门口的垃圾桶也满了好几天没人清", timedelta(minutes=20), "小区门口的路灯坏了一个月了"),  # (reviewer)
+    ("对了，是3单元楼道的灯，晚上特别黑", timedelta(hours=5), ACCEPTED.text),  # long after: a new complaint
 ])
-def test_an_afterthought_of_another_matter_or_long_after_is_a_new_complaint(text: str, filed_ago: timedelta) -> None:
-    filed = replace(ACCEPTED, created_at=NOW - filed_ago)
+def test_an_afterthought_of_another_matter_or_long_after_is_a_new_complaint(text: str, filed_ago: timedelta,
+                                                                             case_text: str) -> None:
+    filed = replace(ACCEPTED, created_at=NOW - filed_ago, text=case_text)
     out = turn(IDLE, text, u=reading(text), ctx=context((filed,)))
     assert not out.commands and out.state.draft is not None
 

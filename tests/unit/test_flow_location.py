@@ -31,6 +31,16 @@ def test_a_long_road_alone_in_the_complaint_is_said_to_be_too_broad_when_asking_
     assert out.state.step == location.ASK and "“青禾大道”范围比较大，请补充门牌号" in said(out)
 
 
+@pytest.mark.parametrize(("answer", "joins"), [("幸福里小区3栋，他们家还养了条大狗晚上一直叫，物业也不管", True),
+                                            ("幸福里小区3栋，就是进大门往左走到底的那一栋", False)])
+def test_more_of_the_story_beside_the_place_joins_the_complaint_but_the_way_there_does_not(answer: str,
+                                                                                       joins: bool) -> None:
+    state = at_step(ConversationState(), location.ASK, class_done=True)
+    out = turn(state, answer)
+    assert out.state.draft is not None and out.state.draft.grid_code == "QH01-C01-G01"
+    assert (answer in out.state.draft.parts) == joins
+
+
 def test_an_uncertain_place_from_the_complaint_is_confirmed() -> None:
     state = _asked(WUTONG_HEARD)
     assert state.step == location.CONFIRM and "梧桐苑附近（白溪街道白溪社区第3网格），对吗？" in state.question

@@ -65,7 +65,10 @@ def test_a_call_already_made_is_told_apart_from_one_that_failed(text, called):
     ("有人冒充社区的给我打电话，让我交认证费", "fraud", "110"), ("接到个电话说我儿子出事了要我转账", "fraud", "110"),
     ("楼上冒烟了 好大的烟", "fire", "119"), ("楼道里冒黑烟", "fire", "119"), ("着伙了 快", "fire", "119"),
     ("工友现在就在他公司楼顶上 今天不给钱就跳下去", "self_harm", "110"), ("房东带了几个人来砸我家门", "violence", "110"),
-    ("前几天着火了！现在又冒烟了", "fire", "119"), ("去年起过火，现在又着火了", "fire", "119"),
+    ("去年起过火，现在又着火了", "fire", "119"),
+    # a call for help just past the comma is urgent, whatever came before (reviewer)
+    ("上次那个醉汉又在楼下打人了，快来人啊", "violence", "110"), ("以前着过火的那栋楼又冒浓烟了，快来人", "fire", "119"),
+    ("物业一直不管楼道里堆的杂物，说了无数次，电动车也在楼道里充电，今天终于出事了，" * 5 + "楼下着火了，救命", "fire", "119"),
 ])
 def test_emergencies(text, kind, number):
     found = detect_emergency(text)

@@ -376,8 +376,9 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
                                  and all(c.status in FINAL for c in ctx.cases)):  # 「补充医疗保险报销太慢」: a complaint
         return cases.start_add_info(state, u, ctx, more)
     late = _AFTERTHOUGHT.match(text.strip())
-    if late and (told := _just_told(text.strip()[late.end():], ctx)) is not None:
-        return cases.start_add_info(state, Understanding(case_number=told.number), ctx, text.strip()[late.end():])
+    forgot = text.strip()[late.end():] if late else ""
+    if forgot and (told := _just_told(forgot, ctx)) is not None:
+        return cases.start_add_info(state, Understanding(case_number=told.number), ctx, forgot)
     rating = cases.parse_rating(text) or u.rating
     scored = rating is not None and (u.is_intent("rate", threshold) or len(plain) <= 8)
     if (scored or u.is_intent("rate", threshold) or plain in ("评价", "我要评价")) and not _complains(plain, ctx):
@@ -515,8 +516,8 @@ def _still_there(plain: str, ctx: Context) -> Case | None:
     if len(resolved) != 1:
         return None
     rest = besides_still_there(plain)
-    return resolved[0] if len(_MEANINGFUL.findall(rest)) <= _STILL_REST or names_its_subject(rest, resolved[0].text) \
-        else None
+    names_little = len(_MEANINGFUL.findall(rest)) <= _STILL_REST
+    return resolved[0] if names_little or names_its_subject(rest, resolved[0].text) else None
 
 
 def _chased(plain: str, ctx: Context) -> Case | None:

@@ -254,7 +254,8 @@ async def create(request: Request, session: Staff, form: CheckedForm) -> Respons
         department=values["department"] or None, model_version=values["model_version"] or None,
         original_text=values["said"] or None, contact_name=values["contact_name"][:MAX_NAME] or None,
         intake_key=f"{CHANNEL}:{call}" + (f"#{matter}" if matter else "") if call else None,
-        emergency=_emergency_line(form) or None, suggested_emergency=_emergency_line(form, "suggested_emergency") or None,
+        emergency=_emergency_line(form) or None,
+        suggested_emergency=_emergency_line(form, "suggested_emergency") or None,
     )
     try:
         case = await deps.app.bus.handle(command)

@@ -50,7 +50,9 @@ EMERGENCY_LINES = (("110", "报警"), ("119", "火警、燃气泄漏、被困"),
 
 def emergency_lines(suggested: str) -> list[Choice]:
     """Every line the form offers, the one the reading named marked (and added, should it be another)."""
-    lines = dict(EMERGENCY_LINES) | ({suggested: "系统识别"} if suggested and suggested not in dict(EMERGENCY_LINES) else {})
+    lines = dict(EMERGENCY_LINES)
+    if suggested and suggested not in lines:
+        lines[suggested] = "系统识别"
     return [Choice(number, what, suggested=number == suggested) for number, what in lines.items()]
 
 

@@ -74,6 +74,12 @@ class Gazetteer:
         self._pattern = _alternation([*self._names, *self._areas, *self._roads])
         self._numbered = _alternation(self._roads, suffix=rf"\s*{_NUMBER}\s*号")
         self._fuzzy = PlaceMatcher({name: name for name in self._names})
+        # A street said short (「青禾那个」, 「白溪那边的」): only a hint that tells two places of one name apart.
+        self._street_hints: dict[str, set[str]] = defaultdict(set)
+        for grid in self.grids.values():
+            short = normalize(grid.street).removesuffix("街道")
+            if len(short) >= 2 and short != normalize(grid.street):
+                self._street_hints[short].add(grid.code)
 
     @classmethod
     def empty(cls) -> "Gazetteer":
@@ -115,7 +121,7 @@ class Gazetteer:
         for found, score, span in self._fuzzy.find(text):
             if not any(a < span[1] and span[0] < b for a, b in covered):
                 mentions.append(self._add_name(best, found, span, score, text))
-        self._settle_by_context(best, mentions)
+        self._settle_by_context(best, mentions + self._hints(text, mentions))
         return sorted(best.values(), key=lambda c: (-c.score, c.start, c.grid_code))
 
     def _add_name(self, best: dict, found: str, span: tuple[int, int], factor: float = 1.0,
@@ -150,6 +156,12 @@ class Gazetteer:
                 code = settled[0]
                 score = max(s for place, s in self._names[mention.shared] if place.grid_code == code)
                 _keep(best, code, mention.shared, mention.factor * score, mention.span)
+
+    def _hints(self, text: str, mentions: list["_Mention"]) -> list["_Mention"]:
+        """Short street names where no name was read (「锦绣家园，青禾那个」; not the 青禾 of 青禾大道)."""
+        return [_Mention(found.span(), "", frozenset(codes)) for short, codes in self._street_hints.items()
+                for found in re.finditer(re.escape(short), text)
+                if not any(m.span[0] < found.end() and found.start() < m.span[1] for m in mentions)]
 
     def _community(self, code: str) -> tuple[str, str] | None:
         grid = self.grids.get(code)

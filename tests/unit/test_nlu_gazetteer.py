@@ -55,7 +55,8 @@ def test_ambiguous_name_returns_every_grid():
 
 def test_a_shared_name_is_settled_by_the_street_community_or_road_named_with_it():
     for text, grid in (("松岗街道翠湖苑的垃圾没人清", "T2-C1-G1"), ("杏坛社区翠湖苑的垃圾没人清", "T1-C2-G1"),
-                       ("青禾路208号旁边的翠湖苑", "T2-C1-G1")):
+                       ("青禾路208号旁边的翠湖苑", "T2-C1-G1"), ("翠湖苑，松岗那边的", "T2-C1-G1"),
+                       ("翠湖苑，柳塘那个", "T1-C2-G1")):
         found = gazetteer().resolve(text)
         assert (found[0].grid_code, found[0].name, found[0].score) == (grid, "翠湖苑", 1.0), text
         assert [c.score for c in found if c.name == "翠湖苑"][1] < 1.0  # the other one is still offered

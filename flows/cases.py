@@ -37,6 +37,8 @@ _NOTHING = ("没有", "没了", "无", "不用", "没有了", "算了", "不说�
 # and 「算了」, 「不用了」 (never mind) withdraw nothing.
 _WITHDRAW = re.compile(r"撤销|撤回|撤了|撤掉|撤吧|取消")
 _KEEP = re.compile(r"(?:不|别|先不|不要|不用|不想|没说要?|没要|不是要)(?:撤|取消)|取消撤|撤回撤")
+_ASKED = re.compile(r"[?？]|吗|能不能|还能|会不会|可不可以")
+WITHDRAWN_IS_FINAL = "撤销后这件诉求就不再办理，也不能恢复；以后有需要，可以重新反映。"
 _PUT_OFF = re.compile(r"不评|不想评|不打分|以后再评|(?:等等|回头|以后)再说|先不评")  # at the rating question
 # What 「算了」 at a case's question leaves undone, said back.
 LEFT = {ADD_INFO: "好的，不补充了。", RATE: "好的，先不评价了，想评价时随时发送“评价”。", RATE_COMMENT: "好的。",
@@ -157,6 +159,8 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         comment = "" if skip else inbound.text.strip()
         return _run(state, RateCase(_actor(case), number, state.rating or 3, comment))
     choice, sure, plain = picked(inbound, state.offered), ctx.config.intent_confidence, normalise(inbound.text)
+    if choice is None and _ASKED.search(inbound.text):  # 「撤销了还能恢复吗？」 asks; only an answer withdraws
+        return miss(state, f"{WITHDRAWN_IS_FINAL}确定撤销请回复“确定撤销”，不撤销请回复“不撤销”。")
     wish = u.is_intent("cancel", sure) and _WITHDRAW.search(plain)
     keep = choice == "no" or (choice is None and (_KEEP.search(plain) or u.is_intent("deny", sure)
                                                   or (u.is_intent("cancel", sure) and not wish)))

@@ -36,7 +36,7 @@ _SAYS_NOTHING = re.compile(r"就是|那个|这个|那件|这件|你们?懂的|�
 _MIN_CONTENT = 3
 _NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
 # Asked to say more, a resident who will not or has nothing to add (not words of the complaint).
-_NOTHING_MORE = re.compile(r"^(?:我|就)?(?:不想说|不方便说|不好说|没什么好说的?|没什么|就这些|就这样|就这么多|没了|没有了|"
+_NOTHING_MORE = re.compile(r"^(?:我|就)?(?:不想(?:多)?说|不多说了?|不方便说|不好说|没什么好说的?|没什么|就这些|就这样|就这么多|没了|没有了|"
                            r"说不清楚?|不知道怎么说)(?:了|啊|吧|呢|哦)*[。.!！]*$")
 _NOT_THEIRS = re.compile(r"不是|不对|不归|不管|不关")  # 「应该不是交警的事」, 「劳动局不管这个」: that office is ruled out
 _YES_THEN = re.compile(r"^(?:对的|是的|没错|好的|对|是|嗯)+(.+)$")
@@ -295,8 +295,8 @@ def _on_describe(state: ConversationState, inbound: Inbound, u: Understanding, c
     draft = _draft(state)
     if _NOTHING_MORE.match(normalise(inbound.text)):  # 「不想说」: what was told is filed as it is
         return advance(state)
-    if location.only_where(inbound, u, ctx):  # 「在幸福菜市场旁边那条路」: where, which says nothing of the topic
-        return advance(replace(state, draft=add_words(draft, inbound.text, u)))
+    if location.only_where(inbound, u, ctx):  # 「在春晖苑旁边的商场后面」: where; the 商场 is no other side
+        return advance(replace(state, draft=add_words(draft, inbound.text, replace(u, party=None, ask=None))))
     if all(too_short(part) for part in draft.parts):  # 「有个事想说一下」 said too little to be read: the story is
         draft = replace(draft, category=None, category_confidence=None, topic=None, topic_confidence=None)
     return advance(replace(state, draft=absorb(draft, inbound.text, u)))

@@ -47,7 +47,8 @@ _DETAIL = re.compile(r"^(?:\d+(?:[-－—]\d+)+|[\d一二三四五六七八九�
                      r"对面|旁边|附近|门前|后面|边上|[东南西北](?:侧|边|面))+")
 # Words that place something by a place named (「…旁边那条路」, 「…门口」), saying nothing of what happens there.
 _BY_A_PLACE = re.compile(r"旁边|附近|对面|后面|前面|里面|外面|那边|这边|边上|门口|路口|拐角|一带|周边|那儿|那里|这里|"
-                         r"(?:那|这)(?:条|个|栋|片)(?:路|街|巷|楼|小区|地方)?|在|就|的|是|呢|啊")
+                         r"(?:那|这)(?:条|个|栋|片)(?:路|街|巷|楼|小区|地方)?|在|就|的|是|呢|啊|"
+                         r"商场|超市|菜市场|市场|学校|医院|公园|广场|银行|车站|公交站|地铁站|桥|停车场")  # landmarks by it
 # The way to it (「就是进大门往左走到底的那一栋」): more of where, not of what happens.
 _DIRECTIONS = re.compile(r"往(?:左|右|前|里|东|西|南|北)|左转|右转|左拐|右拐|走到|进(?:大)?门|拐弯|尽头|最里面|"
                          r"第[一二三四五六七八九十\d]+(?:栋|个|家|排|幢)|那一?(?:栋|幢)")
@@ -195,7 +196,7 @@ def on_turn(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return ask_where(state, ctx, "好的。")
     kind, _, code = choice.partition(":")
     if kind == "grid":
-        named = next((c.name for c in _draft(state).candidates if c.grid_code == code), None)
+        named = next((_with_unit(c) for c in _draft(state).candidates if c.grid_code == code), None)
         return _resolved(state, ctx, code, "choice", address=named)
     if kind == "street":
         return _ask_community(replace(state, draft=replace(_draft(state), street_code=code)), ctx)
@@ -363,6 +364,13 @@ def _map_point(state: ConversationState, inbound: Inbound, ctx: Context) -> Outc
     if draft.grid_code not in (None, grid.code):
         state = replace(state, draft=replace(draft, address=None))  # the old place name no longer applies
     return _resolved(state, ctx, grid.code, "map")
+
+
+def _with_unit(candidate: Candidate) -> str:
+    """A place chosen from a list, with the building the resident gave (「锦绣家园3栋」 → 锦绣家园3栋)."""
+    mention = candidate.mention or ""
+    unit = _UNIT.search(mention)
+    return candidate.name + unit.group() if unit and mention.endswith(unit.group()) else candidate.name
 
 
 def _named(text: str, mention: str) -> str:

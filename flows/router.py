@@ -235,7 +235,8 @@ def _dispatch(state: ConversationState, inbound: Inbound, u: Understanding, ctx:
         return contact.told_more(state, inbound, inbound.text, u, ctx)
     if opened and (asked := contact.other_matter(state, inbound, inbound.text, u, ctx)) is not None:
         return asked
-    if state.step == location.ASK and inbound.choice is None and (opened or location.tells_more_beside(inbound, u, ctx)):
+    more_beside = state.step == location.ASK and inbound.choice is None and location.tells_more_beside(inbound, u, ctx)
+    if (opened and state.step == location.ASK) or more_beside:
         state = replace(state, draft=intake.add_words(state.draft, inbound.text, u))
     choice = picked(inbound, state.offered)
     answered = choice is not None or _answers_question(state, inbound, u, ctx)
@@ -300,6 +301,11 @@ def _errand(state: ConversationState, inbound: Inbound, u: Understanding, ctx: C
         return say(state, WHO_WE_ARE)
     if u.is_intent("help", threshold):
         return say(state, f"{HUMAN}\n{HELP}" if _HUMAN.search(plain) else HELP)
+    pressed = _chased(plain, ctx) if not state.in_intake and CHASE.search(plain) else ()
+    if len(pressed) == 1:
+        return cases.chase(state, pressed[0], text)
+    if pressed:  # 「能不能催一下」 with two cases being worked on: which one, from the list
+        return cases.show_status(state, u, ctx)
     if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)
     if u.case_number and state.step not in cases.STEPS and not _names_errand(plain):
@@ -387,8 +393,6 @@ def _idle(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Con
         return say(state, "好的。还有什么需要帮忙的，直接告诉我就可以。")  # 「算了」 after a look at one's cases
     if u.is_intent("cancel", threshold):  # not 「快递柜撤销了…」, 「低保被撤销了」 (nlu.intents)
         return cases.start_cancel(state, u, ctx)
-    if CHASE.search(plain) and (pressed := _chased(plain, ctx)) is not None:
-        return cases.chase(state, pressed, text)
     if _asks_status(plain, u, ctx):
         return cases.show_status(state, u, ctx)
     praised = read_praise(text)
@@ -520,15 +524,13 @@ def _still_there(plain: str, ctx: Context) -> Case | None:
     return resolved[0] if names_little or names_its_subject(rest, resolved[0].text) else None
 
 
-def _chased(plain: str, ctx: Context) -> Case | None:
-    """The case a 催办 presses: the resident's one case still being worked on, when the message says
-    nothing else (「都一个星期了还没人来修，能不能催一下」) or names something of it. With several
-    such cases, or words of another matter (「麻烦催一下物业」 about a street light), it is none."""
-    working = [c for c in ctx.cases if c.status not in FINAL | {Status.RESOLVED, Status.MERGED}]
-    if len(working) != 1:
-        return None
+def _chased(plain: str, ctx: Context) -> tuple[Case, ...]:
+    """The cases a 催办 may press: the resident's cases still being worked on, all of them when the
+    message says nothing else (「都一个星期了还没人来修，能不能催一下」), else those it names something of;
+    none for words of another matter (「麻烦催一下物业」 about a street light)."""
+    working = tuple(c for c in ctx.cases if c.status not in FINAL | {Status.RESOLVED, Status.MERGED})
     rest = _ABOUT_IT.sub("", STATUS.sub("", DELAY.sub("", SINCE.sub("", CHASE.sub("", plain)))))
-    return working[0] if len(rest) <= 1 or names_its_subject(rest, working[0].text) else None
+    return working if len(rest) <= 1 else tuple(c for c in working if names_its_subject(rest, c.text))
 
 
 def _added(text: str) -> str | None:

@@ -109,8 +109,8 @@ def test_the_problem_still_there_at_the_rating_question_is_a_low_rating_that_reo
     assert out.state.draft is None  # no new intake for the same lamp
 
 
-def test_still_not_fixed_after_the_resolution_push_is_a_low_rating_of_that_case() -> None:
-    text = "灯还是不亮啊，根本没修"
+@pytest.mark.parametrize("text", ["灯还是不亮啊，根本没修", "还是那个问题，楼道的灯晚上不亮", "修了跟没修一样"])
+def test_still_not_fixed_after_the_resolution_push_is_a_low_rating_of_that_case(text: str) -> None:
     (rated,) = turn(IDLE, text, u=reading(text), ctx=context((RESOLVED,))).commands
     assert isinstance(rated, RateCase) and rated.rating == 1 and rated.comment == text
 
@@ -140,7 +140,7 @@ def test_nothing_to_rate() -> None:
 
 
 @pytest.mark.parametrize("text", ["都一个星期了还没人来修，能不能催一下", "怎么这么慢啊，一点动静都没有", "催一下我那个事",
-                                  "楼道的灯还没人来修"])
+                                  "楼道的灯还没人来修", "楼道的灯怎么还没人来修"])
 def test_pressing_for_progress_on_the_one_case_being_worked_on_is_a_chase_in_its_file(text: str) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context((ACCEPTED, RESOLVED)))
     assert out.commands == (AddInfo("resident:test:resident-1", "MS-20261127-0002", text, chase=True),)
@@ -150,7 +150,7 @@ def test_pressing_for_progress_on_the_one_case_being_worked_on_is_a_chase_in_its
 @pytest.mark.parametrize(("text", "cases_held"), [
     ("麻烦催一下物业", (ACCEPTED,)),  # another matter: the words name something not in the case
     ("阳光花园电梯坏了好几天了还没人来修", (ACCEPTED,)),
-    ("能不能催一下", (ACCEPTED, DISPATCHED)),  # which one? not guessed
+    ("能不能催一下", (ACCEPTED, replace(DISPATCHED, text="小区门口垃圾堆了好几天没人清"))),  # which one? asked
     # another matter at the same gate (reviewer): 门口 and 小区 name nothing of the street light
     ("门口的下水道堵了好几天了，物业一点动静都没有", (replace(ACCEPTED, text="小区门口的路灯坏了一个月了"),)),
     ("小区门口垃圾堆了一个星期了，怎么这么慢都没人来清理", (replace(ACCEPTED, text="小区门口的路灯坏了一个月了"),)),
@@ -158,6 +158,13 @@ def test_pressing_for_progress_on_the_one_case_being_worked_on_is_a_chase_in_its
 def test_a_chase_that_names_another_matter_or_fits_several_cases_is_no_chase(text: str, cases_held: tuple) -> None:
     out = turn(IDLE, text, u=reading(text), ctx=context(cases_held))
     assert not any(isinstance(c, AddInfo) for c in out.commands)
+    assert ("您最近的诉求" in said(out)) == (len(cases_held) > 1)  # several: the list to pick from, no new intake
+
+
+def test_a_chase_naming_one_of_two_cases_presses_that_one() -> None:
+    rubbish = replace(DISPATCHED, text="小区门口垃圾堆了好几天没人清")
+    out = turn(IDLE, "垃圾那件能不能催一下", u=reading("垃圾那件能不能催一下"), ctx=context((ACCEPTED, rubbish)))
+    assert out.commands == (AddInfo("resident:test:resident-1", rubbish.number, "垃圾那件能不能催一下", chase=True),)
 
 
 def test_what_was_forgotten_said_straight_after_filing_goes_into_that_case() -> None:

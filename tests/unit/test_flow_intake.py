@@ -31,7 +31,7 @@ def test_a_vague_first_message_asks_for_more_then_restates_both() -> None:
     assert second.state.draft.category == "dispute"
 
 
-@pytest.mark.parametrize("answer", ["不想说", "不方便说", "就这些了"])
+@pytest.mark.parametrize("answer", ["不想说", "不方便说", "就这些了", "不想多说"])
 def test_asked_for_more_a_resident_who_will_not_say_more_goes_on_with_the_words_as_told(answer: str) -> None:
     first = turn(ConversationState(), "有狗天天叫", u=understood(category="dispute", category_confidence=0.3))
     assert first.state.step == intake.DESCRIBE

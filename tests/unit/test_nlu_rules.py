@@ -67,6 +67,8 @@ def test_a_call_already_made_is_told_apart_from_one_that_failed(text, called):
     ("工友现在就在他公司楼顶上 今天不给钱就跳下去", "self_harm", "110"), ("房东带了几个人来砸我家门", "violence", "110"),
     ("去年起过火，现在又着火了", "fire", "119"),
     # a call for help just past the comma is urgent, whatever came before (reviewer)
+    ("现在他又在打老婆，快来人啊", "domestic", "110"), ("他又在打孩子，快来人", "domestic", "110"),
+    ("救命", "danger", "110"),  # (retest)
     ("上次那个醉汉又在楼下打人了，快来人啊", "violence", "110"), ("以前着过火的那栋楼又冒浓烟了，快来人", "fire", "119"),
     ("物业一直不管楼道里堆的杂物，说了无数次，电动车也在楼道里充电，今天终于出事了，" * 5 + "楼下着火了，救命", "fire", "119"),
 ])
@@ -86,7 +88,8 @@ def test_emergencies(text, kind, number):
                                   "我是流血流汗挣的钱", "我在工地受伤了老板不给赔",
                                   # over, however urgent the next clause (staff-pages tester)
                                   "我们小区前年发生过火灾，现在消防通道又被私家车堵死了",
-                                  "上周幸福路20号门口有人打架斗殴，现在想问问处理结果"])
+                                  "上周幸福路20号门口有人打架斗殴，现在想问问处理结果",
+                                  "楼上邻居经常打孩子，吵得我们睡不着", "救命啊这物业也太差了"])
 def test_not_emergencies(text):
     assert detect_emergency(text) is None
 

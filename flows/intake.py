@@ -35,6 +35,8 @@ _SAYS_NOTHING = re.compile(r"就是|那个|这个|那件|这件|你们?懂的|�
                            r"事情?|问题|情况|一下|反映|投诉|举报|想|要|说|有|个")
 _MIN_CONTENT = 3
 _NEGATED = re.compile(r"不是|不对|错了|不归|不该|有误")
+# A neighbour's place corrected: 「不是楼上是楼下」, 「不是楼上的，是隔壁」.
+_POSITION_FIX = re.compile(r"不是(?:楼上|楼下|隔壁|对门|对面)[^是]{0,4}(?:是|而是)(楼上|楼下|隔壁|对门|对面)")
 # Asked to say more, a resident who will not or has nothing to add (not words of the complaint).
 _NOTHING_MORE = re.compile(r"^(?:我|就)?(?:不想(?:多)?说|不多说了?|不方便说|不好说|没什么好说的?|没什么|就这些|就这样|就这么多|没了|没有了|"
                            r"说不清楚?|不知道怎么说)(?:了|啊|吧|呢|哦)*[。.!！]*$")
@@ -252,6 +254,8 @@ def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | No
     place = ctx.district.match_address(text)
     if not _NEGATED.search(plain) or place.grids or place.community_code or place.street_code:
         return None  # 「不是在学校，是在幸福里小区」 corrects the place, not the topic
+    if (moved := neighbour_moved(state, text, ctx)) is not None:
+        return moved
     named = category_named(text, ctx.config.guide)
     if named is not None and _NEGATED.match(plain):
         return ask_classification(_set_category(state, named), ctx, "好的，类别已更正。")
@@ -270,6 +274,15 @@ def corrected(state: ConversationState, text: str, ctx: Context) -> Outcome | No
         note = f"好的，按{chosen[0]}方面登记。" if kept else f"好的，改为{chosen[0]}方面。"
         return _settled(replace(state, draft=draft), confirmed=True, note=note)
     return ask_topic(state, ctx, "好的，")
+
+
+def neighbour_moved(state: ConversationState, text: str, ctx: Context) -> Outcome | None:
+    """「不是楼上是楼下」: the same kind of other side, elsewhere in the building, said back as corrected."""
+    moved = _POSITION_FIX.search(normalise(text))
+    if moved is None:
+        return None
+    draft = replace(_draft(state), party=PERSON, party_words=f"{moved.group(1)}邻居")
+    return _chosen(replace(state, draft=draft), _draft(state).category or "dispute", ctx)
 
 
 def _place_ahead(state: ConversationState, inbound: Inbound, u: Understanding, ctx: Context) -> Outcome | None:

@@ -335,6 +335,8 @@ def _correction(
     if said_no and intake.corrects_the_story(draft, text):
         fixed = intake.add_words(draft, text, u)
         return _carry_on(replace(state, draft=fixed), ctx, "好的，已把您的更正补充到问题描述里。")
+    if (moved := intake.neighbour_moved(state, text, ctx)) is not None:
+        return moved
     named = intake.category_named(text, ctx.config.guide)
     if named and said_no:
         fixed = replace(draft, category=named, category_confidence=None, classification_confirmed=True, class_done=True)

@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from flows.messages import Choice, Inbound
 from nlu.gazetteer import to_int
@@ -30,7 +30,11 @@ def han_count(text: str) -> int:
 def shares_a_word(said: str, text: str) -> bool:
     """Whether `text` holds two characters in a row of `said`: most Chinese words are two characters,
     so this is how a few words name something said before (「工资那件」, 「我反映的路灯」)."""
-    return any(said[i:i + 2] in text for i in range(len(said) - 1))
+    return any(pair in text for pair in _pairs(said))
+
+
+def _pairs(said: str) -> Iterator[str]:
+    return (said[i:i + 2] for i in range(len(said) - 1))
 
 
 # Two characters in a row that most complaints share and that name nothing of their own.
@@ -43,7 +47,7 @@ _EVERYDAY_PAIRS = frozenset({"坏了", "小区", "我们", "我家", "一个", "
 def names_its_subject(said: str, text: str) -> bool:
     """Like shares_a_word, but over the pairs that say what the matter is about (漏水, 路灯, 北门),
     not the ones every complaint has (坏了, 小区, 一直)."""
-    return any(said[i:i + 2] in text for i in range(len(said) - 1) if said[i:i + 2] not in _EVERYDAY_PAIRS)
+    return any(pair in text for pair in _pairs(said) if pair not in _EVERYDAY_PAIRS)
 
 
 def as_choices(offered: Sequence[tuple[str, str]]) -> tuple[Choice, ...]:

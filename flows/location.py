@@ -317,6 +317,8 @@ def tells_more_beside(inbound: Inbound, u: Understanding, ctx: Context) -> bool:
     """A place answer that also tells more of the problem (「幸福里小区3栋，他们家还养了条大狗晚上一直叫」):
     what stands beside the place, its building's number aside, is a sentence that names no place."""
     text = _bare(inbound.text)
+    if han_count(text) < _SENTENCE:  # too short for a sentence beside the place: the answer is not read twice
+        return False
     named = _mentioned(text, u, ctx.district.match_address(text))
     rest = min((_UNIT.sub("", text.replace(g.mention or g.name, "", 1)) for g in named), key=len, default="")
     return han_count(rest) >= _SENTENCE and not describes_place(rest) and not _DIRECTIONS.search(rest)

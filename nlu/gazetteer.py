@@ -121,7 +121,8 @@ class Gazetteer:
         for found, score, span in self._fuzzy.find(text):
             if not any(a < span[1] and span[0] < b for a, b in covered):
                 mentions.append(self._add_name(best, found, span, score, text))
-        self._settle_by_context(best, mentions + self._hints(text, mentions))
+        if any(m.shared for m in mentions):  # what settles a shared name is read only when there is one
+            self._settle_by_context(best, mentions + self._hints(text, mentions))
         return sorted(best.values(), key=lambda c: (-c.score, c.start, c.grid_code))
 
     def _add_name(self, best: dict, found: str, span: tuple[int, int], factor: float = 1.0,

@@ -110,7 +110,10 @@ def _draft(suggestion: Suggestion, form: FormData | None, kept: tuple[str, ...],
 
 def _emergency_line(form: FormData, name: str = "emergency") -> str:
     """The emergency line the form chose (110, 119, 95598…), or "" for none or what is not a line's number."""
-    value = str(form.get(name) or "")
+    return _line(str(form.get(name) or ""))
+
+
+def _line(value: str) -> str:
     return value if _LINE.fullmatch(value) else ""
 
 
@@ -314,6 +317,6 @@ async def show(request: Request, number: str, session: Staff, created: int = 0, 
 async def route_preview(request: Request, session: Staff, category: str = "", topic: str = "",
                         grid: str = "", emergency: str = "") -> JSONResponse:
     deps: WebDeps = request.app.state.deps
-    line = emergency if _LINE.fullmatch(emergency) else ""
-    department, why = data.preview(await _index(deps), deps.app.settings.routing, category, topic, grid, line)
+    department, why = data.preview(await _index(deps), deps.app.settings.routing, category, topic, grid,
+                                   _line(emergency))
     return JSONResponse({"department": department, "reason": why})
